@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// `npm test`: lint, typecheck, build, then every test project in one vitest run:
+// unit, API on SQLite, API on PostgreSQL, browser end-to-end in Debian's Chromium.
+// Without PostgreSQL or Chromium a local run skips that project loudly; under CI=true it fails.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import pg from 'pg';
+
+const ci = ['1', 'true'].includes((process.env.CI ?? '').toLowerCase());
+const postgresUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+function run(label, command, args) {
+  process.stdout.write(`\n▶ ${label}\n`);
+  const result = spawnSync(command, args, { stdio: 'inherit' });
+  if (result.status !== 0) {
+    process.stderr.write(`\n✗ ${label} failed\n`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+async function postgresAvailable() {
+  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function missing(what, hint) {
+  if (ci) {
+    process.stderr.write(`\n✗ ${what} is required under CI=true. ${hint}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`\n⚠ SKIPPING: ${what} is not available here. ${hint}\n`);
+}
+
+run('lint', 'npx', ['eslint', '.']);
+run('format', 'npx', ['prettier', '--check', '.']);
+run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+run('build', 'npm', ['run', 'build', '--silent']);
+
+const projects = ['unit', 'api-sqlite'];
+if (await postgresAvailable()) projects.push('api-postgres');
+else missing(`PostgreSQL at ${postgresUrl}`, 'Start it, or set POSTGRES_ADMIN_URL.');
+if (existsSync(chromium)) projects.push('e2e');
+else
+  missing(`Chromium at ${chromium}`, 'Install it with "apt-get install -y chromium", or set CHROMIUM_PATH.');
+
+run(`tests (${projects.join(', ')})`, 'npx', ['vitest', 'run', ...projects.flatMap((p) => ['--project', p])]);

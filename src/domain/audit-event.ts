@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Security events (SECURITY-CHECKLIST L1). Every event of every flow is one of these
+ * dotted names; later features add names here, never rename one.
+ */
+export const EVENT_TYPES = [
+  'login.succeeded',
+  'login.failed',
+  'logout',
+  'session.expired',
+  'session.revoked',
+  'two_factor.succeeded',
+  'two_factor.failed',
+  'two_factor.enrolled',
+  'two_factor.disabled',
+  'two_factor.removed_by_admin',
+  'recovery_code.used',
+  'recovery_codes.regenerated',
+  'password.changed',
+  'password.admin_reset',
+  'password.reset_requested',
+  'password.reset_completed',
+  'password.temporary_used',
+  'practice_code.reminder_requested',
+  'account.locked',
+  'account.unlocked',
+  'user.created',
+  'user.updated',
+  'user.deactivated',
+  'user.reactivated',
+  'user.roles_changed',
+  'practice.created',
+  'settings.changed',
+  'activity.viewed',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export function isEventType(value: unknown): value is EventType {
+  return typeof value === 'string' && (EVENT_TYPES as readonly string[]).includes(value);
+}
+
+export const OUTCOMES = ['success', 'failure'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export interface EventParty {
+  readonly id: string;
+  readonly username: string;
+}
+
+/** What a flow says happened; the store adds position and hashes. */
+export interface NewAuditEvent {
+  readonly practiceId: string | null;
+  readonly type: EventType;
+  readonly outcome: Outcome;
+  readonly actor: EventParty | null;
+  readonly target: EventParty | null;
+  readonly ip: string;
+  readonly userAgent: string;
+  /** Never secrets: no password, code, token or session id. */
+  readonly details: Readonly<Record<string, string | number | boolean | null>>;
+  readonly at: number;
+}
+
+/** An event as stored, with its place in its practice's hash chain. */
+export interface AuditEvent extends NewAuditEvent {
+  readonly id: string;
+  readonly chainId: string;
+  readonly seq: number;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/** Events of unknown practices (a sign-in with a wrong practice code) share one chain. */
+export const NO_PRACTICE_CHAIN = 'no-practice';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export function chainIdOf(practiceId: string | null): string {
+  return practiceId ?? NO_PRACTICE_CHAIN;
+}
+
+/**
+ * The hash that links an event to its predecessor: SHA-256 over a JSON array of every
+ * stored field in a fixed order, so any change to any field or to the order breaks it.
+ */
+export function eventHash(event: Omit<AuditEvent, 'hash'>): string {
+  const canonical = JSON.stringify([
+    event.id,
+    event.chainId,
+    event.seq,
+    event.practiceId,
+    event.at,
+    event.type,
+    event.outcome,
+    event.actor?.id ?? null,
+    event.actor?.username ?? null,
+    event.target?.id ?? null,
+    event.target?.username ?? null,
+    event.ip,
+    event.userAgent,
+    Object.entries(event.details).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    event.prevHash,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}

@@ -1,0 +1,26 @@
+import type { SignInStage } from '../domain/session-stage.js';
+import type { ValidSession } from '../services/sessions.js';
+
+/**
+ * Who may call a route, declared in its `config.access`:
+ * - 'public': anyone (sign-in, health);
+ * - a sign-in stage: only a session in exactly that stage (S3: a half-signed-in session
+ *   reaches nothing but its step); 'signed_in' is the default for every route.
+ */
+export type RouteAccess = 'public' | SignInStage;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    /** The caller's session, when the cookie named a live one. */
+    auth: ValidSession | null;
+  }
+}
+
+/** The caller's session on a route whose access rule already guaranteed one. */
+export function sessionOf(request: { auth: ValidSession | null }): ValidSession {
+  if (!request.auth) throw new Error('sessionOf() on a route without a session requirement');
+  return request.auth;
+}

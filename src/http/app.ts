@@ -1,0 +1,66 @@
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { ServiceDeps } from '../services/context.js';
+import { authRoutes } from './auth/routes.js';
+import { cookiePolicy } from './cookies.js';
+import { meRoutes } from './me/routes.js';
+import { authenticate } from './plugins/authenticate.js';
+import { csrf, ownOriginCheck } from './plugins/csrf.js';
+import { errorHandler } from './plugins/error-handler.js';
+import { securityHeaders } from './plugins/security-headers.js';
+import { webApp } from './plugins/web-app.js';
+import { systemRoutes } from './system/routes.js';
+
+export interface AppOptions {
+  readonly deps: ServiceDeps;
+  readonly publicUrl: URL | undefined;
+  readonly trustProxy: boolean;
+  readonly logger: FastifyServerOptions['logger'];
+  /** Folder of the built web app (dist/web). */
+  readonly webRoot: string;
+}
+
+/** Request bodies larger than this are refused with 413 before they are parsed. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** Builds the app without listening, so tests and the server start it the same way. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const https = options.publicUrl?.protocol === 'https:';
+  const cookies = cookiePolicy(https);
+  const app = Fastify({
+    logger: options.logger,
+    trustProxy: options.trustProxy,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Request ids are ours, not the client's: a forged x-request-id must not enter our logs.
+    genReqId: () => crypto.randomUUID(),
+    ajv: {
+      // Strict: wrong types are errors, never coerced; unknown fields are refused, never dropped.
+      customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(errorHandler);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Gatehouse API', version: '1' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: cookies.sessionName },
+          csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' },
+        },
+      },
+    },
+  });
+  await app.register(securityHeaders, { https });
+  await app.register(cookie);
+  await app.register(csrf, { cookies, isOwnOrigin: ownOriginCheck(options.publicUrl) });
+  await app.register(authenticate, { deps: options.deps, cookies });
+
+  await app.register(systemRoutes, { store: options.deps.store });
+  await app.register(authRoutes, { deps: options.deps, cookies });
+  await app.register(meRoutes);
+  await app.register(webApp, { root: options.webRoot });
+  return app;
+}

@@ -1,0 +1,79 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ApiError } from '../../domain/errors.js';
+import type { ServiceDeps } from '../../services/context.js';
+import { logout } from '../../services/sessions.js';
+import { login } from '../../services/sign-in.js';
+import type { CookiePolicy } from '../cookies.js';
+import { requestOrigin } from '../request-origin.js';
+import { commonErrors, LIMITS, NO_CONTROL_CHARACTERS, PublicUser, Stage, toPublicUser } from '../schemas.js';
+
+/** Sign-in: where the caller stands, the password step, and logout. */
+export interface AuthRoutesOptions {
+  readonly deps: ServiceDeps;
+  readonly cookies: CookiePolicy;
+}
+
+const LoginBody = Type.Object(
+  {
+    practiceCode: Type.String({
+      minLength: 1,
+      maxLength: LIMITS.practiceCode,
+      pattern: NO_CONTROL_CHARACTERS,
+    }),
+    username: Type.String({ minLength: 1, maxLength: LIMITS.username, pattern: NO_CONTROL_CHARACTERS }),
+    password: Type.String({ minLength: 1, maxLength: LIMITS.password }),
+  },
+  { additionalProperties: false },
+);
+
+export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, { deps, cookies }) => {
+  app.get(
+    '/api/auth/session',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Where the caller stands in signing in',
+        response: { 200: Type.Object({ stage: Stage, user: Type.Union([PublicUser, Type.Null()]) }) },
+      },
+    },
+    async (request) => {
+      const auth = request.auth;
+      if (!auth) return { stage: 'anonymous' as const, user: null };
+      return { stage: auth.session.stage, user: toPublicUser(auth.user, auth.practice) };
+    },
+  );
+
+  app.post(
+    '/api/auth/login',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Sign in with practice code, user name and password',
+        body: LoginBody,
+        response: { 200: Type.Object({ next: Stage }), ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      const result = await login(deps, request.body, requestOrigin(request));
+      if (!result.ok) throw new ApiError('invalid_credentials');
+      // A sign-in replaces whatever session this browser had.
+      if (request.auth) await logout(deps, request.auth, requestOrigin(request));
+      reply.setCookie(cookies.sessionName, result.token, cookies.session);
+      return { next: result.stage };
+    },
+  );
+
+  app.post(
+    '/api/auth/logout',
+    {
+      config: { access: 'public' },
+      schema: { summary: 'Sign out of this browser', response: { 204: Type.Null(), ...commonErrors } },
+    },
+    async (request, reply) => {
+      if (request.auth) await logout(deps, request.auth, requestOrigin(request));
+      reply.clearCookie(cookies.sessionName, cookies.session);
+      return reply.status(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,22 @@
+import type { CookieSerializeOptions } from '@fastify/cookie';
+
+/**
+ * Cookie names and flags (SECURITY-CHECKLIST C1). Under https the session cookie takes the
+ * __Host- prefix, which browsers accept only with Secure, Path=/ and no Domain.
+ */
+export interface CookiePolicy {
+  readonly sessionName: string;
+  readonly csrfName: 'gh_csrf';
+  readonly session: CookieSerializeOptions;
+  readonly csrf: CookieSerializeOptions;
+}
+
+export function cookiePolicy(secure: boolean): CookiePolicy {
+  return {
+    sessionName: secure ? '__Host-gh_session' : 'gh_session',
+    csrfName: 'gh_csrf',
+    session: { httpOnly: true, sameSite: 'lax', path: '/', secure },
+    // Readable by the page's script, which echoes it in x-csrf-token.
+    csrf: { httpOnly: false, sameSite: 'lax', path: '/', secure },
+  };
+}

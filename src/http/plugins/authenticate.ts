@@ -1,0 +1,48 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { ApiError } from '../../domain/errors.js';
+import type { ServiceDeps } from '../../services/context.js';
+import { validateSession } from '../../services/sessions.js';
+import type { CookiePolicy } from '../cookies.js';
+import { requestOrigin } from '../request-origin.js';
+
+/**
+ * Reads the session cookie on every request, puts the live session on `request.auth`, and
+ * enforces each route's `config.access` (default 'signed_in'). A cookie naming no live
+ * session is cleared, so the browser stops sending it.
+ */
+export interface AuthenticateOptions {
+  readonly deps: ServiceDeps;
+  readonly cookies: CookiePolicy;
+}
+
+export const authenticate = fp(async function authenticate(
+  app: FastifyInstance,
+  options: AuthenticateOptions,
+) {
+  const { deps, cookies } = options;
+  app.decorateRequest('auth', null);
+
+  app.addHook('preHandler', async (request, reply) => {
+    const token = request.cookies[cookies.sessionName];
+    let expired = false;
+    if (token) {
+      const check = await validateSession(deps, token, requestOrigin(request));
+      if (check.status === 'valid') request.auth = check.value;
+      else {
+        expired = check.status === 'expired';
+        reply.clearCookie(cookies.sessionName, cookies.session);
+      }
+    }
+    enforceAccess(request, expired);
+  });
+});
+
+function enforceAccess(request: FastifyRequest, expired: boolean): void {
+  // Unmatched URLs (404s) have no route config and need no session.
+  if (!request.routeOptions.url) return;
+  const access = request.routeOptions.config.access ?? 'signed_in';
+  if (access === 'public') return;
+  if (!request.auth) throw new ApiError(expired ? 'session_expired' : 'not_authenticated');
+  if (request.auth.session.stage !== access) throw new ApiError('stage_required');
+}

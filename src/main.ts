@@ -1,0 +1,32 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { configFromEnv } from './config.js';
+import { buildApp } from './http/app.js';
+import { loggerOptions, openServices } from './runtime.js';
+import { ensureFirstPractice, firstRunNotice } from './services/bootstrap.js';
+
+/** `npm start`: migrate, create the demo practice on first run, serve API and web app. */
+const config = configFromEnv();
+const deps = await openServices(config);
+const app = await buildApp({
+  deps,
+  publicUrl: config.publicUrl,
+  trustProxy: config.trustProxy,
+  logger: loggerOptions(config.logLevel),
+  webRoot: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web'),
+});
+
+const address = await app.listen({ port: config.port, host: config.host });
+const url = config.publicUrl?.origin ?? address.replace('[::1]', 'localhost');
+const created = await ensureFirstPractice(deps);
+if (created?.ok) process.stdout.write(`\n${firstRunNotice(created, url)}\n\n`);
+app.log.info(`Gatehouse is serving ${url} (${deps.store.dialect})`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void app
+      .close()
+      .then(() => deps.store.close())
+      .finally(() => process.exit(0));
+  });
+}

@@ -1,0 +1,44 @@
+import type { EventParty, EventType, Outcome } from '../domain/audit-event.js';
+import { appendAuditEvent } from '../store/audit-store.js';
+import type { Executor } from '../store/database.js';
+import type { User } from '../store/user-store.js';
+import type { RequestOrigin } from './context.js';
+
+/** Longest user-supplied text kept in an event detail: enough to read, too short to flood. */
+const MAX_DETAIL_TEXT = 100;
+
+export interface AuditInput {
+  readonly practiceId: string | null;
+  readonly type: EventType;
+  readonly outcome: Outcome;
+  readonly actor: User | EventParty | null;
+  readonly target?: User | EventParty | null;
+  readonly origin: RequestOrigin;
+  readonly at: number;
+  readonly details?: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+/** The one way every flow records a security event, inside the transaction of the change it records. */
+export async function audit(trx: Executor, input: AuditInput): Promise<void> {
+  await appendAuditEvent(trx, {
+    practiceId: input.practiceId,
+    type: input.type,
+    outcome: input.outcome,
+    actor: input.actor && party(input.actor),
+    target: input.target ? party(input.target) : null,
+    ip: input.origin.ip,
+    userAgent: input.origin.userAgent.slice(0, 512),
+    details: input.details ?? {},
+    at: input.at,
+  });
+}
+
+function party(who: User | EventParty): EventParty {
+  return { id: who.id, username: who.username };
+}
+
+/** User-typed text for an event detail: cut short, control characters made visible. */
+export function detailText(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.slice(0, MAX_DETAIL_TEXT).replace(/[\u0000-\u001f\u007f]/g, '\uFFFD');
+}

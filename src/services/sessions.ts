@@ -1,0 +1,85 @@
+import { hashToken } from '../domain/secret-token.js';
+import { findPracticeById, type Practice } from '../store/practice-store.js';
+import { deleteSession, findSessionById, touchSession, type StoredSession } from '../store/session-store.js';
+import { findUserById, type User } from '../store/user-store.js';
+import { audit } from './audit.js';
+import type { RequestOrigin, ServiceDeps } from './context.js';
+
+/**
+ * Session validation, run on every request that carries a session cookie.
+ *
+ * - The cookie holds a 256-bit token; the store keys sessions by its SHA-256.
+ * - Idle timeout (practice setting, default 30 min) and absolute timeout (default 12 h) are
+ *   checked here, on the server; an expired session is deleted and `session.expired` recorded.
+ * - last_seen_at is written at most once a minute, so a busy user does not turn every read
+ *   into a write; idle expiry is therefore exact to within that minute.
+ * - Nothing is cached: a revocation on one instance is seen by the next request on any other.
+ */
+export const TOUCH_INTERVAL_MS = 60_000;
+
+export interface ValidSession {
+  readonly session: StoredSession;
+  readonly user: User;
+  readonly practice: Practice;
+}
+
+export type SessionCheck =
+  | { readonly status: 'valid'; readonly value: ValidSession }
+  | { readonly status: 'expired' }
+  | { readonly status: 'none' };
+
+export async function validateSession(
+  deps: ServiceDeps,
+  token: string,
+  origin: RequestOrigin,
+): Promise<SessionCheck> {
+  const { store, clock } = deps;
+  const session = await findSessionById(store.db, hashToken(token));
+  if (!session) return { status: 'none' };
+  const [user, practice] = await Promise.all([
+    findUserById(store.db, session.practiceId, session.userId),
+    findPracticeById(store.db, session.practiceId),
+  ]);
+  // A deactivated user's sessions are ended when deactivated; this guards the gap.
+  if (!user || !practice || user.status !== 'active') return { status: 'none' };
+
+  const now = clock.now();
+  const { idleTimeoutMinutes, absoluteTimeoutHours } = practice.settings;
+  const idle = now - session.lastSeenAt > idleTimeoutMinutes * 60_000;
+  const tooOld = now - session.createdAt > absoluteTimeoutHours * 3_600_000;
+  if (idle || tooOld) {
+    await store.transaction(async (trx) => {
+      if (!(await deleteSession(trx, session.id))) return;
+      await audit(trx, {
+        practiceId: practice.id,
+        type: 'session.expired',
+        outcome: 'success',
+        actor: null,
+        target: user,
+        origin,
+        at: now,
+        details: { reason: idle ? 'idle_timeout' : 'absolute_timeout' },
+      });
+    });
+    return { status: 'expired' };
+  }
+  if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) await touchSession(store.db, session.id, now);
+  return { status: 'valid', value: { session, user, practice } };
+}
+
+/** Ends the caller's session; a second logout with the same cookie finds nothing and records nothing. */
+export async function logout(deps: ServiceDeps, current: ValidSession, origin: RequestOrigin): Promise<void> {
+  const { store, clock } = deps;
+  await store.transaction(async (trx) => {
+    if (!(await deleteSession(trx, current.session.id))) return;
+    await audit(trx, {
+      practiceId: current.practice.id,
+      type: 'logout',
+      outcome: 'success',
+      actor: current.user,
+      target: current.user,
+      origin,
+      at: clock.now(),
+    });
+  });
+}

@@ -1,0 +1,185 @@
+import { nextStage, NO_PROGRESS, type StageProgress, type SignInStage } from '../domain/session-stage.js';
+import { generateToken, hashToken } from '../domain/secret-token.js';
+import type { Executor } from '../store/database.js';
+import { findPracticeByCode, type Practice } from '../store/practice-store.js';
+import { advanceSession, insertSession, type StoredSession } from '../store/session-store.js';
+import {
+  findCredentialsByUsername,
+  recordFailedPassword,
+  recordSuccessfulLogin,
+  replacePasswordHash,
+  type User,
+} from '../store/user-store.js';
+import { audit, detailText } from './audit.js';
+import type { RequestOrigin, ServiceDeps } from './context.js';
+
+/**
+ * Sign-in, step one: practice code + user name + password.
+ *
+ * Unknown practice, unknown user, wrong password, deactivated user and expired temporary
+ * password all return the same `invalid_credentials` after one argon2 verification (a dummy
+ * one when there is no user), so neither the answer nor its timing tells them apart. The
+ * reason is kept only in the `login.failed` event. A correct password opens a session at
+ * the first stage still owed (see domain/session-stage.ts); `login.succeeded` is recorded
+ * when a session reaches `signed_in`.
+ */
+export interface LoginInput {
+  readonly practiceCode: string;
+  readonly username: string;
+  readonly password: string;
+}
+
+export type LoginResult =
+  | { readonly ok: true; readonly token: string; readonly stage: SignInStage }
+  | { readonly ok: false; readonly reason: LoginFailureReason };
+
+export type LoginFailureReason =
+  'unknown_practice' | 'unknown_user' | 'wrong_password' | 'deactivated' | 'temporary_password_expired';
+
+export async function login(
+  deps: ServiceDeps,
+  input: LoginInput,
+  origin: RequestOrigin,
+): Promise<LoginResult> {
+  const { store, hasher, clock } = deps;
+  const practice = await findPracticeByCode(store.db, input.practiceCode);
+  const credentials = practice && (await findCredentialsByUsername(store.db, practice.id, input.username));
+  if (!practice || !credentials) {
+    await hasher.verifyDummy(input.password);
+    const reason = practice ? 'unknown_user' : 'unknown_practice';
+    await store.transaction((trx) =>
+      audit(trx, {
+        practiceId: practice?.id ?? null,
+        type: 'login.failed',
+        outcome: 'failure',
+        actor: null,
+        origin,
+        at: clock.now(),
+        details: {
+          reason,
+          practiceCode: detailText(input.practiceCode),
+          username: detailText(input.username),
+        },
+      }),
+    );
+    return { ok: false, reason };
+  }
+
+  const { user, passwordHash } = credentials;
+  const passwordOk = await hasher.verify(passwordHash, input.password);
+  const now = clock.now();
+  const reason = failureReason(user, passwordOk, now);
+  if (reason) {
+    await store.transaction(async (trx) => {
+      if (reason === 'wrong_password') await recordFailedPassword(trx, user.id, now);
+      await audit(trx, {
+        practiceId: practice.id,
+        type: 'login.failed',
+        outcome: 'failure',
+        actor: null,
+        target: user,
+        origin,
+        at: now,
+        details: { reason },
+      });
+    });
+    return { ok: false, reason };
+  }
+
+  const upgradedHash = hasher.needsRehash(passwordHash) ? await hasher.hash(input.password) : undefined;
+  const token = generateToken();
+  const stage = await store.transaction(async (trx) => {
+    if (upgradedHash) await replacePasswordHash(trx, user.id, upgradedHash);
+    if (user.passwordMustChange) {
+      await audit(trx, {
+        practiceId: practice.id,
+        type: 'password.temporary_used',
+        outcome: 'success',
+        actor: user,
+        target: user,
+        origin,
+        at: now,
+      });
+    }
+    const first = stageFor(user, practice, NO_PROGRESS, now);
+    await insertSession(trx, {
+      id: hashToken(token),
+      userId: user.id,
+      practiceId: practice.id,
+      stage: first,
+      progress: NO_PROGRESS,
+      createdAt: now,
+      lastSeenAt: now,
+      ip: origin.ip,
+      userAgent: origin.userAgent,
+    });
+    if (first === 'signed_in') await completeSignIn(trx, user, origin, now);
+    return first;
+  });
+  return { ok: true, token, stage };
+}
+
+function failureReason(user: User, passwordOk: boolean, now: number): LoginFailureReason | undefined {
+  if (!passwordOk) return 'wrong_password';
+  if (user.status !== 'active') return 'deactivated';
+  if (user.temporaryPasswordExpiresAt !== null && user.temporaryPasswordExpiresAt <= now) {
+    return 'temporary_password_expired';
+  }
+  return undefined;
+}
+
+/** The first stage this user still owes, given what this sign-in has already done. */
+export function stageFor(user: User, practice: Practice, progress: StageProgress, now: number): SignInStage {
+  const expiryDays = practice.settings.passwordPolicy.expiryDays;
+  const passwordExpired = expiryDays !== null && user.passwordChangedAt + expiryDays * 86_400_000 <= now;
+  return nextStage(
+    {
+      // Second factors arrive with the two-factor feature; until then no user has one.
+      needsSecondFactor: false,
+      mustChangePassword: user.passwordMustChange || passwordExpired,
+      mustEnrollTwoFactor: false,
+    },
+    progress,
+  );
+}
+
+/**
+ * Moves a session past a completed step under a new id, recording the sign-in when it is
+ * complete. Returns the new token, or undefined when the session was revoked meanwhile.
+ */
+export async function advanceSignIn(
+  trx: Executor,
+  session: StoredSession,
+  context: {
+    readonly user: User;
+    readonly practice: Practice;
+    readonly progress: StageProgress;
+    readonly origin: RequestOrigin;
+    readonly now: number;
+  },
+): Promise<{ readonly token: string; readonly stage: SignInStage } | undefined> {
+  const token = generateToken();
+  const stage = stageFor(context.user, context.practice, context.progress, context.now);
+  const moved = await advanceSession(trx, session.id, {
+    id: hashToken(token),
+    stage,
+    progress: context.progress,
+    at: context.now,
+  });
+  if (!moved) return undefined;
+  if (stage === 'signed_in') await completeSignIn(trx, context.user, context.origin, context.now);
+  return { token, stage };
+}
+
+async function completeSignIn(trx: Executor, user: User, origin: RequestOrigin, now: number): Promise<void> {
+  await recordSuccessfulLogin(trx, user.id, { at: now, ...origin });
+  await audit(trx, {
+    practiceId: user.practiceId,
+    type: 'login.succeeded',
+    outcome: 'success',
+    actor: user,
+    target: user,
+    origin,
+    at: now,
+  });
+}

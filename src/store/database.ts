@@ -1,0 +1,87 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** The store's handle: the query builder plus what differs between the two databases. */
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  /** Runs fn in one transaction; a write and its audit event commit together or not at all. */
+  transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /** A cheap round trip, for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface StoreOptions {
+  /** postgres://… to use PostgreSQL; otherwise SQLite in dataDir. */
+  readonly databaseUrl?: string | undefined;
+  readonly dataDir: string;
+  /** SQLite file name inside dataDir. */
+  readonly sqliteFile?: string;
+}
+
+/** Waits at most this long for a PostgreSQL connection or statement, so an outage answers 503, never hangs. */
+const PG_TIMEOUT_MS = 4000;
+
+export function openStore(options: StoreOptions): Store {
+  return options.databaseUrl?.startsWith('postgres')
+    ? openPostgres(options.databaseUrl)
+    : openSqlite(path.join(options.dataDir, options.sqliteFile ?? 'gatehouse.sqlite'));
+}
+
+function openSqlite(file: string): Store {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: a commit acknowledged to a client survives a power cut, not only a process crash.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    transaction: (fn) => db.transaction().execute(fn),
+    ping: async () => {
+      sqlite.prepare('select 1').get();
+    },
+    close: () => db.destroy(),
+  };
+}
+
+function openPostgres(connectionString: string): Store {
+  const pool = new pg.Pool({
+    connectionString,
+    max: 10,
+    connectionTimeoutMillis: PG_TIMEOUT_MS,
+    statement_timeout: PG_TIMEOUT_MS,
+    query_timeout: PG_TIMEOUT_MS + 500,
+    // Integer milliseconds are stored as bigint; they fit a JS number until the year 287396.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === pg.types.builtins.INT8
+          ? Number
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client losing its connection (database restart) must not crash the process.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    transaction: (fn) => db.transaction().execute(fn),
+    ping: async () => {
+      await pool.query('select 1');
+    },
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,19 @@
+import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
+import * as foundation from './migrations/0001-foundation.js';
+import type { Store } from './database.js';
+
+/** Every migration, in order. Names sort lexically; add new ones at the end. */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-foundation': foundation,
+};
+
+/** Brings the schema up to date; safe to run from several instances at once on PostgreSQL. */
+export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db: store.db,
+    provider: { getMigrations: async () => MIGRATIONS },
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
+  return result;
+}

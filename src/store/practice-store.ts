@@ -1,0 +1,58 @@
+import { foldIdentifier } from '../domain/identifiers.js';
+import { settingsFromStored, type SecuritySettings } from '../domain/security-settings.js';
+import type { Executor } from './database.js';
+import type { PracticeRow } from './schema.js';
+
+export interface Practice {
+  readonly id: string;
+  readonly code: string;
+  readonly name: string;
+  readonly settings: SecuritySettings;
+  readonly createdAt: number;
+}
+
+function toPractice(row: PracticeRow): Practice {
+  return {
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    settings: settingsFromStored(JSON.parse(row.settings)),
+    createdAt: row.created_at,
+  };
+}
+
+export async function findPracticeByCode(db: Executor, code: string): Promise<Practice | undefined> {
+  const row = await db
+    .selectFrom('practices')
+    .selectAll()
+    .where('code_folded', '=', foldIdentifier(code))
+    .executeTakeFirst();
+  return row && toPractice(row);
+}
+
+export async function findPracticeById(db: Executor, id: string): Promise<Practice | undefined> {
+  const row = await db.selectFrom('practices').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toPractice(row);
+}
+
+export async function countPractices(db: Executor): Promise<number> {
+  const { count } = await db
+    .selectFrom('practices')
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(count);
+}
+
+export async function insertPractice(db: Executor, practice: Practice): Promise<void> {
+  await db
+    .insertInto('practices')
+    .values({
+      id: practice.id,
+      code: practice.code,
+      code_folded: foldIdentifier(practice.code),
+      name: practice.name,
+      settings: JSON.stringify(practice.settings),
+      created_at: practice.createdAt,
+    })
+    .execute();
+}

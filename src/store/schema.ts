@@ -1,0 +1,98 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Tables as both dialects see them. Times are integer milliseconds since the epoch (UTC),
+ * booleans are 0/1 integers and JSON is text, so one migration set serves SQLite and PostgreSQL.
+ */
+export interface Database {
+  practices: PracticeTable;
+  users: UserTable;
+  sessions: SessionTable;
+  audit_events: AuditEventTable;
+  audit_chains: AuditChainTable;
+}
+
+export interface PracticeTable {
+  id: string;
+  code: string;
+  code_folded: string;
+  name: string;
+  /** JSON SecuritySettings document. */
+  settings: string;
+  created_at: number;
+}
+
+export interface UserTable {
+  id: string;
+  practice_id: string;
+  username: string;
+  username_folded: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  /** JSON array of Role. */
+  roles: string;
+  supervisor: number;
+  status: 'active' | 'deactivated';
+  password_hash: string;
+  password_changed_at: number;
+  /** 1 while the password is temporary (admin reset, new user) and must be replaced. */
+  password_must_change: number;
+  /** When a temporary password stops working; null for a chosen password. */
+  temporary_password_expires_at: number | null;
+  failed_attempts: Generated<number>;
+  locked_until: number | null;
+  lock_count: Generated<number>;
+  last_login_at: number | null;
+  last_login_ip: string | null;
+  last_login_user_agent: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionTable {
+  /** SHA-256 of the session token; the token itself is never stored. */
+  id: string;
+  user_id: string;
+  practice_id: string;
+  stage: string;
+  /** JSON StageProgress of the sign-in in progress. */
+  progress: string;
+  created_at: number;
+  last_seen_at: number;
+  ip: string;
+  user_agent: string;
+}
+
+export interface AuditEventTable {
+  id: string;
+  chain_id: string;
+  seq: number;
+  practice_id: string | null;
+  at: number;
+  type: string;
+  outcome: string;
+  actor_id: string | null;
+  actor_username: string | null;
+  target_id: string | null;
+  target_username: string | null;
+  ip: string;
+  user_agent: string;
+  /** JSON object. */
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditChainTable {
+  chain_id: string;
+  last_seq: number;
+  last_hash: string;
+}
+
+export type PracticeRow = Selectable<PracticeTable>;
+export type UserRow = Selectable<UserTable>;
+export type NewUserRow = Insertable<UserTable>;
+export type UserRowUpdate = Updateable<UserTable>;
+export type SessionRow = Selectable<SessionTable>;
+export type AuditEventRow = Selectable<AuditEventTable>;

@@ -1,0 +1,166 @@
+import { foldIdentifier } from '../domain/identifiers.js';
+import { isRole, type Role } from '../domain/roles.js';
+import type { Executor } from './database.js';
+import type { UserRow } from './schema.js';
+
+/** A user as the services see it. The password hash is only in `UserCredentials`. */
+export interface User {
+  readonly id: string;
+  readonly practiceId: string;
+  readonly username: string;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly email: string;
+  readonly roles: readonly Role[];
+  readonly supervisor: boolean;
+  readonly status: 'active' | 'deactivated';
+  readonly passwordChangedAt: number;
+  readonly passwordMustChange: boolean;
+  readonly temporaryPasswordExpiresAt: number | null;
+  readonly failedAttempts: number;
+  readonly lockedUntil: number | null;
+  readonly lastLogin: { readonly at: number; readonly ip: string; readonly userAgent: string } | null;
+  readonly createdAt: number;
+}
+
+export interface UserCredentials {
+  readonly user: User;
+  readonly passwordHash: string;
+}
+
+export interface NewUser {
+  readonly id: string;
+  readonly practiceId: string;
+  readonly username: string;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly email: string;
+  readonly roles: readonly Role[];
+  readonly passwordHash: string;
+  readonly passwordMustChange: boolean;
+  readonly temporaryPasswordExpiresAt: number | null;
+  readonly now: number;
+}
+
+function toUser(row: UserRow): User {
+  const roles: unknown = JSON.parse(row.roles);
+  return {
+    id: row.id,
+    practiceId: row.practice_id,
+    username: row.username,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    email: row.email,
+    roles: Array.isArray(roles) ? roles.filter(isRole) : [],
+    supervisor: row.supervisor === 1,
+    status: row.status,
+    passwordChangedAt: row.password_changed_at,
+    passwordMustChange: row.password_must_change === 1,
+    temporaryPasswordExpiresAt: row.temporary_password_expires_at,
+    failedAttempts: row.failed_attempts,
+    lockedUntil: row.locked_until,
+    lastLogin:
+      row.last_login_at === null
+        ? null
+        : { at: row.last_login_at, ip: row.last_login_ip ?? '', userAgent: row.last_login_user_agent ?? '' },
+    createdAt: row.created_at,
+  };
+}
+
+/** Looks a user up for sign-in: case-folded user name inside one practice. */
+export async function findCredentialsByUsername(
+  db: Executor,
+  practiceId: string,
+  username: string,
+): Promise<UserCredentials | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('practice_id', '=', practiceId)
+    .where('username_folded', '=', foldIdentifier(username))
+    .executeTakeFirst();
+  return row && { user: toUser(row), passwordHash: row.password_hash };
+}
+
+/** Every lookup by id also takes the caller's practice: an id of another practice finds nothing. */
+export async function findUserById(db: Executor, practiceId: string, id: string): Promise<User | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('practice_id', '=', practiceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && toUser(row);
+}
+
+export async function insertUser(db: Executor, user: NewUser): Promise<void> {
+  await db
+    .insertInto('users')
+    .values({
+      id: user.id,
+      practice_id: user.practiceId,
+      username: user.username,
+      username_folded: foldIdentifier(user.username),
+      first_name: user.firstName,
+      last_name: user.lastName,
+      email: user.email,
+      roles: JSON.stringify(user.roles),
+      supervisor: 0,
+      status: 'active',
+      password_hash: user.passwordHash,
+      password_changed_at: user.now,
+      password_must_change: user.passwordMustChange ? 1 : 0,
+      temporary_password_expires_at: user.temporaryPasswordExpiresAt,
+      created_at: user.now,
+      updated_at: user.now,
+    })
+    .execute();
+}
+
+/** Records a successful sign-in and clears the failure count. */
+export async function recordSuccessfulLogin(
+  db: Executor,
+  userId: string,
+  login: { readonly at: number; readonly ip: string; readonly userAgent: string },
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({
+      last_login_at: login.at,
+      last_login_ip: login.ip,
+      last_login_user_agent: login.userAgent,
+      failed_attempts: 0,
+      updated_at: login.at,
+    })
+    .where('id', '=', userId)
+    .execute();
+}
+
+/** Counts a wrong password towards the account's lock (per account, across IPs and instances). */
+export async function recordFailedPassword(db: Executor, userId: string, at: number): Promise<void> {
+  await db
+    .updateTable('users')
+    .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1), updated_at: at }))
+    .where('id', '=', userId)
+    .execute();
+}
+
+export async function setUserStatus(
+  db: Executor,
+  practiceId: string,
+  userId: string,
+  status: User['status'],
+  at: number,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ status, updated_at: at })
+    .where('practice_id', '=', practiceId)
+    .where('id', '=', userId)
+    .execute();
+}
+
+/** Replaces an outdated hash of the same password (argon2 parameters raised). */
+export async function replacePasswordHash(db: Executor, userId: string, passwordHash: string): Promise<void> {
+  await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
+}

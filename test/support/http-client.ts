@@ -1,0 +1,82 @@
+/**
+ * A browser-like HTTP client: keeps cookies, fetches the CSRF cookie with a GET when it has
+ * none, and echoes it in x-csrf-token on unsafe methods, as the web app does.
+ */
+export interface ApiResponse<T = unknown> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: T;
+  readonly text: string;
+}
+
+export class HttpClient {
+  readonly cookies = new Map<string, string>();
+  readonly #base: string;
+  readonly #defaultHeaders: Record<string, string>;
+
+  constructor(base: string, headers: Record<string, string> = {}) {
+    this.#base = base;
+    this.#defaultHeaders = { 'user-agent': 'gatehouse-test/1.0', ...headers };
+  }
+
+  /** Another client on another server (instance) that carries the same cookies. */
+  cloneTo(base: string): HttpClient {
+    const twin = new HttpClient(base, this.#defaultHeaders);
+    for (const [name, value] of this.cookies) twin.cookies.set(name, value);
+    return twin;
+  }
+
+  get<T = unknown>(path: string, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+    return this.request<T>('GET', path, undefined, headers);
+  }
+
+  post<T = unknown>(
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
+    return this.request<T>('POST', path, body, headers);
+  }
+
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
+    const unsafe = method !== 'GET' && method !== 'HEAD';
+    if (unsafe && !this.cookies.has('gh_csrf')) await this.get('/api/auth/session');
+    const all: Record<string, string> = { ...this.#defaultHeaders };
+    if (this.cookies.size > 0) all.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (unsafe) all['x-csrf-token'] = this.cookies.get('gh_csrf') ?? '';
+    if (body !== undefined) all['content-type'] = 'application/json';
+    Object.assign(all, headers);
+    const response = await fetch(this.#base + path, {
+      method,
+      headers: all,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      redirect: 'manual',
+    });
+    this.#storeCookies(response.headers.getSetCookie());
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, headers: response.headers, body: parsed as T, text };
+  }
+
+  #storeCookies(setCookies: string[]) {
+    for (const line of setCookies) {
+      const [pair = ''] = line.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      const expired = /expires=Thu, 01 Jan 1970/i.test(line) || /max-age=0/i.test(line);
+      if (expired || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+}

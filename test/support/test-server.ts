@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
+import type { Role } from '../../src/domain/roles.js';
+import { buildApp } from '../../src/http/app.js';
+import type { Clock, ServiceDeps } from '../../src/services/context.js';
+import { createPasswordHasher } from '../../src/services/password-hasher.js';
+import { createPractice } from '../../src/services/practices.js';
+import { openStore, type Store } from '../../src/store/database.js';
+import { migrateToLatest } from '../../src/store/migrate.js';
+import { insertUser } from '../../src/store/user-store.js';
+
+/** A clock tests move by hand, so timeouts are tested without sleeping. */
+export interface TestClock extends Clock {
+  advance(ms: number): void;
+}
+
+export function testClock(start = Date.now()): TestClock {
+  let now = start;
+  return { now: () => now, advance: (ms) => void (now += ms) };
+}
+
+export type TestDatabase = 'sqlite' | 'postgres';
+
+export function testDatabase(): TestDatabase {
+  return process.env.GATEHOUSE_TEST_DB === 'postgres' ? 'postgres' : 'sqlite';
+}
+
+/**
+ * Handles on one database for a test file: a new SQLite file, or the run's PostgreSQL
+ * database. Several handles act as several server instances sharing that database.
+ */
+export async function openTestStores(count: number): Promise<Store[]> {
+  const options =
+    testDatabase() === 'postgres'
+      ? { databaseUrl: inject('databaseUrl'), dataDir: tmpdir() }
+      : { dataDir: mkdtempSync(path.join(tmpdir(), 'gatehouse-test-')) };
+  const stores = Array.from({ length: count }, () => openStore(options));
+  await migrateToLatest(stores[0] as Store);
+  return stores;
+}
+
+export async function openTestStore(): Promise<Store> {
+  const [store] = await openTestStores(1);
+  return store as Store;
+}
+
+export interface TestServer {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly deps: ServiceDeps;
+  readonly clock: TestClock;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  /** Share a store (and so a database) with another instance. */
+  readonly store?: Store;
+  readonly clock?: TestClock;
+  readonly trustProxy?: boolean;
+  readonly publicUrl?: string;
+  readonly logger?: boolean;
+}
+
+/** A real server on a real port over a real database, as `npm start` builds it. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const store = options.store ?? (await openTestStore());
+  const clock = options.clock ?? testClock();
+  const deps: ServiceDeps = { store, clock, hasher: createPasswordHasher() };
+  const app = await buildApp({
+    deps,
+    publicUrl: options.publicUrl ? new URL(options.publicUrl) : undefined,
+    trustProxy: options.trustProxy ?? false,
+    logger: options.logger ?? false,
+    webRoot: path.resolve('dist/web'),
+  });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url: address,
+    app,
+    deps,
+    clock,
+    close: async () => {
+      await app.close();
+      if (!options.store) await store.close();
+    },
+  };
+}
+
+let practiceCounter = 0;
+
+export interface TestPractice {
+  readonly code: string;
+  readonly practiceId: string;
+  readonly adminId: string;
+  readonly adminUsername: string;
+  readonly temporaryPassword: string;
+}
+
+/** A practice with a unique code and its administrator (who holds a temporary password). */
+export async function seedPractice(deps: ServiceDeps, prefix = 'T'): Promise<TestPractice> {
+  const code = `${prefix}${process.pid}x${Date.now().toString(36)}x${practiceCounter++}`.slice(0, 32);
+  const result = await createPractice(
+    deps,
+    {
+      code,
+      name: `Test Practice ${code}`,
+      admin: {
+        username: 'admin',
+        email: `admin@${code.toLowerCase()}.test`,
+        firstName: 'Ada',
+        lastName: 'Admin',
+      },
+    },
+    { ip: '127.0.0.1', userAgent: 'test seed' },
+  );
+  if (!result.ok) throw new Error(result.problem);
+  return {
+    code,
+    practiceId: result.practice.id,
+    adminId: result.adminId,
+    adminUsername: 'admin',
+    temporaryPassword: result.temporaryPassword,
+  };
+}
+
+export interface SeededUser {
+  readonly id: string;
+  readonly username: string;
+  readonly password: string;
+}
+
+/**
+ * A user who has already chosen their own password, so signing in lands on `signed_in`.
+ * (Users made through the product hold a temporary password until their first sign-in.)
+ */
+export async function seedUser(
+  deps: ServiceDeps,
+  practice: TestPractice,
+  user: { username: string; password?: string; roles?: readonly Role[]; passwordHash?: string },
+): Promise<SeededUser> {
+  const password = user.password ?? `correct horse ${user.username} battery staple`;
+  const id = randomUUID();
+  await insertUser(deps.store.db, {
+    id,
+    practiceId: practice.practiceId,
+    username: user.username,
+    firstName: 'Sam',
+    lastName: user.username,
+    email: `${user.username}@${practice.code.toLowerCase()}.test`,
+    roles: user.roles ?? ['clinician'],
+    passwordHash: user.passwordHash ?? (await deps.hasher.hash(password)),
+    passwordMustChange: false,
+    temporaryPasswordExpiresAt: null,
+    now: deps.clock.now(),
+  });
+  return { id, username: user.username, password };
+}

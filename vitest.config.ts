@@ -1,0 +1,39 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Test projects. The API suite runs twice, on SQLite and on PostgreSQL (a fresh database
+ * per run, made by test/support/postgres-setup.ts); e2e drives Debian's Chromium.
+ */
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      { test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'api-sqlite',
+          include: ['test/api/**/*.test.ts'],
+          env: { GATEHOUSE_TEST_DB: 'sqlite' },
+        },
+      },
+      {
+        test: {
+          name: 'api-postgres',
+          include: ['test/api/**/*.test.ts'],
+          env: { GATEHOUSE_TEST_DB: 'postgres' },
+          globalSetup: ['test/support/postgres-setup.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          env: { GATEHOUSE_TEST_DB: 'sqlite' },
+          fileParallelism: false,
+          testTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,148 @@
+import type { NextStage, PolicyViolation, SecuritySummary, SessionInfo, User } from './types.js';
+
+const CSRF_COOKIE = 'gh_csrf';
+const CSRF_HEADER = 'x-csrf-token';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** An error the UI can show as is: `message` is always a sentence a person can act on. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly violations: PolicyViolation[];
+
+  constructor(status: number, code: string, message: string, violations: PolicyViolation[] = []) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.violations = violations;
+  }
+
+  /** True when the endpoint itself is missing (not yet shipped by the server). */
+  get isNotFound(): boolean {
+    return this.status === 404;
+  }
+
+  /** True when the session is gone (timed out or signed out elsewhere). */
+  get isUnauthenticated(): boolean {
+    return this.status === 401 && this.code !== 'invalid_credentials' && this.code !== 'invalid_code';
+  }
+}
+
+export function readCookie(name: string): string | null {
+  for (const part of document.cookie.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq === -1) continue;
+    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return null;
+}
+
+function fallbackMessage(status: number): string {
+  if (status === 401) return 'Your session has ended. Log in again to continue.';
+  if (status === 403) return 'You do not have permission to do that.';
+  if (status === 404) return 'This feature is not available yet. Please try again later.';
+  if (status === 413) return 'That request was too large. Shorten what you entered and try again.';
+  if (status === 429) return 'Too many attempts. Wait a few minutes, then try again.';
+  if (status >= 500) return 'Gatehouse is temporarily unavailable. Wait a minute, then try again.';
+  return 'Something went wrong. Check what you entered and try again.';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function toViolations(value: unknown): PolicyViolation[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((v: unknown) =>
+    isRecord(v) && typeof v.message === 'string'
+      ? [{ rule: typeof v.rule === 'string' ? v.rule : 'unknown', message: v.message }]
+      : [],
+  );
+}
+
+async function toApiError(response: Response): Promise<ApiError> {
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    // Not JSON (a proxy's error page, for example): fall back to a message for the status.
+  }
+  const error = isRecord(body) ? body.error : undefined;
+  if (isRecord(error)) {
+    const code = typeof error.code === 'string' ? error.code : `http_${response.status}`;
+    const message =
+      typeof error.message === 'string' && error.message.trim() !== ''
+        ? error.message
+        : fallbackMessage(response.status);
+    return new ApiError(response.status, code, message, toViolations(error.violations));
+  }
+  return new ApiError(response.status, `http_${response.status}`, fallbackMessage(response.status));
+}
+
+async function send(
+  method: Method,
+  path: string,
+  body: unknown,
+  csrfToken: string | null,
+): Promise<Response> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (csrfToken !== null) headers[CSRF_HEADER] = csrfToken;
+  try {
+    return await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(
+      0,
+      'network_error',
+      'We could not reach Gatehouse. Check your internet connection, then try again.',
+    );
+  }
+}
+
+/** Returns the CSRF token, asking the server for one (any GET sets it) when the cookie is missing. */
+async function csrfToken(forceRefresh = false): Promise<string | null> {
+  const existing = readCookie(CSRF_COOKIE);
+  if (existing !== null && !forceRefresh) return existing;
+  await send('GET', '/api/auth/session', undefined, null);
+  return readCookie(CSRF_COOKIE);
+}
+
+async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  const writes = method !== 'GET';
+  let response = await send(method, path, body, writes ? await csrfToken() : null);
+  if (writes && response.status === 403) {
+    // The token may have been rotated (for example after signing in): fetch a fresh one and retry once.
+    const error = await toApiError(response.clone());
+    if (error.code === 'csrf_failed') response = await send(method, path, body, await csrfToken(true));
+  }
+  if (!response.ok) throw await toApiError(response);
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  if (text === '') return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new ApiError(response.status, 'invalid_response', fallbackMessage(500));
+  }
+}
+
+export const api = {
+  session: () => request<SessionInfo>('GET', '/api/auth/session'),
+  login: (practiceCode: string, username: string, password: string) =>
+    request<NextStage>('POST', '/api/auth/login', { practiceCode, username, password }),
+  logout: () => request<undefined>('POST', '/api/auth/logout'),
+  changeTemporaryPassword: (newPassword: string, confirmPassword: string) =>
+    request<NextStage>('POST', '/api/auth/password-change', { newPassword, confirmPassword }),
+  verifyTwoFactor: (code: string, rememberBrowser: boolean) =>
+    request<NextStage>('POST', '/api/auth/two-factor', { code, rememberBrowser }),
+  me: () => request<User>('GET', '/api/me'),
+  mySecurity: () => request<SecuritySummary>('GET', '/api/me/security'),
+};

@@ -1,0 +1,84 @@
+import { AppShell } from './components/app-shell.js';
+import { LoadingScreen } from './components/loading-screen.js';
+import { Redirect } from './components/redirect.js';
+import { StartupError } from './components/startup-error.js';
+import { useLocation } from './lib/router.js';
+import { isPracticeAdmin } from './lib/roles.js';
+import { ComingSoonPage } from './pages/coming-soon-page.js';
+import { ForgotPasswordPage } from './pages/forgot-password-page.js';
+import { ForgotPracticeCodePage } from './pages/forgot-practice-code-page.js';
+import { NotFoundPage } from './pages/not-found-page.js';
+import { PasswordChangePage } from './pages/password-change-page.js';
+import { ProfilePage } from './pages/profile-page.js';
+import { SignInPage } from './pages/sign-in-page.js';
+import { TwoFactorEnrollmentPage } from './pages/two-factor-enrollment-page.js';
+import { TwoFactorPage } from './pages/two-factor-page.js';
+import { useSession } from './session.js';
+import type { User } from './types.js';
+
+const HOME = '/profile';
+const PUBLIC_PATHS = new Set(['/', '/login', '/forgot-password', '/forgot-practice-code']);
+
+function AnonymousRoutes({ pathname }: { pathname: string }) {
+  switch (pathname) {
+    case '/':
+    case '/login':
+      return <SignInPage />;
+    case '/forgot-password':
+      return <ForgotPasswordPage />;
+    case '/forgot-practice-code':
+      return <ForgotPracticeCodePage />;
+    default:
+      return <Redirect to="/login" />;
+  }
+}
+
+function SignedInRoutes({ user, pathname }: { user: User; pathname: string }) {
+  if (PUBLIC_PATHS.has(pathname)) return <Redirect to={HOME} />;
+  let page;
+  if (pathname === '/profile') page = <ProfilePage />;
+  else if (pathname === '/staff' && isPracticeAdmin(user))
+    page = (
+      <ComingSoonPage
+        title="Staff"
+        description="Add staff members, set their roles, and manage their access and security from here."
+      />
+    );
+  else if (pathname === '/settings' && isPracticeAdmin(user))
+    page = (
+      <ComingSoonPage
+        title="Settings"
+        description="Set your practice's password rules, two-factor requirement, session timeouts and allowed networks here."
+      />
+    );
+  else page = <NotFoundPage />;
+  return (
+    <AppShell user={user} pathname={pathname}>
+      {page}
+    </AppShell>
+  );
+}
+
+/** Chooses the screen from the session's stage: until signed in, only that stage's screen is reachable. */
+export function App() {
+  const { state, refresh } = useSession();
+  const { pathname } = useLocation();
+
+  if (state.status === 'loading') return <LoadingScreen />;
+  if (state.status === 'error')
+    return <StartupError message={state.message} onRetry={() => void refresh()} />;
+
+  switch (state.stage) {
+    case 'anonymous':
+      return <AnonymousRoutes pathname={pathname} />;
+    case 'password_change':
+      return <PasswordChangePage />;
+    case 'two_factor':
+      return <TwoFactorPage />;
+    case 'two_factor_enrollment':
+      return <TwoFactorEnrollmentPage />;
+    case 'signed_in':
+      if (state.user === null) return <AnonymousRoutes pathname={pathname} />;
+      return <SignedInRoutes user={state.user} pathname={pathname} />;
+  }
+}

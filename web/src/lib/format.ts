@@ -1,0 +1,38 @@
+import type { User } from '../types.js';
+
+const dateTime = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZoneName: 'short',
+});
+
+const dateOnly = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'long', day: 'numeric' });
+
+function parse(iso: string): Date | null {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** "Nov 28, 2026, 8:01 AM EST" in the browser's time zone; unparseable input is shown as given. */
+export function formatDateTime(iso: string): string {
+  const date = parse(iso);
+  return date === null ? iso : dateTime.format(date);
+}
+
+export function formatDate(iso: string): string {
+  const date = parse(iso);
+  return date === null ? iso : dateOnly.format(date);
+}
+
+export function fullName(user: User): string {
+  const name = `${user.firstName} ${user.lastName}`.trim();
+  return name === '' ? user.username : name;
+}
+
+export function initials(user: User): string {
+  const letters = `${user.firstName.charAt(0)}${user.lastName.charAt(0)}`.trim();
+  return (letters === '' ? user.username.slice(0, 2) : letters).toUpperCase();
+}

@@ -1,0 +1,123 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { api, ApiError } from '../api.js';
+import { AuthLayout } from '../components/auth-layout.js';
+import { FormAlert } from '../components/form-alert.js';
+import { LogoutButton } from '../components/logout-button.js';
+import { PasswordField } from '../components/password-field.js';
+import { usePageTitle } from '../lib/use-page-title.js';
+import { useSession } from '../session.js';
+import type { PolicyViolation } from '../types.js';
+
+interface Problem {
+  message: string;
+  violations: PolicyViolation[];
+  field: 'new' | 'confirm' | null;
+}
+
+/** Forced password change after signing in with a temporary (or expired) password. */
+export function PasswordChangePage() {
+  usePageTitle('Choose a New Password');
+  const { refresh, expire } = useSession();
+  const [newPassword, setNewPassword] = useState('');
+  const [confirmPassword, setConfirmPassword] = useState('');
+  const [submitting, setSubmitting] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const newRef = useRef<HTMLInputElement>(null);
+  const confirmRef = useRef<HTMLInputElement>(null);
+
+  function fail(next: Problem) {
+    setProblem(next);
+    setAttempt((n) => n + 1);
+    if (next.field === 'new') newRef.current?.focus();
+    if (next.field === 'confirm') confirmRef.current?.focus();
+  }
+
+  async function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (submitting) return;
+    if (newPassword === '') {
+      fail({ message: 'Enter a new password.', violations: [], field: 'new' });
+      return;
+    }
+    if (confirmPassword !== newPassword) {
+      fail({
+        message: 'The passwords do not match. Enter the same new password in both fields.',
+        violations: [],
+        field: 'confirm',
+      });
+      return;
+    }
+    setSubmitting(true);
+    setProblem(null);
+    try {
+      await api.changeTemporaryPassword(newPassword, confirmPassword);
+      await refresh();
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.isUnauthenticated) {
+        expire();
+        return;
+      }
+      if (caught instanceof ApiError && caught.isNotFound) {
+        fail({
+          message:
+            'Choosing a new password is not available yet. Log out and ask your Practice Administrator for help.',
+          violations: [],
+          field: null,
+        });
+      } else if (caught instanceof ApiError) {
+        fail({
+          message: caught.message,
+          violations: caught.violations,
+          field: caught.code === 'password_mismatch' ? 'confirm' : 'new',
+        });
+      } else {
+        fail({ message: 'Something went wrong. Try again.', violations: [], field: null });
+      }
+    } finally {
+      setSubmitting(false);
+    }
+  }
+
+  return (
+    <AuthLayout
+      title="Choose a new password"
+      subtitle="You signed in with a temporary or expired password. Choose a new password to continue."
+    >
+      <form className="form" onSubmit={handleSubmit} noValidate aria-label="Choose a new password">
+        <FormAlert key={attempt} message={problem?.message ?? null} violations={problem?.violations ?? []} />
+        <PasswordField
+          id="newPassword"
+          label="New Password"
+          value={newPassword}
+          onValueChange={setNewPassword}
+          autoComplete="new-password"
+          hint="Use a long passphrase that you don't use on any other site."
+          invalid={problem?.field === 'new'}
+          inputRef={newRef}
+        />
+        <PasswordField
+          id="confirmPassword"
+          label="Confirm Password"
+          value={confirmPassword}
+          onValueChange={setConfirmPassword}
+          autoComplete="new-password"
+          invalid={problem?.field === 'confirm'}
+          inputRef={confirmRef}
+        />
+        <button
+          type="submit"
+          className="button button--primary button--block"
+          disabled={submitting}
+          aria-busy={submitting || undefined}
+        >
+          {submitting && <span className="spinner" aria-hidden="true" />}
+          Change Password
+        </button>
+      </form>
+      <div className="auth__secondary">
+        <LogoutButton className="button button--link" />
+      </div>
+    </AuthLayout>
+  );
+}
