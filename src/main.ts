@@ -4,6 +4,7 @@ import { configFromEnv } from './config.js';
 import { buildApp } from './http/app.js';
 import { loggerOptions, openServices } from './runtime.js';
 import { ensureFirstPractice, firstRunNotice } from './services/bootstrap.js';
+import { createMailTransport, startMailDelivery } from './services/mail-delivery.js';
 
 /** `npm start`: migrate, create the demo practice on first run, serve API and web app. */
 const config = configFromEnv();
@@ -16,6 +17,12 @@ const app = await buildApp({
   webRoot: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web'),
 });
 
+const mail = startMailDelivery(
+  deps.store,
+  createMailTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir }),
+  deps.clock,
+  app.log,
+);
 const address = await app.listen({ port: config.port, host: config.host });
 const url = config.publicUrl?.origin ?? address.replace('[::1]', 'localhost');
 const created = await ensureFirstPractice(deps);
@@ -26,6 +33,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void app
       .close()
+      .then(() => mail.stop())
       .then(() => deps.store.close())
       .finally(() => process.exit(0));
   });

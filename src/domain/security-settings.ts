@@ -70,3 +70,58 @@ export function settingsFromStored(stored: unknown): SecuritySettings {
     ipAllowList: { ...DEFAULT_SECURITY_SETTINGS.ipAllowList, ...value.ipAllowList },
   };
 }
+
+/** Inclusive bounds of every numeric setting; the HTTP schema and the checks below share them. */
+export const SETTING_BOUNDS = {
+  minLength: [8, 64],
+  expiryDays: [1, 3650],
+  historyCount: [0, 24],
+  maxRepeatedChars: [1, 10],
+  rememberBrowserDays: [0, 365],
+  idleTimeoutMinutes: [1, 1440],
+  absoluteTimeoutHours: [1, 168],
+  lockoutThreshold: [3, 50],
+  lockoutMinutes: [1, 1440],
+  temporaryPasswordHours: [1, 720],
+} as const satisfies Record<string, readonly [number, number]>;
+
+/** Below this minimum length the admin must acknowledge a warning (NIST recommends 15 for single-factor). */
+export const RECOMMENDED_MIN_LENGTH = 12;
+
+/** The fields that differ between two settings documents, as dotted paths. */
+export function changedSettings(before: SecuritySettings, after: SecuritySettings): string[] {
+  const changed: string[] = [];
+  const walk = (a: unknown, b: unknown, prefix: string) => {
+    if (isPlainObject(a) && isPlainObject(b)) {
+      for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+        walk(a[key], b[key], prefix ? `${prefix}.${key}` : key);
+      }
+    } else if (JSON.stringify(a) !== JSON.stringify(b)) changed.push(prefix);
+  };
+  walk(before, after, '');
+  return changed;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Checks that the schema cannot express: a real time zone, an absolute timeout past the idle one. */
+export function settingsProblems(settings: SecuritySettings): string[] {
+  const problems: string[] = [];
+  if (!isTimeZone(settings.timeZone))
+    problems.push(`"${settings.timeZone}" is not a time zone such as America/New_York.`);
+  if (settings.absoluteTimeoutHours * 60 < settings.idleTimeoutMinutes) {
+    problems.push('The absolute timeout must not be shorter than the idle timeout.');
+  }
+  return problems;
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone.length > 0;
+  } catch {
+    return false;
+  }
+}

@@ -1,3 +1,4 @@
+import type { Role } from '../domain/roles.js';
 import type { SignInStage } from '../domain/session-stage.js';
 import type { ValidSession } from '../services/sessions.js';
 
@@ -12,6 +13,8 @@ export type RouteAccess = 'public' | SignInStage;
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
+    /** The caller must hold one of these roles, else 403 `forbidden`. */
+    roles?: readonly Role[];
   }
   interface FastifyRequest {
     /** The caller's session, when the cookie named a live one. */

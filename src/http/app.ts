@@ -9,6 +9,7 @@ import { meRoutes } from './me/routes.js';
 import { authenticate } from './plugins/authenticate.js';
 import { csrf, ownOriginCheck } from './plugins/csrf.js';
 import { errorHandler } from './plugins/error-handler.js';
+import { securitySettingsRoutes } from './practice/security-settings.route.js';
 import { securityHeaders } from './plugins/security-headers.js';
 import { webApp } from './plugins/web-app.js';
 import { systemRoutes } from './system/routes.js';
@@ -61,6 +62,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(systemRoutes, { store: options.deps.store });
   await app.register(authRoutes, { deps: options.deps, cookies });
   await app.register(meRoutes);
+  await app.register(securitySettingsRoutes, { deps: options.deps });
   await app.register(webApp, { root: options.webRoot });
   return app;
 }

@@ -56,3 +56,15 @@ export async function insertPractice(db: Executor, practice: Practice): Promise<
     })
     .execute();
 }
+
+export async function updatePracticeSettings(
+  db: Executor,
+  practiceId: string,
+  settings: SecuritySettings,
+): Promise<void> {
+  await db
+    .updateTable('practices')
+    .set({ settings: JSON.stringify(settings) })
+    .where('id', '=', practiceId)
+    .execute();
+}

@@ -10,6 +10,7 @@ export interface Database {
   sessions: SessionTable;
   audit_events: AuditEventTable;
   audit_chains: AuditChainTable;
+  mail_outbox: MailOutboxTable;
 }
 
 export interface PracticeTable {
@@ -88,6 +89,20 @@ export interface AuditChainTable {
   chain_id: string;
   last_seq: number;
   last_hash: string;
+}
+
+export interface MailOutboxTable {
+  id: string;
+  practice_id: string | null;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  created_at: number;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  sent_at: number | null;
+  last_error: string | null;
 }
 
 export type PracticeRow = Selectable<PracticeTable>;

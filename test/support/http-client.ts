@@ -80,3 +80,22 @@ export class HttpClient {
     }
   }
 }
+
+/** A new browser signed in as the user; fails the test if the sign-in does not reach `signed_in`. */
+export async function signedInClient(
+  baseUrl: string,
+  practiceCode: string,
+  user: { readonly username: string; readonly password: string },
+  headers: Record<string, string> = {},
+): Promise<HttpClient> {
+  const client = new HttpClient(baseUrl, headers);
+  const response = await client.post<{ next?: string }>('/api/auth/login', {
+    practiceCode,
+    username: user.username,
+    password: user.password,
+  });
+  if (response.status !== 200 || response.body.next !== 'signed_in') {
+    throw new Error(`sign-in as ${user.username} failed: ${response.status} ${response.text}`);
+  }
+  return client;
+}

@@ -8,6 +8,7 @@ import type { Role } from '../../src/domain/roles.js';
 import { buildApp } from '../../src/http/app.js';
 import type { Clock, ServiceDeps } from '../../src/services/context.js';
 import { createPasswordHasher } from '../../src/services/password-hasher.js';
+import { createMailTransport, deliverDueMail } from '../../src/services/mail-delivery.js';
 import { createPractice } from '../../src/services/practices.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
@@ -50,6 +51,10 @@ export async function openTestStore(): Promise<Store> {
 
 export interface TestServer {
   readonly url: string;
+  /** Where this server's .eml files go (DATA_DIR/outbox). */
+  readonly outboxDir: string;
+  /** Delivers every queued email now (the production poller does this every second). */
+  deliverMail(): Promise<number>;
   readonly app: FastifyInstance;
   readonly deps: ServiceDeps;
   readonly clock: TestClock;
@@ -78,8 +83,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     webRoot: path.resolve('dist/web'),
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-mail-'));
+  const transport = createMailTransport({ smtpUrl: undefined, dataDir });
+  const quiet = { info: () => undefined, warn: () => undefined };
   return {
     url: address,
+    outboxDir: path.join(dataDir, 'outbox'),
+    deliverMail: () => deliverDueMail(store, transport, clock, quiet),
     app,
     deps,
     clock,

@@ -45,4 +45,7 @@ function enforceAccess(request: FastifyRequest, expired: boolean): void {
   if (access === 'public') return;
   if (!request.auth) throw new ApiError(expired ? 'session_expired' : 'not_authenticated');
   if (request.auth.session.stage !== access) throw new ApiError('stage_required');
+  const roles = request.routeOptions.config.roles;
+  if (roles && !roles.some((role) => request.auth?.user.roles.includes(role)))
+    throw new ApiError('forbidden');
 }

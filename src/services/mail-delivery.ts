@@ -1,0 +1,105 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import { claimDueMail, markMailFailed, markMailSent, type QueuedMail } from '../store/mail-store.js';
+import type { Clock } from './context.js';
+import type { Store } from '../store/database.js';
+
+/**
+ * Delivers the mail outbox: over SMTP when SMTP_URL is set, otherwise as one RFC 5322 `.eml`
+ * file per message under DATA_DIR/outbox/. Failures retry with exponential backoff
+ * (30 s, 1 min, 2 min … capped at 1 h); the log names the subject only, never the body.
+ */
+export const MAIL_LEASE_MS = 60_000;
+export const MAIL_MAX_BACKOFF_MS = 3_600_000;
+const FROM_ADDRESS = 'Gatehouse <no-reply@gatehouse.invalid>';
+
+export interface MailTransport {
+  readonly kind: 'smtp' | 'file';
+  send(mail: QueuedMail): Promise<void>;
+}
+
+export function createMailTransport(options: {
+  smtpUrl: string | undefined;
+  dataDir: string;
+}): MailTransport {
+  const message = (mail: QueuedMail) => ({
+    from: FROM_ADDRESS,
+    to: mail.to_address,
+    subject: mail.subject,
+    text: mail.text_body,
+    html: mail.html_body,
+    messageId: `<${mail.id}@gatehouse.invalid>`,
+    date: new Date(Number(mail.created_at)),
+  });
+  if (options.smtpUrl) {
+    const smtp = nodemailer.createTransport(options.smtpUrl);
+    return { kind: 'smtp', send: async (mail) => void (await smtp.sendMail(message(mail))) };
+  }
+  const outbox = path.join(options.dataDir, 'outbox');
+  const builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  return {
+    kind: 'file',
+    async send(mail) {
+      const built = await builder.sendMail(message(mail));
+      await mkdir(outbox, { recursive: true });
+      const stamp = new Date(Number(mail.created_at)).toISOString().replace(/[:.]/g, '-');
+      await writeFile(path.join(outbox, `${stamp}-${mail.id}.eml`), built.message as Buffer, { mode: 0o600 });
+    },
+  };
+}
+
+export interface MailLogger {
+  info(object: object, message: string): void;
+  warn(object: object, message: string): void;
+}
+
+/** One pass over the due emails; returns how many were delivered. */
+export async function deliverDueMail(
+  store: Store,
+  transport: MailTransport,
+  clock: Clock,
+  logger: MailLogger,
+): Promise<number> {
+  const claimed = await claimDueMail(store.db, clock.now(), MAIL_LEASE_MS, 20);
+  let delivered = 0;
+  for (const mail of claimed) {
+    try {
+      await transport.send(mail);
+      await markMailSent(store.db, mail.id, clock.now());
+      logger.info({ mailId: mail.id, subject: mail.subject }, 'email delivered');
+      delivered++;
+    } catch (error) {
+      const attempts = mail.attempts + 1;
+      const backoff = Math.min(30_000 * 2 ** (attempts - 1), MAIL_MAX_BACKOFF_MS);
+      await markMailFailed(store.db, mail.id, {
+        attempts,
+        retryAt: clock.now() + backoff,
+        error: (error as Error).message,
+      });
+      logger.warn({ mailId: mail.id, subject: mail.subject, attempts }, 'email delivery failed; will retry');
+    }
+  }
+  return delivered;
+}
+
+/** Polls the outbox until stopped. A database outage only delays mail; it is retried next tick. */
+export function startMailDelivery(
+  store: Store,
+  transport: MailTransport,
+  clock: Clock,
+  logger: MailLogger,
+  intervalMs = 1000,
+): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(() => deliverDueMail(store, transport, clock, logger)).catch(() => undefined);
+  }, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
