@@ -5,12 +5,12 @@ import { findPracticeByCode, type Practice } from '../store/practice-store.js';
 import { advanceSession, insertSession, type StoredSession } from '../store/session-store.js';
 import {
   findCredentialsByUsername,
-  recordFailedPassword,
   recordSuccessfulLogin,
   replacePasswordHash,
   type User,
 } from '../store/user-store.js';
 import { audit, detailText } from './audit.js';
+import { countAuthFailure } from './auth-failures.js';
 import type { RequestOrigin, ServiceDeps } from './context.js';
 
 /**
@@ -71,7 +71,7 @@ export async function login(
   const reason = failureReason(user, passwordOk, now);
   if (reason) {
     await store.transaction(async (trx) => {
-      if (reason === 'wrong_password') await recordFailedPassword(trx, user.id, now);
+      if (reason === 'wrong_password') await countAuthFailure(trx, user, now);
       await audit(trx, {
         practiceId: practice.id,
         type: 'login.failed',

@@ -1,0 +1,52 @@
+import type { Executor } from '../store/database.js';
+import { deleteUserSessions } from '../store/session-store.js';
+import type { User } from '../store/user-store.js';
+import { audit } from './audit.js';
+import type { RequestOrigin } from './context.js';
+
+/**
+ * The one side effect that ends a user's sessions, shared by every flow that must (S5):
+ * password change and reset, admin reset, deactivation, 2FA removal, "sign out everywhere".
+ * Records `session.revoked` with the reason and how many ended, when any did.
+ */
+export type RevocationReason =
+  | 'password_changed'
+  | 'password_reset'
+  | 'admin_password_reset'
+  | 'user_deactivated'
+  | 'two_factor_removed'
+  | 'signed_out_everywhere'
+  | 'signed_out_by_user'
+  | 'single_session';
+
+export async function endUserSessions(
+  trx: Executor,
+  context: {
+    readonly user: User;
+    readonly actor: User | null;
+    readonly reason: RevocationReason;
+    readonly origin: RequestOrigin;
+    readonly at: number;
+    /** The caller's own session, kept (e.g. Change Your Password keeps the current browser). */
+    readonly exceptSessionId?: string;
+  },
+): Promise<number> {
+  const ended = await deleteUserSessions(
+    trx,
+    context.user.id,
+    context.exceptSessionId === undefined ? {} : { exceptId: context.exceptSessionId },
+  );
+  if (ended > 0) {
+    await audit(trx, {
+      practiceId: context.user.practiceId,
+      type: 'session.revoked',
+      outcome: 'success',
+      actor: context.actor,
+      target: context.user,
+      origin: context.origin,
+      at: context.at,
+      details: { reason: context.reason, sessions: ended },
+    });
+  }
+  return ended;
+}
