@@ -1,7 +1,7 @@
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServiceDeps } from '../services/context.js';
 import { authRoutes } from './auth/routes.js';
 import { cookiePolicy } from './cookies.js';
@@ -9,6 +9,7 @@ import { meRoutes } from './me/routes.js';
 import { authenticate } from './plugins/authenticate.js';
 import { csrf, ownOriginCheck } from './plugins/csrf.js';
 import { errorHandler } from './plugins/error-handler.js';
+import { requestLog } from './plugins/request-log.js';
 import { securitySettingsRoutes } from './practice/security-settings.route.js';
 import { securityHeaders } from './plugins/security-headers.js';
 import { webApp } from './plugins/web-app.js';
@@ -34,6 +35,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger,
     trustProxy: options.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
+    // One log line per request (see plugins/request-log.ts) instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     // Request ids are ours, not the client's: a forged x-request-id must not enter our logs.
     genReqId: () => crypto.randomUUID(),
     ajv: {
@@ -43,6 +46,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(errorHandler);
+  await app.register(requestLog);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Gatehouse API', version: '1' },

@@ -1,7 +1,12 @@
 import { hashToken } from '../domain/secret-token.js';
-import { findPracticeById, type Practice } from '../store/practice-store.js';
-import { deleteSession, findSessionById, touchSession, type StoredSession } from '../store/session-store.js';
-import { findUserById, type User } from '../store/user-store.js';
+import type { Practice } from '../store/practice-store.js';
+import {
+  deleteSession,
+  findSessionWithAccount,
+  touchSession,
+  type StoredSession,
+} from '../store/session-store.js';
+import type { User } from '../store/user-store.js';
 import { audit } from './audit.js';
 import type { RequestOrigin, ServiceDeps } from './context.js';
 
@@ -34,14 +39,10 @@ export async function validateSession(
   origin: RequestOrigin,
 ): Promise<SessionCheck> {
   const { store, clock } = deps;
-  const session = await findSessionById(store.db, hashToken(token));
-  if (!session) return { status: 'none' };
-  const [user, practice] = await Promise.all([
-    findUserById(store.db, session.practiceId, session.userId),
-    findPracticeById(store.db, session.practiceId),
-  ]);
+  const found = await findSessionWithAccount(store.db, hashToken(token));
   // A deactivated user's sessions are ended when deactivated; this guards the gap.
-  if (!user || !practice || user.status !== 'active') return { status: 'none' };
+  if (!found || found.user.status !== 'active') return { status: 'none' };
+  const { session, user, practice } = found;
 
   const now = clock.now();
   const { idleTimeoutMinutes, absoluteTimeoutHours } = practice.settings;

@@ -11,7 +11,7 @@ export interface Practice {
   readonly createdAt: number;
 }
 
-function toPractice(row: PracticeRow): Practice {
+export function practiceFromRow(row: PracticeRow): Practice {
   return {
     id: row.id,
     code: row.code,
@@ -27,12 +27,12 @@ export async function findPracticeByCode(db: Executor, code: string): Promise<Pr
     .selectAll()
     .where('code_folded', '=', foldIdentifier(code))
     .executeTakeFirst();
-  return row && toPractice(row);
+  return row && practiceFromRow(row);
 }
 
 export async function findPracticeById(db: Executor, id: string): Promise<Practice | undefined> {
   const row = await db.selectFrom('practices').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && toPractice(row);
+  return row && practiceFromRow(row);
 }
 
 export async function countPractices(db: Executor): Promise<number> {

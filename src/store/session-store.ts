@@ -1,6 +1,9 @@
+import type { CompiledQuery, InferResult } from 'kysely';
 import type { StageProgress, SignInStage } from '../domain/session-stage.js';
 import type { Executor } from './database.js';
+import { practiceFromRow, type Practice } from './practice-store.js';
 import type { SessionRow } from './schema.js';
+import { USER_COLUMNS, userFromRow, type User } from './user-store.js';
 
 export interface StoredSession {
   /** SHA-256 of the token. */
@@ -15,7 +18,7 @@ export interface StoredSession {
   readonly userAgent: string;
 }
 
-function toSession(row: SessionRow): StoredSession {
+export function sessionFromRow(row: SessionRow): StoredSession {
   return {
     id: row.id,
     userId: row.user_id,
@@ -46,9 +49,79 @@ export async function insertSession(db: Executor, session: StoredSession): Promi
     .execute();
 }
 
-export async function findSessionById(db: Executor, id: string): Promise<StoredSession | undefined> {
-  const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && toSession(row);
+function buildSessionLookup(db: Executor, id: string) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', (join) =>
+      join.onRef('users.id', '=', 'sessions.user_id').onRef('users.practice_id', '=', 'sessions.practice_id'),
+    )
+    .innerJoin('practices', 'practices.id', 'sessions.practice_id')
+    .select(USER_COLUMNS.map((column) => `users.${column}` as const))
+    .select([
+      'sessions.id as session_id',
+      'sessions.stage as session_stage',
+      'sessions.progress as session_progress',
+      'sessions.created_at as session_created_at',
+      'sessions.last_seen_at as session_last_seen_at',
+      'sessions.ip as session_ip',
+      'sessions.user_agent as session_user_agent',
+      'practices.code as practice_code',
+      'practices.code_folded as practice_code_folded',
+      'practices.name as practice_name',
+      'practices.settings as practice_settings',
+      'practices.created_at as practice_created_at',
+    ])
+    .where('sessions.id', '=', id);
+}
+
+type SessionLookupRow = InferResult<ReturnType<typeof buildSessionLookup>>[number];
+type SessionLookup = CompiledQuery<SessionLookupRow>;
+
+// Compiled once per database handle: building this join is most of the cost of a request.
+const sessionLookups = new WeakMap<Executor, SessionLookup>();
+
+function sessionLookup(db: Executor): SessionLookup {
+  let compiled = sessionLookups.get(db);
+  if (!compiled) {
+    compiled = buildSessionLookup(db, '').compile();
+    sessionLookups.set(db, compiled);
+  }
+  return compiled;
+}
+
+/**
+ * A session with its user and practice in one round trip: the lookup every authenticated
+ * request makes, so it is one indexed join rather than three queries.
+ */
+export async function findSessionWithAccount(
+  db: Executor,
+  id: string,
+): Promise<{ session: StoredSession; user: User; practice: Practice } | undefined> {
+  const { rows } = await db.executeQuery<SessionLookupRow>({ ...sessionLookup(db), parameters: [id] });
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    session: sessionFromRow({
+      id: row.session_id,
+      user_id: row.id,
+      practice_id: row.practice_id,
+      stage: row.session_stage,
+      progress: row.session_progress,
+      created_at: row.session_created_at,
+      last_seen_at: row.session_last_seen_at,
+      ip: row.session_ip,
+      user_agent: row.session_user_agent,
+    }),
+    user: userFromRow(row),
+    practice: practiceFromRow({
+      id: row.practice_id,
+      code: row.practice_code,
+      code_folded: row.practice_code_folded,
+      name: row.practice_name,
+      settings: row.practice_settings,
+      created_at: row.practice_created_at,
+    }),
+  };
 }
 
 export async function touchSession(db: Executor, id: string, at: number): Promise<void> {

@@ -42,7 +42,34 @@ export interface NewUser {
   readonly now: number;
 }
 
-function toUser(row: UserRow): User {
+/** Every column but the password hash: what reads that do not verify a password select. */
+export const USER_COLUMNS = [
+  'id',
+  'practice_id',
+  'username',
+  'username_folded',
+  'first_name',
+  'last_name',
+  'email',
+  'roles',
+  'supervisor',
+  'status',
+  'password_changed_at',
+  'password_must_change',
+  'temporary_password_expires_at',
+  'failed_attempts',
+  'locked_until',
+  'lock_count',
+  'last_login_at',
+  'last_login_ip',
+  'last_login_user_agent',
+  'created_at',
+  'updated_at',
+] as const satisfies ReadonlyArray<keyof UserRow>;
+
+export type UserColumns = Pick<UserRow, (typeof USER_COLUMNS)[number]>;
+
+export function userFromRow(row: UserColumns): User {
   const roles: unknown = JSON.parse(row.roles);
   return {
     id: row.id,
@@ -75,22 +102,22 @@ export async function findCredentialsByUsername(
 ): Promise<UserCredentials | undefined> {
   const row = await db
     .selectFrom('users')
-    .selectAll()
+    .select([...USER_COLUMNS, 'password_hash'])
     .where('practice_id', '=', practiceId)
     .where('username_folded', '=', foldIdentifier(username))
     .executeTakeFirst();
-  return row && { user: toUser(row), passwordHash: row.password_hash };
+  return row && { user: userFromRow(row), passwordHash: row.password_hash };
 }
 
 /** Every lookup by id also takes the caller's practice: an id of another practice finds nothing. */
 export async function findUserById(db: Executor, practiceId: string, id: string): Promise<User | undefined> {
   const row = await db
     .selectFrom('users')
-    .selectAll()
+    .select(USER_COLUMNS)
     .where('practice_id', '=', practiceId)
     .where('id', '=', id)
     .executeTakeFirst();
-  return row && toUser(row);
+  return row && userFromRow(row);
 }
 
 export async function insertUser(db: Executor, user: NewUser): Promise<void> {

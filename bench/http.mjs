@@ -1,0 +1,186 @@
+// `npm run bench`: the real server over loopback, each figure beside its limit measured in the
+// same run on the same cores:
+//   1. sign-in (password only, distinct users)  vs. raw argon2id verify rate, same parameters
+//   2. GET /api/me with a session cookie         vs. a bare Fastify hello-world
+//   3. RSS of the idle server and its peak under each load
+// SQLite first, then PostgreSQL (a throwaway database). BENCH_SECONDS sets each phase's length.
+import { mkdtempSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { verify } from '@node-rs/argon2';
+import { runLoad } from './lib/load.mjs';
+import { freshPostgresDatabase, ROOT, rssMiB, startProcess } from './lib/processes.mjs';
+import { writeResults } from './lib/results.mjs';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const USERS = 200;
+const PASSWORD = 'bench password: correct horse battery staple';
+const databases = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
+
+const { openServices } = await import(path.join(ROOT, 'dist/src/runtime.js'));
+const { configFromEnv } = await import(path.join(ROOT, 'dist/src/config.js'));
+const { createPractice } = await import(path.join(ROOT, 'dist/src/services/practices.js'));
+const { insertUser } = await import(path.join(ROOT, 'dist/src/store/user-store.js'));
+
+/** A practice with USERS users who all know PASSWORD (one hash, reused: verifying costs the same). */
+async function seed(env) {
+  const deps = await openServices(configFromEnv({ ...process.env, ...env }));
+  const created = await createPractice(
+    deps,
+    {
+      code: 'BENCH',
+      name: 'Bench Practice',
+      admin: { username: 'admin', email: 'admin@bench.test', firstName: 'B', lastName: 'A' },
+    },
+    { ip: '127.0.0.1', userAgent: 'bench' },
+  );
+  if (!created.ok) throw new Error(created.problem);
+  const hash = await deps.hasher.hash(PASSWORD);
+  const now = Date.now();
+  for (let i = 0; i < USERS; i++) {
+    await insertUser(deps.store.db, {
+      id: randomUUID(),
+      practiceId: created.practice.id,
+      username: `user${i}`,
+      firstName: 'Bench',
+      lastName: `User ${i}`,
+      email: `user${i}@bench.test`,
+      roles: ['clinician'],
+      passwordHash: hash,
+      passwordMustChange: false,
+      temporaryPasswordExpiresAt: null,
+      now,
+    });
+  }
+  await deps.store.close();
+  return hash;
+}
+
+/** The ceiling for sign-in: argon2id verifications per second with the server's pool size, here. */
+async function rawVerifyRate(hash, seconds, parallel) {
+  const deadline = Date.now() + seconds * 1000;
+  let count = 0;
+  const worker = async () => {
+    while (Date.now() < deadline) {
+      await verify(hash, PASSWORD);
+      count++;
+    }
+  };
+  const started = Date.now();
+  await Promise.all(Array.from({ length: parallel }, worker));
+  return count / ((Date.now() - started) / 1000);
+}
+
+/** Samples a process's RSS while fn runs; returns fn's result with the peak. */
+async function withPeakRss(pid, fn) {
+  let peak = rssMiB(pid);
+  const timer = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 200);
+  try {
+    return { result: await fn(), peakRss: peak };
+  } finally {
+    clearInterval(timer);
+    peak = Math.max(peak, rssMiB(pid));
+  }
+}
+
+const CSRF = 'benchcsrftokenbenchcsrftokenbenchcsrftoken1';
+const csrfHeaders = { cookie: `gh_csrf=${CSRF}`, 'x-csrf-token': CSRF, 'user-agent': 'gatehouse-bench/1.0' };
+
+async function benchDatabase(kind) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-bench-'));
+  const postgres = kind === 'postgres' ? await freshPostgresDatabase('gatehouse_bench') : undefined;
+  const env = { DATA_DIR: dataDir, ...(postgres ? { DATABASE_URL: postgres.url } : {}) };
+  const hash = await seed(env);
+  const server = await startProcess(path.join(ROOT, 'dist/src/server.js'), env);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const idleRss = rssMiB(server.pid);
+    const pool = Number(process.env.UV_THREADPOOL_SIZE ?? availableParallelism());
+
+    const verifyRate = await rawVerifyRate(hash, SECONDS, pool);
+    const signIn = await withPeakRss(server.pid, () =>
+      runLoad({
+        url: server.url,
+        connections: pool * 4,
+        durationMs: SECONDS * 1000,
+        expectStatus: 200,
+        request: (i) => ({
+          method: 'POST',
+          path: '/api/auth/login',
+          headers: csrfHeaders,
+          body: JSON.stringify({ practiceCode: 'BENCH', username: `user${i % USERS}`, password: PASSWORD }),
+        }),
+      }),
+    );
+
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { ...csrfHeaders, 'content-type': 'application/json' },
+      body: JSON.stringify({ practiceCode: 'BENCH', username: 'user0', password: PASSWORD }),
+    });
+    const sessionCookie = login.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('gh_session='))
+      ?.split(';')[0];
+    const me = await withPeakRss(server.pid, () =>
+      runLoad({
+        url: server.url,
+        connections: 32,
+        durationMs: SECONDS * 1000,
+        expectStatus: 200,
+        request: () => ({ path: '/api/me', headers: { cookie: `${sessionCookie}; gh_csrf=${CSRF}` } }),
+      }),
+    );
+
+    const bare = await startProcess(path.join(ROOT, 'bench/bare-fastify.mjs'), {}, { ready: true });
+    let hello;
+    try {
+      hello = await runLoad({
+        url: bare.url,
+        connections: 32,
+        durationMs: SECONDS * 1000,
+        expectStatus: 200,
+        request: () => ({ path: '/' }),
+      });
+    } finally {
+      await bare.stop();
+    }
+    return {
+      database: kind,
+      threadPool: pool,
+      idleRssMiB: idleRss,
+      argon2VerifyPerSecond: verifyRate,
+      signIn: { ...signIn.result, peakRssMiB: signIn.peakRss, ratio: signIn.result.rps / verifyRate },
+      authenticatedRequest: { ...me.result, peakRssMiB: me.peakRss, ratio: me.result.rps / hello.rps },
+      bareFastify: hello,
+    };
+  } finally {
+    await server.stop();
+    await postgres?.drop();
+  }
+}
+
+const runs = [];
+for (const kind of databases) {
+  process.stderr.write(`benchmarking ${kind} (${SECONDS} s per phase)…\n`);
+  runs.push(await benchDatabase(kind));
+}
+const machine = { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version };
+writeResults('http', { date: new Date().toISOString(), machine, seconds: SECONDS, runs });
+
+const f = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+console.log(
+  `\n${new Date().toISOString().slice(0, 10)} · ${machine.cores} cores · ${machine.cpu} · Node ${machine.node}\n`,
+);
+console.log('| database | figure | ours | limit | ours / limit | p50 ms | p99 ms | errors | peak RSS MiB |');
+console.log('|---|---|---|---|---|---|---|---|---|');
+for (const run of runs) {
+  console.log(
+    `| ${run.database} | sign-in (req/s) | ${f(run.signIn.rps, 1)} | argon2id verify ${f(run.argon2VerifyPerSecond, 1)}/s | ${f(run.signIn.ratio * 100, 1)} % | ${f(run.signIn.p50, 1)} | ${f(run.signIn.p99, 1)} | ${run.signIn.errors} | ${f(run.signIn.peakRssMiB, 1)} |`,
+  );
+  console.log(
+    `| ${run.database} | GET /api/me (req/s) | ${f(run.authenticatedRequest.rps)} | bare Fastify ${f(run.bareFastify.rps)}/s | ${f(run.authenticatedRequest.ratio * 100, 1)} % | ${f(run.authenticatedRequest.p50, 2)} | ${f(run.authenticatedRequest.p99, 2)} | ${run.authenticatedRequest.errors} | ${f(run.authenticatedRequest.peakRssMiB, 1)} |`,
+  );
+  console.log(`| ${run.database} | idle RSS | ${f(run.idleRssMiB, 1)} MiB | | | | | | |`);
+}

@@ -1,0 +1,83 @@
+// A small closed-loop HTTP load generator on loopback: `connections` loops each send one request,
+// wait for the answer, and go again, until `durationMs` or `maxRequests` is reached.
+// Reports requests/s, latency percentiles and errors. Bounded in time and count by design.
+import http from 'node:http';
+
+/**
+ * @param {{
+ *   url: string,
+ *   connections: number,
+ *   durationMs: number,
+ *   maxRequests?: number,
+ *   request: (i: number) => { method?: string, path: string, headers?: Record<string, string>, body?: string },
+ *   expectStatus?: number,
+ * }} options
+ */
+export async function runLoad(options) {
+  const target = new URL(options.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
+  const maxRequests = options.maxRequests ?? Number.POSITIVE_INFINITY;
+  const latencies = [];
+  let sent = 0;
+  let errors = 0;
+  const statuses = new Map();
+  const started = process.hrtime.bigint();
+  const deadline = started + BigInt(options.durationMs) * 1_000_000n;
+
+  const once = (i) =>
+    new Promise((resolve) => {
+      const spec = options.request(i);
+      const begin = process.hrtime.bigint();
+      const req = http.request(
+        {
+          host: target.hostname,
+          port: target.port,
+          method: spec.method ?? 'GET',
+          path: spec.path,
+          headers: spec.body
+            ? {
+                ...spec.headers,
+                'content-type': 'application/json',
+                'content-length': Buffer.byteLength(spec.body),
+              }
+            : spec.headers,
+          agent,
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            latencies.push(Number(process.hrtime.bigint() - begin) / 1e6);
+            statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+            if (options.expectStatus !== undefined && res.statusCode !== options.expectStatus) errors++;
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        errors++;
+        resolve();
+      });
+      if (spec.body) req.write(spec.body);
+      req.end();
+    });
+
+  const loop = async () => {
+    while (process.hrtime.bigint() < deadline && sent < maxRequests) {
+      await once(sent++);
+    }
+  };
+  await Promise.all(Array.from({ length: options.connections }, loop));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const pick = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return {
+    requests: latencies.length,
+    seconds,
+    rps: latencies.length / seconds,
+    p50: pick(0.5),
+    p99: pick(0.99),
+    errors,
+    statuses: Object.fromEntries(statuses),
+  };
+}
