@@ -27,6 +27,15 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'resilience',
+          include: ['test/resilience/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          globalSetup: ['test/support/postgres-setup.ts'],
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           env: { GATEHOUSE_TEST_DB: 'sqlite' },

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: lint, typecheck, build, then every test project in one vitest run:
-// unit, API on SQLite, API on PostgreSQL, browser end-to-end in Debian's Chromium.
+// unit, API on SQLite, API on PostgreSQL, resilience (crash, outage), browser end-to-end in Debian's Chromium.
 // Without PostgreSQL or Chromium a local run skips that project loudly; under CI=true it fails.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -44,8 +44,16 @@ run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 run('build', 'npm', ['run', 'build', '--silent']);
 
 const projects = ['unit', 'api-sqlite'];
-if (await postgresAvailable()) projects.push('api-postgres');
-else missing(`PostgreSQL at ${postgresUrl}`, 'Start it, or set POSTGRES_ADMIN_URL.');
+if (await postgresAvailable()) {
+  projects.push('api-postgres');
+  // Crash and outage tests run servers of their own, and a private PostgreSQL as the postgres user.
+  if (process.getuid?.() === 0 && existsSync('/usr/lib/postgresql')) projects.push('resilience');
+  else
+    missing(
+      'root and Debian PostgreSQL binaries (for the resilience tests)',
+      'Run as root on a Debian machine.',
+    );
+} else missing(`PostgreSQL at ${postgresUrl}`, 'Start it, or set POSTGRES_ADMIN_URL.');
 if (existsSync(chromium)) projects.push('e2e');
 else
   missing(`Chromium at ${chromium}`, 'Install it with "apt-get install -y chromium", or set CHROMIUM_PATH.');
