@@ -17,6 +17,8 @@ const app = await buildApp({
   webRoot: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web'),
 });
 
+// Before listening, so that whoever sees the server ready also sees the first-run notice.
+const created = await ensureFirstPractice(deps);
 const mail = startMailDelivery(
   deps.store,
   createMailTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir }),
@@ -25,7 +27,6 @@ const mail = startMailDelivery(
 );
 const address = await app.listen({ port: config.port, host: config.host });
 const url = config.publicUrl?.origin ?? address.replace('[::1]', 'localhost');
-const created = await ensureFirstPractice(deps);
 if (created?.ok) process.stdout.write(`\n${firstRunNotice(created, url)}\n\n`);
 app.log.info(`Gatehouse is serving ${url} (${deps.store.dialect})`);
 

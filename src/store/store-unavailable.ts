@@ -12,7 +12,7 @@ export function isStoreUnavailable(error: unknown): boolean {
     if (code.startsWith('08') || code.startsWith('57P0') || code === '53300') return true;
     if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return true;
   }
-  return /timeout exceeded when trying to connect|Connection terminated|Query read timeout|connection timeout/i.test(
+  return /timeout exceeded when trying to connect|Connection terminated|Query read timeout|connection timeout|not queryable|Client was closed|Connection refused/i.test(
     error.message,
   );
 }

@@ -25,12 +25,13 @@ beforeAll(async () => {
   const login = await client.post('/api/auth/login', {
     practiceCode: 'DEMO',
     username: 'admin',
-    password: firstRunPassword(server.output()),
+    password: await firstRunPassword(server),
   });
   expect(login.status).toBe(200);
 }, 60_000);
 
 afterAll(async () => {
+  if (server && server.child.exitCode !== null) console.error(server.output());
   await server?.kill('SIGKILL');
   postgres?.destroy();
 });

@@ -69,9 +69,13 @@ export async function startServerProcess(env: Record<string, string>, port?: num
   };
 }
 
-/** The DEMO administrator's temporary password from a first start's boxed notice. */
-export function firstRunPassword(output: string): string {
-  const match = /Temporary Password:\s+(\S+)/.exec(output);
-  if (!match?.[1]) throw new Error(`no temporary password in the output:\n${output}`);
-  return match[1];
+/** The DEMO administrator's temporary password from a first start's boxed notice (printed just after listening). */
+export async function firstRunPassword(server: ServerProcess): Promise<string> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const match = /Temporary Password:\s+(\S+)/.exec(server.output());
+    if (match?.[1]) return match[1];
+    if (Date.now() > deadline) throw new Error(`no temporary password in the output:\n${server.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
