@@ -103,7 +103,7 @@ export async function recordPasswordChange(
     {
       subject: 'Your password was changed',
       paragraphs: [
-        `The password of your ${practice.name} account (user name ${user.username}) was changed.`,
+        `Your password was changed. This is the password of your ${practice.name} account, user name ${user.username}.`,
         'If you made this change, you do not need to do anything.',
       ],
     },
