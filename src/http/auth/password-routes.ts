@@ -32,6 +32,10 @@ const NewPasswordFields = {
   confirmPassword: Type.String({ maxLength: LIMITS.password }),
 };
 
+/** The same answer whatever exists (R1). */
+const AcceptedResponse = Type.Object({ status: Type.Literal('accepted') });
+const ACCEPTED = { status: 'accepted' } as const;
+
 const name = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: NO_CONTROL_CHARACTERS });
 
 export const passwordAuthRoutes: FastifyPluginAsyncTypebox<PasswordAuthRoutesOptions> = async (
@@ -74,7 +78,7 @@ export const passwordAuthRoutes: FastifyPluginAsyncTypebox<PasswordAuthRoutesOpt
           { practiceCode: name(LIMITS.practiceCode), username: name(LIMITS.username) },
           { additionalProperties: false },
         ),
-        response: { 202: Type.Null(), ...commonErrors },
+        response: { 202: AcceptedResponse, ...commonErrors },
       },
     },
     async (request, reply) => {
@@ -84,7 +88,7 @@ export const passwordAuthRoutes: FastifyPluginAsyncTypebox<PasswordAuthRoutesOpt
         requestOrigin(request),
         publicOrigin(request, publicUrl),
       );
-      return reply.status(202).send(null);
+      return reply.status(202).send(ACCEPTED);
     },
   );
 
@@ -122,7 +126,7 @@ export const passwordAuthRoutes: FastifyPluginAsyncTypebox<PasswordAuthRoutesOpt
       schema: {
         summary: 'Email the practice codes of accounts with this address (same answer whatever exists)',
         body: Type.Object({ email: name(254) }, { additionalProperties: false }),
-        response: { 202: Type.Null(), ...commonErrors },
+        response: { 202: AcceptedResponse, ...commonErrors },
       },
     },
     async (request, reply) => {
@@ -132,7 +136,7 @@ export const passwordAuthRoutes: FastifyPluginAsyncTypebox<PasswordAuthRoutesOpt
         requestOrigin(request),
         publicOrigin(request, publicUrl),
       );
-      return reply.status(202).send(null);
+      return reply.status(202).send(ACCEPTED);
     },
   );
 };
