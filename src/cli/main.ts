@@ -2,9 +2,10 @@ import type { Command, CommandIo } from './command.js';
 import { parseCommandArgs } from './command.js';
 import { migrateCommand } from './migrate.js';
 import { practiceCreateCommand } from './practice-create.js';
+import { userResetPasswordCommand } from './user-reset-password.js';
 
 /** `gatehouse <command> [options]`: every command answers --help. */
-const COMMANDS: readonly Command[] = [migrateCommand, practiceCreateCommand];
+const COMMANDS: readonly Command[] = [migrateCommand, practiceCreateCommand, userResetPasswordCommand];
 
 const processIo: CommandIo = {
   out: (text) => process.stdout.write(text),

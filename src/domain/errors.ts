@@ -31,6 +31,23 @@ export const API_ERRORS = {
   rate_limited: { status: 429, message: 'Too many attempts. Wait a moment and try again.' },
   internal_error: { status: 500, message: 'Something went wrong on our side. Please try again.' },
   unavailable: { status: 503, message: 'The service is temporarily unavailable. Please try again shortly.' },
+  invalid_current_password: {
+    status: 400,
+    message: 'Your current password is incorrect. Enter the password you use to log in now.',
+  },
+  password_mismatch: {
+    status: 400,
+    message: 'The new password and its confirmation do not match. Type the same password in both fields.',
+  },
+  password_policy: {
+    status: 422,
+    message:
+      'The new password does not meet your practice’s requirements. Fix the problems listed and try again.',
+  },
+  invalid_token: {
+    status: 400,
+    message: 'This password reset link is not valid or has expired. Request a new one from the log-in page.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;

@@ -22,11 +22,19 @@ export interface TemporaryPasswordRules {
   readonly maxRepeatedChars: number | null;
 }
 
-export function generateTemporaryPassword(rules: TemporaryPasswordRules): string {
+/**
+ * `accept` lets the caller apply the practice's full policy (strength, blocklist, context
+ * words): candidates it refuses are drawn again, so the result always satisfies it.
+ */
+export function generateTemporaryPassword(
+  rules: TemporaryPasswordRules,
+  accept: (candidate: string) => boolean = () => true,
+): string {
   const groups = groupsFor(rules.minLength);
   for (;;) {
     const candidate = Array.from({ length: groups }, randomGroup).join('-');
-    if (hasEveryClass(candidate) && withinRepeatLimit(candidate, rules.maxRepeatedChars)) return candidate;
+    if (hasEveryClass(candidate) && withinRepeatLimit(candidate, rules.maxRepeatedChars) && accept(candidate))
+      return candidate;
   }
 }
 

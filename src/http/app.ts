@@ -3,8 +3,10 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServiceDeps } from '../services/context.js';
+import { passwordAuthRoutes } from './auth/password-routes.js';
 import { authRoutes } from './auth/routes.js';
 import { cookiePolicy } from './cookies.js';
+import { mePasswordRoutes } from './me/password-routes.js';
 import { meRoutes } from './me/routes.js';
 import { authenticate } from './plugins/authenticate.js';
 import { csrf, ownOriginCheck } from './plugins/csrf.js';
@@ -12,6 +14,7 @@ import { errorHandler } from './plugins/error-handler.js';
 import { requestLog } from './plugins/request-log.js';
 import { securitySettingsRoutes } from './practice/security-settings.route.js';
 import { securityHeaders } from './plugins/security-headers.js';
+import { staffRoutes } from './staff/staff-routes.js';
 import { webApp } from './plugins/web-app.js';
 import { systemRoutes } from './system/routes.js';
 
@@ -67,6 +70,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authRoutes, { deps: options.deps, cookies });
   await app.register(meRoutes);
   await app.register(securitySettingsRoutes, { deps: options.deps });
+  await app.register(passwordAuthRoutes, {
+    deps: options.deps,
+    cookies,
+    publicUrl: options.publicUrl,
+  });
+  await app.register(mePasswordRoutes, { deps: options.deps });
+  await app.register(staffRoutes, { deps: options.deps });
   await app.register(webApp, { root: options.webRoot });
   return app;
 }

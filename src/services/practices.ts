@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { PRACTICE_CODE_PATTERN, USERNAME_PATTERN } from '../domain/identifiers.js';
 import { DEFAULT_SECURITY_SETTINGS } from '../domain/security-settings.js';
-import { generateTemporaryPassword } from '../domain/temporary-password.js';
 import { findPracticeByCode, insertPractice, type Practice } from '../store/practice-store.js';
 import { insertUser } from '../store/user-store.js';
 import { audit } from './audit.js';
 import type { RequestOrigin, ServiceDeps } from './context.js';
+import { issueTemporaryPassword } from './new-password.js';
 
 /**
  * Creating a practice with its first Practice Administrator, who gets a temporary password
@@ -52,9 +52,11 @@ export async function createPractice(
     settings,
     createdAt: now,
   };
-  const temporaryPassword = generateTemporaryPassword(settings.passwordPolicy);
-  const expiresAt = now + settings.temporaryPasswordHours * 3_600_000;
-  const passwordHash = await deps.hasher.hash(temporaryPassword);
+  const { temporaryPassword, passwordHash, expiresAt } = await issueTemporaryPassword(
+    deps,
+    practice,
+    input.admin,
+  );
   const admin = { id: randomUUID(), username: input.admin.username };
 
   await deps.store.transaction(async (trx) => {

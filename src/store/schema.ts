@@ -11,6 +11,8 @@ export interface Database {
   audit_events: AuditEventTable;
   audit_chains: AuditChainTable;
   mail_outbox: MailOutboxTable;
+  password_history: PasswordHistoryTable;
+  password_reset_tokens: PasswordResetTokenTable;
 }
 
 export interface PracticeTable {
@@ -103,6 +105,24 @@ export interface MailOutboxTable {
   next_attempt_at: number;
   sent_at: number | null;
   last_error: string | null;
+}
+
+/** Hashes of a user's recent chosen passwords (never temporary ones), newest last. */
+export interface PasswordHistoryTable {
+  id: string;
+  user_id: string;
+  password_hash: string;
+  created_at: number;
+}
+
+export interface PasswordResetTokenTable {
+  /** SHA-256 of the token; the token itself is only in the emailed link. */
+  id: string;
+  user_id: string;
+  practice_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
 }
 
 export type PracticeRow = Selectable<PracticeTable>;

@@ -191,3 +191,107 @@ export async function setUserStatus(
 export async function replacePasswordHash(db: Executor, userId: string, passwordHash: string): Promise<void> {
   await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
 }
+
+/** Every user of a practice, ordered by last name, first name. */
+export async function listPracticeUsers(db: Executor, practiceId: string): Promise<User[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select(USER_COLUMNS)
+    .where('practice_id', '=', practiceId)
+    .orderBy('last_name')
+    .orderBy('first_name')
+    .orderBy('username_folded')
+    .execute();
+  return rows.map(userFromRow);
+}
+
+/** Active users with this email address (matched case-insensitively), in any practice. */
+export async function findActiveUsersByEmail(db: Executor, email: string): Promise<User[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select(USER_COLUMNS)
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.trim().toLowerCase()))
+    .where('status', '=', 'active')
+    .execute();
+  return rows.map(userFromRow);
+}
+
+/** The stored hash, for checks that need it (history, current password). */
+export async function findPasswordHash(db: Executor, userId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select('password_hash')
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return row?.password_hash;
+}
+
+/**
+ * Sets a new password hash: a chosen one (mustChange false, no expiry) or a temporary one
+ * (mustChange true, with its expiry). `clearFailures` also ends a lock (forgotten-password reset).
+ */
+export async function setPasswordHash(
+  db: Executor,
+  userId: string,
+  change: {
+    readonly passwordHash: string;
+    readonly mustChange: boolean;
+    readonly temporaryExpiresAt: number | null;
+    readonly at: number;
+    readonly clearFailures?: boolean;
+  },
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({
+      password_hash: change.passwordHash,
+      password_changed_at: change.at,
+      password_must_change: change.mustChange ? 1 : 0,
+      temporary_password_expires_at: change.temporaryExpiresAt,
+      updated_at: change.at,
+      ...(change.clearFailures ? { failed_attempts: 0, locked_until: null } : {}),
+    })
+    .where('id', '=', userId)
+    .execute();
+}
+
+/** Fields an administrator edits on a staff member. */
+export interface UserProfileChange {
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly email: string;
+  readonly roles: readonly Role[];
+  readonly supervisor: boolean;
+}
+
+export async function updateUserProfile(
+  db: Executor,
+  practiceId: string,
+  userId: string,
+  change: UserProfileChange,
+  at: number,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({
+      first_name: change.firstName,
+      last_name: change.lastName,
+      email: change.email,
+      roles: JSON.stringify(change.roles),
+      supervisor: change.supervisor ? 1 : 0,
+      updated_at: at,
+    })
+    .where('practice_id', '=', practiceId)
+    .where('id', '=', userId)
+    .execute();
+}
+
+export async function usernameTaken(db: Executor, practiceId: string, username: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where('practice_id', '=', practiceId)
+    .where('username_folded', '=', foldIdentifier(username))
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,62 @@
+import { configFromEnv } from '../config.js';
+import { openServices } from '../runtime.js';
+import { adminResetPassword } from '../services/admin-reset-password.js';
+import { findPracticeByCode } from '../store/practice-store.js';
+import { findCredentialsByUsername } from '../store/user-store.js';
+import type { Command } from './command.js';
+
+/** The same Reset Password as Staff > Name, from a terminal (actor = cli): for a locked-out administrator. */
+export const userResetPasswordCommand: Command = {
+  path: ['user', 'reset-password'],
+  summary: 'Give a user a temporary password (and end all their sessions)',
+  usage: `gatehouse user reset-password --practice CODE --username NAME [--json]
+
+Prints the temporary password once; the user chooses their own at next sign-in.
+  --json   print {"user":{"id","username"},"temporaryPassword","expiresAt"}`,
+  options: {
+    practice: { type: 'string' },
+    username: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run(values, io) {
+    if (typeof values.practice !== 'string' || typeof values.username !== 'string') {
+      io.err('Missing --practice or --username. See gatehouse user reset-password --help.\n');
+      return 2;
+    }
+    const deps = await openServices(configFromEnv(io.env));
+    try {
+      const practice = await findPracticeByCode(deps.store.db, values.practice);
+      const found =
+        practice && (await findCredentialsByUsername(deps.store.db, practice.id, values.username));
+      if (!practice || !found) {
+        io.err(`No user "${values.username}" in practice "${values.practice}".\n`);
+        return 1;
+      }
+      const { user } = found;
+      const result = await adminResetPassword(deps, {
+        actor: null,
+        target: user,
+        practice,
+        origin: { ip: '127.0.0.1', userAgent: 'gatehouse cli' },
+      });
+      const expiresAt = new Date(result.expiresAt).toISOString();
+      if (values.json) {
+        io.out(
+          `${JSON.stringify({
+            user: { id: user.id, username: user.username },
+            temporaryPassword: result.temporaryPassword,
+            expiresAt,
+          })}\n`,
+        );
+      } else {
+        io.out(
+          `Temporary password for ${user.username} (${practice.code}): ${result.temporaryPassword}\n` +
+            `It is case sensitive, includes dashes, and expires ${expiresAt}. All of their sessions have ended.\n`,
+        );
+      }
+      return 0;
+    } finally {
+      await deps.store.close();
+    }
+  },
+};

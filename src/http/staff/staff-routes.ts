@@ -1,0 +1,181 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ApiError } from '../../domain/errors.js';
+import { adminResetPassword } from '../../services/admin-reset-password.js';
+import type { ServiceDeps } from '../../services/context.js';
+import { createStaffUser, updateStaffUser, type StaffProblem } from '../../services/staff.js';
+import type { Practice } from '../../store/practice-store.js';
+import { listPracticeUsers, type User } from '../../store/user-store.js';
+import { sessionOf } from '../access.js';
+import { requestOrigin } from '../request-origin.js';
+import {
+  commonErrors,
+  ErrorResponse,
+  NO_CONTROL_CHARACTERS,
+  PublicUser,
+  RoleSchema,
+  toPublicUser,
+} from '../schemas.js';
+import { guardStaffScope, staffMember } from './staff-scope.js';
+
+/**
+ * Staff > list, New User, Staff > Name (edit, roles, deactivate/reactivate) and Reset Password,
+ * for Practice Administrators of the same practice only (others and other practices' ids: 404).
+ */
+export const StaffUser = Type.Object({
+  ...PublicUser.properties,
+  createdAt: Type.String(),
+  lastLoginAt: Type.Union([Type.String(), Type.Null()]),
+  /** True while the user holds a temporary password not yet replaced. */
+  passwordMustChange: Type.Boolean(),
+});
+
+function toStaffUser(user: User, practice: Practice) {
+  return {
+    ...toPublicUser(user, practice),
+    createdAt: new Date(user.createdAt).toISOString(),
+    lastLoginAt: user.lastLogin ? new Date(user.lastLogin.at).toISOString() : null,
+    passwordMustChange: user.passwordMustChange,
+  };
+}
+
+const text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: NO_CONTROL_CHARACTERS });
+const Roles = Type.Array(RoleSchema, { minItems: 1, maxItems: 6, uniqueItems: true });
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+const staffErrors = { 404: ErrorResponse, 409: ErrorResponse, ...commonErrors };
+
+function staffProblemError(problem: StaffProblem): ApiError {
+  if (problem.reason === 'username_taken')
+    return new ApiError(
+      'conflict',
+      'A user with this user name already exists in your practice. Choose another.',
+    );
+  if (problem.reason === 'own_account') return new ApiError('conflict', problem.message);
+  return new ApiError('invalid_request', problem.message);
+}
+
+export const staffRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = async (app, { deps }) => {
+  guardStaffScope(app);
+
+  app.get(
+    '/api/staff',
+    {
+      schema: {
+        summary: 'Every staff member of the practice',
+        response: { 200: Type.Object({ items: Type.Array(StaffUser) }), ...staffErrors },
+      },
+    },
+    async (request) => {
+      const { practice } = sessionOf(request);
+      const users = await listPracticeUsers(deps.store.db, practice.id);
+      return { items: users.map((user) => toStaffUser(user, practice)) };
+    },
+  );
+
+  app.post(
+    '/api/staff',
+    {
+      schema: {
+        summary: 'New User, with a temporary password shown once',
+        body: Type.Object(
+          {
+            username: text(64),
+            firstName: text(100),
+            lastName: text(100),
+            email: text(254),
+            roles: Roles,
+            supervisor: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({ user: StaffUser, temporaryPassword: Type.String(), expiresAt: Type.String() }),
+          ...staffErrors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { user: actor, practice } = sessionOf(request);
+      const result = await createStaffUser(
+        deps,
+        { actor, practice, origin: requestOrigin(request) },
+        request.body,
+      );
+      if (!result.ok) throw staffProblemError(result.problem);
+      return reply.status(201).send({
+        user: toStaffUser(result.user, practice),
+        temporaryPassword: result.temporaryPassword,
+        expiresAt: new Date(result.expiresAt).toISOString(),
+      });
+    },
+  );
+
+  app.get(
+    '/api/staff/:id',
+    {
+      schema: { summary: 'One staff member', params: IdParams, response: { 200: StaffUser, ...staffErrors } },
+    },
+    async (request) => toStaffUser(await staffMember(deps, request), sessionOf(request).practice),
+  );
+
+  app.patch(
+    '/api/staff/:id',
+    {
+      schema: {
+        summary: 'Edit a staff member: names, email, roles, supervisor flag, active or deactivated',
+        params: IdParams,
+        body: Type.Object(
+          {
+            firstName: Type.Optional(text(100)),
+            lastName: Type.Optional(text(100)),
+            email: Type.Optional(text(254)),
+            roles: Type.Optional(Roles),
+            supervisor: Type.Optional(Type.Boolean()),
+            status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('deactivated')])),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: { 200: StaffUser, ...staffErrors },
+      },
+    },
+    async (request) => {
+      const { user: actor, practice } = sessionOf(request);
+      const target = await staffMember(deps, request);
+      const result = await updateStaffUser(
+        deps,
+        { actor, practice, target, origin: requestOrigin(request) },
+        request.body,
+      );
+      if (!result.ok) throw staffProblemError(result.problem);
+      return toStaffUser(result.user, practice);
+    },
+  );
+
+  app.post(
+    '/api/staff/:id/reset-password',
+    {
+      schema: {
+        summary: 'Reset Password: a temporary password shown once; every session of the user ends',
+        params: IdParams,
+        response: {
+          200: Type.Object({ temporaryPassword: Type.String(), expiresAt: Type.String() }),
+          ...staffErrors,
+        },
+      },
+    },
+    async (request) => {
+      const { user: actor, practice } = sessionOf(request);
+      const target = await staffMember(deps, request);
+      const result = await adminResetPassword(deps, {
+        actor,
+        target,
+        practice,
+        origin: requestOrigin(request),
+      });
+      return {
+        temporaryPassword: result.temporaryPassword,
+        expiresAt: new Date(result.expiresAt).toISOString(),
+      };
+    },
+  );
+};

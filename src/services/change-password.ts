@@ -1,0 +1,111 @@
+import type { Executor } from '../store/database.js';
+import type { Practice } from '../store/practice-store.js';
+import { findPasswordHash, type User } from '../store/user-store.js';
+import { audit } from './audit.js';
+import { countAuthFailure } from './auth-failures.js';
+import type { RequestOrigin, ServiceDeps } from './context.js';
+import { checkChosenPassword, storeChosenPassword, type NewPasswordProblem } from './new-password.js';
+import { notifyUser } from './notify.js';
+import { endUserSessions } from './session-revocation.js';
+import type { ValidSession } from './sessions.js';
+
+/**
+ * Change Your Password (P9): the current password, then a new one that meets the practice's
+ * policy (and is none of the last N). The user's other sessions end unless they choose to keep
+ * them; the current one stays. `password.changed` is recorded and the user is emailed (time,
+ * IP, browser; never the password). A wrong current password counts as a failed attempt (T1).
+ */
+export interface ChangePasswordInput {
+  readonly currentPassword: string;
+  readonly newPassword: string;
+  readonly confirmPassword: string;
+  readonly signOutOtherSessions: boolean;
+}
+
+export type ChangePasswordResult =
+  | { readonly ok: true; readonly otherSessionsEnded: number }
+  | {
+      readonly ok: false;
+      readonly problem: { readonly reason: 'invalid_current_password' } | NewPasswordProblem;
+    };
+
+export async function changeOwnPassword(
+  deps: ServiceDeps,
+  current: ValidSession,
+  input: ChangePasswordInput,
+  origin: RequestOrigin,
+): Promise<ChangePasswordResult> {
+  const { user, practice, session } = current;
+  const storedHash = await findPasswordHash(deps.store.db, user.id);
+  if (storedHash === undefined || !(await deps.hasher.verify(storedHash, input.currentPassword))) {
+    const at = deps.clock.now();
+    await deps.store.transaction(async (trx) => {
+      await countAuthFailure(trx, user, at);
+      await audit(trx, {
+        practiceId: practice.id,
+        type: 'password.changed',
+        outcome: 'failure',
+        actor: user,
+        target: user,
+        origin,
+        at,
+        details: { reason: 'invalid_current_password' },
+      });
+    });
+    return { ok: false, problem: { reason: 'invalid_current_password' } };
+  }
+  const check = await checkChosenPassword(deps, { practice, user, ...input });
+  if (!check.ok) return { ok: false, problem: check.problem };
+
+  const at = deps.clock.now();
+  const otherSessionsEnded = await deps.store.transaction(async (trx) => {
+    await recordPasswordChange(trx, { user, practice, passwordHash: check.passwordHash, origin, at });
+    if (!input.signOutOtherSessions) return 0;
+    return endUserSessions(trx, {
+      user,
+      actor: user,
+      reason: 'password_changed',
+      origin,
+      at,
+      exceptSessionId: session.id,
+    });
+  });
+  return { ok: true, otherSessionsEnded };
+}
+
+/** Stores a password the user chose, records `password.changed` and queues the notice. */
+export async function recordPasswordChange(
+  trx: Executor,
+  change: {
+    readonly user: User;
+    readonly practice: Practice;
+    readonly passwordHash: string;
+    readonly origin: RequestOrigin;
+    readonly at: number;
+    readonly forced?: boolean;
+  },
+): Promise<void> {
+  const { user, practice, origin, at } = change;
+  await storeChosenPassword(trx, user, { passwordHash: change.passwordHash, at });
+  await audit(trx, {
+    practiceId: practice.id,
+    type: 'password.changed',
+    outcome: 'success',
+    actor: user,
+    target: user,
+    origin,
+    at,
+    details: { forced: change.forced ?? false },
+  });
+  await notifyUser(
+    trx,
+    { user, practice, origin, at },
+    {
+      subject: 'Your password was changed',
+      paragraphs: [
+        `Your password was changed. This is the password of your ${practice.name} account, user name ${user.username}.`,
+        'If you made this change, you do not need to do anything.',
+      ],
+    },
+  );
+}

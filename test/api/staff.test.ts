@@ -1,0 +1,265 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { openStore, type Store } from '../../src/store/database.js';
+import { migrateToLatest } from '../../src/store/migrate.js';
+import { eventsOf } from '../support/events.js';
+import { HttpClient, signedInClient } from '../support/http-client.js';
+import {
+  seedPractice,
+  seedUser,
+  startTestServer,
+  testDatabase,
+  type SeededUser,
+  type TestPractice,
+  type TestServer,
+} from '../support/test-server.js';
+
+let server: TestServer;
+let practice: TestPractice;
+let otherPractice: TestPractice;
+let admin: SeededUser;
+let adminClient: HttpClient;
+let clinician: SeededUser;
+
+const TEMPORARY = /^[A-HJ-NP-Za-km-z2-9]{4}(-[A-HJ-NP-Za-km-z2-9]{4}){3,}$/;
+const NEW_PASSWORD = 'violet tugboat lantern orchard';
+
+interface StaffUser {
+  id: string;
+  username: string;
+  roles: string[];
+  status: string;
+  passwordMustChange: boolean;
+}
+
+let store: Store;
+/** The environment that points the CLI at this test's database. */
+let cliEnv: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-staff-'));
+  const databaseUrl = testDatabase() === 'postgres' ? inject('databaseUrl') : undefined;
+  cliEnv = { DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
+  store = openStore({ dataDir, databaseUrl });
+  await migrateToLatest(store);
+  server = await startTestServer({ store });
+  practice = await seedPractice(server.deps);
+  otherPractice = await seedPractice(server.deps);
+  admin = await seedUser(server.deps, practice, { username: 'boss', roles: ['practice_admin'] });
+  clinician = await seedUser(server.deps, practice, { username: 'clin' });
+  adminClient = await signedInClient(server.url, practice.code, admin);
+});
+afterAll(async () => {
+  await server.close();
+  await store.close();
+});
+
+function loginAs(code: string, username: string, password: string, client = new HttpClient(server.url)) {
+  return client.post<{ next: string }>('/api/auth/login', { practiceCode: code, username, password });
+}
+
+async function createUser(username: string, roles: string[] = ['clinician']) {
+  return adminClient.post<{ user: StaffUser; temporaryPassword: string; expiresAt: string }>('/api/staff', {
+    username,
+    firstName: 'Nora',
+    lastName: 'Newcomer',
+    email: `${username}@example.test`,
+    roles,
+  });
+}
+
+describe('staff scope', () => {
+  it('answers 404 to anyone but a Practice Administrator', async () => {
+    const browser = await signedInClient(server.url, practice.code, clinician);
+    for (const response of [
+      await browser.get('/api/staff'),
+      await browser.get(`/api/staff/${admin.id}`),
+      await browser.post(`/api/staff/${admin.id}/reset-password`),
+    ]) {
+      expect(response.status).toBe(404);
+      expect(response.body).toMatchObject({ error: { code: 'not_found' } });
+    }
+    expect((await new HttpClient(server.url).get('/api/staff')).status).toBe(401);
+  });
+
+  it('answers 404 for an id of another practice, and changes nothing there', async () => {
+    const id = otherPractice.adminId;
+    expect((await adminClient.get(`/api/staff/${id}`)).status).toBe(404);
+    expect((await adminClient.request('PATCH', `/api/staff/${id}`, { firstName: 'Evil' })).status).toBe(404);
+    expect((await adminClient.post(`/api/staff/${id}/reset-password`)).status).toBe(404);
+    const login = await loginAs(otherPractice.code, 'admin', otherPractice.temporaryPassword);
+    expect(login.body).toEqual({ next: 'password_change' });
+  });
+});
+
+describe('New User (POST /api/staff)', () => {
+  it('creates a user with a temporary password shown once, who must change it at first sign-in', async () => {
+    const response = await createUser('Nora.N', ['clinician', 'scheduler']);
+    expect(response.status).toBe(201);
+    const { user, temporaryPassword, expiresAt } = response.body;
+    expect(user).toMatchObject({ username: 'Nora.N', roles: ['clinician', 'scheduler'], status: 'active' });
+    expect(user.passwordMustChange).toBe(true);
+    expect(temporaryPassword).toMatch(TEMPORARY);
+    expect(temporaryPassword).not.toMatch(/[0O1lI]/);
+    expect(Date.parse(expiresAt) - server.clock.now()).toBe(72 * 3_600_000);
+
+    const browser = new HttpClient(server.url);
+    expect((await loginAs(practice.code, 'nora.n', temporaryPassword, browser)).body).toEqual({
+      next: 'password_change',
+    });
+    const changed = await browser.post('/api/auth/password-change', {
+      newPassword: NEW_PASSWORD,
+      confirmPassword: NEW_PASSWORD,
+    });
+    expect(changed.body).toEqual({ next: 'signed_in' });
+    const [created] = (await eventsOf(server.deps.store, user.id)).filter((e) => e.type === 'user.created');
+    expect(created).toMatchObject({ actor: { id: admin.id }, target: { id: user.id } });
+    expect(JSON.stringify(created)).not.toContain(temporaryPassword);
+  });
+
+  it('refuses a user name already taken (any case) with 409, and bad input with 400', async () => {
+    expect((await createUser('dupe')).status).toBe(201);
+    const again = await createUser('DUPE');
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error: { code: 'conflict' } });
+    const badRole = await createUser('x1', ['emperor']);
+    expect(badRole.status).toBe(400);
+    const noRoles = await createUser('x2', []);
+    expect(noRoles.status).toBe(400);
+    const badEmail = await adminClient.post('/api/staff', {
+      username: 'x3',
+      firstName: 'A',
+      lastName: 'B',
+      email: 'not-an-email',
+      roles: ['biller'],
+    });
+    expect(badEmail.status).toBe(400);
+    expect(badEmail.body).toMatchObject({ error: { code: 'invalid_request' } });
+  });
+
+  it('lists the practice’s staff only', async () => {
+    const response = await adminClient.get<{ items: StaffUser[] }>('/api/staff');
+    expect(response.status).toBe(200);
+    const names = response.body.items.map((u) => u.username);
+    expect(names).toEqual(expect.arrayContaining(['admin', 'boss', 'clin', 'Nora.N']));
+    expect(response.body.items.every((u) => !JSON.stringify(u).includes('argon2'))).toBe(true);
+    expect(names).toHaveLength(new Set(names).size);
+  });
+});
+
+describe('PATCH /api/staff/:id', () => {
+  it('edits names and roles and records user.updated and user.roles_changed', async () => {
+    const { body } = await createUser('edited');
+    const response = await adminClient.request<StaffUser>('PATCH', `/api/staff/${body.user.id}`, {
+      lastName: 'Renamed',
+      roles: ['biller'],
+      supervisor: true,
+    });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ roles: ['biller'], supervisor: true, lastName: 'Renamed' });
+    const events = await eventsOf(server.deps.store, body.user.id);
+    expect(events.find((e) => e.type === 'user.updated')?.details).toEqual({ changed: 'lastName' });
+    expect(events.find((e) => e.type === 'user.roles_changed')?.details).toEqual({
+      from: 'clinician',
+      to: 'biller, supervisor',
+    });
+  });
+
+  it('deactivation ends every session and refuses sign-in; reactivation allows it again', async () => {
+    const user = await seedUser(server.deps, practice, { username: 'leaver' });
+    const browser = await signedInClient(server.url, practice.code, user);
+    const deactivate = await adminClient.request('PATCH', `/api/staff/${user.id}`, { status: 'deactivated' });
+    expect(deactivate.status).toBe(200);
+    expect((await browser.get('/api/me')).status).toBe(401);
+    expect((await loginAs(practice.code, user.username, user.password)).status).toBe(401);
+    const reactivate = await adminClient.request('PATCH', `/api/staff/${user.id}`, { status: 'active' });
+    expect(reactivate.body).toMatchObject({ status: 'active' });
+    expect((await loginAs(practice.code, user.username, user.password)).status).toBe(200);
+    const types = (await eventsOf(server.deps.store, user.id)).map((e) => e.type);
+    expect(types).toEqual(
+      expect.arrayContaining(['user.deactivated', 'session.revoked', 'user.reactivated']),
+    );
+  });
+
+  it('refuses to deactivate or demote the administrator’s own account', async () => {
+    const self = await adminClient.request('PATCH', `/api/staff/${admin.id}`, { status: 'deactivated' });
+    expect(self.status).toBe(409);
+    const demote = await adminClient.request('PATCH', `/api/staff/${admin.id}`, { roles: ['clinician'] });
+    expect(demote.status).toBe(409);
+    expect((await adminClient.get('/api/me')).status).toBe(200);
+    const empty = await adminClient.request('PATCH', `/api/staff/${admin.id}`, {});
+    expect(empty.status).toBe(400);
+  });
+});
+
+describe('Reset Password (POST /api/staff/:id/reset-password)', () => {
+  it('shows a temporary password once, ends every session, and forces a change at sign-in', async () => {
+    const user = await seedUser(server.deps, practice, { username: 'forgetful' });
+    const sessions = [
+      await signedInClient(server.url, practice.code, user),
+      await signedInClient(server.url, practice.code, user),
+    ];
+    const response = await adminClient.post<{ temporaryPassword: string; expiresAt: string }>(
+      `/api/staff/${user.id}/reset-password`,
+    );
+    expect(response.status).toBe(200);
+    const { temporaryPassword } = response.body;
+    expect(temporaryPassword).toMatch(TEMPORARY);
+    for (const session of sessions) expect((await session.get('/api/me')).status).toBe(401);
+    const remaining = await server.deps.store.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('user_id', '=', user.id)
+      .execute();
+    expect(remaining).toEqual([]);
+    expect((await loginAs(practice.code, user.username, user.password)).status).toBe(401);
+    expect((await loginAs(practice.code, user.username, temporaryPassword)).body).toEqual({
+      next: 'password_change',
+    });
+
+    const events = await eventsOf(server.deps.store, user.id);
+    const reset = events.find((e) => e.type === 'password.admin_reset');
+    expect(reset).toMatchObject({ actor: { id: admin.id, username: 'boss' }, target: { id: user.id } });
+    expect(events.map((e) => e.type)).toContain('password.temporary_used');
+    expect(JSON.stringify(events)).not.toContain(temporaryPassword);
+  });
+
+  it('a temporary password stops working after 72 hours', async () => {
+    const user = await seedUser(server.deps, practice, { username: 'slowpoke' });
+    const { body } = await adminClient.post<{ temporaryPassword: string }>(
+      `/api/staff/${user.id}/reset-password`,
+    );
+    server.clock.advance(72 * 3_600_000 + 1);
+    const response = await loginAs(practice.code, user.username, body.temporaryPassword);
+    expect(response.status).toBe(401);
+    expect(response.body).toMatchObject({ error: { code: 'invalid_credentials' } });
+    adminClient = await signedInClient(server.url, practice.code, admin);
+  });
+
+  it('is also offered by the CLI (actor = cli), with the same effects', async () => {
+    const user = await seedUser(server.deps, practice, { username: 'cliuser' });
+    const browser = await signedInClient(server.url, practice.code, user);
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t), env: cliEnv };
+    const args = ['user', 'reset-password', '--practice', practice.code, '--username', 'CLIUSER', '--json'];
+    expect(await main(args, io)).toBe(0);
+    const printed = JSON.parse(out.join('')) as { temporaryPassword: string; user: { id: string } };
+    expect(printed.user.id).toBe(user.id);
+    expect(printed.temporaryPassword).toMatch(TEMPORARY);
+    expect((await browser.get('/api/me')).status).toBe(401);
+    expect((await loginAs(practice.code, user.username, printed.temporaryPassword)).body).toEqual({
+      next: 'password_change',
+    });
+    const reset = (await eventsOf(server.deps.store, user.id)).find((e) => e.type === 'password.admin_reset');
+    expect(reset).toMatchObject({ actor: null, details: { by: 'cli' } });
+
+    expect(
+      await main(['user', 'reset-password', '--practice', practice.code, '--username', 'nobody'], io),
+    ).toBe(1);
+    expect(err.join('')).toContain('No user "nobody"');
+  });
+});
