@@ -1,10 +1,17 @@
+import { auditExportCommand } from './audit-export.js';
+import { auditVerifyCommand } from './audit-verify.js';
 import type { Command, CommandIo } from './command.js';
 import { parseCommandArgs } from './command.js';
 import { migrateCommand } from './migrate.js';
 import { practiceCreateCommand } from './practice-create.js';
 
 /** `gatehouse <command> [options]`: every command answers --help. */
-const COMMANDS: readonly Command[] = [migrateCommand, practiceCreateCommand];
+const COMMANDS: readonly Command[] = [
+  migrateCommand,
+  practiceCreateCommand,
+  auditVerifyCommand,
+  auditExportCommand,
+];
 
 const processIo: CommandIo = {
   out: (text) => process.stdout.write(text),

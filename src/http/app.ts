@@ -3,15 +3,18 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServiceDeps } from '../services/context.js';
+import { activityRoutes } from './activity/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { cookiePolicy } from './cookies.js';
 import { meRoutes } from './me/routes.js';
+import { meSecurityRoutes } from './me/security-routes.js';
 import { authenticate } from './plugins/authenticate.js';
 import { csrf, ownOriginCheck } from './plugins/csrf.js';
 import { errorHandler } from './plugins/error-handler.js';
 import { securitySettingsRoutes } from './practice/security-settings.route.js';
 import { securityHeaders } from './plugins/security-headers.js';
 import { webApp } from './plugins/web-app.js';
+import { staffSecurityRoutes } from './staff/staff-security-routes.js';
 import { systemRoutes } from './system/routes.js';
 
 export interface AppOptions {
@@ -63,6 +66,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authRoutes, { deps: options.deps, cookies });
   await app.register(meRoutes);
   await app.register(securitySettingsRoutes, { deps: options.deps });
+  await app.register(meSecurityRoutes, { deps: options.deps });
+  await app.register(staffSecurityRoutes, { deps: options.deps });
+  await app.register(activityRoutes, { deps: options.deps });
   await app.register(webApp, { root: options.webRoot });
   return app;
 }

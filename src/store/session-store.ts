@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { StageProgress, SignInStage } from '../domain/session-stage.js';
 import type { Executor } from './database.js';
 import type { SessionRow } from './schema.js';
@@ -42,6 +43,7 @@ export async function insertSession(db: Executor, session: StoredSession): Promi
       last_seen_at: session.lastSeenAt,
       ip: session.ip,
       user_agent: session.userAgent,
+      public_id: randomUUID(),
     })
     .execute();
 }
