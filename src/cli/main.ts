@@ -1,3 +1,5 @@
+import { auditExportCommand } from './audit-export.js';
+import { auditVerifyCommand } from './audit-verify.js';
 import type { Command, CommandIo } from './command.js';
 import { parseCommandArgs } from './command.js';
 import { migrateCommand } from './migrate.js';
@@ -5,7 +7,13 @@ import { practiceCreateCommand } from './practice-create.js';
 import { userResetPasswordCommand } from './user-reset-password.js';
 
 /** `gatehouse <command> [options]`: every command answers --help. */
-const COMMANDS: readonly Command[] = [migrateCommand, practiceCreateCommand, userResetPasswordCommand];
+const COMMANDS: readonly Command[] = [
+  migrateCommand,
+  practiceCreateCommand,
+  userResetPasswordCommand,
+  auditVerifyCommand,
+  auditExportCommand,
+];
 
 const processIo: CommandIo = {
   out: (text) => process.stdout.write(text),

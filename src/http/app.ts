@@ -4,10 +4,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServiceDeps } from '../services/context.js';
 import { passwordAuthRoutes } from './auth/password-routes.js';
+import { activityRoutes } from './activity/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { cookiePolicy } from './cookies.js';
 import { mePasswordRoutes } from './me/password-routes.js';
 import { meRoutes } from './me/routes.js';
+import { meSecurityRoutes } from './me/security-routes.js';
 import { authenticate } from './plugins/authenticate.js';
 import { csrf, ownOriginCheck } from './plugins/csrf.js';
 import { errorHandler } from './plugins/error-handler.js';
@@ -16,6 +18,7 @@ import { securitySettingsRoutes } from './practice/security-settings.route.js';
 import { securityHeaders } from './plugins/security-headers.js';
 import { staffRoutes } from './staff/staff-routes.js';
 import { webApp } from './plugins/web-app.js';
+import { staffSecurityRoutes } from './staff/staff-security-routes.js';
 import { systemRoutes } from './system/routes.js';
 
 export interface AppOptions {
@@ -77,6 +80,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(mePasswordRoutes, { deps: options.deps });
   await app.register(staffRoutes, { deps: options.deps });
+  await app.register(meSecurityRoutes, { deps: options.deps });
+  await app.register(staffSecurityRoutes, { deps: options.deps });
+  await app.register(activityRoutes, { deps: options.deps });
   await app.register(webApp, { root: options.webRoot });
   return app;
 }

@@ -2,6 +2,7 @@ import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
 import * as foundation from './migrations/0001-foundation.js';
 import * as mailOutbox from './migrations/0002-mail-outbox.js';
 import * as passwords from './migrations/0003-passwords.js';
+import * as activity from './migrations/0004-activity.js';
 import type { Store } from './database.js';
 
 /** Every migration, in order. Names sort lexically; add new ones at the end. */
@@ -9,6 +10,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-mail-outbox': mailOutbox,
   '0003-passwords': passwords,
+  '0004-activity': activity,
 };
 
 /** Brings the schema up to date; safe to run from several instances at once on PostgreSQL. */

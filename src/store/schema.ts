@@ -65,6 +65,8 @@ export interface SessionTable {
   last_seen_at: number;
   ip: string;
   user_agent: string;
+  /** Random id that names the session in the API (the primary key is secret-derived). */
+  public_id: string;
 }
 
 export interface AuditEventTable {

@@ -1,4 +1,5 @@
 import type { CompiledQuery, InferResult } from 'kysely';
+import { randomUUID } from 'node:crypto';
 import type { StageProgress, SignInStage } from '../domain/session-stage.js';
 import type { Executor } from './database.js';
 import { practiceFromRow, type Practice } from './practice-store.js';
@@ -18,7 +19,7 @@ export interface StoredSession {
   readonly userAgent: string;
 }
 
-export function sessionFromRow(row: SessionRow): StoredSession {
+export function sessionFromRow(row: Omit<SessionRow, 'public_id'>): StoredSession {
   return {
     id: row.id,
     userId: row.user_id,
@@ -45,6 +46,7 @@ export async function insertSession(db: Executor, session: StoredSession): Promi
       last_seen_at: session.lastSeenAt,
       ip: session.ip,
       user_agent: session.userAgent,
+      public_id: randomUUID(),
     })
     .execute();
 }
