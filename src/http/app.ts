@@ -10,8 +10,10 @@ import { authenticate } from './plugins/authenticate.js';
 import { csrf, ownOriginCheck } from './plugins/csrf.js';
 import { errorHandler } from './plugins/error-handler.js';
 import { securitySettingsRoutes } from './practice/security-settings.route.js';
+import { rateLimit } from './plugins/rate-limit.js';
 import { securityHeaders } from './plugins/security-headers.js';
 import { webApp } from './plugins/web-app.js';
+import { unlockRoute } from './staff/unlock.route.js';
 import { systemRoutes } from './system/routes.js';
 
 export interface AppOptions {
@@ -21,6 +23,8 @@ export interface AppOptions {
   readonly logger: FastifyServerOptions['logger'];
   /** Folder of the built web app (dist/web). */
   readonly webRoot: string;
+  /** Rate limits on (default); only tests that measure something else turn them off. */
+  readonly rateLimiting?: boolean;
 }
 
 /** Request bodies larger than this are refused with 413 before they are parsed. */
@@ -58,11 +62,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(cookie);
   await app.register(csrf, { cookies, isOwnOrigin: ownOriginCheck(options.publicUrl) });
   await app.register(authenticate, { deps: options.deps, cookies });
+  await app.register(rateLimit, { deps: options.deps, enabled: options.rateLimiting ?? true });
 
   await app.register(systemRoutes, { store: options.deps.store });
   await app.register(authRoutes, { deps: options.deps, cookies });
   await app.register(meRoutes);
   await app.register(securitySettingsRoutes, { deps: options.deps });
+  await app.register(unlockRoute, { deps: options.deps });
   await app.register(webApp, { root: options.webRoot });
   return app;
 }

@@ -11,6 +11,7 @@ export interface Database {
   audit_events: AuditEventTable;
   audit_chains: AuditChainTable;
   mail_outbox: MailOutboxTable;
+  rate_limits: RateLimitTable;
 }
 
 export interface PracticeTable {
@@ -103,6 +104,14 @@ export interface MailOutboxTable {
   next_attempt_at: number;
   sent_at: number | null;
   last_error: string | null;
+}
+
+export interface RateLimitTable {
+  /** SHA-256 of rule name, scope and value. */
+  key: string;
+  count: number;
+  /** End of the current window. */
+  expires_at: number;
 }
 
 export type PracticeRow = Selectable<PracticeTable>;
