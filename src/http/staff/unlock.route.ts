@@ -8,7 +8,7 @@ import { commonErrors, ErrorResponse } from '../schemas.js';
 import { guardStaffScope, staffMember } from './staff-scope.js';
 
 /** `POST /api/staff/:id/unlock`: a Practice Administrator lifts a staff member's lock. */
-export const StaffIdParams = Type.Object(
+const StaffIdParams = Type.Object(
   { id: Type.String({ minLength: 1, maxLength: 64 }) },
   { additionalProperties: false },
 );
