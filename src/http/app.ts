@@ -8,7 +8,7 @@ import { cookiePolicy } from './cookies.js';
 import { meRoutes } from './me/routes.js';
 import { authenticate } from './plugins/authenticate.js';
 import { csrf, ownOriginCheck } from './plugins/csrf.js';
-import { errorHandler } from './plugins/error-handler.js';
+import { clientErrorHandler, errorHandler, frameworkErrors } from './plugins/error-handler.js';
 import { securitySettingsRoutes } from './practice/security-settings.route.js';
 import { rateLimit } from './plugins/rate-limit.js';
 import { securityHeaders } from './plugins/security-headers.js';
@@ -40,6 +40,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT_BYTES,
     // Request ids are ours, not the client's: a forged x-request-id must not enter our logs.
     genReqId: () => crypto.randomUUID(),
+    frameworkErrors,
+    clientErrorHandler,
     ajv: {
       // Strict: wrong types are errors, never coerced; unknown fields are refused, never dropped.
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false },

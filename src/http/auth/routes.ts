@@ -31,13 +31,12 @@ const LoginBody = Type.Object(
 
 /** When the caller's session ends, so the web app can warn before an idle logoff. */
 const SessionTimes = {
-  idleTimeoutMinutes: Type.Union([Type.Integer(), Type.Null()]),
-  idleExpiresAt: Type.Union([Type.String(), Type.Null()]),
-  absoluteExpiresAt: Type.Union([Type.String(), Type.Null()]),
+  idleTimeoutMinutes: Type.Integer(),
+  idleExpiresAt: Type.String(),
+  absoluteExpiresAt: Type.String(),
 };
 
-function sessionTimes(auth: ValidSession | null) {
-  if (!auth) return { idleTimeoutMinutes: null, idleExpiresAt: null, absoluteExpiresAt: null };
+function sessionTimes(auth: ValidSession) {
   const deadlines = sessionDeadlines(auth);
   return {
     idleTimeoutMinutes: auth.practice.settings.idleTimeoutMinutes,
@@ -54,13 +53,18 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       schema: {
         summary: 'Where the caller stands in signing in',
         response: {
-          200: Type.Object({ stage: Stage, user: Type.Union([PublicUser, Type.Null()]), ...SessionTimes }),
+          200: Type.Object({
+            stage: Stage,
+            user: Type.Union([PublicUser, Type.Null()]),
+            // Present with a session: when it ends unless used again, and at the latest.
+            ...Type.Partial(Type.Object(SessionTimes)).properties,
+          }),
         },
       },
     },
     async (request) => {
       const auth = request.auth;
-      if (!auth) return { stage: 'anonymous' as const, user: null, ...sessionTimes(null) };
+      if (!auth) return { stage: 'anonymous' as const, user: null };
       return {
         stage: auth.session.stage,
         user: toPublicUser(auth.user, auth.practice),

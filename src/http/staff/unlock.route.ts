@@ -4,12 +4,12 @@ import { unlockUser } from '../../services/account-unlock.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { sessionOf } from '../access.js';
 import { requestOrigin } from '../request-origin.js';
-import { commonErrors, ErrorResponse } from '../schemas.js';
+import { commonErrors, ErrorResponse, NO_CONTROL_CHARACTERS } from '../schemas.js';
 import { guardStaffScope, staffMember } from './staff-scope.js';
 
 /** `POST /api/staff/:id/unlock`: a Practice Administrator lifts a staff member's lock. */
 const StaffIdParams = Type.Object(
-  { id: Type.String({ minLength: 1, maxLength: 64 }) },
+  { id: Type.String({ minLength: 1, maxLength: 64, pattern: NO_CONTROL_CHARACTERS }) },
   { additionalProperties: false },
 );
 
