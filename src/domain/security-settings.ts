@@ -1,3 +1,5 @@
+import { allowListProblems } from './ip-allow-list.js';
+
 /**
  * A practice's security settings and their defaults (DESIGN.md, "Practice security settings").
  * Stored as one JSON document per practice; `GET/PUT /api/practice/security-settings` use this shape.
@@ -114,6 +116,7 @@ export function settingsProblems(settings: SecuritySettings): string[] {
   if (settings.absoluteTimeoutHours * 60 < settings.idleTimeoutMinutes) {
     problems.push('The absolute timeout must not be shorter than the idle timeout.');
   }
+  problems.push(...allowListProblems(settings.ipAllowList.entries));
   return problems;
 }
 

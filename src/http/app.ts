@@ -12,13 +12,15 @@ import { meRoutes } from './me/routes.js';
 import { meSecurityRoutes } from './me/security-routes.js';
 import { authenticate } from './plugins/authenticate.js';
 import { csrf, ownOriginCheck } from './plugins/csrf.js';
-import { errorHandler } from './plugins/error-handler.js';
+import { clientErrorHandler, errorHandler, frameworkErrors } from './plugins/error-handler.js';
 import { requestLog } from './plugins/request-log.js';
 import { securitySettingsRoutes } from './practice/security-settings.route.js';
+import { rateLimit } from './plugins/rate-limit.js';
 import { securityHeaders } from './plugins/security-headers.js';
 import { staffRoutes } from './staff/staff-routes.js';
 import { webApp } from './plugins/web-app.js';
 import { staffSecurityRoutes } from './staff/staff-security-routes.js';
+import { unlockRoute } from './staff/unlock.route.js';
 import { systemRoutes } from './system/routes.js';
 
 export interface AppOptions {
@@ -28,6 +30,8 @@ export interface AppOptions {
   readonly logger: FastifyServerOptions['logger'];
   /** Folder of the built web app (dist/web). */
   readonly webRoot: string;
+  /** Rate limits on (default); only tests that measure something else turn them off. */
+  readonly rateLimiting?: boolean;
 }
 
 /** Request bodies larger than this are refused with 413 before they are parsed. */
@@ -45,6 +49,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     // Request ids are ours, not the client's: a forged x-request-id must not enter our logs.
     genReqId: () => crypto.randomUUID(),
+    frameworkErrors,
+    clientErrorHandler,
     ajv: {
       // Strict: wrong types are errors, never coerced; unknown fields are refused, never dropped.
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false },
@@ -68,6 +74,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(cookie);
   await app.register(csrf, { cookies, isOwnOrigin: ownOriginCheck(options.publicUrl) });
   await app.register(authenticate, { deps: options.deps, cookies });
+  await app.register(rateLimit, { deps: options.deps, enabled: options.rateLimiting ?? true });
 
   await app.register(systemRoutes, { store: options.deps.store });
   await app.register(authRoutes, { deps: options.deps, cookies });
@@ -83,6 +90,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(meSecurityRoutes, { deps: options.deps });
   await app.register(staffSecurityRoutes, { deps: options.deps });
   await app.register(activityRoutes, { deps: options.deps });
+  await app.register(unlockRoute, { deps: options.deps });
   await app.register(webApp, { root: options.webRoot });
   return app;
 }

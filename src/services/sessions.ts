@@ -64,8 +64,27 @@ export async function validateSession(
     });
     return { status: 'expired' };
   }
-  if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) await touchSession(store.db, session.id, now);
-  return { status: 'valid', value: { session, user, practice } };
+  if (now - session.lastSeenAt < TOUCH_INTERVAL_MS)
+    return { status: 'valid', value: { session, user, practice } };
+  await touchSession(store.db, session.id, now);
+  return { status: 'valid', value: { session: { ...session, lastSeenAt: now }, user, practice } };
+}
+
+/** When a session ends unless used again (idle), and at the latest (absolute). */
+export function sessionDeadlines(current: ValidSession): {
+  readonly idle: number;
+  readonly absolute: number;
+} {
+  const { idleTimeoutMinutes, absoluteTimeoutHours } = current.practice.settings;
+  const absolute = current.session.createdAt + absoluteTimeoutHours * 3_600_000;
+  return { idle: Math.min(current.session.lastSeenAt + idleTimeoutMinutes * 60_000, absolute), absolute };
+}
+
+/** "Stay signed in": marks the session used now, whatever the touch interval; returns it renewed. */
+export async function keepSessionAlive(deps: ServiceDeps, current: ValidSession): Promise<ValidSession> {
+  const now = deps.clock.now();
+  await touchSession(deps.store.db, current.session.id, now);
+  return { ...current, session: { ...current.session, lastSeenAt: now } };
 }
 
 /** Ends the caller's session; a second logout with the same cookie finds nothing and records nothing. */

@@ -1,3 +1,6 @@
+import { isLocked } from '../domain/account-lock.js';
+import { ipAllowed } from '../domain/ip-allow-list.js';
+import { isPracticeAdmin } from '../domain/roles.js';
 import { nextStage, NO_PROGRESS, type StageProgress, type SignInStage } from '../domain/session-stage.js';
 import { generateToken, hashToken } from '../domain/secret-token.js';
 import type { Executor } from '../store/database.js';
@@ -12,16 +15,20 @@ import {
 import { audit, detailText } from './audit.js';
 import { countAuthFailure } from './auth-failures.js';
 import type { RequestOrigin, ServiceDeps } from './context.js';
+import { endUserSessions } from './session-revocation.js';
 
 /**
  * Sign-in, step one: practice code + user name + password.
  *
- * Unknown practice, unknown user, wrong password, deactivated user and expired temporary
- * password all return the same `invalid_credentials` after one argon2 verification (a dummy
- * one when there is no user), so neither the answer nor its timing tells them apart. The
- * reason is kept only in the `login.failed` event. A correct password opens a session at
- * the first stage still owed (see domain/session-stage.ts); `login.succeeded` is recorded
- * when a session reaches `signed_in`.
+ * Unknown practice, unknown user, wrong password, locked account, deactivated user and expired
+ * temporary password all return the same `invalid_credentials` after one argon2 verification
+ * (a dummy one when there is no user), so neither the answer nor its timing tells them apart.
+ * The reason is kept only in the `login.failed` event. A wrong password counts towards the
+ * account lock (auth-failures.ts); a locked account refuses even the right password.
+ * Only after a correct password is the practice's IP allow-list checked (Practice
+ * Administrators exempt): `ip_not_allowed`. A correct password opens a session at the first
+ * stage still owed (see domain/session-stage.ts); `login.succeeded` is recorded when a session
+ * reaches `signed_in`, where the one-session-per-user setting ends the user's other sessions.
  */
 export interface LoginInput {
   readonly practiceCode: string;
@@ -34,7 +41,13 @@ export type LoginResult =
   | { readonly ok: false; readonly reason: LoginFailureReason };
 
 export type LoginFailureReason =
-  'unknown_practice' | 'unknown_user' | 'wrong_password' | 'deactivated' | 'temporary_password_expired';
+  | 'unknown_practice'
+  | 'unknown_user'
+  | 'wrong_password'
+  | 'deactivated'
+  | 'temporary_password_expired'
+  | 'locked'
+  | 'ip_not_allowed';
 
 export async function login(
   deps: ServiceDeps,
@@ -68,10 +81,10 @@ export async function login(
   const { user, passwordHash } = credentials;
   const passwordOk = await hasher.verify(passwordHash, input.password);
   const now = clock.now();
-  const reason = failureReason(user, passwordOk, now);
+  const reason = failureReason(user, practice, passwordOk, origin, now);
   if (reason) {
     await store.transaction(async (trx) => {
-      if (reason === 'wrong_password') await countAuthFailure(trx, user, now);
+      if (reason === 'wrong_password') await countAuthFailure(trx, user, now, { origin });
       await audit(trx, {
         practiceId: practice.id,
         type: 'login.failed',
@@ -80,7 +93,7 @@ export async function login(
         target: user,
         origin,
         at: now,
-        details: { reason },
+        details: reason === 'ip_not_allowed' ? { reason, ip: origin.ip } : { reason },
       });
     });
     return { ok: false, reason };
@@ -88,6 +101,7 @@ export async function login(
 
   const upgradedHash = hasher.needsRehash(passwordHash) ? await hasher.hash(input.password) : undefined;
   const token = generateToken();
+  const sessionId = hashToken(token);
   const stage = await store.transaction(async (trx) => {
     if (upgradedHash) await replacePasswordHash(trx, user.id, upgradedHash);
     if (user.passwordMustChange) {
@@ -103,7 +117,7 @@ export async function login(
     }
     const first = stageFor(user, practice, NO_PROGRESS, now);
     await insertSession(trx, {
-      id: hashToken(token),
+      id: sessionId,
       userId: user.id,
       practiceId: practice.id,
       stage: first,
@@ -113,17 +127,29 @@ export async function login(
       ip: origin.ip,
       userAgent: origin.userAgent,
     });
-    if (first === 'signed_in') await completeSignIn(trx, user, origin, now);
+    if (first === 'signed_in') await completeSignIn(trx, { user, practice, sessionId, origin, now });
     return first;
   });
   return { ok: true, token, stage };
 }
 
-function failureReason(user: User, passwordOk: boolean, now: number): LoginFailureReason | undefined {
+function failureReason(
+  user: User,
+  practice: Practice,
+  passwordOk: boolean,
+  origin: RequestOrigin,
+  now: number,
+): LoginFailureReason | undefined {
+  // A locked account is refused before its password counts: the lock neither grows nor leaks.
+  if (isLocked(user, now)) return 'locked';
   if (!passwordOk) return 'wrong_password';
   if (user.status !== 'active') return 'deactivated';
   if (user.temporaryPasswordExpiresAt !== null && user.temporaryPasswordExpiresAt <= now) {
     return 'temporary_password_expired';
+  }
+  const allowList = practice.settings.ipAllowList;
+  if (allowList.enabled && !isPracticeAdmin(user.roles) && !ipAllowed(origin.ip, allowList.entries)) {
+    return 'ip_not_allowed';
   }
   return undefined;
 }
@@ -159,19 +185,30 @@ export async function advanceSignIn(
   },
 ): Promise<{ readonly token: string; readonly stage: SignInStage } | undefined> {
   const token = generateToken();
+  const sessionId = hashToken(token);
   const stage = stageFor(context.user, context.practice, context.progress, context.now);
   const moved = await advanceSession(trx, session.id, {
-    id: hashToken(token),
+    id: sessionId,
     stage,
     progress: context.progress,
     at: context.now,
   });
   if (!moved) return undefined;
-  if (stage === 'signed_in') await completeSignIn(trx, context.user, context.origin, context.now);
+  if (stage === 'signed_in') await completeSignIn(trx, { ...context, sessionId });
   return { token, stage };
 }
 
-async function completeSignIn(trx: Executor, user: User, origin: RequestOrigin, now: number): Promise<void> {
+async function completeSignIn(
+  trx: Executor,
+  context: {
+    readonly user: User;
+    readonly practice: Practice;
+    readonly sessionId: string;
+    readonly origin: RequestOrigin;
+    readonly now: number;
+  },
+): Promise<void> {
+  const { user, practice, sessionId, origin, now } = context;
   await recordSuccessfulLogin(trx, user.id, { at: now, ...origin });
   await audit(trx, {
     practiceId: user.practiceId,
@@ -182,4 +219,14 @@ async function completeSignIn(trx: Executor, user: User, origin: RequestOrigin, 
     origin,
     at: now,
   });
+  if (practice.settings.singleSession) {
+    await endUserSessions(trx, {
+      user,
+      actor: user,
+      reason: 'single_session',
+      origin,
+      at: now,
+      exceptSessionId: sessionId,
+    });
+  }
 }

@@ -3,6 +3,7 @@ import * as foundation from './migrations/0001-foundation.js';
 import * as mailOutbox from './migrations/0002-mail-outbox.js';
 import * as passwords from './migrations/0003-passwords.js';
 import * as activity from './migrations/0004-activity.js';
+import * as protection from './migrations/0005-protection.js';
 import type { Store } from './database.js';
 
 /** Every migration, in order. Names sort lexically; add new ones at the end. */
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-mail-outbox': mailOutbox,
   '0003-passwords': passwords,
   '0004-activity': activity,
+  '0005-protection': protection,
 };
 
 /** Brings the schema up to date; safe to run from several instances at once on PostgreSQL. */

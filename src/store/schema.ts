@@ -13,6 +13,7 @@ export interface Database {
   mail_outbox: MailOutboxTable;
   password_history: PasswordHistoryTable;
   password_reset_tokens: PasswordResetTokenTable;
+  rate_limits: RateLimitTable;
 }
 
 export interface PracticeTable {
@@ -125,6 +126,14 @@ export interface PasswordResetTokenTable {
   created_at: number;
   expires_at: number;
   used_at: number | null;
+}
+
+export interface RateLimitTable {
+  /** SHA-256 of rule name, scope and value. */
+  key: string;
+  count: number;
+  /** End of the current window. */
+  expires_at: number;
 }
 
 export type PracticeRow = Selectable<PracticeTable>;

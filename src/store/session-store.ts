@@ -168,3 +168,13 @@ export async function deleteUserSessions(
   const result = await query.executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** Ends a user's sign-ins still in progress (any stage before signed_in). Returns how many ended. */
+export async function deleteUserPendingSessions(db: Executor, userId: string): Promise<number> {
+  const result = await db
+    .deleteFrom('sessions')
+    .where('user_id', '=', userId)
+    .where('stage', '!=', 'signed_in')
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

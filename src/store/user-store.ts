@@ -19,6 +19,8 @@ export interface User {
   readonly temporaryPasswordExpiresAt: number | null;
   readonly failedAttempts: number;
   readonly lockedUntil: number | null;
+  /** Locks in a row since the last completed sign-in; each repeat lock lasts twice as long. */
+  readonly lockCount: number;
   readonly lastLogin: { readonly at: number; readonly ip: string; readonly userAgent: string } | null;
   readonly createdAt: number;
 }
@@ -86,6 +88,7 @@ export function userFromRow(row: UserColumns): User {
     temporaryPasswordExpiresAt: row.temporary_password_expires_at,
     failedAttempts: row.failed_attempts,
     lockedUntil: row.locked_until,
+    lockCount: row.lock_count,
     lastLogin:
       row.last_login_at === null
         ? null
@@ -144,7 +147,7 @@ export async function insertUser(db: Executor, user: NewUser): Promise<void> {
     .execute();
 }
 
-/** Records a successful sign-in and clears the failure count. */
+/** Records a successful sign-in and clears the failure count, any lock and the repeat-lock count. */
 export async function recordSuccessfulLogin(
   db: Executor,
   userId: string,
@@ -157,17 +160,62 @@ export async function recordSuccessfulLogin(
       last_login_ip: login.ip,
       last_login_user_agent: login.userAgent,
       failed_attempts: 0,
+      locked_until: null,
+      lock_count: 0,
       updated_at: login.at,
     })
     .where('id', '=', userId)
     .execute();
 }
 
-/** Counts a wrong password towards the account's lock (per account, across IPs and instances). */
-export async function recordFailedPassword(db: Executor, userId: string, at: number): Promise<void> {
-  await db
+/**
+ * Counts a wrong password, TOTP or recovery code towards the account's lock, atomically (per
+ * account, across IPs and instances). A locked account counts nothing: returns undefined.
+ */
+export async function recordFailedPassword(
+  db: Executor,
+  userId: string,
+  at: number,
+): Promise<{ readonly failedAttempts: number; readonly lockCount: number } | undefined> {
+  const row = await db
     .updateTable('users')
     .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1), updated_at: at }))
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', at)]))
+    .returning(['failed_attempts', 'lock_count'])
+    .executeTakeFirst();
+  return row && { failedAttempts: row.failed_attempts, lockCount: row.lock_count };
+}
+
+/** Locks the account until the given time, restarting the failure count. */
+export async function lockAccount(
+  db: Executor,
+  userId: string,
+  lock: { readonly until: number; readonly at: number },
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set((eb) => ({
+      locked_until: lock.until,
+      lock_count: eb('lock_count', '+', 1),
+      failed_attempts: 0,
+      updated_at: lock.at,
+    }))
+    .where('id', '=', userId)
+    .execute();
+}
+
+/** Lifts a lock (admin unlock) and restarts the failure count; the repeat-lock count stays. */
+export async function unlockAccount(
+  db: Executor,
+  practiceId: string,
+  userId: string,
+  at: number,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ locked_until: null, failed_attempts: 0, updated_at: at })
+    .where('practice_id', '=', practiceId)
     .where('id', '=', userId)
     .execute();
 }

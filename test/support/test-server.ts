@@ -68,6 +68,8 @@ export interface TestServerOptions {
   readonly trustProxy?: boolean;
   readonly publicUrl?: string;
   readonly logger?: boolean;
+  /** false turns rate limits off (for tests that send many requests to measure something else). */
+  readonly rateLimiting?: boolean;
 }
 
 /** A real server on a real port over a real database, as `npm start` builds it. */
@@ -81,6 +83,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     trustProxy: options.trustProxy ?? false,
     logger: options.logger ?? false,
     webRoot: path.resolve('dist/web'),
+    rateLimiting: options.rateLimiting ?? true,
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-mail-'));

@@ -1,4 +1,12 @@
-import type { NextStage, PolicyViolation, SecuritySummary, SessionInfo, User } from './types.js';
+import type {
+  NextStage,
+  PolicyViolation,
+  SecuritySettings,
+  SecuritySummary,
+  SessionInfo,
+  SessionTimes,
+  User,
+} from './types.js';
 
 const CSRF_COOKIE = 'gh_csrf';
 const CSRF_HEADER = 'x-csrf-token';
@@ -115,6 +123,15 @@ async function csrfToken(forceRefresh = false): Promise<string | null> {
   return readCookie(CSRF_COOKIE);
 }
 
+/** Listeners told after every answered API call: each one may have renewed the session's idle timer. */
+const activityListeners = new Set<() => void>();
+
+/** Calls `listener` after each API call the server answered; returns the unsubscribe function. */
+export function onApiActivity(listener: () => void): () => void {
+  activityListeners.add(listener);
+  return () => activityListeners.delete(listener);
+}
+
 async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
   const writes = method !== 'GET';
   let response = await send(method, path, body, writes ? await csrfToken() : null);
@@ -123,6 +140,7 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
     const error = await toApiError(response.clone());
     if (error.code === 'csrf_failed') response = await send(method, path, body, await csrfToken(true));
   }
+  if (response.status !== 401) for (const listener of activityListeners) listener();
   if (!response.ok) throw await toApiError(response);
   if (response.status === 204) return undefined as T;
   const text = await response.text();
@@ -145,4 +163,10 @@ export const api = {
     request<NextStage>('POST', '/api/auth/two-factor', { code, rememberBrowser }),
   me: () => request<User>('GET', '/api/me'),
   mySecurity: () => request<SecuritySummary>('GET', '/api/me/security'),
+  keepAlive: () => request<SessionTimes>('POST', '/api/auth/keep-alive'),
+  securitySettings: () => request<SecuritySettings>('GET', '/api/practice/security-settings'),
+  saveSecuritySettings: (settings: SecuritySettings) =>
+    request<SecuritySettings>('PUT', '/api/practice/security-settings', settings),
+  unlockStaff: (id: string) =>
+    request<{ locked: null }>('POST', `/api/staff/${encodeURIComponent(id)}/unlock`),
 };

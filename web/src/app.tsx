@@ -5,6 +5,7 @@ import { StartupError } from './components/startup-error.js';
 import { useLocation } from './lib/router.js';
 import { isPracticeAdmin } from './lib/roles.js';
 import { ComingSoonPage } from './pages/coming-soon-page.js';
+import { ComputerAccessSettingsPage } from './pages/computer-access-settings-page.js';
 import { ForgotPasswordPage } from './pages/forgot-password-page.js';
 import { ForgotPracticeCodePage } from './pages/forgot-practice-code-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
@@ -51,6 +52,8 @@ function SignedInRoutes({ user, pathname }: { user: User; pathname: string }) {
         description="Set your practice's password rules, two-factor requirement, session timeouts and allowed networks here."
       />
     );
+  else if (pathname === '/settings/computer-access' && isPracticeAdmin(user))
+    page = <ComputerAccessSettingsPage />;
   else page = <NotFoundPage />;
   return (
     <AppShell user={user} pathname={pathname}>

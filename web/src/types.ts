@@ -19,7 +19,13 @@ export interface User {
   practice: Practice;
 }
 
-export interface SessionInfo {
+export interface SessionTimes {
+  idleTimeoutMinutes: number;
+  idleExpiresAt: string;
+  absoluteExpiresAt: string;
+}
+
+export interface SessionInfo extends Partial<SessionTimes> {
   stage: Stage;
   user: User | null;
 }
@@ -46,4 +52,32 @@ export interface SecuritySummary {
 export interface PolicyViolation {
   rule: string;
   message: string;
+}
+
+export interface IpAllowListEntry {
+  name: string;
+  cidr: string;
+}
+
+/** The practice's security settings document (GET/PUT /api/practice/security-settings), all fields. */
+export interface SecuritySettings {
+  passwordPolicy: {
+    minLength: number;
+    requireUppercase: boolean;
+    requireLowercase: boolean;
+    requireDigit: boolean;
+    requireSymbol: boolean;
+    expiryDays: number | null;
+    historyCount: number;
+    maxRepeatedChars: number | null;
+  };
+  requireTwoFactor: boolean;
+  rememberBrowserDays: number;
+  idleTimeoutMinutes: number;
+  absoluteTimeoutHours: number;
+  singleSession: boolean;
+  lockout: { threshold: number; minutes: number };
+  ipAllowList: { enabled: boolean; entries: IpAllowListEntry[] };
+  temporaryPasswordHours: number;
+  timeZone: string;
 }

@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError } from '../../domain/errors.js';
+import { RATE_LIMITS } from '../../domain/rate-limits.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { logout } from '../../services/sessions.js';
+import { keepSessionAlive, logout, sessionDeadlines, type ValidSession } from '../../services/sessions.js';
 import { login } from '../../services/sign-in.js';
 import type { CookiePolicy } from '../cookies.js';
+import { sessionOf } from '../access.js';
 import { requestOrigin } from '../request-origin.js';
 import { commonErrors, LIMITS, NO_CONTROL_CHARACTERS, PublicUser, Stage, toPublicUser } from '../schemas.js';
 
@@ -27,6 +29,22 @@ const LoginBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** When the caller's session ends, so the web app can warn before an idle logoff. */
+const SessionTimes = {
+  idleTimeoutMinutes: Type.Integer(),
+  idleExpiresAt: Type.String(),
+  absoluteExpiresAt: Type.String(),
+};
+
+function sessionTimes(auth: ValidSession) {
+  const deadlines = sessionDeadlines(auth);
+  return {
+    idleTimeoutMinutes: auth.practice.settings.idleTimeoutMinutes,
+    idleExpiresAt: new Date(deadlines.idle).toISOString(),
+    absoluteExpiresAt: new Date(deadlines.absolute).toISOString(),
+  };
+}
+
 export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, { deps, cookies }) => {
   app.get(
     '/api/auth/session',
@@ -34,20 +52,42 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       config: { access: 'public' },
       schema: {
         summary: 'Where the caller stands in signing in',
-        response: { 200: Type.Object({ stage: Stage, user: Type.Union([PublicUser, Type.Null()]) }) },
+        response: {
+          200: Type.Object({
+            stage: Stage,
+            user: Type.Union([PublicUser, Type.Null()]),
+            // Present with a session: when it ends unless used again, and at the latest.
+            ...Type.Partial(Type.Object(SessionTimes)).properties,
+          }),
+        },
       },
     },
     async (request) => {
       const auth = request.auth;
       if (!auth) return { stage: 'anonymous' as const, user: null };
-      return { stage: auth.session.stage, user: toPublicUser(auth.user, auth.practice) };
+      return {
+        stage: auth.session.stage,
+        user: toPublicUser(auth.user, auth.practice),
+        ...sessionTimes(auth),
+      };
     },
+  );
+
+  app.post(
+    '/api/auth/keep-alive',
+    {
+      schema: {
+        summary: 'Stay signed in: mark the session as used now',
+        response: { 200: Type.Object(SessionTimes), ...commonErrors },
+      },
+    },
+    async (request) => sessionTimes(await keepSessionAlive(deps, sessionOf(request))),
   );
 
   app.post(
     '/api/auth/login',
     {
-      config: { access: 'public' },
+      config: { access: 'public', rateLimit: RATE_LIMITS.login },
       schema: {
         summary: 'Sign in with practice code, user name and password',
         body: LoginBody,
@@ -56,7 +96,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     },
     async (request, reply) => {
       const result = await login(deps, request.body, requestOrigin(request));
-      if (!result.ok) throw new ApiError('invalid_credentials');
+      if (!result.ok) {
+        throw new ApiError(result.reason === 'ip_not_allowed' ? 'ip_not_allowed' : 'invalid_credentials');
+      }
       // A sign-in replaces whatever session this browser had.
       if (request.auth) await logout(deps, request.auth, requestOrigin(request));
       reply.setCookie(cookies.sessionName, result.token, cookies.session);

@@ -1,4 +1,5 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Duplex } from 'node:stream';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { API_ERRORS, ApiError, type ApiErrorCode } from '../../domain/errors.js';
 import { isStoreUnavailable } from '../../store/store-unavailable.js';
@@ -73,4 +74,35 @@ function validationMessage(error: FastifyError): string {
   if (first.keyword === 'minLength') return `${where} is too short.`;
   if (first.keyword === 'pattern') return `${where} contains characters that are not allowed.`;
   return `${where} is not valid.`;
+}
+
+/**
+ * Errors the router raises before any hook runs (a malformed %-escape, a path parameter over
+ * the length limit): the contract's shape instead of Fastify's, which echoes the URL back.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const code: ApiErrorCode = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'not_found' : 'invalid_request';
+  void reply
+    .status(API_ERRORS[code].status)
+    .header('cache-control', 'no-store')
+    .send({ error: { code, message: API_ERRORS[code].message } });
+}
+
+/** Requests Node cannot even parse (headers too large, broken HTTP): the contract's shape, then close. */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = JSON.stringify({
+    error: {
+      code: status === 431 ? 'payload_too_large' : 'invalid_request',
+      message: status === 431 ? 'The request headers are too large.' : API_ERRORS.invalid_request.message,
+    },
+  });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

@@ -16,11 +16,17 @@ export function guardStaffScope(app: FastifyInstance): void {
   });
 }
 
+/** User ids are UUIDs; anything else names nobody (and never reaches the database). */
+const USER_ID = /^[0-9A-Za-z-]{1,64}$/;
+
 /** The staff member named by `:id`, looked up inside the caller's practice only. */
 export async function staffMember(deps: ServiceDeps, request: FastifyRequest): Promise<User> {
   const { practice } = sessionOf(request);
   const { id } = request.params as { id?: unknown };
-  const user = typeof id === 'string' ? await findUserById(deps.store.db, practice.id, id) : undefined;
+  const user =
+    typeof id === 'string' && USER_ID.test(id)
+      ? await findUserById(deps.store.db, practice.id, id)
+      : undefined;
   if (!user) throw new ApiError('not_found', 'No staff member with this id exists in your practice.');
   return user;
 }

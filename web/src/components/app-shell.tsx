@@ -5,6 +5,7 @@ import type { User } from '../types.js';
 import { AppLink } from './app-link.js';
 import { BrandMark } from './brand-mark.js';
 import { FormAlert } from './form-alert.js';
+import { IdleWarning } from './idle-warning.js';
 import { MainNav } from './main-nav.js';
 import { UserMenu } from './user-menu.js';
 
@@ -67,6 +68,7 @@ export function AppShell({ user, pathname, children }: AppShellProps) {
           {children}
         </main>
       </div>
+      <IdleWarning />
     </div>
   );
 }

@@ -1,0 +1,98 @@
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  onSendHookHandler,
+  preHandlerHookHandler,
+} from 'fastify';
+import fp from 'fastify-plugin';
+import { ApiError } from '../../domain/errors.js';
+import { foldIdentifier } from '../../domain/identifiers.js';
+import { rateLimitKey, type RateLimitPolicy, type RateLimitScope } from '../../domain/rate-limits.js';
+import type { ServiceDeps } from '../../services/context.js';
+import { createRateLimiter, type RateLimitBucket } from '../../services/rate-limiter.js';
+
+/**
+ * Per-route rate limits, as @fastify/rate-limit does it: a route opts in with
+ * `config: { rateLimit: RATE_LIMITS.forgotPassword }` and this plugin's onRoute hook adds the
+ * check (preHandler, after body validation and authentication) and the count (onSend, when
+ * the answer's status counts) to that route only. Counters: database-backed, see
+ * services/rate-limiter.ts; policies and numbers: domain/rate-limits.ts.
+ */
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Limits on this route; absent, none. */
+    rateLimit?: RateLimitPolicy;
+  }
+}
+
+export interface RateLimitOptions {
+  readonly deps: Pick<ServiceDeps, 'store' | 'clock'>;
+  /** false turns every limit off (only for tests that measure something else). */
+  readonly enabled: boolean;
+}
+
+export const rateLimit = fp(async function rateLimit(app: FastifyInstance, options: RateLimitOptions) {
+  if (!options.enabled) return;
+  const limiter = createRateLimiter(options.deps);
+  const buckets = new WeakMap<FastifyRequest, readonly RateLimitBucket[]>();
+
+  app.addHook('onRoute', (route) => {
+    const policy = route.config?.rateLimit;
+    if (!policy) return;
+    const check: preHandlerHookHandler = async (request, reply) => {
+      const mine = bucketsFor(policy, request);
+      buckets.set(request, mine);
+      const result = await limiter.check(mine);
+      if (!result.ok) {
+        void reply.header('retry-after', String(result.retryAfterSeconds));
+        throw new ApiError('rate_limited');
+      }
+    };
+    const count: onSendHookHandler = async (request, reply: FastifyReply) => {
+      const mine = buckets.get(request);
+      const status = reply.statusCode;
+      if (!mine || status === 429 || (policy.countStatuses && !policy.countStatuses.includes(status))) return;
+      try {
+        await limiter.count(mine);
+      } catch (error) {
+        // The answer is already decided; a lost count must not turn it into a 500.
+        request.log.warn({ err: { message: (error as Error).message } }, 'rate limit not counted');
+      }
+    };
+    route.preHandler = [...asArray(route.preHandler), check];
+    route.onSend = [...asArray(route.onSend), count];
+  });
+});
+
+function asArray<T>(value: T | readonly T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? [...(value as readonly T[])] : [value as T];
+}
+
+/** The counters a request touches: one per rule whose scope the request names. */
+function bucketsFor(policy: RateLimitPolicy, request: FastifyRequest): RateLimitBucket[] {
+  return policy.rules.flatMap((rule) => {
+    const value = scopeValue(rule.scope, request);
+    return value === undefined ? [] : [{ key: rateLimitKey(policy.name, rule.scope, value), rule }];
+  });
+}
+
+function scopeValue(scope: RateLimitScope, request: FastifyRequest): string | undefined {
+  const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
+    string,
+    unknown
+  >;
+  switch (scope) {
+    case 'ip':
+      return request.ip;
+    case 'account':
+      return typeof body.practiceCode === 'string' && typeof body.username === 'string'
+        ? `${foldIdentifier(body.practiceCode)}\n${foldIdentifier(body.username)}`
+        : undefined;
+    case 'email':
+      return typeof body.email === 'string' ? foldIdentifier(body.email) : undefined;
+    case 'user':
+      return request.auth?.user.id;
+  }
+}

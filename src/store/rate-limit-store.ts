@@ -1,0 +1,62 @@
+import type { Executor } from './database.js';
+
+/** A bucket's state: how many hits in the current window and when that window ends. */
+export interface RateLimitCount {
+  readonly count: number;
+  readonly expiresAt: number;
+}
+
+/** The live count of a bucket, or undefined when it has none (never hit, or its window ended). */
+export async function findRateLimitCount(
+  db: Executor,
+  key: string,
+  now: number,
+): Promise<RateLimitCount | undefined> {
+  const row = await db
+    .selectFrom('rate_limits')
+    .select(['count', 'expires_at'])
+    .where('key', '=', key)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return row && { count: row.count, expiresAt: row.expires_at };
+}
+
+/**
+ * Adds one hit to a bucket in one atomic statement (safe across instances): a bucket whose
+ * window has ended starts a new window at this hit.
+ */
+export async function incrementRateLimit(
+  db: Executor,
+  key: string,
+  window: { readonly now: number; readonly windowMs: number },
+): Promise<RateLimitCount> {
+  const { now, windowMs } = window;
+  const row = await db
+    .insertInto('rate_limits')
+    .values({ key, count: 1, expires_at: now + windowMs })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet((eb) => ({
+        count: eb
+          .case()
+          .when('rate_limits.expires_at', '<=', now)
+          .then(1)
+          .else(eb('rate_limits.count', '+', 1))
+          .end(),
+        expires_at: eb
+          .case()
+          .when('rate_limits.expires_at', '<=', now)
+          .then(now + windowMs)
+          .else(eb.ref('rate_limits.expires_at'))
+          .end(),
+      })),
+    )
+    .returning(['count', 'expires_at'])
+    .executeTakeFirstOrThrow();
+  return { count: row.count, expiresAt: row.expires_at };
+}
+
+/** Deletes buckets whose window has ended; returns how many. */
+export async function pruneRateLimits(db: Executor, now: number): Promise<number> {
+  const result = await db.deleteFrom('rate_limits').where('expires_at', '<=', now).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findUserById } from '../../src/store/user-store.js';
+import { tableCounts } from '../support/events.js';
+import { HttpClient, signedInClient } from '../support/http-client.js';
+import {
+  seedPractice,
+  seedUser,
+  startTestServer,
+  type SeededUser,
+  type TestPractice,
+  type TestServer,
+} from '../support/test-server.js';
+
+/** C1–C4 checked from outside: CSRF and Origin, cookie flags, headers, no caching. */
+let server: TestServer;
+let secure: TestServer;
+let practice: TestPractice;
+let admin: SeededUser;
+let user: SeededUser;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  secure = await startTestServer({
+    store: server.deps.store,
+    clock: server.clock,
+    publicUrl: 'https://gatehouse.example',
+  });
+  practice = await seedPractice(server.deps);
+  admin = await seedUser(server.deps, practice, { username: 'boss', roles: ['practice_admin'] });
+  user = await seedUser(server.deps, practice, { username: 'plain' });
+});
+afterAll(async () => {
+  await secure.close();
+  await server.close();
+});
+
+async function lock(target: SeededUser) {
+  await server.deps.store.db
+    .updateTable('users')
+    .set({ locked_until: server.clock.now() + 3_600_000 })
+    .where('id', '=', target.id)
+    .execute();
+}
+
+describe('CSRF', () => {
+  it('refuses a POST without the x-csrf-token header with 403 and changes nothing', async () => {
+    const boss = await signedInClient(server.url, practice.code, admin);
+    await lock(user);
+    const before = await tableCounts(server.deps.store);
+    const refused = await boss.post(`/api/staff/${user.id}/unlock`, undefined, { 'x-csrf-token': '' });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ error: { code: 'csrf_failed' } });
+    expect(await tableCounts(server.deps.store)).toEqual(before);
+    expect(
+      (await findUserById(server.deps.store.db, practice.practiceId, user.id))?.lockedUntil,
+    ).not.toBeNull();
+  });
+
+  it('refuses a POST with a wrong token, and a sign-in without one', async () => {
+    const boss = await signedInClient(server.url, practice.code, admin);
+    expect((await boss.post('/api/auth/logout', undefined, { 'x-csrf-token': 'x'.repeat(43) })).status).toBe(
+      403,
+    );
+    expect((await boss.get('/api/me')).status).toBe(200);
+    const anonymous = new HttpClient(server.url);
+    const login = await anonymous.post(
+      '/api/auth/login',
+      { practiceCode: practice.code, username: user.username, password: user.password },
+      { 'x-csrf-token': '' },
+    );
+    expect(login.status).toBe(403);
+    expect(login.headers.getSetCookie().join()).not.toMatch(/gh_session=/);
+  });
+
+  it('refuses a foreign Origin even with a valid token, and changes nothing', async () => {
+    const boss = await signedInClient(server.url, practice.code, admin);
+    await lock(user);
+    const refused = await boss.post(`/api/staff/${user.id}/unlock`, undefined, {
+      origin: 'https://evil.example',
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ error: { code: 'csrf_failed' } });
+    expect(
+      (await findUserById(server.deps.store.db, practice.practiceId, user.id))?.lockedUntil,
+    ).not.toBeNull();
+    const ownOrigin = await boss.post(`/api/staff/${user.id}/unlock`, undefined, { origin: server.url });
+    expect(ownOrigin.status).toBe(200);
+  });
+});
+
+describe('cookies and headers', () => {
+  it('under https: __Host-gh_session with Secure, HttpOnly, SameSite=Lax, Path=/ and no Domain; HSTS', async () => {
+    const browser = new HttpClient(secure.url, { origin: 'https://gatehouse.example' });
+    const login = await browser.post('/api/auth/login', {
+      practiceCode: practice.code,
+      username: user.username,
+      password: user.password,
+    });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.getSetCookie().find((line) => line.startsWith('__Host-gh_session='));
+    expect(cookie).toMatch(/^__Host-gh_session=[\w-]{43}; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+    expect(cookie).not.toMatch(/Domain/i);
+    expect(login.headers.get('strict-transport-security')).toMatch(/max-age=\d{7,}/);
+    expect((await browser.get('/api/me')).status).toBe(200);
+  });
+
+  it('over plain http: gh_session without Secure and no HSTS', async () => {
+    const login = await new HttpClient(server.url).post('/api/auth/login', {
+      practiceCode: practice.code,
+      username: user.username,
+      password: user.password,
+    });
+    const cookie = login.headers.getSetCookie().find((line) => line.startsWith('gh_session='));
+    expect(cookie).toBeDefined();
+    expect(cookie).not.toMatch(/Secure/);
+    expect(login.headers.get('strict-transport-security')).toBeNull();
+  });
+
+  it('sends a strict CSP, frame-ancestors none, nosniff and no-referrer', async () => {
+    const response = await new HttpClient(server.url).get('/api/auth/session');
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("default-src 'self'");
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+
+  it('marks every /api/auth and /api/me answer, errors included, Cache-Control: no-store', async () => {
+    const browser = await signedInClient(server.url, practice.code, user);
+    const anonymous = new HttpClient(server.url);
+    const answers = [
+      await browser.get('/api/auth/session'),
+      await browser.get('/api/me'),
+      await browser.post('/api/auth/keep-alive'),
+      await anonymous.get('/api/me'),
+      await anonymous.post('/api/auth/login', { practiceCode: 'x', username: 'y', password: 'z' }),
+      await anonymous.post('/api/auth/login', { bad: true }),
+    ];
+    for (const answer of answers) expect(answer.headers.get('cache-control')).toBe('no-store');
+  });
+});
