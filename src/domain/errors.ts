@@ -31,6 +31,21 @@ export const API_ERRORS = {
   rate_limited: { status: 429, message: 'Too many attempts. Wait a moment and try again.' },
   internal_error: { status: 500, message: 'Something went wrong on our side. Please try again.' },
   unavailable: { status: 503, message: 'The service is temporarily unavailable. Please try again shortly.' },
+  invalid_code: {
+    status: 401,
+    message:
+      'That code is not valid. Enter the current code from your authenticator app, or a recovery code.',
+  },
+  invalid_current_password: { status: 400, message: 'Your current password is incorrect.' },
+  two_factor_already_enabled: {
+    status: 409,
+    message: 'Two-factor authentication is already on for your account.',
+  },
+  two_factor_not_enabled: { status: 409, message: 'Two-factor authentication is not on for this account.' },
+  two_factor_setup_required: {
+    status: 409,
+    message: 'Start the setup again: scan the new QR code, then enter the code your app shows.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;

@@ -13,6 +13,11 @@ import { securitySettingsRoutes } from './practice/security-settings.route.js';
 import { securityHeaders } from './plugins/security-headers.js';
 import { webApp } from './plugins/web-app.js';
 import { systemRoutes } from './system/routes.js';
+import { requireTwoFactorGuard } from '../services/two-factor-settings-guard.js';
+import { meTwoFactorRoutes } from './two-factor/me-two-factor.routes.js';
+import { rememberedBrowserRoutes } from './two-factor/remembered-browsers.routes.js';
+import { twoFactorSignInRoutes } from './two-factor/sign-in-step.route.js';
+import { staffTwoFactorRoutes } from './two-factor/staff-two-factor.route.js';
 
 export interface AppOptions {
   readonly deps: ServiceDeps;
@@ -21,6 +26,8 @@ export interface AppOptions {
   readonly logger: FastifyServerOptions['logger'];
   /** Folder of the built web app (dist/web). */
   readonly webRoot: string;
+  /** Instance key for secrets at rest (src/secret-key.ts). */
+  readonly secretKey: Buffer;
 }
 
 /** Request bodies larger than this are refused with 413 before they are parsed. */
@@ -62,7 +69,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(systemRoutes, { store: options.deps.store });
   await app.register(authRoutes, { deps: options.deps, cookies });
   await app.register(meRoutes);
-  await app.register(securitySettingsRoutes, { deps: options.deps });
+  await app.register(securitySettingsRoutes, { deps: options.deps, guards: [requireTwoFactorGuard] });
+  const twoFactorDeps = { ...options.deps, secretKey: options.secretKey };
+  await app.register(meTwoFactorRoutes, { deps: twoFactorDeps, cookies });
+  await app.register(twoFactorSignInRoutes, { deps: twoFactorDeps, cookies });
+  await app.register(rememberedBrowserRoutes, { deps: options.deps });
+  await app.register(staffTwoFactorRoutes, { deps: twoFactorDeps });
   await app.register(webApp, { root: options.webRoot });
   return app;
 }

@@ -38,8 +38,12 @@ export async function notifyUser(
 /** "Nov 28, 2026, 8:01 AM EST" in the practice's zone. */
 export function formatInZone(at: number, timeZone: string): string {
   return new Intl.DateTimeFormat('en-US', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
+    // dateStyle/timeStyle cannot be combined with timeZoneName, so the fields are spelled out.
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
     timeZone,
     timeZoneName: 'short',
   }).format(at);

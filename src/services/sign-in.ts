@@ -3,6 +3,7 @@ import { generateToken, hashToken } from '../domain/secret-token.js';
 import type { Executor } from '../store/database.js';
 import { findPracticeByCode, type Practice } from '../store/practice-store.js';
 import { advanceSession, insertSession, type StoredSession } from '../store/session-store.js';
+import { findTwoFactorStatus } from '../store/two-factor-store.js';
 import {
   findCredentialsByUsername,
   recordSuccessfulLogin,
@@ -12,6 +13,7 @@ import {
 import { audit, detailText } from './audit.js';
 import { countAuthFailure } from './auth-failures.js';
 import type { RequestOrigin, ServiceDeps } from './context.js';
+import { findRememberedBrowserFor, markRememberedBrowserUsed } from './remembered-browsers.js';
 
 /**
  * Sign-in, step one: practice code + user name + password.
@@ -21,7 +23,8 @@ import type { RequestOrigin, ServiceDeps } from './context.js';
  * one when there is no user), so neither the answer nor its timing tells them apart. The
  * reason is kept only in the `login.failed` event. A correct password opens a session at
  * the first stage still owed (see domain/session-stage.ts); `login.succeeded` is recorded
- * when a session reaches `signed_in`.
+ * when a session reaches `signed_in`. A browser the user asked to remember (its cookie token,
+ * `rememberedBrowserToken`) counts as this sign-in's second factor.
  */
 export interface LoginInput {
   readonly practiceCode: string;
@@ -40,6 +43,7 @@ export async function login(
   deps: ServiceDeps,
   input: LoginInput,
   origin: RequestOrigin,
+  rememberedBrowserToken?: string,
 ): Promise<LoginResult> {
   const { store, hasher, clock } = deps;
   const practice = await findPracticeByCode(store.db, input.practiceCode);
@@ -101,13 +105,31 @@ export async function login(
         at: now,
       });
     }
-    const first = stageFor(user, practice, NO_PROGRESS, now);
+    const { enabled: hasTwoFactor } = await findTwoFactorStatus(trx, user.id);
+    const remembered = hasTwoFactor
+      ? await findRememberedBrowserFor(trx, { user, practice, now }, rememberedBrowserToken)
+      : undefined;
+    if (remembered) {
+      await markRememberedBrowserUsed(trx, remembered, now);
+      await audit(trx, {
+        practiceId: practice.id,
+        type: 'two_factor.succeeded',
+        outcome: 'success',
+        actor: user,
+        target: user,
+        origin,
+        at: now,
+        details: { method: 'remembered_browser' },
+      });
+    }
+    const progress: StageProgress = { ...NO_PROGRESS, secondFactorDone: remembered !== undefined };
+    const first = stageFor(user, practice, progress, now, hasTwoFactor);
     await insertSession(trx, {
       id: hashToken(token),
       userId: user.id,
       practiceId: practice.id,
       stage: first,
-      progress: NO_PROGRESS,
+      progress,
       createdAt: now,
       lastSeenAt: now,
       ip: origin.ip,
@@ -128,16 +150,24 @@ function failureReason(user: User, passwordOk: boolean, now: number): LoginFailu
   return undefined;
 }
 
-/** The first stage this user still owes, given what this sign-in has already done. */
-export function stageFor(user: User, practice: Practice, progress: StageProgress, now: number): SignInStage {
+/**
+ * The first stage this user still owes, given what this sign-in has already done and whether
+ * the user has two-factor authentication (a remembered browser counts as progress.secondFactorDone).
+ */
+export function stageFor(
+  user: User,
+  practice: Practice,
+  progress: StageProgress,
+  now: number,
+  hasTwoFactor: boolean,
+): SignInStage {
   const expiryDays = practice.settings.passwordPolicy.expiryDays;
   const passwordExpired = expiryDays !== null && user.passwordChangedAt + expiryDays * 86_400_000 <= now;
   return nextStage(
     {
-      // Second factors arrive with the two-factor feature; until then no user has one.
-      needsSecondFactor: false,
+      needsSecondFactor: hasTwoFactor,
       mustChangePassword: user.passwordMustChange || passwordExpired,
-      mustEnrollTwoFactor: false,
+      mustEnrollTwoFactor: practice.settings.requireTwoFactor && !hasTwoFactor,
     },
     progress,
   );
@@ -159,7 +189,8 @@ export async function advanceSignIn(
   },
 ): Promise<{ readonly token: string; readonly stage: SignInStage } | undefined> {
   const token = generateToken();
-  const stage = stageFor(context.user, context.practice, context.progress, context.now);
+  const { enabled: hasTwoFactor } = await findTwoFactorStatus(trx, context.user.id);
+  const stage = stageFor(context.user, context.practice, context.progress, context.now, hasTwoFactor);
   const moved = await advanceSession(trx, session.id, {
     id: hashToken(token),
     stage,

@@ -1,12 +1,14 @@
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
 import * as foundation from './migrations/0001-foundation.js';
 import * as mailOutbox from './migrations/0002-mail-outbox.js';
+import * as twoFactor from './migrations/0006-two-factor.js';
 import type { Store } from './database.js';
 
 /** Every migration, in order. Names sort lexically; add new ones at the end. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-mail-outbox': mailOutbox,
+  '0006-two-factor': twoFactor,
 };
 
 /** Brings the schema up to date; safe to run from several instances at once on PostgreSQL. */

@@ -55,7 +55,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       },
     },
     async (request, reply) => {
-      const result = await login(deps, request.body, requestOrigin(request));
+      const result = await login(
+        deps,
+        request.body,
+        requestOrigin(request),
+        request.cookies[cookies.rememberName],
+      );
       if (!result.ok) throw new ApiError('invalid_credentials');
       // A sign-in replaces whatever session this browser had.
       if (request.auth) await logout(deps, request.auth, requestOrigin(request));

@@ -1,0 +1,47 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ApiError } from '../../domain/errors.js';
+import { completeSecondFactor } from '../../services/two-factor-sign-in.js';
+import { sessionOf } from '../access.js';
+import { requestOrigin } from '../request-origin.js';
+import { commonErrors, Stage } from '../schemas.js';
+import { CodeField, type TwoFactorRoutesOptions } from './me-two-factor.routes.js';
+
+/** Sign-in step two: `POST /api/auth/two-factor` with a TOTP or recovery code (stage two_factor only). */
+export const twoFactorSignInRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions> = async (
+  app,
+  { deps, cookies },
+) => {
+  app.post(
+    '/api/auth/two-factor',
+    {
+      config: { access: 'two_factor' },
+      schema: {
+        summary: 'Second factor: a code from the authenticator app or a recovery code',
+        body: Type.Object(
+          { code: CodeField, rememberBrowser: Type.Boolean() },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ next: Stage }), ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      const now = deps.clock.now();
+      const result = await completeSecondFactor(
+        deps,
+        sessionOf(request),
+        request.body,
+        requestOrigin(request),
+      );
+      if (!result.ok) throw new ApiError('invalid_code');
+      reply.setCookie(cookies.sessionName, result.token, cookies.session);
+      if (result.remembered) {
+        reply.setCookie(cookies.rememberName, result.remembered.token, {
+          ...cookies.remember,
+          maxAge: Math.floor((result.remembered.expiresAt - now) / 1000),
+        });
+      }
+      return { next: result.stage };
+    },
+  );
+};
