@@ -3,7 +3,7 @@ import type { NextStage, PolicyViolation, SecuritySummary, SessionInfo, User } f
 const CSRF_COOKIE = 'gh_csrf';
 const CSRF_HEADER = 'x-csrf-token';
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** An error the UI can show as is: `message` is always a sentence a person can act on. */
 export class ApiError extends Error {
@@ -115,7 +115,7 @@ async function csrfToken(forceRefresh = false): Promise<string | null> {
   return readCookie(CSRF_COOKIE);
 }
 
-async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
   const writes = method !== 'GET';
   let response = await send(method, path, body, writes ? await csrfToken() : null);
   if (writes && response.status === 403) {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError } from '../../domain/errors.js';
 import { completeSecondFactor } from '../../services/two-factor-sign-in.js';
+import { findTwoFactorStatus } from '../../store/two-factor-store.js';
 import { sessionOf } from '../access.js';
 import { requestOrigin } from '../request-origin.js';
 import { commonErrors, Stage } from '../schemas.js';
@@ -12,6 +13,25 @@ export const twoFactorSignInRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOpt
   app,
   { deps, cookies },
 ) => {
+  app.get(
+    '/api/auth/two-factor',
+    {
+      config: { access: 'two_factor' },
+      schema: {
+        summary: 'What the second-factor step offers: remembering the browser, passkeys',
+        response: {
+          200: Type.Object({ rememberBrowserDays: Type.Integer(), passkeys: Type.Boolean() }),
+          ...commonErrors,
+        },
+      },
+    },
+    async (request) => {
+      const { user, practice } = sessionOf(request);
+      const status = await findTwoFactorStatus(deps.store.db, user.id);
+      return { rememberBrowserDays: practice.settings.rememberBrowserDays, passkeys: status.passkeys > 0 };
+    },
+  );
+
   app.post(
     '/api/auth/two-factor',
     {
