@@ -15,6 +15,7 @@ import { webApp } from './plugins/web-app.js';
 import { systemRoutes } from './system/routes.js';
 import { requireTwoFactorGuard } from '../services/two-factor-settings-guard.js';
 import { meTwoFactorRoutes } from './two-factor/me-two-factor.routes.js';
+import { passkeyRoutes } from './two-factor/passkeys.routes.js';
 import { rememberedBrowserRoutes } from './two-factor/remembered-browsers.routes.js';
 import { twoFactorSignInRoutes } from './two-factor/sign-in-step.route.js';
 import { staffTwoFactorRoutes } from './two-factor/staff-two-factor.route.js';
@@ -75,6 +76,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(twoFactorSignInRoutes, { deps: twoFactorDeps, cookies });
   await app.register(rememberedBrowserRoutes, { deps: options.deps });
   await app.register(staffTwoFactorRoutes, { deps: twoFactorDeps });
+  await app.register(passkeyRoutes, { deps: twoFactorDeps, cookies, publicUrl: options.publicUrl });
   await app.register(webApp, { root: options.webRoot });
   return app;
 }

@@ -1,3 +1,9 @@
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+} from '@simplewebauthn/browser';
 import { request } from './api.js';
 import type { NextStage } from './types.js';
 
@@ -35,6 +41,13 @@ export interface RememberedBrowser {
   expiresAt: string;
 }
 
+export interface Passkey {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
 export const twoFactorApi = {
   status: () => request<TwoFactorStatus>('GET', '/api/me/two-factor'),
   setup: (currentPassword: string) =>
@@ -50,4 +63,25 @@ export const twoFactorApi = {
     request<undefined>('DELETE', `/api/me/remembered-browsers/${encodeURIComponent(id)}`),
   removeForStaff: (userId: string) =>
     request<undefined>('DELETE', `/api/staff/${encodeURIComponent(userId)}/two-factor`),
+  passkeys: () => request<{ items: Passkey[] }>('GET', '/api/me/passkeys'),
+  passkeyRegistrationOptions: (currentPassword: string) =>
+    request<{ options: PublicKeyCredentialCreationOptionsJSON }>(
+      'POST',
+      '/api/me/passkeys/registration-options',
+      {
+        currentPassword,
+      },
+    ),
+  addPasskey: (name: string, response: RegistrationResponseJSON) =>
+    request<Passkey>('POST', '/api/me/passkeys', { name, response }),
+  renamePasskey: (id: string, name: string) =>
+    request<undefined>('PATCH', `/api/me/passkeys/${encodeURIComponent(id)}`, { name }),
+  removePasskey: (id: string) => request<undefined>('DELETE', `/api/me/passkeys/${encodeURIComponent(id)}`),
+  passkeySignInOptions: () =>
+    request<{ options: PublicKeyCredentialRequestOptionsJSON }>(
+      'POST',
+      '/api/auth/two-factor/passkey/options',
+    ),
+  passkeySignIn: (response: AuthenticationResponseJSON, rememberBrowser: boolean) =>
+    request<NextStage>('POST', '/api/auth/two-factor/passkey', { response, rememberBrowser }),
 };

@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError } from '../../domain/errors.js';
 import { completeSecondFactor } from '../../services/two-factor-sign-in.js';
 import { findTwoFactorStatus } from '../../store/two-factor-store.js';
 import { sessionOf } from '../access.js';
+import type { CookiePolicy } from '../cookies.js';
 import { requestOrigin } from '../request-origin.js';
 import { commonErrors, Stage } from '../schemas.js';
 import { CodeField, type TwoFactorRoutesOptions } from './me-two-factor.routes.js';
@@ -54,14 +56,27 @@ export const twoFactorSignInRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOpt
         requestOrigin(request),
       );
       if (!result.ok) throw new ApiError('invalid_code');
-      reply.setCookie(cookies.sessionName, result.token, cookies.session);
-      if (result.remembered) {
-        reply.setCookie(cookies.rememberName, result.remembered.token, {
-          ...cookies.remember,
-          maxAge: Math.floor((result.remembered.expiresAt - now) / 1000),
-        });
-      }
+      setSignInCookies(reply, cookies, result, now);
       return { next: result.stage };
     },
   );
 };
+
+/** After a passed second factor: the new session cookie, and the remembered-browser cookie when asked for. */
+export function setSignInCookies(
+  reply: FastifyReply,
+  cookies: CookiePolicy,
+  result: {
+    readonly token: string;
+    readonly remembered: { readonly token: string; readonly expiresAt: number } | undefined;
+  },
+  now: number,
+): void {
+  reply.setCookie(cookies.sessionName, result.token, cookies.session);
+  if (result.remembered) {
+    reply.setCookie(cookies.rememberName, result.remembered.token, {
+      ...cookies.remember,
+      maxAge: Math.floor((result.remembered.expiresAt - now) / 1000),
+    });
+  }
+}

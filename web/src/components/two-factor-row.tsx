@@ -3,6 +3,7 @@ import { ApiError } from '../api.js';
 import { useSession } from '../session.js';
 import { twoFactorApi, type TwoFactorStatus } from '../two-factor-api.js';
 import { CurrentPasswordForm } from './current-password-form.js';
+import { PasskeysList } from './passkeys-list.js';
 import { RecoveryCodeSheet } from './recovery-code-sheet.js';
 import { RememberedBrowsersList } from './remembered-browsers-list.js';
 import { TotpEnrollment } from './totp-enrollment.js';
@@ -14,6 +15,11 @@ type Panel = 'none' | 'enroll' | 'regenerate' | 'disable' | { codes: string[] };
 function recoveryCodesText(remaining: number | null): string {
   if (remaining === null) return '';
   return remaining === 1 ? ' · 1 recovery code remaining' : ` · ${remaining} recovery codes remaining`;
+}
+
+function passkeysText(count: number): string {
+  if (count === 0) return '';
+  return count === 1 ? ' · 1 passkey' : ` · ${count} passkeys`;
 }
 
 /** Profile > Security & Activity > Two-Factor Authentication: status, enrol, new recovery codes, turn off. */
@@ -59,6 +65,7 @@ export function TwoFactorRow() {
           <p data-testid="two-factor-on">
             <span className="badge badge--on">On</span>
             {recoveryCodesText(recoveryCodesRemaining)}
+            {passkeysText(load.value.passkeys)}
           </p>
         ) : (
           <p data-testid="two-factor-off">
@@ -118,6 +125,7 @@ export function TwoFactorRow() {
           />
         )}
         {typeof panel === 'object' && <RecoveryCodeSheet codes={panel.codes} onDone={close} />}
+        {enabled && panel === 'none' && <PasskeysList onChange={() => void reload()} />}
         {enabled && <RememberedBrowsersList />}
       </>
     );

@@ -3,6 +3,7 @@ import { api, ApiError } from '../api.js';
 import { AuthLayout } from '../components/auth-layout.js';
 import { FormAlert } from '../components/form-alert.js';
 import { LogoutButton } from '../components/logout-button.js';
+import { PasskeySignInButton } from '../components/passkey-sign-in-button.js';
 import { TextField } from '../components/text-field.js';
 import { usePageTitle } from '../lib/use-page-title.js';
 import { useSession } from '../session.js';
@@ -128,6 +129,7 @@ export function TwoFactorPage() {
         <button type="button" className="button button--link" onClick={switchMethod}>
           {useRecovery ? 'Use your authenticator app instead' : 'Use a recovery code instead'}
         </button>
+        {options?.passkeys && <PasskeySignInButton rememberBrowser={remember} onError={fail} />}
       </form>
       <div className="auth__secondary">
         <LogoutButton className="button button--link" />
