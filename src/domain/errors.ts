@@ -42,6 +42,10 @@ export const API_ERRORS = {
     message: 'Two-factor authentication is already on for your account.',
   },
   two_factor_not_enabled: { status: 409, message: 'Two-factor authentication is not on for this account.' },
+  two_factor_required: {
+    status: 409,
+    message: 'Your practice requires two-factor authentication, so it cannot be turned off.',
+  },
   two_factor_setup_required: {
     status: 409,
     message: 'Start the setup again: scan the new QR code, then enter the code your app shows.',

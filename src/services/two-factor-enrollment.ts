@@ -43,11 +43,12 @@ export async function beginTotpSetup(
     return { ok: false, reason: 'invalid_current_password' };
   const secret = generateTotpSecret();
   const uri = otpauthUri(secret, practice.name, user.username);
-  const saved = await deps.store.transaction(async (trx) => {
-    if ((await findTotp(trx, user.id))?.enabled) return false;
-    await savePendingTotp(trx, user.id, sealTotpSecret(deps.secretKey, user.id, secret), deps.clock.now());
-    return true;
-  });
+  const saved = await savePendingTotp(
+    deps.store.db,
+    user.id,
+    sealTotpSecret(deps.secretKey, user.id, secret),
+    deps.clock.now(),
+  );
   if (!saved) return { ok: false, reason: 'already_enabled' };
   const qrCodeSvg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   return { ok: true, secret, otpauthUri: uri, qrCodeSvg };

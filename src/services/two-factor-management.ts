@@ -20,7 +20,7 @@ import type { TwoFactorDeps } from './two-factor-deps.js';
  *   and remembered browsers end, and if the practice requires 2FA they enrol again at next sign-in.
  * Every change is one transaction with its event and the email to the user.
  */
-export type ManageFailure = 'invalid_current_password' | 'not_enabled';
+export type ManageFailure = 'invalid_current_password' | 'not_enabled' | 'required_by_practice';
 
 export async function disableTwoFactor(
   deps: TwoFactorDeps,
@@ -31,6 +31,8 @@ export async function disableTwoFactor(
   const { user, practice } = auth;
   if (!(await verifyCurrentPassword(deps, user, currentPassword)))
     return { ok: false, reason: 'invalid_current_password' };
+  // The practice requires it: turning it off would only force a new enrolment at next sign-in.
+  if (practice.settings.requireTwoFactor) return { ok: false, reason: 'required_by_practice' };
   const now = deps.clock.now();
   return deps.store.transaction(async (trx) => {
     if (!(await findTwoFactorStatus(trx, user.id)).enabled)

@@ -55,22 +55,27 @@ export async function findTotp(db: Executor, userId: string): Promise<StoredTotp
   );
 }
 
-/** Starts (or restarts) an enrolment: a new secret, not yet enabled. Never touches an enabled one. */
+/**
+ * Starts (or restarts) an enrolment: a new secret, not yet enabled. One upsert, which leaves
+ * an enabled secret untouched; returns false in that case.
+ */
 export async function savePendingTotp(
   db: Executor,
   userId: string,
   secretBox: string,
   at: number,
-): Promise<void> {
-  await db
-    .deleteFrom('two_factor_totp')
-    .where('user_id', '=', userId)
-    .where('enabled_at', 'is', null)
-    .execute();
-  await db
+): Promise<boolean> {
+  const result = await db
     .insertInto('two_factor_totp')
     .values({ user_id: userId, secret_box: secretBox, enabled_at: null, last_step: 0, created_at: at })
-    .execute();
+    .onConflict((oc) =>
+      oc
+        .column('user_id')
+        .doUpdateSet({ secret_box: secretBox, last_step: 0, created_at: at })
+        .where('two_factor_totp.enabled_at', 'is', null),
+    )
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
 /**

@@ -1,9 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ApiError } from '../../domain/errors.js';
+import { ApiError, type ApiErrorCode } from '../../domain/errors.js';
 import { beginTotpSetup, confirmTotpSetup } from '../../services/two-factor-enrollment.js';
 import type { TwoFactorDeps } from '../../services/two-factor-deps.js';
-import { disableTwoFactor, regenerateRecoveryCodes } from '../../services/two-factor-management.js';
+import {
+  disableTwoFactor,
+  regenerateRecoveryCodes,
+  type ManageFailure,
+} from '../../services/two-factor-management.js';
 import { findTwoFactorStatus } from '../../store/two-factor-store.js';
 import { sessionOf, type RouteAccess } from '../access.js';
 import type { CookiePolicy } from '../cookies.js';
@@ -25,6 +29,12 @@ const CurrentPasswordBody = Type.Object(
 export const CodeField = Type.String({ minLength: 1, maxLength: 64 });
 const RecoveryCodes = Type.Array(Type.String());
 const errors = { ...commonErrors, 409: ErrorResponse };
+
+const MANAGE_ERRORS: Record<ManageFailure, ApiErrorCode> = {
+  invalid_current_password: 'invalid_current_password',
+  not_enabled: 'two_factor_not_enabled',
+  required_by_practice: 'two_factor_required',
+};
 
 /** Setup and confirm serve both the Profile and the sign-in stage a practice requirement forces. */
 const ENROLMENT_ACCESS: RouteAccess = ['signed_in', 'two_factor_enrollment'];
@@ -131,10 +141,7 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
         request.body.currentPassword,
         requestOrigin(request),
       );
-      if (!result.ok)
-        throw new ApiError(
-          result.reason === 'not_enabled' ? 'two_factor_not_enabled' : 'invalid_current_password',
-        );
+      if (!result.ok) throw new ApiError(MANAGE_ERRORS[result.reason]);
       return reply.status(204).send(null);
     },
   );
@@ -155,10 +162,7 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
         request.body.currentPassword,
         requestOrigin(request),
       );
-      if (!result.ok)
-        throw new ApiError(
-          result.reason === 'not_enabled' ? 'two_factor_not_enabled' : 'invalid_current_password',
-        );
+      if (!result.ok) throw new ApiError(MANAGE_ERRORS[result.reason]);
       return { recoveryCodes: [...result.recoveryCodes] };
     },
   );
