@@ -3,11 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { configFromEnv } from './config.js';
 import { buildApp } from './http/app.js';
 import { loggerOptions, openServices } from './runtime.js';
+import { resolveSecretKey } from './secret-key.js';
 import { ensureFirstPractice, firstRunNotice } from './services/bootstrap.js';
 import { createMailTransport, startMailDelivery } from './services/mail-delivery.js';
 
 /** `npm start`: migrate, create the demo practice on first run, serve API and web app. */
 const config = configFromEnv();
+const secretKey = resolveSecretKey(config);
 const deps = await openServices(config);
 const app = await buildApp({
   deps,
@@ -15,6 +17,7 @@ const app = await buildApp({
   trustProxy: config.trustProxy,
   logger: loggerOptions(config.logLevel),
   webRoot: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web'),
+  secretKey,
 });
 
 // Before listening, so that whoever sees the server ready also sees the first-run notice.

@@ -33,6 +33,8 @@ export const EVENT_TYPES = [
   'practice.created',
   'settings.changed',
   'activity.viewed',
+  'passkey.added',
+  'passkey.removed',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -48,6 +48,24 @@ export const API_ERRORS = {
     status: 400,
     message: 'This password reset link is not valid or has expired. Request a new one from the log-in page.',
   },
+  invalid_code: {
+    status: 401,
+    message:
+      'That code is not valid. Enter the current code from your authenticator app, or a recovery code.',
+  },
+  two_factor_already_enabled: {
+    status: 409,
+    message: 'Two-factor authentication is already on for your account.',
+  },
+  two_factor_not_enabled: { status: 409, message: 'Two-factor authentication is not on for this account.' },
+  two_factor_required: {
+    status: 409,
+    message: 'Your practice requires two-factor authentication, so it cannot be turned off.',
+  },
+  two_factor_setup_required: {
+    status: 409,
+    message: 'Start the setup again: scan the new QR code, then enter the code your app shows.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;

@@ -6,9 +6,16 @@ import type { ValidSession } from '../services/sessions.js';
  * Who may call a route, declared in its `config.access`:
  * - 'public': anyone (sign-in, health);
  * - a sign-in stage: only a session in exactly that stage (S3: a half-signed-in session
- *   reaches nothing but its step); 'signed_in' is the default for every route.
+ *   reaches nothing but its step); 'signed_in' is the default for every route;
+ * - several stages: a session in any of them (2FA setup serves both `signed_in` and
+ *   `two_factor_enrollment`).
  */
-export type RouteAccess = 'public' | SignInStage;
+export type RouteAccess = 'public' | SignInStage | readonly SignInStage[];
+
+/** Whether a session in `stage` may call a route with this (non-public) access rule. */
+export function stageAllowed(access: Exclude<RouteAccess, 'public'>, stage: SignInStage): boolean {
+  return typeof access === 'string' ? access === stage : access.includes(stage);
+}
 
 declare module 'fastify' {
   interface FastifyContextConfig {

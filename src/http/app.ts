@@ -22,6 +22,12 @@ import { webApp } from './plugins/web-app.js';
 import { staffSecurityRoutes } from './staff/staff-security-routes.js';
 import { unlockRoute } from './staff/unlock.route.js';
 import { systemRoutes } from './system/routes.js';
+import { requireTwoFactorGuard } from '../services/two-factor-settings-guard.js';
+import { meTwoFactorRoutes } from './two-factor/me-two-factor.routes.js';
+import { passkeyRoutes } from './two-factor/passkeys.routes.js';
+import { rememberedBrowserRoutes } from './two-factor/remembered-browsers.routes.js';
+import { twoFactorSignInRoutes } from './two-factor/sign-in-step.route.js';
+import { staffTwoFactorRoutes } from './two-factor/staff-two-factor.route.js';
 
 export interface AppOptions {
   readonly deps: ServiceDeps;
@@ -32,6 +38,8 @@ export interface AppOptions {
   readonly webRoot: string;
   /** Rate limits on (default); only tests that measure something else turn them off. */
   readonly rateLimiting?: boolean;
+  /** Instance key for secrets at rest (src/secret-key.ts). */
+  readonly secretKey: Buffer;
 }
 
 /** Request bodies larger than this are refused with 413 before they are parsed. */
@@ -79,7 +87,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(systemRoutes, { store: options.deps.store });
   await app.register(authRoutes, { deps: options.deps, cookies });
   await app.register(meRoutes);
-  await app.register(securitySettingsRoutes, { deps: options.deps });
   await app.register(passwordAuthRoutes, {
     deps: options.deps,
     cookies,
@@ -91,6 +98,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(staffSecurityRoutes, { deps: options.deps });
   await app.register(activityRoutes, { deps: options.deps });
   await app.register(unlockRoute, { deps: options.deps });
+  await app.register(securitySettingsRoutes, { deps: options.deps, guards: [requireTwoFactorGuard] });
+  const twoFactorDeps = { ...options.deps, secretKey: options.secretKey };
+  await app.register(meTwoFactorRoutes, { deps: twoFactorDeps, cookies });
+  await app.register(twoFactorSignInRoutes, { deps: twoFactorDeps, cookies });
+  await app.register(rememberedBrowserRoutes, { deps: options.deps });
+  await app.register(staffTwoFactorRoutes, { deps: twoFactorDeps });
+  await app.register(passkeyRoutes, { deps: twoFactorDeps, cookies, publicUrl: options.publicUrl });
   await app.register(webApp, { root: options.webRoot });
   return app;
 }

@@ -9,6 +9,9 @@ export interface CookiePolicy {
   readonly csrfName: 'gh_csrf';
   readonly session: CookieSerializeOptions;
   readonly csrf: CookieSerializeOptions;
+  /** "Remember this browser" for the second factor (services/remembered-browsers.ts); Max-Age set per cookie. */
+  readonly rememberName: string;
+  readonly remember: CookieSerializeOptions;
 }
 
 export function cookiePolicy(secure: boolean): CookiePolicy {
@@ -18,5 +21,7 @@ export function cookiePolicy(secure: boolean): CookiePolicy {
     session: { httpOnly: true, sameSite: 'lax', path: '/', secure },
     // Readable by the page's script, which echoes it in x-csrf-token.
     csrf: { httpOnly: false, sameSite: 'lax', path: '/', secure },
+    rememberName: secure ? '__Host-gh_remember' : 'gh_remember',
+    remember: { httpOnly: true, sameSite: 'lax', path: '/', secure },
   };
 }

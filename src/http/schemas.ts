@@ -49,6 +49,12 @@ export function toPublicUser(user: User, practice: Practice): PublicUser {
 /** Names people type (practice code, user name): no control characters, which no name needs. */
 export const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u001f\\u007f]*$';
 
+/** `:id` path parameters. Ids are UUIDs; the pattern keeps bytes such as NUL, which PostgreSQL refuses, from any query. */
+export const IdParams = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) },
+  { additionalProperties: false },
+);
+
 /** Bounds on free-text inputs: generous for people, tight enough that no body strains the server. */
 export const LIMITS = {
   practiceCode: 64,

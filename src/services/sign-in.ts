@@ -6,6 +6,7 @@ import { generateToken, hashToken } from '../domain/secret-token.js';
 import type { Executor } from '../store/database.js';
 import { findPracticeByCode, type Practice } from '../store/practice-store.js';
 import { advanceSession, insertSession, type StoredSession } from '../store/session-store.js';
+import { findTwoFactorStatus } from '../store/two-factor-store.js';
 import {
   findCredentialsByUsername,
   recordSuccessfulLogin,
@@ -16,6 +17,7 @@ import { audit, detailText } from './audit.js';
 import { countAuthFailure } from './auth-failures.js';
 import type { RequestOrigin, ServiceDeps } from './context.js';
 import { endUserSessions } from './session-revocation.js';
+import { findRememberedBrowserFor, markRememberedBrowserUsed } from './remembered-browsers.js';
 
 /**
  * Sign-in, step one: practice code + user name + password.
@@ -29,6 +31,8 @@ import { endUserSessions } from './session-revocation.js';
  * Administrators exempt): `ip_not_allowed`. A correct password opens a session at the first
  * stage still owed (see domain/session-stage.ts); `login.succeeded` is recorded when a session
  * reaches `signed_in`, where the one-session-per-user setting ends the user's other sessions.
+ * A browser the user asked to remember (its cookie token, `rememberedBrowserToken`) counts as
+ * this sign-in's second factor.
  */
 export interface LoginInput {
   readonly practiceCode: string;
@@ -53,6 +57,7 @@ export async function login(
   deps: ServiceDeps,
   input: LoginInput,
   origin: RequestOrigin,
+  rememberedBrowserToken?: string,
 ): Promise<LoginResult> {
   const { store, hasher, clock } = deps;
   const practice = await findPracticeByCode(store.db, input.practiceCode);
@@ -115,13 +120,31 @@ export async function login(
         at: now,
       });
     }
-    const first = stageFor(user, practice, NO_PROGRESS, now);
+    const { enabled: hasTwoFactor } = await findTwoFactorStatus(trx, user.id);
+    const remembered = hasTwoFactor
+      ? await findRememberedBrowserFor(trx, { user, practice, now }, rememberedBrowserToken)
+      : undefined;
+    if (remembered) {
+      await markRememberedBrowserUsed(trx, remembered, now);
+      await audit(trx, {
+        practiceId: practice.id,
+        type: 'two_factor.succeeded',
+        outcome: 'success',
+        actor: user,
+        target: user,
+        origin,
+        at: now,
+        details: { method: 'remembered_browser' },
+      });
+    }
+    const progress: StageProgress = { ...NO_PROGRESS, secondFactorDone: remembered !== undefined };
+    const first = stageFor(user, practice, progress, now, hasTwoFactor);
     await insertSession(trx, {
       id: sessionId,
       userId: user.id,
       practiceId: practice.id,
       stage: first,
-      progress: NO_PROGRESS,
+      progress,
       createdAt: now,
       lastSeenAt: now,
       ip: origin.ip,
@@ -154,16 +177,24 @@ function failureReason(
   return undefined;
 }
 
-/** The first stage this user still owes, given what this sign-in has already done. */
-export function stageFor(user: User, practice: Practice, progress: StageProgress, now: number): SignInStage {
+/**
+ * The first stage this user still owes, given what this sign-in has already done and whether
+ * the user has two-factor authentication (a remembered browser counts as progress.secondFactorDone).
+ */
+export function stageFor(
+  user: User,
+  practice: Practice,
+  progress: StageProgress,
+  now: number,
+  hasTwoFactor: boolean,
+): SignInStage {
   const expiryDays = practice.settings.passwordPolicy.expiryDays;
   const passwordExpired = expiryDays !== null && user.passwordChangedAt + expiryDays * 86_400_000 <= now;
   return nextStage(
     {
-      // Second factors arrive with the two-factor feature; until then no user has one.
-      needsSecondFactor: false,
+      needsSecondFactor: hasTwoFactor,
       mustChangePassword: user.passwordMustChange || passwordExpired,
-      mustEnrollTwoFactor: false,
+      mustEnrollTwoFactor: practice.settings.requireTwoFactor && !hasTwoFactor,
     },
     progress,
   );
@@ -186,7 +217,8 @@ export async function advanceSignIn(
 ): Promise<{ readonly token: string; readonly stage: SignInStage } | undefined> {
   const token = generateToken();
   const sessionId = hashToken(token);
-  const stage = stageFor(context.user, context.practice, context.progress, context.now);
+  const { enabled: hasTwoFactor } = await findTwoFactorStatus(trx, context.user.id);
+  const stage = stageFor(context.user, context.practice, context.progress, context.now, hasTwoFactor);
   const moved = await advanceSession(trx, session.id, {
     id: sessionId,
     stage,

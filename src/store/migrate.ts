@@ -4,6 +4,7 @@ import * as mailOutbox from './migrations/0002-mail-outbox.js';
 import * as passwords from './migrations/0003-passwords.js';
 import * as activity from './migrations/0004-activity.js';
 import * as protection from './migrations/0005-protection.js';
+import * as twoFactor from './migrations/0006-two-factor.js';
 import type { Store } from './database.js';
 
 /** Every migration, in order. Names sort lexically; add new ones at the end. */
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-passwords': passwords,
   '0004-activity': activity,
   '0005-protection': protection,
+  '0006-two-factor': twoFactor,
 };
 
 /** Brings the schema up to date; safe to run from several instances at once on PostgreSQL. */

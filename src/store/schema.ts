@@ -14,6 +14,11 @@ export interface Database {
   password_history: PasswordHistoryTable;
   password_reset_tokens: PasswordResetTokenTable;
   rate_limits: RateLimitTable;
+  two_factor_totp: TwoFactorTotpTable;
+  recovery_codes: RecoveryCodeTable;
+  remembered_browsers: RememberedBrowserTable;
+  passkeys: PasskeyTable;
+  webauthn_challenges: WebauthnChallengeTable;
 }
 
 export interface PracticeTable {
@@ -142,3 +147,59 @@ export type NewUserRow = Insertable<UserTable>;
 export type UserRowUpdate = Updateable<UserTable>;
 export type SessionRow = Selectable<SessionTable>;
 export type AuditEventRow = Selectable<AuditEventTable>;
+
+export interface TwoFactorTotpTable {
+  user_id: string;
+  /** AES-256-GCM box of the base32 secret (domain/secret-box.ts); never the secret itself. */
+  secret_box: string;
+  /** Null while enrolment awaits its confirming code. */
+  enabled_at: number | null;
+  /** The last time step a code was accepted for; only a greater one is accepted next (F1). */
+  last_step: Generated<number>;
+  created_at: number;
+}
+
+export interface RecoveryCodeTable {
+  id: string;
+  user_id: string;
+  /** SHA-256 of the canonical code (domain/recovery-codes.ts). */
+  code_hash: string;
+  created_at: number;
+  used_at: number | null;
+}
+
+export interface RememberedBrowserTable {
+  /** Public id, for listing and revoking; not the token. */
+  id: string;
+  user_id: string;
+  /** SHA-256 of the cookie's token. */
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  last_used_at: number;
+  ip: string;
+  user_agent: string;
+}
+
+export interface PasskeyTable {
+  id: string;
+  user_id: string;
+  /** base64url credential id from the authenticator. */
+  credential_id: string;
+  /** base64url COSE public key. */
+  public_key: string;
+  sign_count: number;
+  /** JSON array of transport hints. */
+  transports: string;
+  name: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface WebauthnChallengeTable {
+  user_id: string;
+  /** 'registration' | 'authentication'. */
+  purpose: string;
+  challenge: string;
+  expires_at: number;
+}

@@ -12,7 +12,7 @@ import type { ServiceDeps } from '../../src/services/context.js';
 import type { Store } from '../../src/store/database.js';
 import { HttpClient } from '../support/http-client.js';
 import { resetTokenFor } from '../support/mail.js';
-import { openTestStore, seedPractice, testClock } from '../support/test-server.js';
+import { openTestStore, seedPractice, TEST_SECRET_KEY, testClock } from '../support/test-server.js';
 
 /**
  * L3 / R6: after every password flow runs once, no temporary password, chosen password,
@@ -37,6 +37,7 @@ beforeAll(async () => {
     trustProxy: false,
     logger: { ...(loggerOptions('debug') as object), stream },
     webRoot: path.resolve('dist/web'),
+    secretKey: TEST_SECRET_KEY,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
 });

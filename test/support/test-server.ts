@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,6 +23,9 @@ export function testClock(start = Date.now()): TestClock {
   let now = start;
   return { now: () => now, advance: (ms) => void (now += ms) };
 }
+
+/** One instance key per test run, shared by every server (instances of one database must share it). */
+export const TEST_SECRET_KEY = randomBytes(32);
 
 export type TestDatabase = 'sqlite' | 'postgres';
 
@@ -84,6 +87,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logger: options.logger ?? false,
     webRoot: path.resolve('dist/web'),
     rateLimiting: options.rateLimiting ?? true,
+    secretKey: TEST_SECRET_KEY,
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-mail-'));

@@ -11,7 +11,7 @@ import type {
 const CSRF_COOKIE = 'gh_csrf';
 const CSRF_HEADER = 'x-csrf-token';
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** An error the UI can show as is: `message` is always a sentence a person can act on. */
 export class ApiError extends Error {
@@ -132,7 +132,7 @@ export function onApiActivity(listener: () => void): () => void {
   return () => activityListeners.delete(listener);
 }
 
-async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
   const writes = method !== 'GET';
   let response = await send(method, path, body, writes ? await csrfToken() : null);
   if (writes && response.status === 403) {

@@ -8,6 +8,7 @@ import './styles/auth.css';
 import './styles/shell.css';
 import './styles/profile.css';
 import './styles/protection.css';
+import './styles/two-factor.css';
 
 const container = document.getElementById('root');
 if (container === null) throw new Error('Missing #root element in index.html.');

@@ -95,7 +95,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       },
     },
     async (request, reply) => {
-      const result = await login(deps, request.body, requestOrigin(request));
+      const result = await login(
+        deps,
+        request.body,
+        requestOrigin(request),
+        request.cookies[cookies.rememberName],
+      );
       if (!result.ok) {
         throw new ApiError(result.reason === 'ip_not_allowed' ? 'ip_not_allowed' : 'invalid_credentials');
       }

@@ -4,6 +4,7 @@ import { ApiError } from '../../domain/errors.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { validateSession } from '../../services/sessions.js';
 import type { CookiePolicy } from '../cookies.js';
+import { stageAllowed } from '../access.js';
 import { requestOrigin } from '../request-origin.js';
 
 /**
@@ -44,7 +45,7 @@ function enforceAccess(request: FastifyRequest, expired: boolean): void {
   const access = request.routeOptions.config.access ?? 'signed_in';
   if (access === 'public') return;
   if (!request.auth) throw new ApiError(expired ? 'session_expired' : 'not_authenticated');
-  if (request.auth.session.stage !== access) throw new ApiError('stage_required');
+  if (!stageAllowed(access, request.auth.session.stage)) throw new ApiError('stage_required');
   const roles = request.routeOptions.config.roles;
   if (roles && !roles.some((role) => request.auth?.user.roles.includes(role)))
     throw new ApiError('forbidden');

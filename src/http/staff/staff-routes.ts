@@ -11,6 +11,7 @@ import { requestOrigin } from '../request-origin.js';
 import {
   commonErrors,
   ErrorResponse,
+  IdParams,
   NO_CONTROL_CHARACTERS,
   PublicUser,
   RoleSchema,
@@ -41,7 +42,6 @@ function toStaffUser(user: User, practice: Practice) {
 
 const text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: NO_CONTROL_CHARACTERS });
 const Roles = Type.Array(RoleSchema, { minItems: 1, maxItems: 6, uniqueItems: true });
-const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const staffErrors = { 404: ErrorResponse, 409: ErrorResponse, ...commonErrors };
 
 function staffProblemError(problem: StaffProblem): ApiError {

@@ -12,7 +12,7 @@ import {
   UserActivityQuery,
 } from '../activity/activity-schemas.js';
 import { requestOrigin } from '../request-origin.js';
-import { commonErrors, ErrorResponse } from '../schemas.js';
+import { commonErrors, ErrorResponse, IdParams } from '../schemas.js';
 import {
   EndedSessions,
   SecuritySummary,
@@ -27,11 +27,6 @@ import { guardStaffScope, staffMember } from './staff-scope.js';
  * lock state), activity log, sessions and "Sign out everywhere". Anyone else, and any id of
  * another practice, gets 404 (staff-scope.ts).
  */
-const StaffParams = Type.Object(
-  { id: Type.String({ minLength: 1, maxLength: 64 }) },
-  { additionalProperties: false },
-);
-
 const StaffSecuritySummary = Type.Object({
   ...SecuritySummary.properties,
   locked: Type.Union([Type.Object({ until: Type.String() }), Type.Null()]),
@@ -56,7 +51,7 @@ export const staffSecurityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps 
     {
       schema: {
         summary: 'A staff member’s Security & Activity',
-        params: StaffParams,
+        params: IdParams,
         response: { 200: StaffSecuritySummary, ...staffErrors },
       },
     },
@@ -78,7 +73,7 @@ export const staffSecurityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps 
     {
       schema: {
         summary: 'A staff member’s activity log, newest first (recorded as activity.viewed)',
-        params: StaffParams,
+        params: IdParams,
         querystring: UserActivityQuery,
         response: { 200: ActivityPage, ...staffErrors },
       },
@@ -97,7 +92,7 @@ export const staffSecurityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps 
     {
       schema: {
         summary: 'A staff member’s open sessions',
-        params: StaffParams,
+        params: IdParams,
         response: { 200: Type.Array(SessionItem), ...staffErrors },
       },
     },
@@ -113,7 +108,7 @@ export const staffSecurityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps 
     {
       schema: {
         summary: 'Sign the staff member out everywhere',
-        params: StaffParams,
+        params: IdParams,
         response: { 200: EndedSessions, ...staffErrors },
       },
     },

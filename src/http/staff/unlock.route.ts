@@ -4,15 +4,10 @@ import { unlockUser } from '../../services/account-unlock.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { sessionOf } from '../access.js';
 import { requestOrigin } from '../request-origin.js';
-import { commonErrors, ErrorResponse, NO_CONTROL_CHARACTERS } from '../schemas.js';
+import { commonErrors, ErrorResponse, IdParams } from '../schemas.js';
 import { guardStaffScope, staffMember } from './staff-scope.js';
 
 /** `POST /api/staff/:id/unlock`: a Practice Administrator lifts a staff member's lock. */
-const StaffIdParams = Type.Object(
-  { id: Type.String({ minLength: 1, maxLength: 64, pattern: NO_CONTROL_CHARACTERS }) },
-  { additionalProperties: false },
-);
-
 export const unlockRoute: FastifyPluginAsyncTypebox<{ readonly deps: ServiceDeps }> = async (
   app,
   { deps },
@@ -23,7 +18,7 @@ export const unlockRoute: FastifyPluginAsyncTypebox<{ readonly deps: ServiceDeps
     {
       schema: {
         summary: 'Unlock a staff member’s account',
-        params: StaffIdParams,
+        params: IdParams,
         response: { 200: Type.Object({ locked: Type.Null() }), 404: ErrorResponse, ...commonErrors },
       },
     },

@@ -68,7 +68,7 @@ export function SecurityActivitySection() {
           </div>
         </div>
         <PasswordRow state={state} />
-        <TwoFactorRow state={state} />
+        <TwoFactorRow />
       </div>
     </section>
   );

@@ -1,24 +1,21 @@
 import { AuthLayout } from '../components/auth-layout.js';
 import { LogoutButton } from '../components/logout-button.js';
-import { Notice } from '../components/notice.js';
+import { TotpEnrollment } from '../components/totp-enrollment.js';
 import { usePageTitle } from '../lib/use-page-title.js';
+import { useSession } from '../session.js';
 
-/** Placeholder for required two-factor enrolment (setup endpoints arrive in a later issue). */
+/** Required enrolment at sign-in: the practice requires two-factor authentication and the user has none. */
 export function TwoFactorEnrollmentPage() {
   usePageTitle('Set Up Two-Factor Authentication');
+  const { refresh } = useSession();
   return (
     <AuthLayout
       title="Set up two-factor authentication"
-      subtitle="Your practice requires two-factor authentication for every user."
+      subtitle="Your practice requires two-factor authentication for every user. Set it up to continue."
     >
-      <div className="form">
-        <Notice testId="two-factor-enrollment-placeholder">
-          <p>
-            Setting up an authenticator app from this screen is arriving soon. For now, log out and ask your
-            Practice Administrator for help.
-          </p>
-        </Notice>
-        <LogoutButton />
+      <TotpEnrollment onFinished={() => void refresh()} />
+      <div className="auth__secondary">
+        <LogoutButton className="button button--link" />
       </div>
     </AuthLayout>
   );

@@ -1,0 +1,169 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ApiError, type ApiErrorCode } from '../../domain/errors.js';
+import { beginTotpSetup, confirmTotpSetup } from '../../services/two-factor-enrollment.js';
+import type { TwoFactorDeps } from '../../services/two-factor-deps.js';
+import {
+  disableTwoFactor,
+  regenerateRecoveryCodes,
+  type ManageFailure,
+} from '../../services/two-factor-management.js';
+import { findTwoFactorStatus } from '../../store/two-factor-store.js';
+import { sessionOf, type RouteAccess } from '../access.js';
+import type { CookiePolicy } from '../cookies.js';
+import { requestOrigin } from '../request-origin.js';
+import { commonErrors, ErrorResponse, LIMITS, Stage } from '../schemas.js';
+
+/** The signed-in user's own two-factor authentication: status, enrolment, turning off, recovery codes. */
+export interface TwoFactorRoutesOptions {
+  readonly deps: TwoFactorDeps;
+  readonly cookies: CookiePolicy;
+}
+
+const strict = { additionalProperties: false } as const;
+const CurrentPasswordBody = Type.Object(
+  { currentPassword: Type.String({ minLength: 1, maxLength: LIMITS.password }) },
+  strict,
+);
+/** Room for a code typed with spaces or dashes; the services decide what it is. */
+export const CodeField = Type.String({ minLength: 1, maxLength: 64 });
+const RecoveryCodes = Type.Array(Type.String());
+const errors = { ...commonErrors, 409: ErrorResponse };
+
+const MANAGE_ERRORS: Record<ManageFailure, ApiErrorCode> = {
+  invalid_current_password: 'invalid_current_password',
+  not_enabled: 'two_factor_not_enabled',
+  required_by_practice: 'two_factor_required',
+};
+
+/** Setup and confirm serve both the Profile and the sign-in stage a practice requirement forces. */
+const ENROLMENT_ACCESS: RouteAccess = ['signed_in', 'two_factor_enrollment'];
+
+export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions> = async (
+  app,
+  { deps, cookies },
+) => {
+  app.get(
+    '/api/me/two-factor',
+    {
+      schema: {
+        summary: 'Whether two-factor authentication is on, recovery codes left, passkeys',
+        response: {
+          200: Type.Object({
+            enabled: Type.Boolean(),
+            recoveryCodesRemaining: Type.Union([Type.Integer(), Type.Null()]),
+            passkeys: Type.Integer(),
+            rememberBrowserDays: Type.Integer(),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const { user, practice } = sessionOf(request);
+      const status = await findTwoFactorStatus(deps.store.db, user.id);
+      return { ...status, rememberBrowserDays: practice.settings.rememberBrowserDays };
+    },
+  );
+
+  app.post(
+    '/api/me/two-factor/totp/setup',
+    {
+      config: { access: ENROLMENT_ACCESS },
+      schema: {
+        summary: 'Start enrolling an authenticator app (needs the current password)',
+        body: CurrentPasswordBody,
+        response: {
+          200: Type.Object({ secret: Type.String(), otpauthUri: Type.String(), qrCodeSvg: Type.String() }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const result = await beginTotpSetup(deps, sessionOf(request), request.body.currentPassword);
+      if (result.ok)
+        return { secret: result.secret, otpauthUri: result.otpauthUri, qrCodeSvg: result.qrCodeSvg };
+      throw new ApiError(
+        result.reason === 'already_enabled' ? 'two_factor_already_enabled' : 'invalid_current_password',
+      );
+    },
+  );
+
+  app.post(
+    '/api/me/two-factor/totp/confirm',
+    {
+      config: { access: ENROLMENT_ACCESS },
+      schema: {
+        summary: 'Finish enrolling with a code from the app; returns the recovery codes once',
+        body: Type.Object({ code: CodeField }, strict),
+        response: {
+          200: Type.Object({ recoveryCodes: RecoveryCodes, next: Type.Optional(Stage) }),
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await confirmTotpSetup(
+        deps,
+        sessionOf(request),
+        request.body.code,
+        requestOrigin(request),
+      );
+      if (!result.ok) {
+        if (result.reason === 'invalid_code')
+          throw new ApiError(
+            'invalid_code',
+            'That code is not valid. Enter the current code from your authenticator app.',
+          );
+        throw new ApiError(
+          result.reason === 'no_setup' ? 'two_factor_setup_required' : 'two_factor_already_enabled',
+        );
+      }
+      if (!result.session) return { recoveryCodes: [...result.recoveryCodes] };
+      reply.setCookie(cookies.sessionName, result.session.token, cookies.session);
+      return { recoveryCodes: [...result.recoveryCodes], next: result.session.stage };
+    },
+  );
+
+  app.delete(
+    '/api/me/two-factor',
+    {
+      schema: {
+        summary: 'Turn two-factor authentication off (needs the current password)',
+        body: CurrentPasswordBody,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const result = await disableTwoFactor(
+        deps,
+        sessionOf(request),
+        request.body.currentPassword,
+        requestOrigin(request),
+      );
+      if (!result.ok) throw new ApiError(MANAGE_ERRORS[result.reason]);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/me/two-factor/recovery-codes',
+    {
+      schema: {
+        summary: 'Replace the recovery codes with a new set (needs the current password)',
+        body: CurrentPasswordBody,
+        response: { 200: Type.Object({ recoveryCodes: RecoveryCodes }), ...errors },
+      },
+    },
+    async (request) => {
+      const result = await regenerateRecoveryCodes(
+        deps,
+        sessionOf(request),
+        request.body.currentPassword,
+        requestOrigin(request),
+      );
+      if (!result.ok) throw new ApiError(MANAGE_ERRORS[result.reason]);
+      return { recoveryCodes: [...result.recoveryCodes] };
+    },
+  );
+};

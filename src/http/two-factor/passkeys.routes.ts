@@ -1,0 +1,200 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ApiError } from '../../domain/errors.js';
+import {
+  beginPasskeyRegistration,
+  beginPasskeySignIn,
+  finishPasskeyRegistration,
+  finishPasskeySignIn,
+  removePasskey,
+} from '../../services/passkeys.js';
+import type { TwoFactorDeps } from '../../services/two-factor-deps.js';
+import { listPasskeys, renamePasskey, type Passkey } from '../../store/passkey-store.js';
+import { sessionOf } from '../access.js';
+import type { CookiePolicy } from '../cookies.js';
+import { requestOrigin } from '../request-origin.js';
+import { commonErrors, ErrorResponse, IdParams, LIMITS, NO_CONTROL_CHARACTERS, Stage } from '../schemas.js';
+import { relyingPartyFor } from './relying-party.js';
+import { setSignInCookies } from './sign-in-step.route.js';
+import {
+  AuthenticationResponseSchema,
+  CeremonyOptions,
+  RegistrationResponseSchema,
+} from './webauthn-schemas.js';
+
+/** Passkeys / security keys: register (current password), name, list, remove; and the sign-in step. */
+export interface PasskeyRoutesOptions {
+  readonly deps: TwoFactorDeps;
+  readonly cookies: CookiePolicy;
+  readonly publicUrl: URL | undefined;
+}
+
+const strict = { additionalProperties: false } as const;
+const PasskeyName = Type.String({ minLength: 1, maxLength: 64, pattern: NO_CONTROL_CHARACTERS });
+const PasskeySchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  createdAt: Type.String(),
+  lastUsedAt: Type.Union([Type.String(), Type.Null()]),
+});
+const errors = { ...commonErrors, 404: ErrorResponse, 409: ErrorResponse };
+
+function toPublicPasskey(passkey: Passkey) {
+  return {
+    id: passkey.id,
+    name: passkey.name,
+    createdAt: new Date(passkey.createdAt).toISOString(),
+    lastUsedAt: passkey.lastUsedAt === null ? null : new Date(passkey.lastUsedAt).toISOString(),
+  };
+}
+
+export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = async (
+  app,
+  { deps, cookies, publicUrl },
+) => {
+  app.get(
+    '/api/me/passkeys',
+    {
+      schema: {
+        summary: 'The signed-in user’s passkeys and security keys',
+        response: { 200: Type.Object({ items: Type.Array(PasskeySchema) }), ...errors },
+      },
+    },
+    async (request) => {
+      const passkeys = await listPasskeys(deps.store.db, sessionOf(request).user.id);
+      return { items: passkeys.map(toPublicPasskey) };
+    },
+  );
+
+  app.post(
+    '/api/me/passkeys/registration-options',
+    {
+      schema: {
+        summary: 'Start registering a passkey (needs the current password)',
+        body: Type.Object(
+          { currentPassword: Type.String({ minLength: 1, maxLength: LIMITS.password }) },
+          strict,
+        ),
+        response: { 200: Type.Object({ options: CeremonyOptions }), ...errors },
+      },
+    },
+    async (request) => {
+      const result = await beginPasskeyRegistration(
+        deps,
+        sessionOf(request),
+        request.body.currentPassword,
+        relyingPartyFor(publicUrl, request),
+      );
+      if (result.ok) return { options: result.options };
+      if (result.reason === 'not_enabled')
+        throw new ApiError(
+          'two_factor_not_enabled',
+          'Turn on two-factor authentication with an authenticator app before adding a passkey.',
+        );
+      throw new ApiError('invalid_current_password');
+    },
+  );
+
+  app.post(
+    '/api/me/passkeys',
+    {
+      schema: {
+        summary: 'Finish registering a passkey',
+        body: Type.Object({ name: PasskeyName, response: RegistrationResponseSchema }, strict),
+        response: { 201: PasskeySchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const result = await finishPasskeyRegistration(
+        deps,
+        sessionOf(request),
+        request.body,
+        relyingPartyFor(publicUrl, request),
+        requestOrigin(request),
+      );
+      if (!result.ok)
+        throw new ApiError('invalid_request', 'The passkey could not be verified. Start adding it again.');
+      return reply.status(201).send(toPublicPasskey(result.passkey));
+    },
+  );
+
+  app.patch(
+    '/api/me/passkeys/:id',
+    {
+      schema: {
+        summary: 'Rename a passkey',
+        params: IdParams,
+        body: Type.Object({ name: PasskeyName }, strict),
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const renamed = await renamePasskey(
+        deps.store.db,
+        sessionOf(request).user.id,
+        request.params.id,
+        request.body.name,
+      );
+      if (!renamed) throw new ApiError('not_found', 'No passkey with this id.');
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.delete(
+    '/api/me/passkeys/:id',
+    {
+      schema: { summary: 'Remove a passkey', params: IdParams, response: { 204: Type.Null(), ...errors } },
+    },
+    async (request, reply) => {
+      if (!(await removePasskey(deps, sessionOf(request), request.params.id, requestOrigin(request))))
+        throw new ApiError('not_found', 'No passkey with this id.');
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/auth/two-factor/passkey/options',
+    {
+      config: { access: 'two_factor' },
+      schema: {
+        summary: 'Second factor with a passkey: the challenge',
+        response: { 200: Type.Object({ options: CeremonyOptions }), ...errors },
+      },
+    },
+    async (request) => {
+      const options = await beginPasskeySignIn(deps, sessionOf(request), relyingPartyFor(publicUrl, request));
+      if (!options)
+        throw new ApiError('not_found', 'You have no passkey. Use a code from your authenticator app.');
+      return { options };
+    },
+  );
+
+  app.post(
+    '/api/auth/two-factor/passkey',
+    {
+      config: { access: 'two_factor' },
+      schema: {
+        summary: 'Second factor with a passkey: the signed challenge',
+        body: Type.Object(
+          { response: AuthenticationResponseSchema, rememberBrowser: Type.Boolean() },
+          strict,
+        ),
+        response: { 200: Type.Object({ next: Stage }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const now = deps.clock.now();
+      const result = await finishPasskeySignIn(
+        deps,
+        sessionOf(request),
+        request.body,
+        relyingPartyFor(publicUrl, request),
+        requestOrigin(request),
+      );
+      if (!result.ok)
+        throw new ApiError('invalid_code', 'The passkey could not be verified. Try again or use a code.');
+      setSignInCookies(reply, cookies, result, now);
+      return { next: result.stage };
+    },
+  );
+};

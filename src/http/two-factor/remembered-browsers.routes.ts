@@ -1,0 +1,70 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ApiError } from '../../domain/errors.js';
+import { describeBrowser } from '../../domain/user-agent.js';
+import type { ServiceDeps } from '../../services/context.js';
+import { deleteRememberedBrowser, listRememberedBrowsers } from '../../store/remembered-browser-store.js';
+import { sessionOf } from '../access.js';
+import { commonErrors, ErrorResponse, IdParams } from '../schemas.js';
+
+/** The browsers the signed-in user asked to remember for the second factor: list and forget. */
+export const rememberedBrowserRoutes: FastifyPluginAsyncTypebox<{ readonly deps: ServiceDeps }> = async (
+  app,
+  { deps },
+) => {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  app.get(
+    '/api/me/remembered-browsers',
+    {
+      schema: {
+        summary: 'Browsers that skip the second factor until they expire',
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                browser: Type.String(),
+                ip: Type.String(),
+                createdAt: Type.String(),
+                lastUsedAt: Type.String(),
+                expiresAt: Type.String(),
+              }),
+            ),
+          }),
+          ...commonErrors,
+        },
+      },
+    },
+    async (request) => {
+      const { user } = sessionOf(request);
+      const browsers = await listRememberedBrowsers(deps.store.db, user.id, deps.clock.now());
+      return {
+        items: browsers.map((browser) => ({
+          id: browser.id,
+          browser: describeBrowser(browser.userAgent),
+          ip: browser.ip,
+          createdAt: iso(browser.createdAt),
+          lastUsedAt: iso(browser.lastUsedAt),
+          expiresAt: iso(browser.expiresAt),
+        })),
+      };
+    },
+  );
+
+  app.delete(
+    '/api/me/remembered-browsers/:id',
+    {
+      schema: {
+        summary: 'Forget a remembered browser: it asks for the second factor again',
+        params: IdParams,
+        response: { 204: Type.Null(), ...commonErrors, 404: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const { user } = sessionOf(request);
+      if (!(await deleteRememberedBrowser(deps.store.db, user.id, request.params.id)))
+        throw new ApiError('not_found', 'No remembered browser with this id.');
+      return reply.status(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto';
+import {
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+  type AuthenticationResponseJSON,
+  type PublicKeyCredentialCreationOptionsJSON,
+  type PublicKeyCredentialRequestOptionsJSON,
+  type RegistrationResponseJSON,
+} from '@simplewebauthn/server';
+import {
+  deletePasskey,
+  insertPasskey,
+  listPasskeys,
+  recordPasskeyUse,
+  saveChallenge,
+  takeChallenge,
+  type Passkey,
+} from '../store/passkey-store.js';
+import { findTwoFactorStatus } from '../store/two-factor-store.js';
+import { audit } from './audit.js';
+import type { RequestOrigin } from './context.js';
+import { verifyCurrentPassword } from './current-password.js';
+import { notifyUser } from './notify.js';
+import type { ValidSession } from './sessions.js';
+import type { TwoFactorDeps } from './two-factor-deps.js';
+import {
+  failSecondFactor,
+  isLocked,
+  passSecondFactor,
+  type SecondFactorResult,
+} from './two-factor-sign-in.js';
+
+/**
+ * Passkeys and security keys (WebAuthn, F6): the phishing-resistant second factor. A passkey
+ * is bound to the site's RP ID, so a look-alike site cannot use it.
+ *
+ * - Offered once two-factor authentication is on (an authenticator app and recovery codes
+ *   stay the way back in); turning 2FA off or an admin removal deletes the passkeys too.
+ * - Registering needs the current password (F4); every addition and removal is emailed (F5).
+ * - Challenges live in the database for 5 minutes, one per user and purpose, used once, so a
+ *   ceremony begun on one instance finishes on any other.
+ * - User verification is preferred, not required: this is a second factor after the password.
+ */
+export const CHALLENGE_TTL_MS = 5 * 60_000;
+
+/** Where the browser runs the ceremony: RP ID (a host name) and the page's origin. */
+export interface RelyingParty {
+  readonly id: string;
+  readonly origin: string;
+}
+
+export type BeginRegistrationResult =
+  | { readonly ok: true; readonly options: PublicKeyCredentialCreationOptionsJSON }
+  | { readonly ok: false; readonly reason: 'invalid_current_password' | 'not_enabled' };
+
+export async function beginPasskeyRegistration(
+  deps: TwoFactorDeps,
+  auth: ValidSession,
+  currentPassword: string,
+  rp: RelyingParty,
+): Promise<BeginRegistrationResult> {
+  const { user } = auth;
+  if (!(await verifyCurrentPassword(deps, user, currentPassword)))
+    return { ok: false, reason: 'invalid_current_password' };
+  if (!(await findTwoFactorStatus(deps.store.db, user.id)).enabled)
+    return { ok: false, reason: 'not_enabled' };
+  const existing = await listPasskeys(deps.store.db, user.id);
+  const options = await generateRegistrationOptions({
+    rpName: 'Gatehouse',
+    rpID: rp.id,
+    userName: `${user.username} (${auth.practice.code})`,
+    userDisplayName: `${user.firstName} ${user.lastName}`.trim() || user.username,
+    userID: new TextEncoder().encode(user.id),
+    attestationType: 'none',
+    excludeCredentials: existing.map((passkey) => ({
+      id: passkey.credentialId,
+      transports: [...passkey.transports],
+    })),
+    authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
+  });
+  await saveChallenge(deps.store.db, {
+    userId: user.id,
+    purpose: 'registration',
+    value: options.challenge,
+    expiresAt: deps.clock.now() + CHALLENGE_TTL_MS,
+  });
+  return { ok: true, options };
+}
+
+export type FinishRegistrationResult =
+  { readonly ok: true; readonly passkey: Passkey } | { readonly ok: false; readonly reason: 'not_verified' };
+
+export async function finishPasskeyRegistration(
+  deps: TwoFactorDeps,
+  auth: ValidSession,
+  input: { readonly name: string; readonly response: RegistrationResponseJSON },
+  rp: RelyingParty,
+  origin: RequestOrigin,
+): Promise<FinishRegistrationResult> {
+  const { user, practice } = auth;
+  const now = deps.clock.now();
+  return deps.store.transaction(async (trx) => {
+    const challenge = await takeChallenge(trx, user.id, 'registration', now);
+    if (challenge === undefined) return { ok: false, reason: 'not_verified' } as const;
+    const verification = await verifyRegistrationResponse({
+      response: input.response,
+      expectedChallenge: challenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.id,
+      requireUserVerification: false,
+    }).catch(() => undefined);
+    if (!verification?.verified) return { ok: false, reason: 'not_verified' } as const;
+    const { credential } = verification.registrationInfo;
+    const passkey: Passkey = {
+      id: randomUUID(),
+      userId: user.id,
+      credentialId: credential.id,
+      publicKey: Buffer.from(credential.publicKey).toString('base64url'),
+      signCount: credential.counter,
+      transports: credential.transports ?? [],
+      name: input.name,
+      createdAt: now,
+      lastUsedAt: null,
+    };
+    await insertPasskey(trx, passkey);
+    await audit(trx, {
+      practiceId: practice.id,
+      type: 'passkey.added',
+      outcome: 'success',
+      actor: user,
+      target: user,
+      origin,
+      at: now,
+      details: { passkey: passkey.id },
+    });
+    await notifyUser(
+      trx,
+      { user, practice, origin, at: now },
+      {
+        subject: 'A passkey was added to your account',
+        paragraphs: [
+          'A passkey or security key was added to your account. You can now use it to finish signing in.',
+        ],
+      },
+    );
+    return { ok: true, passkey } as const;
+  });
+}
+
+export async function beginPasskeySignIn(
+  deps: TwoFactorDeps,
+  auth: ValidSession,
+  rp: RelyingParty,
+): Promise<PublicKeyCredentialRequestOptionsJSON | undefined> {
+  const passkeys = await listPasskeys(deps.store.db, auth.user.id);
+  if (passkeys.length === 0) return undefined;
+  const options = await generateAuthenticationOptions({
+    rpID: rp.id,
+    allowCredentials: passkeys.map((passkey) => ({
+      id: passkey.credentialId,
+      transports: [...passkey.transports],
+    })),
+    userVerification: 'preferred',
+  });
+  await saveChallenge(deps.store.db, {
+    userId: auth.user.id,
+    purpose: 'authentication',
+    value: options.challenge,
+    expiresAt: deps.clock.now() + CHALLENGE_TTL_MS,
+  });
+  return options;
+}
+
+export async function finishPasskeySignIn(
+  deps: TwoFactorDeps,
+  auth: ValidSession,
+  input: { readonly response: AuthenticationResponseJSON; readonly rememberBrowser: boolean },
+  rp: RelyingParty,
+  origin: RequestOrigin,
+): Promise<SecondFactorResult> {
+  const now = deps.clock.now();
+  return deps.store.transaction(async (trx) => {
+    if (isLocked(auth, now)) return failSecondFactor(trx, auth, { origin, now, reason: 'locked' });
+    const challenge = await takeChallenge(trx, auth.user.id, 'authentication', now);
+    const passkey = (await listPasskeys(trx, auth.user.id)).find((p) => p.credentialId === input.response.id);
+    if (challenge === undefined || !passkey)
+      return failSecondFactor(trx, auth, { origin, now, reason: 'invalid_passkey' });
+    const verification = await verifyAuthenticationResponse({
+      response: input.response,
+      expectedChallenge: challenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.id,
+      credential: {
+        id: passkey.credentialId,
+        publicKey: new Uint8Array(Buffer.from(passkey.publicKey, 'base64url')),
+        counter: passkey.signCount,
+        transports: [...passkey.transports],
+      },
+      requireUserVerification: false,
+    }).catch(() => undefined);
+    if (!verification?.verified)
+      return failSecondFactor(trx, auth, { origin, now, reason: 'invalid_passkey' });
+    await recordPasskeyUse(trx, passkey.id, verification.authenticationInfo.newCounter, now);
+    return passSecondFactor(trx, auth, {
+      origin,
+      now,
+      method: 'passkey',
+      rememberBrowser: input.rememberBrowser,
+    });
+  });
+}
+
+/** Removes one of the user's passkeys, with its event and email; false when the id is not theirs. */
+export async function removePasskey(
+  deps: TwoFactorDeps,
+  auth: ValidSession,
+  id: string,
+  origin: RequestOrigin,
+): Promise<boolean> {
+  const { user, practice } = auth;
+  const now = deps.clock.now();
+  return deps.store.transaction(async (trx) => {
+    if (!(await deletePasskey(trx, user.id, id))) return false;
+    await audit(trx, {
+      practiceId: practice.id,
+      type: 'passkey.removed',
+      outcome: 'success',
+      actor: user,
+      target: user,
+      origin,
+      at: now,
+      details: { passkey: id },
+    });
+    await notifyUser(
+      trx,
+      { user, practice, origin, at: now },
+      {
+        subject: 'A passkey was removed from your account',
+        paragraphs: [
+          'A passkey or security key was removed from your account. It can no longer be used to sign in.',
+        ],
+      },
+    );
+    return true;
+  });
+}

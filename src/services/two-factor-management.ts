@@ -1,0 +1,159 @@
+import type { EventType } from '../domain/audit-event.js';
+import type { Executor } from '../store/database.js';
+import type { Practice } from '../store/practice-store.js';
+import { deleteTwoFactor, findTwoFactorStatus } from '../store/two-factor-store.js';
+import type { User } from '../store/user-store.js';
+import { audit } from './audit.js';
+import type { RequestOrigin } from './context.js';
+import { verifyCurrentPassword } from './current-password.js';
+import { notifyUser } from './notify.js';
+import { forgetRememberedBrowsers } from './remembered-browsers.js';
+import { endUserSessions } from './session-revocation.js';
+import type { ValidSession } from './sessions.js';
+import { issueRecoveryCodes } from './two-factor-enrollment.js';
+import type { TwoFactorDeps } from './two-factor-deps.js';
+
+/**
+ * Managing two-factor authentication once it is on (F4, F5, F8):
+ * - the user turns it off, or gets a new set of recovery codes: current password first;
+ * - a Practice Administrator removes it for a user of their practice: the user's sessions
+ *   and remembered browsers end, and if the practice requires 2FA they enrol again at next sign-in.
+ * Every change is one transaction with its event and the email to the user.
+ */
+export type ManageFailure = 'invalid_current_password' | 'not_enabled' | 'required_by_practice';
+
+export async function disableTwoFactor(
+  deps: TwoFactorDeps,
+  auth: ValidSession,
+  currentPassword: string,
+  origin: RequestOrigin,
+): Promise<{ readonly ok: true } | { readonly ok: false; readonly reason: ManageFailure }> {
+  const { user, practice } = auth;
+  if (!(await verifyCurrentPassword(deps, user, currentPassword)))
+    return { ok: false, reason: 'invalid_current_password' };
+  // The practice requires it: turning it off would only force a new enrolment at next sign-in.
+  if (practice.settings.requireTwoFactor) return { ok: false, reason: 'required_by_practice' };
+  const now = deps.clock.now();
+  return deps.store.transaction(async (trx) => {
+    if (!(await findTwoFactorStatus(trx, user.id)).enabled)
+      return { ok: false, reason: 'not_enabled' } as const;
+    await removeEverything(trx, user.id);
+    await recordChange(trx, { type: 'two_factor.disabled', actor: user, user, practice, origin, now });
+    await notifyUser(
+      trx,
+      { user, practice, origin, at: now },
+      {
+        subject: 'Two-factor authentication is off',
+        paragraphs: [
+          'Two-factor authentication was turned off for your account. Signing in now needs only your password.',
+          'Your recovery codes, passkeys and remembered browsers no longer work.',
+        ],
+      },
+    );
+    return { ok: true } as const;
+  });
+}
+
+export async function regenerateRecoveryCodes(
+  deps: TwoFactorDeps,
+  auth: ValidSession,
+  currentPassword: string,
+  origin: RequestOrigin,
+): Promise<
+  | { readonly ok: true; readonly recoveryCodes: readonly string[] }
+  | { readonly ok: false; readonly reason: ManageFailure }
+> {
+  const { user, practice } = auth;
+  if (!(await verifyCurrentPassword(deps, user, currentPassword)))
+    return { ok: false, reason: 'invalid_current_password' };
+  const now = deps.clock.now();
+  return deps.store.transaction(async (trx) => {
+    if (!(await findTwoFactorStatus(trx, user.id)).enabled)
+      return { ok: false, reason: 'not_enabled' } as const;
+    const recoveryCodes = await issueRecoveryCodes(trx, user.id, now);
+    await recordChange(trx, { type: 'recovery_codes.regenerated', actor: user, user, practice, origin, now });
+    await notifyUser(
+      trx,
+      { user, practice, origin, at: now },
+      {
+        subject: 'You have new recovery codes',
+        paragraphs: [
+          'A new set of recovery codes was created for your account. Your old recovery codes no longer work.',
+        ],
+      },
+    );
+    return { ok: true, recoveryCodes } as const;
+  });
+}
+
+/** Staff > Name > Remove Two-Factor Authentication; false when the user had none. */
+export async function removeTwoFactorByAdmin(
+  deps: TwoFactorDeps,
+  admin: ValidSession,
+  target: User,
+  origin: RequestOrigin,
+): Promise<boolean> {
+  const { practice } = admin;
+  const now = deps.clock.now();
+  return deps.store.transaction(async (trx) => {
+    const status = await findTwoFactorStatus(trx, target.id);
+    if (!status.enabled && status.passkeys === 0) return false;
+    await removeEverything(trx, target.id);
+    await recordChange(trx, {
+      type: 'two_factor.removed_by_admin',
+      actor: admin.user,
+      user: target,
+      practice,
+      origin,
+      now,
+    });
+    await endUserSessions(trx, {
+      user: target,
+      actor: admin.user,
+      reason: 'two_factor_removed',
+      origin,
+      at: now,
+    });
+    await notifyUser(
+      trx,
+      { user: target, practice, origin, at: now },
+      {
+        subject: 'Your two-factor authentication was removed',
+        paragraphs: [
+          `${admin.user.firstName} ${admin.user.lastName}, a Practice Administrator, removed two-factor authentication from your account and signed you out everywhere.`,
+          practice.settings.requireTwoFactor
+            ? 'Your practice requires two-factor authentication: you will set it up again the next time you log in.'
+            : 'You can set it up again from Profile > Security & Activity.',
+        ],
+      },
+    );
+    return true;
+  });
+}
+
+async function removeEverything(trx: Executor, userId: string): Promise<void> {
+  await deleteTwoFactor(trx, userId);
+  await forgetRememberedBrowsers(trx, userId);
+}
+
+async function recordChange(
+  trx: Executor,
+  change: {
+    readonly type: EventType;
+    readonly actor: User;
+    readonly user: User;
+    readonly practice: Practice;
+    readonly origin: RequestOrigin;
+    readonly now: number;
+  },
+): Promise<void> {
+  await audit(trx, {
+    practiceId: change.practice.id,
+    type: change.type,
+    outcome: 'success',
+    actor: change.actor,
+    target: change.user,
+    origin: change.origin,
+    at: change.now,
+  });
+}

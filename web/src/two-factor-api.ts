@@ -1,0 +1,87 @@
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+} from '@simplewebauthn/browser';
+import { request } from './api.js';
+import type { NextStage } from './types.js';
+
+/** The two-factor endpoints (DESIGN.md, "Public HTTP API"). */
+export interface TwoFactorStatus {
+  enabled: boolean;
+  recoveryCodesRemaining: number | null;
+  passkeys: number;
+  rememberBrowserDays: number;
+}
+
+export interface TotpSetup {
+  secret: string;
+  otpauthUri: string;
+  qrCodeSvg: string;
+}
+
+export interface RecoveryCodes {
+  recoveryCodes: string[];
+  /** Set when confirming finished a sign-in (the practice required enrolment). */
+  next?: NextStage['next'];
+}
+
+export interface SecondFactorOptions {
+  rememberBrowserDays: number;
+  passkeys: boolean;
+}
+
+export interface RememberedBrowser {
+  id: string;
+  browser: string;
+  ip: string;
+  createdAt: string;
+  lastUsedAt: string;
+  expiresAt: string;
+}
+
+export interface Passkey {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export const twoFactorApi = {
+  status: () => request<TwoFactorStatus>('GET', '/api/me/two-factor'),
+  setup: (currentPassword: string) =>
+    request<TotpSetup>('POST', '/api/me/two-factor/totp/setup', { currentPassword }),
+  confirm: (code: string) => request<RecoveryCodes>('POST', '/api/me/two-factor/totp/confirm', { code }),
+  disable: (currentPassword: string) =>
+    request<undefined>('DELETE', '/api/me/two-factor', { currentPassword }),
+  regenerateRecoveryCodes: (currentPassword: string) =>
+    request<RecoveryCodes>('POST', '/api/me/two-factor/recovery-codes', { currentPassword }),
+  signInOptions: () => request<SecondFactorOptions>('GET', '/api/auth/two-factor'),
+  rememberedBrowsers: () => request<{ items: RememberedBrowser[] }>('GET', '/api/me/remembered-browsers'),
+  forgetBrowser: (id: string) =>
+    request<undefined>('DELETE', `/api/me/remembered-browsers/${encodeURIComponent(id)}`),
+  removeForStaff: (userId: string) =>
+    request<undefined>('DELETE', `/api/staff/${encodeURIComponent(userId)}/two-factor`),
+  passkeys: () => request<{ items: Passkey[] }>('GET', '/api/me/passkeys'),
+  passkeyRegistrationOptions: (currentPassword: string) =>
+    request<{ options: PublicKeyCredentialCreationOptionsJSON }>(
+      'POST',
+      '/api/me/passkeys/registration-options',
+      {
+        currentPassword,
+      },
+    ),
+  addPasskey: (name: string, response: RegistrationResponseJSON) =>
+    request<Passkey>('POST', '/api/me/passkeys', { name, response }),
+  renamePasskey: (id: string, name: string) =>
+    request<undefined>('PATCH', `/api/me/passkeys/${encodeURIComponent(id)}`, { name }),
+  removePasskey: (id: string) => request<undefined>('DELETE', `/api/me/passkeys/${encodeURIComponent(id)}`),
+  passkeySignInOptions: () =>
+    request<{ options: PublicKeyCredentialRequestOptionsJSON }>(
+      'POST',
+      '/api/auth/two-factor/passkey/options',
+    ),
+  passkeySignIn: (response: AuthenticationResponseJSON, rememberBrowser: boolean) =>
+    request<NextStage>('POST', '/api/auth/two-factor/passkey', { response, rememberBrowser }),
+};
