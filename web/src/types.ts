@@ -47,3 +47,51 @@ export interface PolicyViolation {
   rule: string;
   message: string;
 }
+
+export interface PasswordRequirement {
+  rule: string;
+  text: string;
+}
+
+export interface PasswordPolicySettings {
+  minLength: number;
+  requireUppercase: boolean;
+  requireLowercase: boolean;
+  requireDigit: boolean;
+  requireSymbol: boolean;
+  expiryDays: number | null;
+  historyCount: number;
+  maxRepeatedChars: number | null;
+}
+
+export interface PasswordPolicy {
+  policy: PasswordPolicySettings;
+  requirements: PasswordRequirement[];
+  contextWords: string[];
+}
+
+export interface StaffUser extends User {
+  status: 'active' | 'deactivated';
+  createdAt: string;
+  lastLoginAt: string | null;
+  passwordMustChange: boolean;
+}
+
+export interface NewStaffUser {
+  username: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  roles: string[];
+}
+
+export interface TemporaryPassword {
+  temporaryPassword: string;
+  expiresAt: string;
+}
+
+/** The practice's security settings document (GET/PUT /api/practice/security-settings). */
+export interface SecuritySettings {
+  passwordPolicy: PasswordPolicySettings;
+  [other: string]: unknown;
+}
