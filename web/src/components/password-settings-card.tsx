@@ -52,7 +52,7 @@ export function PasswordSettingsCard({
           the practice’s names.
         </p>
       </header>
-      <form className="form" onSubmit={handleSubmit} noValidate aria-label="Password Settings">
+      <form className="form card__body" onSubmit={handleSubmit} noValidate aria-label="Password Settings">
         <FormAlert message={error} />
         {saved && <Notice>Password settings saved.</Notice>}
         <div className="field">

@@ -76,34 +76,36 @@ export function StaffMemberPage({ id }: { id: string }) {
                 Roles and Access
               </h2>
             </header>
-            <RoleCheckboxes value={roles} onChange={setRoles} />
-            <div className="security__actions">
-              <button
-                type="button"
-                className="button button--primary"
-                onClick={() => void save({ roles }, 'Roles saved.')}
-              >
-                Save Roles
-              </button>
-              {user.status === 'active' ? (
+            <div className="card__body">
+              <RoleCheckboxes value={roles} onChange={setRoles} />
+              <div className="security__actions">
                 <button
                   type="button"
-                  className="button button--secondary"
-                  onClick={() =>
-                    void save({ status: 'deactivated' }, 'User deactivated and signed out everywhere.')
-                  }
+                  className="button button--primary"
+                  onClick={() => void save({ roles }, 'Roles saved.')}
                 >
-                  Deactivate User
+                  Save Roles
                 </button>
-              ) : (
-                <button
-                  type="button"
-                  className="button button--secondary"
-                  onClick={() => void save({ status: 'active' }, 'User reactivated.')}
-                >
-                  Reactivate User
-                </button>
-              )}
+                {user.status === 'active' ? (
+                  <button
+                    type="button"
+                    className="button button--secondary"
+                    onClick={() =>
+                      void save({ status: 'deactivated' }, 'User deactivated and signed out everywhere.')
+                    }
+                  >
+                    Deactivate User
+                  </button>
+                ) : (
+                  <button
+                    type="button"
+                    className="button button--secondary"
+                    onClick={() => void save({ status: 'active' }, 'User reactivated.')}
+                  >
+                    Reactivate User
+                  </button>
+                )}
+              </div>
             </div>
           </section>
         </>
