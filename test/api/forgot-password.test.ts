@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eventsOf } from '../support/events.js';
 import { HttpClient, signedInClient } from '../support/http-client.js';
 import { readOutbox, resetTokenFor } from '../support/mail.js';
@@ -10,6 +10,9 @@ import {
   type TestPractice,
   type TestServer,
 } from '../support/test-server.js';
+
+// Real argon2 on a shared two-core machine: each test hashes and verifies several times.
+vi.setConfig({ testTimeout: 30_000 });
 
 const PUBLIC_URL = 'http://gatehouse.example:8080';
 let server: TestServer;

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
@@ -16,6 +16,9 @@ import {
   type TestPractice,
   type TestServer,
 } from '../support/test-server.js';
+
+// Real argon2 on a shared two-core machine: each test hashes and verifies several times.
+vi.setConfig({ testTimeout: 30_000 });
 
 let server: TestServer;
 let practice: TestPractice;

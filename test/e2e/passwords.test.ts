@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpClient } from '../support/http-client.js';
+import { HttpClient, signedInClient } from '../support/http-client.js';
 import { readOutbox } from '../support/mail.js';
 import { artifactPath, launchBrowser } from '../support/browser.js';
 import {
@@ -152,6 +152,29 @@ describe('passwords in the browser', () => {
     await page.getByTestId('password-reset-done').waitFor();
     expect(page.url()).not.toContain('token');
     expect(await apiLogin(user.username, newPassword)).toBe('signed_in');
+    await page.close();
+  });
+
+  it('saves Password Settings, asking to acknowledge a minimum below the recommendation', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, admin.username, admin.password);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const card = page.getByTestId('password-settings');
+    await card.waitFor();
+    await card.getByLabel('Minimum password length').fill('10');
+    await card.getByTestId('min-length-warning').waitFor();
+    await card.getByRole('button', { name: 'Save Password Settings' }).click();
+    await card.getByText('Confirm that you understand the risk').waitFor();
+    await card.getByLabel('I understand and want a shorter minimum').check();
+    await card.getByLabel('Number').check();
+    await card.getByRole('button', { name: 'Save Password Settings' }).click();
+    await card.getByText('Password settings saved.').waitFor();
+    await page.screenshot({ path: artifactPath('password-settings.png'), fullPage: true });
+    const client = await signedInClient(server.url, practice.code, admin);
+    const policy = await client.get<{ policy: { minLength: number; requireDigit: boolean } }>(
+      '/api/me/password-policy',
+    );
+    expect(policy.body.policy).toMatchObject({ minLength: 10, requireDigit: true });
     await page.close();
   });
 });
