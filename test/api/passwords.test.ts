@@ -314,3 +314,25 @@ describe('POST /api/auth/password-change (forced change at sign-in)', () => {
     expect((await loginUser()).body).toEqual({ next: 'password_change' });
   });
 });
+
+describe('OpenAPI document', () => {
+  it('describes the password and staff routes', async () => {
+    const response = await new HttpClient(server.url).get<{ paths: Record<string, unknown> }>(
+      '/api/openapi.json',
+    );
+    expect(response.status).toBe(200);
+    expect(Object.keys(response.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/me/password',
+        '/api/me/password-policy',
+        '/api/auth/password-change',
+        '/api/auth/forgot-password',
+        '/api/auth/reset-password',
+        '/api/auth/forgot-practice-code',
+        '/api/staff',
+        '/api/staff/{id}',
+        '/api/staff/{id}/reset-password',
+      ]),
+    );
+  });
+});
