@@ -143,6 +143,19 @@ describe('New User (POST /api/staff)', () => {
     expect(badEmail.body).toMatchObject({ error: { code: 'invalid_request' } });
   });
 
+  it('sets the Supervisor flag when asked', async () => {
+    const response = await adminClient.post<{ user: { supervisor: boolean } }>('/api/staff', {
+      username: 'super',
+      firstName: 'Sue',
+      lastName: 'Pervisor',
+      email: 'sue@example.test',
+      roles: ['clinician'],
+      supervisor: true,
+    });
+    expect(response.status).toBe(201);
+    expect(response.body.user.supervisor).toBe(true);
+  });
+
   it('lists the practice’s staff only', async () => {
     const response = await adminClient.get<{ items: StaffUser[] }>('/api/staff');
     expect(response.status).toBe(200);
