@@ -103,6 +103,11 @@ describe('POST /api/auth/forgot-password', () => {
     expect(row).toEqual({ locked_until: null, failed_attempts: 0 });
   });
 
+  it('serves the reset page with Referrer-Policy: no-referrer', async () => {
+    const page = await new HttpClient(server.url).get('/reset-password');
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+
   it('refuses bad input with 400', async () => {
     const response = await client().post('/api/auth/forgot-password', { practiceCode: practice.code });
     expect(response.status).toBe(400);
