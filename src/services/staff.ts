@@ -76,14 +76,12 @@ export async function createStaffUser(
         lastName: input.lastName.trim(),
         email: input.email.trim(),
         roles,
+        supervisor: input.supervisor ?? false,
         passwordHash: issued.passwordHash,
         passwordMustChange: true,
         temporaryPasswordExpiresAt: issued.expiresAt,
         now: at,
       });
-      if (input.supervisor) {
-        await updateUserProfile(trx, practice.id, id, { ...profileOf(input), roles, supervisor: true }, at);
-      }
       await audit(trx, {
         practiceId: practice.id,
         type: 'user.created',

@@ -38,6 +38,8 @@ export interface NewUser {
   readonly lastName: string;
   readonly email: string;
   readonly roles: readonly Role[];
+  /** The Supervisor flag; false when omitted. */
+  readonly supervisor?: boolean;
   readonly passwordHash: string;
   readonly passwordMustChange: boolean;
   readonly temporaryPasswordExpiresAt: number | null;
@@ -135,7 +137,7 @@ export async function insertUser(db: Executor, user: NewUser): Promise<void> {
       last_name: user.lastName,
       email: user.email,
       roles: JSON.stringify(user.roles),
-      supervisor: 0,
+      supervisor: user.supervisor ? 1 : 0,
       status: 'active',
       password_hash: user.passwordHash,
       password_changed_at: user.now,

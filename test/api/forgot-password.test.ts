@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eventsOf } from '../support/events.js';
 import { HttpClient, signedInClient } from '../support/http-client.js';
 import { readOutbox, resetTokenFor } from '../support/mail.js';
@@ -10,6 +10,9 @@ import {
   type TestPractice,
   type TestServer,
 } from '../support/test-server.js';
+
+// Real argon2 on a shared two-core machine: each test hashes and verifies several times.
+vi.setConfig({ testTimeout: 30_000 });
 
 const PUBLIC_URL = 'http://gatehouse.example:8080';
 let server: TestServer;
@@ -98,6 +101,11 @@ describe('POST /api/auth/forgot-password', () => {
       .where('id', '=', user.id)
       .executeTakeFirstOrThrow();
     expect(row).toEqual({ locked_until: null, failed_attempts: 0 });
+  });
+
+  it('serves the reset page with Referrer-Policy: no-referrer', async () => {
+    const page = await new HttpClient(server.url).get('/reset-password');
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
   });
 
   it('refuses bad input with 400', async () => {

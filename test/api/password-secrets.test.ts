@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
 import { loggerOptions } from '../../src/runtime.js';
 import { createMailTransport, deliverDueMail } from '../../src/services/mail-delivery.js';
@@ -13,6 +13,9 @@ import type { Store } from '../../src/store/database.js';
 import { HttpClient } from '../support/http-client.js';
 import { resetTokenFor } from '../support/mail.js';
 import { openTestStore, seedPractice, TEST_SECRET_KEY, testClock } from '../support/test-server.js';
+
+// Real argon2 on a shared two-core machine: each test hashes and verifies several times.
+vi.setConfig({ testTimeout: 30_000 });
 
 /**
  * L3 / R6: after every password flow runs once, no temporary password, chosen password,

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SECURITY_SETTINGS } from '../../src/domain/security-settings.js';
 import { updatePracticeSettings } from '../../src/store/practice-store.js';
 import { eventsOf } from '../support/events.js';
@@ -12,6 +12,9 @@ import {
   type TestPractice,
   type TestServer,
 } from '../support/test-server.js';
+
+// Real argon2 on a shared two-core machine: each test hashes and verifies several times.
+vi.setConfig({ testTimeout: 30_000 });
 
 let server: TestServer;
 let practice: TestPractice;
@@ -173,7 +176,7 @@ describe('POST /api/me/password (Change Your Password)', () => {
     expect((await login({ ...user, password: `${password.slice(0, -1)}!` })).status).toBe(401);
   });
 
-  it('refuses any of the last 10 passwords and allows the 11th', { timeout: 30_000 }, async () => {
+  it('refuses any of the last 10 passwords and allows the 11th', async () => {
     const first = strong(10);
     const user = await newUser('history', first);
     const browser = await signedInClient(server.url, practice.code, user);
@@ -309,5 +312,27 @@ describe('POST /api/auth/password-change (forced change at sign-in)', () => {
     expect((await loginUser()).body).toEqual({ next: 'signed_in' });
     server.clock.advance(31 * 86_400_000);
     expect((await loginUser()).body).toEqual({ next: 'password_change' });
+  });
+});
+
+describe('OpenAPI document', () => {
+  it('describes the password and staff routes', async () => {
+    const response = await new HttpClient(server.url).get<{ paths: Record<string, unknown> }>(
+      '/api/openapi.json',
+    );
+    expect(response.status).toBe(200);
+    expect(Object.keys(response.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/me/password',
+        '/api/me/password-policy',
+        '/api/auth/password-change',
+        '/api/auth/forgot-password',
+        '/api/auth/reset-password',
+        '/api/auth/forgot-practice-code',
+        '/api/staff',
+        '/api/staff/{id}',
+        '/api/staff/{id}/reset-password',
+      ]),
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
@@ -16,6 +16,9 @@ import {
   type TestPractice,
   type TestServer,
 } from '../support/test-server.js';
+
+// Real argon2 on a shared two-core machine: each test hashes and verifies several times.
+vi.setConfig({ testTimeout: 30_000 });
 
 let server: TestServer;
 let practice: TestPractice;
@@ -138,6 +141,19 @@ describe('New User (POST /api/staff)', () => {
     });
     expect(badEmail.status).toBe(400);
     expect(badEmail.body).toMatchObject({ error: { code: 'invalid_request' } });
+  });
+
+  it('sets the Supervisor flag when asked', async () => {
+    const response = await adminClient.post<{ user: { supervisor: boolean } }>('/api/staff', {
+      username: 'super',
+      firstName: 'Sue',
+      lastName: 'Pervisor',
+      email: 'sue@example.test',
+      roles: ['clinician'],
+      supervisor: true,
+    });
+    expect(response.status).toBe(201);
+    expect(response.body.user.supervisor).toBe(true);
   });
 
   it('lists the practice’s staff only', async () => {

@@ -1,10 +1,14 @@
 import type {
+  NewStaffUser,
   NextStage,
+  PasswordPolicy,
   PolicyViolation,
   SecuritySettings,
   SecuritySummary,
   SessionInfo,
   SessionTimes,
+  StaffUser,
+  TemporaryPassword,
   User,
 } from './types.js';
 
@@ -164,9 +168,30 @@ export const api = {
   me: () => request<User>('GET', '/api/me'),
   mySecurity: () => request<SecuritySummary>('GET', '/api/me/security'),
   keepAlive: () => request<SessionTimes>('POST', '/api/auth/keep-alive'),
+  unlockStaff: (id: string) =>
+    request<{ locked: null }>('POST', `/api/staff/${encodeURIComponent(id)}/unlock`),
+  passwordPolicy: () => request<PasswordPolicy>('GET', '/api/me/password-policy'),
+  changePassword: (body: {
+    currentPassword: string;
+    newPassword: string;
+    confirmPassword: string;
+    signOutOtherSessions: boolean;
+  }) => request<{ status: string }>('POST', '/api/me/password', body),
+  forgotPassword: (practiceCode: string, username: string) =>
+    request<undefined>('POST', '/api/auth/forgot-password', { practiceCode, username }),
+  resetPassword: (token: string, newPassword: string, confirmPassword: string) =>
+    request<undefined>('POST', '/api/auth/reset-password', { token, newPassword, confirmPassword }),
+  forgotPracticeCode: (email: string) =>
+    request<undefined>('POST', '/api/auth/forgot-practice-code', { email }),
+  staff: () => request<{ items: StaffUser[] }>('GET', '/api/staff'),
+  staffMember: (id: string) => request<StaffUser>('GET', `/api/staff/${encodeURIComponent(id)}`),
+  createStaff: (user: NewStaffUser) =>
+    request<{ user: StaffUser } & TemporaryPassword>('POST', '/api/staff', user),
+  updateStaff: (id: string, change: Partial<NewStaffUser> & { status?: 'active' | 'deactivated' }) =>
+    request<StaffUser>('PATCH', `/api/staff/${encodeURIComponent(id)}`, change),
+  resetStaffPassword: (id: string) =>
+    request<TemporaryPassword>('POST', `/api/staff/${encodeURIComponent(id)}/reset-password`),
   securitySettings: () => request<SecuritySettings>('GET', '/api/practice/security-settings'),
   saveSecuritySettings: (settings: SecuritySettings) =>
     request<SecuritySettings>('PUT', '/api/practice/security-settings', settings),
-  unlockStaff: (id: string) =>
-    request<{ locked: null }>('POST', `/api/staff/${encodeURIComponent(id)}/unlock`),
 };

@@ -4,21 +4,25 @@ import { Redirect } from './components/redirect.js';
 import { StartupError } from './components/startup-error.js';
 import { useLocation } from './lib/router.js';
 import { isPracticeAdmin } from './lib/roles.js';
-import { ComingSoonPage } from './pages/coming-soon-page.js';
 import { ComputerAccessSettingsPage } from './pages/computer-access-settings-page.js';
 import { ForgotPasswordPage } from './pages/forgot-password-page.js';
 import { ForgotPracticeCodePage } from './pages/forgot-practice-code-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
 import { PasswordChangePage } from './pages/password-change-page.js';
 import { ProfilePage } from './pages/profile-page.js';
+import { ResetPasswordPage } from './pages/reset-password-page.js';
+import { SettingsPage } from './pages/settings-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
+import { StaffListPage } from './pages/staff-list-page.js';
+import { StaffMemberPage } from './pages/staff-member-page.js';
 import { TwoFactorEnrollmentPage } from './pages/two-factor-enrollment-page.js';
 import { TwoFactorPage } from './pages/two-factor-page.js';
 import { useSession } from './session.js';
 import type { User } from './types.js';
 
 const HOME = '/profile';
-const PUBLIC_PATHS = new Set(['/', '/login', '/forgot-password', '/forgot-practice-code']);
+const STAFF_MEMBER_PATH = /^\/staff\/[\w-]{1,64}$/;
+const PUBLIC_PATHS = new Set(['/', '/login', '/forgot-password', '/forgot-practice-code', '/reset-password']);
 
 function AnonymousRoutes({ pathname }: { pathname: string }) {
   switch (pathname) {
@@ -29,6 +33,8 @@ function AnonymousRoutes({ pathname }: { pathname: string }) {
       return <ForgotPasswordPage />;
     case '/forgot-practice-code':
       return <ForgotPracticeCodePage />;
+    case '/reset-password':
+      return <ResetPasswordPage />;
     default:
       return <Redirect to="/login" />;
   }
@@ -38,20 +44,10 @@ function SignedInRoutes({ user, pathname }: { user: User; pathname: string }) {
   if (PUBLIC_PATHS.has(pathname)) return <Redirect to={HOME} />;
   let page;
   if (pathname === '/profile') page = <ProfilePage />;
-  else if (pathname === '/staff' && isPracticeAdmin(user))
-    page = (
-      <ComingSoonPage
-        title="Staff"
-        description="Add staff members, set their roles, and manage their access and security from here."
-      />
-    );
-  else if (pathname === '/settings' && isPracticeAdmin(user))
-    page = (
-      <ComingSoonPage
-        title="Settings"
-        description="Set your practice's password rules, two-factor requirement, session timeouts and allowed networks here."
-      />
-    );
+  else if (pathname === '/staff' && isPracticeAdmin(user)) page = <StaffListPage />;
+  else if (STAFF_MEMBER_PATH.test(pathname) && isPracticeAdmin(user))
+    page = <StaffMemberPage key={pathname} id={pathname.slice('/staff/'.length)} />;
+  else if (pathname === '/settings' && isPracticeAdmin(user)) page = <SettingsPage />;
   else if (pathname === '/settings/computer-access' && isPracticeAdmin(user))
     page = <ComputerAccessSettingsPage />;
   else page = <NotFoundPage />;

@@ -9,6 +9,7 @@ import './styles/shell.css';
 import './styles/profile.css';
 import './styles/protection.css';
 import './styles/two-factor.css';
+import './styles/passwords.css';
 
 const container = document.getElementById('root');
 if (container === null) throw new Error('Missing #root element in index.html.');

@@ -59,18 +59,51 @@ export interface IpAllowListEntry {
   cidr: string;
 }
 
+export interface PasswordRequirement {
+  rule: string;
+  text: string;
+}
+
+export interface PasswordPolicySettings {
+  minLength: number;
+  requireUppercase: boolean;
+  requireLowercase: boolean;
+  requireDigit: boolean;
+  requireSymbol: boolean;
+  expiryDays: number | null;
+  historyCount: number;
+  maxRepeatedChars: number | null;
+}
+
+export interface PasswordPolicy {
+  policy: PasswordPolicySettings;
+  requirements: PasswordRequirement[];
+  contextWords: string[];
+}
+
+export interface StaffUser extends User {
+  status: 'active' | 'deactivated';
+  createdAt: string;
+  lastLoginAt: string | null;
+  passwordMustChange: boolean;
+}
+
+export interface NewStaffUser {
+  username: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  roles: string[];
+}
+
+export interface TemporaryPassword {
+  temporaryPassword: string;
+  expiresAt: string;
+}
+
 /** The practice's security settings document (GET/PUT /api/practice/security-settings), all fields. */
 export interface SecuritySettings {
-  passwordPolicy: {
-    minLength: number;
-    requireUppercase: boolean;
-    requireLowercase: boolean;
-    requireDigit: boolean;
-    requireSymbol: boolean;
-    expiryDays: number | null;
-    historyCount: number;
-    maxRepeatedChars: number | null;
-  };
+  passwordPolicy: PasswordPolicySettings;
   requireTwoFactor: boolean;
   rememberBrowserDays: number;
   idleTimeoutMinutes: number;

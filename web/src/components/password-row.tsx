@@ -1,12 +1,22 @@
+import { useState } from 'react';
 import { formatDate } from '../lib/format.js';
+import { ChangePasswordDialog } from './change-password-dialog.js';
+import { Notice } from './notice.js';
 import type { SecurityState } from './security-state.js';
 
 export function PasswordRow({ state }: { state: SecurityState }) {
+  const [open, setOpen] = useState(false);
+  const [changed, setChanged] = useState(false);
   const changedAt = state.status === 'ready' ? state.summary.passwordChangedAt : null;
   return (
     <div className="security__row" data-testid="password-status">
       <h3 className="security__label">Password</h3>
       <div className="security__value">
+        {changed && (
+          <Notice testId="password-changed">
+            <p>Your password was changed. Use your new password the next time you log in.</p>
+          </Notice>
+        )}
         <p>
           {changedAt !== null ? (
             <>
@@ -20,16 +30,24 @@ export function PasswordRow({ state }: { state: SecurityState }) {
           <button
             type="button"
             className="button button--secondary"
-            disabled
-            aria-describedby="change-password-note"
+            onClick={() => {
+              setChanged(false);
+              setOpen(true);
+            }}
           >
             Change Your Password
           </button>
-          <p id="change-password-note" className="field__hint">
-            Changing your password here is coming soon.
-          </p>
         </div>
       </div>
+      {open && (
+        <ChangePasswordDialog
+          onClose={() => setOpen(false)}
+          onChanged={() => {
+            setOpen(false);
+            setChanged(true);
+          }}
+        />
+      )}
     </div>
   );
 }

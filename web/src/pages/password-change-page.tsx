@@ -3,8 +3,10 @@ import { api, ApiError } from '../api.js';
 import { AuthLayout } from '../components/auth-layout.js';
 import { FormAlert } from '../components/form-alert.js';
 import { LogoutButton } from '../components/logout-button.js';
+import { PasswordChecklist } from '../components/password-checklist.js';
 import { PasswordField } from '../components/password-field.js';
 import { usePageTitle } from '../lib/use-page-title.js';
+import { usePasswordPolicy } from '../lib/use-password-policy.js';
 import { useSession } from '../session.js';
 import type { PolicyViolation } from '../types.js';
 
@@ -18,6 +20,7 @@ interface Problem {
 export function PasswordChangePage() {
   usePageTitle('Choose a New Password');
   const { refresh, expire } = useSession();
+  const policy = usePasswordPolicy();
   const [newPassword, setNewPassword] = useState('');
   const [confirmPassword, setConfirmPassword] = useState('');
   const [submitting, setSubmitting] = useState(false);
@@ -105,6 +108,9 @@ export function PasswordChangePage() {
           invalid={problem?.field === 'confirm'}
           inputRef={confirmRef}
         />
+        {policy !== null && (
+          <PasswordChecklist password={newPassword} confirmPassword={confirmPassword} policy={policy} />
+        )}
         <button
           type="submit"
           className="button button--primary button--block"

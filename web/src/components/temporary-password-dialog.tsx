@@ -1,0 +1,40 @@
+import { formatDateTime } from '../lib/format.js';
+import type { TemporaryPassword } from '../types.js';
+import { ModalDialog } from './modal-dialog.js';
+
+/** Shows a temporary password once, large and monospaced, to be read out or written down. */
+export function TemporaryPasswordDialog({
+  title,
+  username,
+  issued,
+  onClose,
+}: {
+  title: string;
+  username: string;
+  issued: TemporaryPassword;
+  onClose: () => void;
+}) {
+  return (
+    <ModalDialog title={title} onClose={onClose} testId="temporary-password-dialog">
+      <p>
+        Remember or write down this temporary password and give it to <strong>{username}</strong>:
+      </p>
+      <p className="temporary-password" data-testid="temporary-password" translate="no">
+        {issued.temporaryPassword}
+      </p>
+      <p>
+        The password is case sensitive and includes dashes. The user should <strong>type it</strong> (not copy
+        and paste) the next time they log in; they will then be asked to create a new password.
+      </p>
+      <p className="field__hint">
+        It is shown only once and expires{' '}
+        <time dateTime={issued.expiresAt}>{formatDateTime(issued.expiresAt)}</time>.
+      </p>
+      <div className="modal__actions">
+        <button type="button" className="button button--primary" onClick={onClose} autoFocus>
+          OK
+        </button>
+      </div>
+    </ModalDialog>
+  );
+}

@@ -1,0 +1,115 @@
+import { useEffect, useState } from 'react';
+import { api, ApiError } from '../api.js';
+import { AppLink } from '../components/app-link.js';
+import { FormAlert } from '../components/form-alert.js';
+import { Notice } from '../components/notice.js';
+import { RoleCheckboxes } from '../components/role-checkboxes.js';
+import { StaffSecurityActivitySection } from '../components/staff-security-activity-section.js';
+import { usePageTitle } from '../lib/use-page-title.js';
+import { useSession } from '../session.js';
+import type { StaffUser } from '../types.js';
+
+/** Staff > Name: roles, status, and the user's Security & Activity. */
+export function StaffMemberPage({ id }: { id: string }) {
+  const { expire } = useSession();
+  const [user, setUser] = useState<StaffUser | null>(null);
+  const [roles, setRoles] = useState<string[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  usePageTitle(user === null ? 'Staff' : `${user.firstName} ${user.lastName}`);
+
+  useEffect(() => {
+    let active = true;
+    api.staffMember(id).then(
+      (loaded) => {
+        if (!active) return;
+        setUser(loaded);
+        setRoles(loaded.roles);
+      },
+      (caught: unknown) => {
+        if (!active) return;
+        if (caught instanceof ApiError && caught.isUnauthenticated) expire();
+        else setError(caught instanceof ApiError ? caught.message : 'This staff member could not be loaded.');
+      },
+    );
+    return () => {
+      active = false;
+    };
+  }, [id, expire]);
+
+  async function save(change: Parameters<typeof api.updateStaff>[1], message: string) {
+    setError(null);
+    setSaved(null);
+    try {
+      const updated = await api.updateStaff(id, change);
+      setUser(updated);
+      setRoles(updated.roles);
+      setSaved(message);
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : 'The change could not be saved. Try again.');
+    }
+  }
+
+  return (
+    <div className="page">
+      <p>
+        <AppLink href="/staff">← Staff</AppLink>
+      </p>
+      <header className="page__header">
+        <h1 className="page__title" tabIndex={-1}>
+          {user === null ? 'Staff member' : `${user.firstName} ${user.lastName}`}
+        </h1>
+        {user !== null && (
+          <p className="muted">
+            User name {user.username} · {user.status === 'active' ? 'Active' : 'Deactivated'}
+          </p>
+        )}
+      </header>
+      <FormAlert message={error} />
+      {saved !== null && <Notice>{saved}</Notice>}
+      {user !== null && (
+        <>
+          <StaffSecurityActivitySection user={user} />
+          <section className="card" aria-labelledby="staff-roles-heading">
+            <header className="card__header">
+              <h2 id="staff-roles-heading" className="card__title">
+                Roles and Access
+              </h2>
+            </header>
+            <div className="card__body">
+              <RoleCheckboxes value={roles} onChange={setRoles} />
+              <div className="security__actions">
+                <button
+                  type="button"
+                  className="button button--primary"
+                  onClick={() => void save({ roles }, 'Roles saved.')}
+                >
+                  Save Roles
+                </button>
+                {user.status === 'active' ? (
+                  <button
+                    type="button"
+                    className="button button--secondary"
+                    onClick={() =>
+                      void save({ status: 'deactivated' }, 'User deactivated and signed out everywhere.')
+                    }
+                  >
+                    Deactivate User
+                  </button>
+                ) : (
+                  <button
+                    type="button"
+                    className="button button--secondary"
+                    onClick={() => void save({ status: 'active' }, 'User reactivated.')}
+                  >
+                    Reactivate User
+                  </button>
+                )}
+              </div>
+            </div>
+          </section>
+        </>
+      )}
+    </div>
+  );
+}
