@@ -31,6 +31,7 @@ export const API_ERRORS = {
   rate_limited: { status: 429, message: 'Too many attempts. Wait a moment and try again.' },
   internal_error: { status: 500, message: 'Something went wrong on our side. Please try again.' },
   unavailable: { status: 503, message: 'The service is temporarily unavailable. Please try again shortly.' },
+  headers_too_large: { status: 431, message: 'The request headers or address are too large.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;
