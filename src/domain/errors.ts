@@ -66,6 +66,7 @@ export const API_ERRORS = {
     status: 409,
     message: 'Start the setup again: scan the new QR code, then enter the code your app shows.',
   },
+  headers_too_large: { status: 431, message: 'The request headers or address are too large.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;

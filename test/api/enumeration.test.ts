@@ -75,46 +75,58 @@ describe('sign-in answers reveal nothing', () => {
     for (const answer of answers.slice(1)) expect(answer).toEqual(answers[0]);
   });
 
-  it('take the same time: medians of 200 interleaved attempts each differ by less than 10%', async () => {
-    const existingTimes: number[] = [];
-    const unknownTimes: number[] = [];
-    const existingBrowser = client();
-    const unknownBrowser = client();
-    await existingBrowser.get('/api/auth/session');
-    await unknownBrowser.get('/api/auth/session');
-    const timed = async (times: number[], send: () => Promise<ApiResponse>) => {
-      const start = performance.now();
-      const response = await send();
-      times.push(performance.now() - start);
-      return visible(response);
-    };
-    let firstExisting: ReturnType<typeof visible> | undefined;
-    let firstUnknown: ReturnType<typeof visible> | undefined;
-    for (let i = 0; i < 200; i++) {
-      // Alternate which kind goes first, so drift in machine load hits both alike.
-      const order = i % 2 === 0 ? ['existing', 'unknown'] : ['unknown', 'existing'];
-      for (const kind of order) {
-        if (kind === 'existing') {
-          const answer = await timed(existingTimes, () =>
-            attempt(existingBrowser, practice.code, existing.username, `wrong password ${i}`),
-          );
-          firstExisting ??= answer;
-          expect(answer).toEqual(firstExisting);
-        } else {
-          const answer = await timed(unknownTimes, () =>
-            attempt(unknownBrowser, practice.code, `nobody.${i}`, `wrong password ${i}`),
-          );
-          firstUnknown ??= answer;
-          expect(answer).toEqual(firstUnknown);
+  // Timing on a shared, loaded machine: a noisy run may be repeated; a real leak fails every time.
+  it(
+    'take the same time: medians of 200 interleaved attempts each differ by less than 10%',
+    { timeout: 240_000, retry: 2 },
+    async () => {
+      const existingTimes: number[] = [];
+      const unknownTimes: number[] = [];
+      const existingBrowser = client();
+      const unknownBrowser = client();
+      await existingBrowser.get('/api/auth/session');
+      await unknownBrowser.get('/api/auth/session');
+      const timed = async (times: number[], send: () => Promise<ApiResponse>) => {
+        const start = performance.now();
+        const response = await send();
+        times.push(performance.now() - start);
+        return visible(response);
+      };
+      let firstExisting: ReturnType<typeof visible> | undefined;
+      let firstUnknown: ReturnType<typeof visible> | undefined;
+      // Warm-up, not measured: the first failures lock the account and the JIT settles.
+      for (let i = 0; i < 20; i++) {
+        await attempt(existingBrowser, practice.code, existing.username, `warm-up ${i}`);
+        await attempt(unknownBrowser, practice.code, `warm.up.${i}`, `warm-up ${i}`);
+      }
+      existingTimes.length = 0;
+      unknownTimes.length = 0;
+      for (let i = 0; i < 200; i++) {
+        // Alternate which kind goes first, so drift in machine load hits both alike.
+        const order = i % 2 === 0 ? ['existing', 'unknown'] : ['unknown', 'existing'];
+        for (const kind of order) {
+          if (kind === 'existing') {
+            const answer = await timed(existingTimes, () =>
+              attempt(existingBrowser, practice.code, existing.username, `wrong password ${i}`),
+            );
+            firstExisting ??= answer;
+            expect(answer).toEqual(firstExisting);
+          } else {
+            const answer = await timed(unknownTimes, () =>
+              attempt(unknownBrowser, practice.code, `nobody.${i}`, `wrong password ${i}`),
+            );
+            firstUnknown ??= answer;
+            expect(answer).toEqual(firstUnknown);
+          }
         }
       }
-    }
-    expect(firstExisting).toEqual(firstUnknown);
-    const a = median(existingTimes);
-    const b = median(unknownTimes);
-    expect(Math.abs(a - b) / Math.min(a, b), `medians ${a.toFixed(1)} ms vs ${b.toFixed(1)} ms`).toBeLessThan(
-      0.1,
-    );
-    console.log(`enumeration medians: existing ${a.toFixed(1)} ms, unknown ${b.toFixed(1)} ms`);
-  }, 240_000);
+      expect(firstExisting).toEqual(firstUnknown);
+      const a = median(existingTimes);
+      const b = median(unknownTimes);
+      expect(
+        Math.abs(a - b) / Math.min(a, b),
+        `medians ${a.toFixed(1)} ms vs ${b.toFixed(1)} ms`,
+      ).toBeLessThan(0.1);
+    },
+  );
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableCounts } from '../support/events.js';
 import { HttpClient, type ApiResponse } from '../support/http-client.js';
-import { apiRoutes, fillPath, type ApiRoute } from '../support/routes.js';
+import { apiRoutes, fillPath, openObjects, type ApiRoute } from '../support/routes.js';
 import { seedPractice, seedUser, startTestServer, type TestServer } from '../support/test-server.js';
 
 /**
@@ -101,6 +101,16 @@ function expectHandled(response: ApiResponse, route: ApiRoute, label: string) {
 }
 
 describe('hostile input', () => {
+  it('meets only strict body schemas: every object refuses fields it does not list', () => {
+    const open = routes.flatMap((route) =>
+      route.bodySchema
+        ? openObjects(route.bodySchema).map((where) => `${route.method} ${route.path} ${where}`)
+        : [],
+    );
+    expect(open).toEqual([]);
+    expect(routes.some((route) => route.bodySchema !== undefined)).toBe(true);
+  });
+
   it('never gets a 500 from any route, always the error shape, and writes nothing', async () => {
     expect(routes.length).toBeGreaterThan(3);
     const before = await tableCounts(server.deps.store);

@@ -141,3 +141,19 @@ describe('cookies and headers', () => {
     for (const answer of answers) expect(answer.headers.get('cache-control')).toBe('no-store');
   });
 });
+
+describe('requests the router cannot take', () => {
+  it('answer in the error shape without echoing the URL', async () => {
+    const client = new HttpClient(server.url);
+    const badEscape = await client.get('/api/staff/%E0%A4%A/unlock');
+    expect(badEscape.status).toBe(400);
+    expect(badEscape.body).toEqual({ error: { code: 'invalid_request', message: expect.any(String) } });
+    const longId = await client.post(`/api/staff/${'a'.repeat(500)}/unlock`);
+    expect(longId.status).toBe(404);
+    expect(longId.body).toMatchObject({ error: { code: 'not_found' } });
+    expect(longId.text).not.toContain('aaaa');
+    const hugeUrl = await client.get(`/api/auth/session?q=${'x'.repeat(100_000)}`);
+    expect(hugeUrl.status).toBe(431);
+    expect(hugeUrl.body).toEqual({ error: { code: 'headers_too_large', message: expect.any(String) } });
+  });
+});

@@ -25,6 +25,7 @@ export interface JsonSchema {
   readonly minimum?: number;
   readonly minItems?: number;
   readonly format?: string;
+  readonly additionalProperties?: boolean | JsonSchema;
 }
 
 interface OpenApiOperation {
@@ -82,4 +83,15 @@ export function sampleOf(schema: JsonSchema): unknown {
     default:
       return {};
   }
+}
+
+/** Dotted paths of every object in the schema that accepts fields it does not list. */
+export function openObjects(schema: JsonSchema, at = 'body'): string[] {
+  const own = schema.type === 'object' && schema.additionalProperties !== false ? [at] : [];
+  const nested = [
+    ...Object.entries(schema.properties ?? {}).map(([key, value]) => openObjects(value, `${at}.${key}`)),
+    ...(schema.items ? [openObjects(schema.items, `${at}[]`)] : []),
+    ...(schema.anyOf ?? []).map((option) => openObjects(option, at)),
+  ];
+  return [...own, ...nested.flat()];
 }

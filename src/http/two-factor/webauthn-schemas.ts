@@ -7,8 +7,20 @@ import { Type } from 'typebox';
 const Base64Url = Type.String({ minLength: 1, maxLength: 16_384, pattern: '^[A-Za-z0-9_-]+={0,2}$' });
 const Transports = Type.Array(Type.String({ maxLength: 32 }), { maxItems: 10 });
 const Attachment = Type.Union([Type.Literal('platform'), Type.Literal('cross-platform')]);
-/** Extension outputs differ by authenticator (credProps, prf, …); only their size is bounded. */
-const ExtensionResults = Type.Object({}, { additionalProperties: true, maxProperties: 20 });
+/**
+ * Extension outputs: browsers return only those the server asked for or that are always on
+ * (credProps); every field is listed, so nothing unlisted reaches the server.
+ */
+const ExtensionResults = Type.Object(
+  {
+    credProps: Type.Optional(
+      Type.Object({ rk: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+    ),
+    appid: Type.Optional(Type.Boolean()),
+    hmacCreateSecret: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
 
 export const RegistrationResponseSchema = Type.Object(
   {
