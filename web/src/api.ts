@@ -1,4 +1,14 @@
-import type { NextStage, PolicyViolation, SecuritySummary, SessionInfo, User } from './types.js';
+import type {
+  ActivityPage,
+  EventTypeGroup,
+  FullSecuritySummary,
+  NextStage,
+  PolicyViolation,
+  SessionInfo,
+  SessionItem,
+  StaffSecuritySummary,
+  User,
+} from './types.js';
 
 const CSRF_COOKIE = 'gh_csrf';
 const CSRF_HEADER = 'x-csrf-token';
@@ -144,5 +154,16 @@ export const api = {
   verifyTwoFactor: (code: string, rememberBrowser: boolean) =>
     request<NextStage>('POST', '/api/auth/two-factor', { code, rememberBrowser }),
   me: () => request<User>('GET', '/api/me'),
-  mySecurity: () => request<SecuritySummary>('GET', '/api/me/security'),
+  mySecurity: () => request<FullSecuritySummary>('GET', '/api/me/security'),
+  activity: (path: string) => request<ActivityPage>('GET', path),
+  eventTypes: () => request<{ groups: EventTypeGroup[] }>('GET', '/api/activity/types'),
+  mySessions: () => request<SessionItem[]>('GET', '/api/me/sessions'),
+  endMySession: (id: string) => request<undefined>('DELETE', `/api/me/sessions/${encodeURIComponent(id)}`),
+  endMyOtherSessions: () => request<{ ended: number }>('DELETE', '/api/me/sessions'),
+  staffSecurity: (id: string) =>
+    request<StaffSecuritySummary>('GET', `/api/staff/${encodeURIComponent(id)}/security`),
+  staffSessions: (id: string) =>
+    request<SessionItem[]>('GET', `/api/staff/${encodeURIComponent(id)}/sessions`),
+  signOutEverywhere: (id: string) =>
+    request<{ ended: number }>('POST', `/api/staff/${encodeURIComponent(id)}/sign-out`),
 };

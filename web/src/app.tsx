@@ -3,7 +3,8 @@ import { LoadingScreen } from './components/loading-screen.js';
 import { Redirect } from './components/redirect.js';
 import { StartupError } from './components/startup-error.js';
 import { useLocation } from './lib/router.js';
-import { isPracticeAdmin } from './lib/roles.js';
+import { canReadPracticeActivity, isPracticeAdmin } from './lib/roles.js';
+import { ActivityLogPage } from './pages/activity-log-page.js';
 import { ComingSoonPage } from './pages/coming-soon-page.js';
 import { ForgotPasswordPage } from './pages/forgot-password-page.js';
 import { ForgotPracticeCodePage } from './pages/forgot-practice-code-page.js';
@@ -11,6 +12,7 @@ import { NotFoundPage } from './pages/not-found-page.js';
 import { PasswordChangePage } from './pages/password-change-page.js';
 import { ProfilePage } from './pages/profile-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
+import { StaffSecurityPage } from './pages/staff-security-page.js';
 import { TwoFactorEnrollmentPage } from './pages/two-factor-enrollment-page.js';
 import { TwoFactorPage } from './pages/two-factor-page.js';
 import { useSession } from './session.js';
@@ -36,7 +38,18 @@ function AnonymousRoutes({ pathname }: { pathname: string }) {
 function SignedInRoutes({ user, pathname }: { user: User; pathname: string }) {
   if (PUBLIC_PATHS.has(pathname)) return <Redirect to={HOME} />;
   let page;
+  const staffPage = /^\/staff\/([A-Za-z0-9-]{1,64})\/(security|activity)$/.exec(pathname);
   if (pathname === '/profile') page = <ProfilePage />;
+  else if (pathname === '/profile/activity') page = <ActivityLogPage source={{ kind: 'me' }} />;
+  else if (staffPage?.[1] && isPracticeAdmin(user))
+    page =
+      staffPage[2] === 'security' ? (
+        <StaffSecurityPage key={staffPage[1]} userId={staffPage[1]} />
+      ) : (
+        <ActivityLogPage key={staffPage[1]} source={{ kind: 'staff', userId: staffPage[1] }} />
+      );
+  else if (pathname === '/settings/activity-log' && canReadPracticeActivity(user))
+    page = <ActivityLogPage source={{ kind: 'practice' }} />;
   else if (pathname === '/staff' && isPracticeAdmin(user))
     page = (
       <ComingSoonPage

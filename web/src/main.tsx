@@ -7,6 +7,7 @@ import './styles/forms.css';
 import './styles/auth.css';
 import './styles/shell.css';
 import './styles/profile.css';
+import './styles/activity.css';
 
 const container = document.getElementById('root');
 if (container === null) throw new Error('Missing #root element in index.html.');
