@@ -26,6 +26,8 @@ const { values } = parseArgs({
     db: { type: 'string', default: 'sqlite,postgres' },
     'export-rows': { type: 'string', default: '2000000' },
     samples: { type: 'string', default: '300' },
+    // Measure the databases a previous run loaded, in a fresh process (honest peak RSS).
+    'skip-load': { type: 'boolean', default: false },
   },
 });
 const ROWS = Number(values.rows);
@@ -259,7 +261,16 @@ async function timeQuery(label, run) {
 
 async function measure(store) {
   const random = rng(7);
-  const user = () => USER_IDS[1 + Math.floor(random() * (USERS - 1))];
+  // The users of the loaded log (a run with --skip-load did not make them in this process).
+  const early = await store.db
+    .selectFrom('audit_events')
+    .select('target_id')
+    .where('chain_id', '=', CHAIN)
+    .orderBy('seq')
+    .limit(20_000)
+    .execute();
+  const users = [...new Set(early.map((row) => row.target_id).filter(Boolean))];
+  const user = () => users[Math.floor(random() * users.length)];
   const userPage = await timeQuery('user page', () =>
     listActivity(store.db, { chainId: CHAIN, userId: user(), limit: 50 }),
   );
@@ -313,12 +324,15 @@ async function measure(store) {
 async function runSqlite() {
   mkdirSync(RESULTS, { recursive: true });
   const file = path.join(RESULTS, 'activity.sqlite');
-  for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-  const store = openStore({ dataDir: RESULTS, sqliteFile: 'activity.sqlite' });
-  await migrateToLatest(store);
-  await store.close();
-  const loadSeconds = await loadSqlite(file);
-  process.stdout.write('\n');
+  let loadSeconds = 0;
+  if (!values['skip-load']) {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+    const store = openStore({ dataDir: RESULTS, sqliteFile: 'activity.sqlite' });
+    await migrateToLatest(store);
+    await store.close();
+    loadSeconds = await loadSqlite(file);
+    process.stdout.write('\n');
+  }
   const measuring = openStore({ dataDir: RESULTS, sqliteFile: 'activity.sqlite' });
   const result = await measure(measuring);
   await measuring.close();
@@ -326,18 +340,21 @@ async function runSqlite() {
 }
 
 async function runPostgres() {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query('drop database if exists gatehouse_bench with (force)');
-  await admin.query('create database gatehouse_bench');
-  await admin.end();
   const url = new URL(ADMIN_URL);
   url.pathname = '/gatehouse_bench';
-  const store = openStore({ databaseUrl: url.toString(), dataDir: RESULTS });
-  await migrateToLatest(store);
-  await store.close();
-  const loadSeconds = await loadPostgres(url.toString());
-  process.stdout.write('\n');
+  let loadSeconds = 0;
+  if (!values['skip-load']) {
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query('drop database if exists gatehouse_bench with (force)');
+    await admin.query('create database gatehouse_bench');
+    await admin.end();
+    const store = openStore({ databaseUrl: url.toString(), dataDir: RESULTS });
+    await migrateToLatest(store);
+    await store.close();
+    loadSeconds = await loadPostgres(url.toString());
+    process.stdout.write('\n');
+  }
   const measuring = openStore({ databaseUrl: url.toString(), dataDir: RESULTS });
   const result = await measure(measuring);
   await measuring.close();
@@ -346,7 +363,9 @@ async function runPostgres() {
 
 const report = { rows: ROWS, users: USERS, days: 730, samples: SAMPLES, node: process.version, results: {} };
 for (const db of values.db.split(',')) {
-  process.stdout.write(`${db}: loading ${ROWS.toLocaleString()} events…\n`);
+  process.stdout.write(
+    `${db}: ${values['skip-load'] ? 'measuring' : 'loading'} ${ROWS.toLocaleString()} events…\n`,
+  );
   report.results[db] = db === 'postgres' ? await runPostgres() : await runSqlite();
   process.stdout.write(`${JSON.stringify(report.results[db], null, 2)}\n`);
 }
