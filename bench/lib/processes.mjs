@@ -1,6 +1,7 @@
 // Child processes for benchmarks and resilience tests: a Gatehouse server from dist/, its RSS,
 // and a throwaway PostgreSQL database.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import pg from 'pg';
@@ -39,12 +40,22 @@ export async function waitForReady(url, timeoutMs = 20_000) {
   throw new Error(`server at ${url} did not become ready`);
 }
 
+/** Instances on one database must share the key that encrypts secrets at rest. */
+const INSTANCE_KEY = randomBytes(32).toString('base64');
+
 /** Starts `node <script>` with env; resolves when /readyz answers (for Gatehouse) or the port listens. */
 export async function startProcess(script, env, { ready = true } = {}) {
   const port = await freePort();
   const child = spawn(process.execPath, [script], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      GATEHOUSE_SECRET_KEY: INSTANCE_KEY,
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -23,14 +23,12 @@ describe('activity filters', () => {
   });
 
   it('round-trips cursors and refuses forged ones', () => {
-    expect(decodeCursor(encodeCursor(12345))).toBe(12345);
-    for (const bad of [
-      '',
-      'not base64!',
-      encodeCursor(0),
-      Buffer.from('-1').toString('base64url'),
-      'x'.repeat(40),
-    ])
+    const position = { at: 1_764_316_862_345, seq: 12345 };
+    expect(decodeCursor(encodeCursor(position))).toEqual(position);
+    const forged = ['1.0', '-1.5', '1', '1.2.3', '99999999999999999.1'].map((text) =>
+      Buffer.from(text).toString('base64url'),
+    );
+    for (const bad of ['', 'not base64!', 'x'.repeat(60), ...forged])
       expect(decodeCursor(bad)).toBeUndefined();
   });
 

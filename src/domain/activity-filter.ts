@@ -5,9 +5,9 @@ import { EVENT_TYPES, isEventType, type EventType } from './audit-event.js';
  *
  * - `type` is one event type (`login.failed`) or a group key (`sign_in`): the groups are the
  *   grouped list the UI offers; every event type belongs to exactly one group.
- * - Pages are newest first by the event's place in its practice's chain (seq), so events
- *   that arrive while someone pages land above page one: no duplicates, no gaps.
- * - The cursor is opaque to clients: base64url of the last seq shown.
+ * - Pages are newest first by (time, seq): events that arrive while someone pages are newer
+ *   than page one and land above it, so paging shows no duplicates and leaves no gaps.
+ * - The cursor is opaque to clients: base64url of the last event's time and seq.
  * - `limit` defaults to 50 and is at most 200.
  */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -92,17 +92,25 @@ export function ungroupedTypes(): readonly EventType[] {
   return EVENT_TYPES.filter((type) => !grouped.has(type));
 }
 
-export function encodeCursor(seq: number): string {
-  return Buffer.from(String(seq), 'utf8').toString('base64url');
+/** Where a page ended: the last event's time (ms) and seq. */
+export interface PagePosition {
+  readonly at: number;
+  readonly seq: number;
 }
 
-/** The seq a cursor names, or undefined for anything this server did not hand out. */
-export function decodeCursor(cursor: string): number | undefined {
-  if (!/^[A-Za-z0-9_-]{1,24}$/.test(cursor)) return undefined;
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[1-9][0-9]{0,15}$/.test(text)) return undefined;
-  const seq = Number(text);
-  return Number.isSafeInteger(seq) ? seq : undefined;
+export function encodeCursor(position: PagePosition): string {
+  return Buffer.from(`${position.at}.${position.seq}`, 'utf8').toString('base64url');
+}
+
+/** The position a cursor names, or undefined for anything this server did not hand out. */
+export function decodeCursor(cursor: string): PagePosition | undefined {
+  if (!/^[A-Za-z0-9_-]{1,48}$/.test(cursor)) return undefined;
+  const match = /^(0|[1-9][0-9]{0,15})\.([1-9][0-9]{0,15})$/.exec(
+    Buffer.from(cursor, 'base64url').toString('utf8'),
+  );
+  if (!match) return undefined;
+  const position = { at: Number(match[1]), seq: Number(match[2]) };
+  return Number.isSafeInteger(position.at) && Number.isSafeInteger(position.seq) ? position : undefined;
 }
 
 /** A page size from the query string: default 50, 1..200, anything else undefined. */

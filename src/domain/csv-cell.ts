@@ -8,11 +8,15 @@
 const FORMULA_START = /^[=+\-@\t\r]/;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPING = /[\u0000-\u001f\u007f"]/;
 
 export function csvCell(value: string | number | null): string {
   const text = value === null ? '' : String(value);
-  const safe = (FORMULA_START.test(text) ? `'${text}` : text).replace(CONTROL_CHARACTERS, '\uFFFD');
-  return `"${safe.replace(/"/g, '""')}"`;
+  const marked = FORMULA_START.test(text) ? `'${text}` : text;
+  // Most cells (ids, times, names) need nothing done: skip the replacements for them.
+  if (!NEEDS_ESCAPING.test(marked)) return `"${marked}"`;
+  return `"${marked.replace(CONTROL_CHARACTERS, '\uFFFD').replace(/"/g, '""')}"`;
 }
 
 /** One CSV line, CRLF-terminated as RFC 4180 asks. */

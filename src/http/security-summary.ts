@@ -10,7 +10,11 @@ export const SecuritySummary = Type.Object({
     Type.Null(),
   ]),
   passwordChangedAt: Type.String(),
-  twoFactor: Type.Object({ enabled: Type.Boolean(), recoveryCodesRemaining: Type.Integer() }),
+  twoFactor: Type.Object({
+    enabled: Type.Boolean(),
+    recoveryCodesRemaining: Type.Integer(),
+    passkeys: Type.Integer(),
+  }),
   activeSessions: Type.Integer(),
   /** The practice's time zone, in which people read these times. */
   timeZone: Type.String(),

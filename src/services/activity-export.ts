@@ -1,3 +1,4 @@
+import type { PagePosition } from '../domain/activity-filter.js';
 import { csvRow } from '../domain/csv-cell.js';
 import type { AuditEvent } from '../domain/audit-event.js';
 import { describeBrowser } from '../domain/user-agent.js';
@@ -61,13 +62,13 @@ export async function* activityCsv(
     }
     return browser;
   };
-  let beforeSeq: number | undefined;
+  let before: PagePosition | undefined;
   for (;;) {
-    const page = await listActivity(db, beforeSeq === undefined ? query : { ...query, beforeSeq });
+    const page = await listActivity(db, before === undefined ? query : { ...query, before });
     yield page.events.map((event) => csvLine(event, browserOf(event.userAgent))).join('');
     const last = page.events.at(-1);
     if (!page.more || !last) return;
-    beforeSeq = last.seq;
+    before = { at: last.at, seq: last.seq };
   }
 }
 

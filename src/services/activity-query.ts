@@ -46,9 +46,9 @@ export function parseActivityQuery(raw: RawActivityQuery, timeZone: string): Act
     filters = { ...filters, toAt };
   }
   if (raw.cursor !== undefined) {
-    const beforeSeq = decodeCursor(raw.cursor);
-    if (beforeSeq === undefined) return invalid('cursor', 'the nextCursor of a previous page');
-    filters = { ...filters, beforeSeq };
+    const before = decodeCursor(raw.cursor);
+    if (before === undefined) return invalid('cursor', 'the nextCursor of a previous page');
+    filters = { ...filters, before };
   }
   return { ok: true, filters };
 }

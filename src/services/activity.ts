@@ -1,4 +1,4 @@
-import { encodeCursor } from '../domain/activity-filter.js';
+import { encodeCursor, type PagePosition } from '../domain/activity-filter.js';
 import type { AuditEvent, EventType, Outcome } from '../domain/audit-event.js';
 import { listActivity } from '../store/activity-store.js';
 import type { Practice } from '../store/practice-store.js';
@@ -17,8 +17,8 @@ export interface ActivityFilters {
   readonly outcome?: Outcome;
   readonly fromAt?: number;
   readonly toAt?: number;
-  /** The seq of the last event of the previous page. */
-  readonly beforeSeq?: number;
+  /** Where the previous page ended. */
+  readonly before?: PagePosition;
   readonly limit: number;
 }
 
@@ -43,14 +43,17 @@ export async function readActivity(
   filters: ActivityFilters,
   origin: RequestOrigin,
 ): Promise<ActivityResult> {
-  if (filters.beforeSeq === undefined) await recordActivityViewed(deps, reader, scope, origin, 'page');
+  if (filters.before === undefined) await recordActivityViewed(deps, reader, scope, origin, 'page');
   const page = await listActivity(deps.store.db, {
     ...filters,
     chainId: reader.practice.id,
     ...(scope.user ? { userId: scope.user.id } : {}),
   });
   const last = page.events.at(-1);
-  return { events: page.events, nextCursor: page.more && last ? encodeCursor(last.seq) : null };
+  return {
+    events: page.events,
+    nextCursor: page.more && last ? encodeCursor({ at: last.at, seq: last.seq }) : null,
+  };
 }
 
 /** Records `activity.viewed` unless the reader is looking only at their own events. */

@@ -6,6 +6,7 @@ import { audit, detailText } from './audit.js';
 import type { RequestOrigin, ServiceDeps } from './context.js';
 import { checkChosenPassword, storeChosenPassword, type NewPasswordProblem } from './new-password.js';
 import { notifyUser } from './notify.js';
+import { forgetRememberedBrowsers } from './remembered-browsers.js';
 import { endUserSessions } from './session-revocation.js';
 
 /**
@@ -112,6 +113,8 @@ export async function resetPasswordWithToken(
     if (!(await consumeResetToken(trx, stored.id, at))) return false;
     await storeChosenPassword(trx, user, { passwordHash: check.passwordHash, at, clearFailures: true });
     await endUserSessions(trx, { user, actor: null, reason: 'password_reset', origin, at });
+    // A reset means the password may be known to someone else: remembered browsers must pass 2FA again.
+    await forgetRememberedBrowsers(trx, user.id);
     await audit(trx, {
       practiceId: practice.id,
       type: 'password.reset_completed',

@@ -1,5 +1,6 @@
 import type { Executor } from '../store/database.js';
 import { countUserSessions } from '../store/session-list-store.js';
+import { findTwoFactorStatus } from '../store/two-factor-store.js';
 import type { Practice } from '../store/practice-store.js';
 import type { User } from '../store/user-store.js';
 import type { ServiceDeps } from './context.js';
@@ -11,7 +12,9 @@ import type { ServiceDeps } from './context.js';
  */
 export interface TwoFactorOverview {
   readonly enabled: boolean;
+  /** Unused recovery codes; 0 when two-factor authentication is off. */
   readonly recoveryCodesRemaining: number;
+  readonly passkeys: number;
 }
 
 export interface SecurityOverview {
@@ -24,12 +27,14 @@ export interface SecurityOverview {
   readonly timeZone: string;
 }
 
-/**
- * The user's two-factor state as the section shows it. The seam the two-factor feature
- * fills: it reads its own store here.
- */
-export async function twoFactorOverview(_db: Executor, _user: User): Promise<TwoFactorOverview> {
-  return { enabled: false, recoveryCodesRemaining: 0 };
+/** The user's two-factor state as the section shows it. */
+export async function twoFactorOverview(db: Executor, user: User): Promise<TwoFactorOverview> {
+  const status = await findTwoFactorStatus(db, user.id);
+  return {
+    enabled: status.enabled,
+    recoveryCodesRemaining: status.recoveryCodesRemaining ?? 0,
+    passkeys: status.passkeys,
+  };
 }
 
 export async function securityOverview(

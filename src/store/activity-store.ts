@@ -1,4 +1,5 @@
 import type { SelectQueryBuilder } from 'kysely';
+import type { PagePosition } from '../domain/activity-filter.js';
 import type { AuditEvent, EventType, Outcome } from '../domain/audit-event.js';
 import type { ChainPosition } from '../domain/audit-chain-check.js';
 import { fromAuditRow } from './audit-store.js';
@@ -6,15 +7,16 @@ import type { Executor } from './database.js';
 import type { AuditEventRow, Database } from './schema.js';
 
 /**
- * Reading the activity log: filtered pages, newest first, keyset-paged by seq.
+ * Reading the activity log: filtered pages, newest first by (at, seq), keyset-paged.
  *
- * Each page is the merge of a few "branches", each an equality prefix of one index walked
- * backwards from the cursor with a LIMIT, so a page costs O(limit × branches) index entries
- * whatever the log's size (see migrations/0004-activity.ts for the index per branch):
+ * Each page is the merge of a few "branches", each an equality prefix of one index ending in
+ * (at, seq), walked backwards from min(cursor, `to`) with a LIMIT and stopping at `from`, so a
+ * page costs O(limit × branches) index entries whatever the log's size and wherever the date
+ * range lies (see migrations/0004-activity.ts for the index per branch):
  *   - a user's events: one branch as actor, one as target (an event may be both: deduplicated);
  *   - a type filter: one branch per type of the group;
  *   - otherwise one branch over the whole practice chain.
- * Outcome and date range are checked on the rows each branch walks.
+ * Outcome is checked on the rows each branch walks.
  */
 export interface ActivityQuery {
   /** The practice's chain: every query is confined to one practice. */
@@ -27,8 +29,8 @@ export interface ActivityQuery {
   readonly fromAt?: number;
   /** Exclusive upper bound, ms since the epoch. */
   readonly toAt?: number;
-  /** Only events older than this seq (the cursor). */
-  readonly beforeSeq?: number;
+  /** Only events older than this position (the cursor). */
+  readonly before?: PagePosition;
   readonly limit: number;
 }
 
@@ -43,7 +45,9 @@ type EventQuery = SelectQueryBuilder<Database, 'audit_events', AuditEventRow>;
 export async function listActivity(db: Executor, query: ActivityQuery): Promise<ActivityPage> {
   const base = (): EventQuery => {
     let q = db.selectFrom('audit_events').selectAll().where('chain_id', '=', query.chainId);
-    if (query.beforeSeq !== undefined) q = q.where('seq', '<', query.beforeSeq);
+    const { before } = query;
+    if (before !== undefined)
+      q = q.where((eb) => eb(eb.refTuple('at', 'seq'), '<', eb.tuple(before.at, before.seq)));
     if (query.outcome !== undefined) q = q.where('outcome', '=', query.outcome);
     if (query.fromAt !== undefined) q = q.where('at', '>=', query.fromAt);
     if (query.toAt !== undefined) q = q.where('at', '<', query.toAt);
@@ -65,11 +69,13 @@ export async function listActivity(db: Executor, query: ActivityQuery): Promise<
   }
   const wanted = query.limit + 1;
   const results = await Promise.all(
-    branches.map((branch) => branch.orderBy('seq', 'desc').limit(wanted).execute()),
+    branches.map((branch) => branch.orderBy('at', 'desc').orderBy('seq', 'desc').limit(wanted).execute()),
   );
   const bySeq = new Map<number, AuditEventRow>();
   for (const rows of results) for (const row of rows) bySeq.set(Number(row.seq), row);
-  const rows = [...bySeq.values()].sort((a, b) => Number(b.seq) - Number(a.seq)).slice(0, wanted);
+  const rows = [...bySeq.values()]
+    .sort((a, b) => Number(b.at) - Number(a.at) || Number(b.seq) - Number(a.seq))
+    .slice(0, wanted);
   return { events: rows.slice(0, query.limit).map(fromAuditRow), more: rows.length > query.limit };
 }
 

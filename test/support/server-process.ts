@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -31,10 +32,20 @@ export function tempDataDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'gatehouse-proc-'));
 }
 
+/** One instance key for every server this test process starts: instances on one database must share it. */
+const INSTANCE_KEY = randomBytes(32).toString('base64');
+
 export async function startServerProcess(env: Record<string, string>, port?: number): Promise<ServerProcess> {
   const listenPort = port ?? (await freePort());
   const child = spawn(process.execPath, ['dist/src/server.js'], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(listenPort), HOST: '127.0.0.1' },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      GATEHOUSE_SECRET_KEY: INSTANCE_KEY,
+      ...env,
+      PORT: String(listenPort),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,12 +1,16 @@
 import type {
+  ActivityPage,
+  EventTypeGroup,
+  FullSecuritySummary,
   NewStaffUser,
   NextStage,
   PasswordPolicy,
   PolicyViolation,
   SecuritySettings,
-  SecuritySummary,
   SessionInfo,
+  SessionItem,
   SessionTimes,
+  StaffSecuritySummary,
   StaffUser,
   TemporaryPassword,
   User,
@@ -166,7 +170,6 @@ export const api = {
   verifyTwoFactor: (code: string, rememberBrowser: boolean) =>
     request<NextStage>('POST', '/api/auth/two-factor', { code, rememberBrowser }),
   me: () => request<User>('GET', '/api/me'),
-  mySecurity: () => request<SecuritySummary>('GET', '/api/me/security'),
   keepAlive: () => request<SessionTimes>('POST', '/api/auth/keep-alive'),
   unlockStaff: (id: string) =>
     request<{ locked: null }>('POST', `/api/staff/${encodeURIComponent(id)}/unlock`),
@@ -194,4 +197,16 @@ export const api = {
   securitySettings: () => request<SecuritySettings>('GET', '/api/practice/security-settings'),
   saveSecuritySettings: (settings: SecuritySettings) =>
     request<SecuritySettings>('PUT', '/api/practice/security-settings', settings),
+  mySecurity: () => request<FullSecuritySummary>('GET', '/api/me/security'),
+  activity: (path: string) => request<ActivityPage>('GET', path),
+  eventTypes: () => request<{ groups: EventTypeGroup[] }>('GET', '/api/activity/types'),
+  mySessions: () => request<SessionItem[]>('GET', '/api/me/sessions'),
+  endMySession: (id: string) => request<undefined>('DELETE', `/api/me/sessions/${encodeURIComponent(id)}`),
+  endMyOtherSessions: () => request<{ ended: number }>('DELETE', '/api/me/sessions'),
+  staffSecurity: (id: string) =>
+    request<StaffSecuritySummary>('GET', `/api/staff/${encodeURIComponent(id)}/security`),
+  staffSessions: (id: string) =>
+    request<SessionItem[]>('GET', `/api/staff/${encodeURIComponent(id)}/sessions`),
+  signOutEverywhere: (id: string) =>
+    request<{ ended: number }>('POST', `/api/staff/${encodeURIComponent(id)}/sign-out`),
 };

@@ -3,7 +3,8 @@ import { LoadingScreen } from './components/loading-screen.js';
 import { Redirect } from './components/redirect.js';
 import { StartupError } from './components/startup-error.js';
 import { useLocation } from './lib/router.js';
-import { isPracticeAdmin } from './lib/roles.js';
+import { canReadPracticeActivity, isPracticeAdmin } from './lib/roles.js';
+import { ActivityLogPage } from './pages/activity-log-page.js';
 import { ComputerAccessSettingsPage } from './pages/computer-access-settings-page.js';
 import { ForgotPasswordPage } from './pages/forgot-password-page.js';
 import { ForgotPracticeCodePage } from './pages/forgot-practice-code-page.js';
@@ -43,7 +44,13 @@ function AnonymousRoutes({ pathname }: { pathname: string }) {
 function SignedInRoutes({ user, pathname }: { user: User; pathname: string }) {
   if (PUBLIC_PATHS.has(pathname)) return <Redirect to={HOME} />;
   let page;
+  const staffActivity = /^\/staff\/([A-Za-z0-9-]{1,64})\/activity$/.exec(pathname);
   if (pathname === '/profile') page = <ProfilePage />;
+  else if (pathname === '/profile/activity') page = <ActivityLogPage source={{ kind: 'me' }} />;
+  else if (staffActivity?.[1] && isPracticeAdmin(user))
+    page = <ActivityLogPage key={staffActivity[1]} source={{ kind: 'staff', userId: staffActivity[1] }} />;
+  else if (pathname === '/settings/activity-log' && canReadPracticeActivity(user))
+    page = <ActivityLogPage source={{ kind: 'practice' }} />;
   else if (pathname === '/staff' && isPracticeAdmin(user)) page = <StaffListPage />;
   else if (STAFF_MEMBER_PATH.test(pathname) && isPracticeAdmin(user))
     page = <StaffMemberPage key={pathname} id={pathname.slice('/staff/'.length)} />;

@@ -10,6 +10,7 @@ import './styles/profile.css';
 import './styles/protection.css';
 import './styles/two-factor.css';
 import './styles/passwords.css';
+import './styles/activity.css';
 
 const container = document.getElementById('root');
 if (container === null) throw new Error('Missing #root element in index.html.');

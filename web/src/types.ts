@@ -47,6 +47,8 @@ export interface SecuritySummary {
     enabled: boolean;
     recoveryCodesRemaining: number | null;
   };
+  /** The practice's time zone (issue 5), in which times are shown. */
+  timeZone?: string;
 }
 
 export interface PolicyViolation {
@@ -113,4 +115,55 @@ export interface SecuritySettings {
   ipAllowList: { enabled: boolean; entries: IpAllowListEntry[] };
   temporaryPasswordHours: number;
   timeZone: string;
+}
+/** Extra facts of GET /api/me/security (issue 5). */
+export interface SecurityExtras {
+  activeSessions: number;
+  timeZone: string;
+}
+
+export type FullSecuritySummary = SecuritySummary & SecurityExtras;
+
+/** GET /api/staff/:id/security. */
+export interface StaffSecuritySummary extends FullSecuritySummary {
+  locked: { until: string } | null;
+  user: { id: string; username: string; firstName: string; lastName: string };
+}
+
+export interface EventParty {
+  id: string;
+  username: string;
+}
+
+export interface ActivityEvent {
+  id: string;
+  at: string;
+  type: string;
+  outcome: 'success' | 'failure';
+  actor: EventParty | null;
+  target: EventParty | null;
+  ip: string;
+  browser: string;
+  userAgent: string;
+  details: Record<string, string | number | boolean | null>;
+}
+
+export interface ActivityPage {
+  items: ActivityEvent[];
+  nextCursor: string | null;
+}
+
+export interface EventTypeGroup {
+  key: string;
+  label: string;
+  types: { type: string; label: string }[];
+}
+
+export interface SessionItem {
+  id: string;
+  current: boolean;
+  createdAt: string;
+  lastSeenAt: string;
+  ip: string;
+  browser: string;
 }

@@ -13,6 +13,7 @@ import type { CookiePolicy } from '../cookies.js';
 import { newPasswordError } from '../password-errors.js';
 import { publicOrigin } from '../public-origin.js';
 import { requestOrigin } from '../request-origin.js';
+import { RATE_LIMITS } from '../../domain/rate-limits.js';
 import { commonErrors, ErrorResponse, LIMITS, NO_CONTROL_CHARACTERS, Stage } from '../schemas.js';
 
 /**
@@ -71,7 +72,7 @@ export const passwordAuthRoutes: FastifyPluginAsyncTypebox<PasswordAuthRoutesOpt
   app.post(
     '/api/auth/forgot-password',
     {
-      config: { access: 'public' },
+      config: { access: 'public', rateLimit: RATE_LIMITS.forgotPassword },
       schema: {
         summary: 'Email a password reset link (same answer whether or not the account exists)',
         body: Type.Object(
@@ -95,7 +96,7 @@ export const passwordAuthRoutes: FastifyPluginAsyncTypebox<PasswordAuthRoutesOpt
   app.post(
     '/api/auth/reset-password',
     {
-      config: { access: 'public' },
+      config: { access: 'public', rateLimit: RATE_LIMITS.resetPassword },
       schema: {
         summary: 'Set a new password with the emailed reset token',
         body: Type.Object(
@@ -122,7 +123,7 @@ export const passwordAuthRoutes: FastifyPluginAsyncTypebox<PasswordAuthRoutesOpt
   app.post(
     '/api/auth/forgot-practice-code',
     {
-      config: { access: 'public' },
+      config: { access: 'public', rateLimit: RATE_LIMITS.forgotPracticeCode },
       schema: {
         summary: 'Email the practice codes of accounts with this address (same answer whatever exists)',
         body: Type.Object({ email: name(254) }, { additionalProperties: false }),

@@ -16,6 +16,7 @@ import { requestOrigin } from '../request-origin.js';
 import { commonErrors, ErrorResponse, IdParams, LIMITS, NO_CONTROL_CHARACTERS, Stage } from '../schemas.js';
 import { relyingPartyFor } from './relying-party.js';
 import { setSignInCookies } from './sign-in-step.route.js';
+import { RATE_LIMITS } from '../../domain/rate-limits.js';
 import {
   AuthenticationResponseSchema,
   CeremonyOptions,
@@ -172,7 +173,7 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
   app.post(
     '/api/auth/two-factor/passkey',
     {
-      config: { access: 'two_factor' },
+      config: { access: 'two_factor', rateLimit: RATE_LIMITS.twoFactor },
       schema: {
         summary: 'Second factor with a passkey: the signed challenge',
         body: Type.Object(

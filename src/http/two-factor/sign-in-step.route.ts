@@ -8,6 +8,7 @@ import { sessionOf } from '../access.js';
 import type { CookiePolicy } from '../cookies.js';
 import { requestOrigin } from '../request-origin.js';
 import { commonErrors, Stage } from '../schemas.js';
+import { RATE_LIMITS } from '../../domain/rate-limits.js';
 import { CodeField, type TwoFactorRoutesOptions } from './me-two-factor.routes.js';
 
 /** Sign-in step two: `POST /api/auth/two-factor` with a TOTP or recovery code (stage two_factor only). */
@@ -37,7 +38,7 @@ export const twoFactorSignInRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOpt
   app.post(
     '/api/auth/two-factor',
     {
-      config: { access: 'two_factor' },
+      config: { access: 'two_factor', rateLimit: RATE_LIMITS.twoFactor },
       schema: {
         summary: 'Second factor: a code from the authenticator app or a recovery code',
         body: Type.Object(

@@ -1,7 +1,13 @@
 import { formatDateTime } from '../lib/format.js';
 import type { SecurityState } from './security-state.js';
 
-export function LastLoginDetails({ state }: { state: SecurityState }) {
+export function LastLoginDetails({
+  state,
+  emptyText = 'Your sign-in history will appear here after your next login.',
+}: {
+  state: SecurityState;
+  emptyText?: string;
+}) {
   if (state.status === 'loading') {
     return (
       <p className="muted">
@@ -15,7 +21,7 @@ export function LastLoginDetails({ state }: { state: SecurityState }) {
   if (lastLogin === null) {
     return (
       <p className="empty-state" data-testid="last-login-empty">
-        Your sign-in history will appear here after your next login.
+        {emptyText}
       </p>
     );
   }
@@ -24,7 +30,9 @@ export function LastLoginDetails({ state }: { state: SecurityState }) {
       <div className="details__row">
         <dt>Date and Time</dt>
         <dd data-testid="last-login-at">
-          <time dateTime={lastLogin.at}>{formatDateTime(lastLogin.at)}</time>
+          <time dateTime={lastLogin.at}>
+            {formatDateTime(lastLogin.at, state.status === 'ready' ? state.summary.timeZone : undefined)}
+          </time>
         </dd>
       </div>
       <div className="details__row">

@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { api, ApiError } from '../api.js';
+import { formatDate } from '../lib/format.js';
 import type { StaffUser, TemporaryPassword } from '../types.js';
 import { FormAlert } from './form-alert.js';
 import { ModalDialog } from './modal-dialog.js';
 import { TemporaryPasswordDialog } from './temporary-password-dialog.js';
 
 /** Staff > Name > Security & Activity > Reset Password: confirm, then the temporary password once. */
-export function ResetPasswordRow({ user }: { user: StaffUser }) {
+export function ResetPasswordRow({ user, lastChanged }: { user: StaffUser; lastChanged: string | null }) {
   const [confirming, setConfirming] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -29,6 +30,11 @@ export function ResetPasswordRow({ user }: { user: StaffUser }) {
     <div className="security__row" data-testid="reset-password-row">
       <h3 className="security__label">Password</h3>
       <div className="security__value">
+        {lastChanged && (
+          <p>
+            Last changed <time dateTime={lastChanged}>{formatDate(lastChanged)}</time>.
+          </p>
+        )}
         <p>
           Give {user.firstName} a temporary password if they cannot log in. They will choose a new one at
           their next log in.

@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api.js';
 import { useSession } from '../session.js';
+import { AppLink } from './app-link.js';
 import { FormAlert } from './form-alert.js';
 import { LastLoginDetails } from './last-login-details.js';
 import { PasswordRow } from './password-row.js';
 import type { SecurityState } from './security-state.js';
+import { SessionsList } from './sessions-list.js';
 import { TwoFactorRow } from './two-factor-row.js';
 
 /** Profile > Information > Security & Activity, for the signed-in user. */
@@ -69,6 +71,25 @@ export function SecurityActivitySection() {
         </div>
         <PasswordRow state={state} />
         <TwoFactorRow />
+        <div className="security__row">
+          <h3 className="security__label">Sessions</h3>
+          <div className="security__value">
+            <SessionsList
+              mode="own"
+              timeZone={state.status === 'ready' ? state.summary.timeZone : undefined}
+            />
+          </div>
+        </div>
+        <div className="security__row">
+          <h3 className="security__label">Activity Log</h3>
+          <div className="security__value">
+            <div className="security__actions">
+              <AppLink className="button button--secondary" href="/profile/activity">
+                View Activity Log
+              </AppLink>
+            </div>
+          </div>
+        </div>
       </div>
     </section>
   );

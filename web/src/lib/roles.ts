@@ -30,3 +30,8 @@ export function roleLabels(user: User): string[] {
 export function isPracticeAdmin(user: User): boolean {
   return user.roles.includes('practice_admin');
 }
+
+/** Practice and Clinical Administrators read the practice-wide activity log. */
+export function canReadPracticeActivity(user: User): boolean {
+  return user.roles.includes('practice_admin') || user.roles.includes('clinical_admin');
+}

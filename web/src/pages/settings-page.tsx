@@ -1,7 +1,9 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { api, ApiError } from '../api.js';
 import { FormAlert } from '../components/form-alert.js';
+import { MoreSettingsCard } from '../components/more-settings-card.js';
 import { PasswordSettingsCard } from '../components/password-settings-card.js';
+import { TwoFactorSettingsCard } from '../components/two-factor-settings-card.js';
 import { usePageTitle } from '../lib/use-page-title.js';
 import { useSession } from '../session.js';
 import type { SecuritySettings } from '../types.js';
@@ -17,6 +19,8 @@ export type SettingsCard = (props: {
 
 export const SECURITY_SETTINGS_CARDS: readonly { key: string; Card: SettingsCard }[] = [
   { key: 'password', Card: PasswordSettingsCard },
+  { key: 'two-factor', Card: TwoFactorSettingsCard },
+  { key: 'more', Card: MoreSettingsCard },
 ];
 
 /** Practice Settings (Practice Administrators). */

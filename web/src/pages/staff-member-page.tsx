@@ -4,7 +4,7 @@ import { AppLink } from '../components/app-link.js';
 import { FormAlert } from '../components/form-alert.js';
 import { Notice } from '../components/notice.js';
 import { RoleCheckboxes } from '../components/role-checkboxes.js';
-import { StaffSecurityActivitySection } from '../components/staff-security-activity-section.js';
+import { StaffSecurityActivity } from '../components/staff-security-activity.js';
 import { usePageTitle } from '../lib/use-page-title.js';
 import { useSession } from '../session.js';
 import type { StaffUser } from '../types.js';
@@ -69,7 +69,7 @@ export function StaffMemberPage({ id }: { id: string }) {
       {saved !== null && <Notice>{saved}</Notice>}
       {user !== null && (
         <>
-          <StaffSecurityActivitySection user={user} />
+          <StaffSecurityActivity user={user} />
           <section className="card" aria-labelledby="staff-roles-heading">
             <header className="card__header">
               <h2 id="staff-roles-heading" className="card__title">

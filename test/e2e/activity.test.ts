@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactPath, launchBrowser } from '../support/browser.js';
+import { HttpClient } from '../support/http-client.js';
+import {
+  seedPractice,
+  seedUser,
+  startTestServer,
+  type SeededUser,
+  type TestPractice,
+  type TestServer,
+} from '../support/test-server.js';
+
+/** Security & Activity and the activity log, as a Practice Administrator uses them (issue 5). */
+const CHROME_WINDOWS =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36';
+
+let server: TestServer;
+let browser: Browser;
+let practice: TestPractice;
+let admin: SeededUser;
+let clinician: SeededUser;
+
+beforeAll(async () => {
+  server = await startTestServer({ trustProxy: true });
+  practice = await seedPractice(server.deps);
+  admin = await seedUser(server.deps, practice, { username: 'office.admin', roles: ['practice_admin'] });
+  clinician = await seedUser(server.deps, practice, { username: 'dr.lee' });
+  const office = new HttpClient(server.url, {
+    'user-agent': CHROME_WINDOWS,
+    'x-forwarded-for': '203.0.113.7',
+  });
+  const credentials = { practiceCode: practice.code, username: clinician.username };
+  await office.post('/api/auth/login', { ...credentials, password: 'not the password' });
+  await office.post('/api/auth/login', { ...credentials, password: clinician.password });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function signIn(page: Page, user: SeededUser) {
+  await page.goto(server.url);
+  await page.getByLabel('Practice Code').fill(practice.code);
+  await page.getByLabel('User Name').fill(user.username);
+  await page.getByLabel('Password', { exact: true }).fill(user.password);
+  await page.getByRole('button', { name: 'Log In' }).click();
+  await page.getByRole('region', { name: 'Security & Activity' }).waitFor();
+}
+
+describe('Security & Activity and the activity log', () => {
+  it('shows the admin a staff member’s last login, then their activity log, filtered, and its CSV', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+    await signIn(page, admin);
+    await page.goto(`${server.url}/staff/${clinician.id}`);
+    const section = page.getByTestId('staff-security-activity');
+    await section.getByTestId('last-login-ip').waitFor();
+    expect(await section.getByTestId('last-login-ip').textContent()).toBe('203.0.113.7');
+    expect(await section.getByTestId('last-login-browser').textContent()).toBe('Chrome 142 on Windows 10');
+    const at = await section.getByTestId('last-login-at').locator('time').getAttribute('datetime');
+    expect(Date.now() - Date.parse(at ?? '')).toBeLessThan(10 * 60_000);
+    expect(await section.getByTestId('last-login-at').textContent()).toMatch(/\d{4}/);
+    await section.getByTestId('session').first().waitFor();
+    expect(await section.getByTestId('session').first().textContent()).toContain('Chrome 142 on Windows 10');
+    await page.screenshot({ path: artifactPath('staff-security-activity.png'), fullPage: true });
+
+    await section.getByRole('link', { name: 'View Activity Log' }).click();
+    const log = page.getByTestId('activity-log');
+    await log.getByTestId('activity-row').first().waitFor();
+    const types = () =>
+      log.getByTestId('activity-row').evaluateAll((rows) => rows.map((row) => row.dataset.type));
+    expect(await types()).toEqual(
+      expect.arrayContaining(['login.succeeded', 'login.failed', 'activity.viewed']),
+    );
+    expect(
+      await log.getByTestId('activity-row').filter({ hasText: 'Logged in' }).first().textContent(),
+    ).toContain('203.0.113.7');
+
+    await log.getByLabel('Action').selectOption('login.failed');
+    await expect.poll(types).toEqual(['login.failed']);
+    expect(await log.getByTestId('activity-row').textContent()).toContain('wrong password');
+    await page.screenshot({ path: artifactPath('activity-log-filtered.png'), fullPage: true });
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      log.getByTestId('download-csv').click(),
+    ]);
+    const csv = readFileSync((await download.path()) ?? '', 'utf8').split('\r\n');
+    expect(csv[0]).toContain('"id","at","type","outcome"');
+    expect(csv.slice(1, -1)).toHaveLength(1);
+    expect(csv[1]).toContain('"login.failed","failure"');
+    expect(csv[1]).toContain('"203.0.113.7"');
+    await page.close();
+  });
+
+  it('shows the practice-wide log and one’s own sessions, and signs a user out everywhere', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await signIn(page, admin);
+    const mine = page.getByRole('region', { name: 'Security & Activity' }).getByTestId('sessions');
+    await mine.getByTestId('session').first().waitFor();
+    expect(await mine.textContent()).toContain('This browser');
+
+    await page.goto(`${server.url}/settings/activity-log`);
+    const log = page.getByTestId('activity-log');
+    await log.getByTestId('activity-row').first().waitFor();
+    expect(await log.textContent()).toContain('dr.lee');
+    await log.getByRole('button', { name: 'dr.lee' }).first().click();
+    await expect
+      .poll(() =>
+        log
+          .getByTestId('activity-row')
+          .evaluateAll((rows) => rows.every((row) => row.textContent?.includes('dr.lee'))),
+      )
+      .toBe(true);
+    await page.screenshot({ path: artifactPath('practice-activity-log.png'), fullPage: true });
+
+    await page.goto(`${server.url}/staff/${clinician.id}`);
+    const section = page.getByTestId('staff-security-activity');
+    await section.getByRole('button', { name: 'Sign Out Everywhere' }).click();
+    await section.getByText('1 session was signed out.').waitFor();
+    await section.getByText('This user is not signed in anywhere.', { exact: false }).waitFor();
+    await page.close();
+  });
+});
