@@ -19,7 +19,9 @@ let server: TestServer;
 let practice: TestPractice;
 
 beforeAll(async () => {
-  server = await startTestServer({ publicUrl: PUBLIC_URL });
+  // Limits are tested in rate-limits.test.ts; here they would count this file's many requests
+  // from 127.0.0.1 together with other files' on the shared PostgreSQL test database.
+  server = await startTestServer({ publicUrl: PUBLIC_URL, rateLimiting: false });
   practice = await seedPractice(server.deps);
 });
 afterAll(() => server.close());

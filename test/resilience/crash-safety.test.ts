@@ -1,22 +1,26 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { sql } from 'kysely';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import type { Role } from '../../src/domain/roles.js';
 import { createPasswordHasher } from '../../src/services/password-hasher.js';
 import { createPractice } from '../../src/services/practices.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
-import { insertUser } from '../../src/store/user-store.js';
+import { findPasswordHash, insertUser } from '../../src/store/user-store.js';
 import { expectWholeChain } from '../support/chain.js';
 import { HttpClient } from '../support/http-client.js';
 import { freePort, startServerProcess, tempDataDir } from '../support/server-process.js';
 
 /**
- * Sign-ins at full speed, the server killed with SIGKILL at a random moment, restarted, again:
- * every request that got a 2xx has its change and its event stored, nothing is half-done, the
- * SQLite file passes integrity_check and the audit chain is whole. On SQLite and PostgreSQL.
+ * Sign-ins, password changes and admin resets at full speed; the server killed with SIGKILL at
+ * a random moment, restarted, again. Afterwards every request that got a 2xx has its change and
+ * its event stored, nothing is half-done, the SQLite file passes integrity_check and the audit
+ * chain is whole. On SQLite and PostgreSQL.
  */
 const ROUNDS = 3;
-const USERS = 12;
+const SIGN_IN_USERS = 8;
+const CHANGERS = 3;
+const RESET_TARGETS = 3;
 const PASSWORD = 'crash test password with enough words';
 
 interface Target {
@@ -38,6 +42,11 @@ function targets(): Target[] {
   ];
 }
 
+interface SeededAccount {
+  readonly id: string;
+  readonly username: string;
+}
+
 async function seed(store: Store) {
   await migrateToLatest(store);
   const deps = { store, clock: { now: () => Date.now() }, hasher: createPasswordHasher() };
@@ -47,82 +56,167 @@ async function seed(store: Store) {
     {
       code,
       name: 'Crash Practice',
-      admin: { username: 'admin', email: 'a@crash.test', firstName: 'A', lastName: 'B' },
+      admin: { username: 'owner', email: 'o@crash.test', firstName: 'O', lastName: 'W' },
     },
     { ip: '127.0.0.1', userAgent: 'seed' },
   );
   if (!created.ok) throw new Error(created.problem);
   const hash = await deps.hasher.hash(PASSWORD);
-  const users = [];
-  for (let i = 0; i < USERS; i++) {
+  const add = async (username: string, roles: Role[]): Promise<SeededAccount> => {
     const id = randomUUID();
     await insertUser(store.db, {
       id,
       practiceId: created.practice.id,
-      username: `crash${i}`,
-      firstName: 'C',
-      lastName: `${i}`,
-      email: `c${i}@crash.test`,
-      roles: ['clinician'],
+      username,
+      firstName: 'Crash',
+      lastName: username,
+      email: `${username}@crash.test`,
+      roles,
       passwordHash: hash,
       passwordMustChange: false,
       temporaryPasswordExpiresAt: null,
       now: Date.now(),
     });
-    users.push({ id, username: `crash${i}` });
-  }
-  return { code, practiceId: created.practice.id, users };
+    return { id, username };
+  };
+  const admin = await add('resetter', ['practice_admin']);
+  const signIns = [];
+  for (let i = 0; i < SIGN_IN_USERS; i++) signIns.push(await add(`signin${i}`, ['clinician']));
+  const changers = [];
+  for (let i = 0; i < CHANGERS; i++) changers.push(await add(`changer${i}`, ['clinician']));
+  const resetTargets = [];
+  for (let i = 0; i < RESET_TARGETS; i++) resetTargets.push(await add(`target${i}`, ['clinician']));
+  return { code, practiceId: created.practice.id, admin, signIns, changers, resetTargets };
 }
 
+/** Acknowledged (2xx) requests per user id and kind. */
+class Ledger {
+  readonly #counts = new Map<string, number>();
+  add(kind: string, userId: string) {
+    const key = `${kind}:${userId}`;
+    this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
+  }
+  get(kind: string, userId: string): number {
+    return this.#counts.get(`${kind}:${userId}`) ?? 0;
+  }
+}
+
+async function countEvents(store: Store, type: string, targetId: string): Promise<number> {
+  const row = await store.db
+    .selectFrom('audit_events')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('target_id', '=', targetId)
+    .where('type', '=', type)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+const hasher = createPasswordHasher();
 const stores: Store[] = [];
 afterAll(async () => {
   await Promise.all(stores.map((store) => store.close()));
 });
 
 describe.each(targets())('crash safety on $name', (target) => {
-  it('keeps every acknowledged sign-in and a whole audit chain across SIGKILLs', async () => {
+  it('keeps every acknowledged sign-in, password change and admin reset across SIGKILLs', async () => {
     const setupStore = target.open();
-    const { code, practiceId, users } = await seed(setupStore);
+    const seeded = await seed(setupStore);
     await setupStore.close();
-    const acknowledged = new Map<string, number>();
+    const acked = new Ledger();
+    // A changer's password is the last acknowledged one, or a later one the server committed
+    // without answering; both are tried at the next sign-in.
+    const candidates = new Map(seeded.changers.map((user) => [user.id, [PASSWORD]]));
     const port = await freePort();
 
     for (let round = 0; round < ROUNDS; round++) {
       const server = await startServerProcess(target.env, port);
       let running = true;
-      const loops = Array.from({ length: 6 }, async (_, loop) => {
-        for (let i = loop; running; i += 6) {
-          const user = users[i % USERS];
+      // The kill comes at a random moment after the round's first password change, so that the
+      // slow first change (the strength checker loads its dictionaries) is not always cut off.
+      let firstChange: () => void = () => undefined;
+      const changed = new Promise<void>((resolve) => (firstChange = resolve));
+      const signInLoops = Array.from({ length: 3 }, async (_, loop) => {
+        for (let i = loop; running; i += 3) {
+          const user = seeded.signIns[i % SIGN_IN_USERS];
           if (!user) continue;
           try {
             const response = await new HttpClient(server.url).post('/api/auth/login', {
-              practiceCode: code,
+              practiceCode: seeded.code,
               username: user.username,
               password: PASSWORD,
             });
-            if (response.status === 200) acknowledged.set(user.id, (acknowledged.get(user.id) ?? 0) + 1);
+            if (response.status === 200) acked.add('login', user.id);
           } catch {
             // killed mid-request: not acknowledged, so nothing is owed
           }
         }
       });
-      await new Promise((resolve) => setTimeout(resolve, randomInt(400, 1500)));
+      const changeLoops = seeded.changers.map(async (user) => {
+        try {
+          const client = new HttpClient(server.url);
+          let current: string | undefined;
+          for (const candidate of candidates.get(user.id) ?? []) {
+            const login = await client.post('/api/auth/login', {
+              practiceCode: seeded.code,
+              username: user.username,
+              password: candidate,
+            });
+            if (login.status === 200) current = candidate;
+            if (current) break;
+          }
+          expect(current, `${user.username} can sign in with a known password`).toBeDefined();
+          while (running && current) {
+            const next = `kettle ${randomUUID()} meadow`;
+            candidates.set(user.id, [current, next]);
+            const response = await client.post('/api/me/password', {
+              currentPassword: current,
+              newPassword: next,
+              confirmPassword: next,
+              signOutOtherSessions: false,
+            });
+            if (response.status !== 200)
+              throw new Error(`change refused: ${response.status} ${response.text}`);
+            acked.add('change', user.id);
+            firstChange();
+            current = next;
+            candidates.set(user.id, [next]);
+          }
+        } catch (error) {
+          if (error instanceof Error && /refused|sign in/.test(error.message)) throw error;
+        }
+      });
+      const resetLoop = (async () => {
+        try {
+          const admin = new HttpClient(server.url);
+          await admin.post('/api/auth/login', {
+            practiceCode: seeded.code,
+            username: seeded.admin.username,
+            password: PASSWORD,
+          });
+          for (let i = 0; running; i++) {
+            const user = seeded.resetTargets[i % RESET_TARGETS];
+            if (!user) continue;
+            const response = await admin.post(`/api/staff/${user.id}/reset-password`);
+            if (response.status === 200) acked.add('reset', user.id);
+          }
+        } catch {
+          // killed mid-request
+        }
+      })();
+      await Promise.race([changed, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+      await new Promise((resolve) => setTimeout(resolve, randomInt(200, 1500)));
       await server.kill('SIGKILL');
       running = false;
-      await Promise.all(loops);
+      await Promise.all([...signInLoops, ...changeLoops, resetLoop]);
     }
-    expect([...acknowledged.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(ROUNDS);
+    expect(seeded.signIns.some((user) => acked.get('login', user.id) > 0)).toBe(true);
+    expect(seeded.changers.some((user) => acked.get('change', user.id) > 0)).toBe(true);
+    expect(seeded.resetTargets.some((user) => acked.get('reset', user.id) > 0)).toBe(true);
 
     const store = target.open();
     stores.push(store);
-    for (const user of users) {
-      const owed = acknowledged.get(user.id) ?? 0;
-      const events = await store.db
-        .selectFrom('audit_events')
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .where('target_id', '=', user.id)
-        .where('type', '=', 'login.succeeded')
-        .executeTakeFirstOrThrow();
+    for (const user of seeded.signIns) {
+      const events = await countEvents(store, 'login.succeeded', user.id);
       const sessions = await store.db
         .selectFrom('sessions')
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
@@ -130,13 +224,37 @@ describe.each(targets())('crash safety on $name', (target) => {
         .executeTakeFirstOrThrow();
       // Commits the client never heard of may exist; acknowledged ones may not be missing,
       // and a sign-in is its session and its event together or neither.
-      expect(Number(events.n)).toBeGreaterThanOrEqual(owed);
-      expect(Number(sessions.n)).toBe(Number(events.n));
+      expect(events).toBeGreaterThanOrEqual(acked.get('login', user.id));
+      expect(Number(sessions.n)).toBe(events);
     }
-
-    expect(await expectWholeChain(store, practiceId)).toBeGreaterThan(0);
+    for (const user of seeded.changers) {
+      expect(await countEvents(store, 'password.changed', user.id)).toBeGreaterThanOrEqual(
+        acked.get('change', user.id),
+      );
+      // The stored password is the last acknowledged one, or one committed after it unanswered.
+      const stored = await findPasswordHash(store.db, user.id);
+      const verified = await Promise.all(
+        (candidates.get(user.id) ?? []).map((p) => hasher.verify(stored ?? '', p)),
+      );
+      expect(verified).toContain(true);
+    }
+    for (const user of seeded.resetTargets) {
+      const owed = acked.get('reset', user.id);
+      expect(await countEvents(store, 'password.admin_reset', user.id)).toBeGreaterThanOrEqual(owed);
+      const row = await store.db
+        .selectFrom('users')
+        .select(['password_must_change', 'temporary_password_expires_at'])
+        .where('id', '=', user.id)
+        .executeTakeFirstOrThrow();
+      // A reset is its temporary password, its expiry and its event together.
+      if (owed > 0)
+        expect(row).toMatchObject({
+          password_must_change: 1,
+          temporary_password_expires_at: expect.any(Number),
+        });
+    }
+    expect(await expectWholeChain(store, seeded.practiceId)).toBeGreaterThan(0);
     if (target.name === 'sqlite') {
-      const { sql } = await import('kysely');
       const check = await sql<{ integrity_check: string }>`pragma integrity_check`.execute(store.db);
       expect(check.rows).toEqual([{ integrity_check: 'ok' }]);
     }
