@@ -5,6 +5,7 @@ import { createPractice } from '../../src/services/practices.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { insertUser } from '../../src/store/user-store.js';
+import { totpCodeAt } from '../../src/domain/totp.js';
 import { expectWholeChain } from '../support/chain.js';
 import { HttpClient } from '../support/http-client.js';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../support/round-robin-proxy.js';
@@ -104,6 +105,96 @@ describe('three instances behind a round-robin proxy', () => {
     for (const hits of proxy.hits) expect(hits).toBeGreaterThan(USERS);
   });
 
+  it('count failed passwords per account across instances: concurrent failures lock the account once', async () => {
+    const [user] = users.slice(-1);
+    if (!user) throw new Error('no user');
+    const attempts = Array.from({ length: 12 }, (_, i) =>
+      new HttpClient(proxy.url, { 'x-forwarded-for': `203.0.113.${i + 1}` }).post('/api/auth/login', {
+        practiceCode: practice.code,
+        username: user.username,
+        password: `wrong password ${i}`,
+      }),
+    );
+    const answers = await Promise.all(attempts);
+    expect(answers.map((answer) => answer.status)).toEqual(Array(12).fill(401));
+    const right = await new HttpClient(proxy.url).post('/api/auth/login', {
+      practiceCode: practice.code,
+      username: user.username,
+      password: PASSWORD,
+    });
+    expect(right.status).toBe(401);
+    expect(right.text).toBe(answers[0]?.text);
+    const locks = await store.db
+      .selectFrom('audit_events')
+      .select('id')
+      .where('target_id', '=', user.id)
+      .where('type', '=', 'account.locked')
+      .execute();
+    expect(locks).toHaveLength(1);
+  });
+
+  it('share rate limits across instances: an address over its limit is refused on every instance', async () => {
+    // 100 failed sign-ins per address per 15 minutes; waves of 5 at once, spread over all instances.
+    const address = { 'x-forwarded-for': '192.0.2.77' };
+    const statuses: number[] = [];
+    for (let wave = 0; wave < 24; wave++) {
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          new HttpClient(proxy.url, address).post('/api/auth/login', {
+            practiceCode: practice.code,
+            username: `nobody-${wave}-${i}`,
+            password: 'not a password',
+          }),
+        ),
+      );
+      statuses.push(...answers.map((answer) => answer.status));
+    }
+    const refused = statuses.filter((status) => status === 429).length;
+    const counted = statuses.filter((status) => status === 401).length;
+    expect(refused + counted).toBe(statuses.length);
+    // The limit is checked before and counted after each attempt, so attempts already in flight
+    // when the limit is reached may still pass: at most one wave's worth over.
+    expect(counted).toBeGreaterThanOrEqual(100);
+    expect(counted).toBeLessThanOrEqual(104);
+    const late = await new HttpClient(proxy.url, address).get('/api/auth/session');
+    expect(late.status).toBe(200);
+  });
+
+  it('accept a TOTP code once, whichever instance sees it first', async () => {
+    const [user] = users.slice(-2);
+    if (!user) throw new Error('no user');
+    const enrolling = new HttpClient(proxy.url);
+    await enrolling.post('/api/auth/login', {
+      practiceCode: practice.code,
+      username: user.username,
+      password: PASSWORD,
+    });
+    const setup = await enrolling.post<{ secret: string }>('/api/me/two-factor/totp/setup', {
+      currentPassword: PASSWORD,
+    });
+    expect(setup.status).toBe(200);
+    const confirm = await enrolling.post('/api/me/two-factor/totp/confirm', {
+      code: totpCodeAt(setup.body.secret, Date.now()),
+    });
+    expect(confirm.status).toBe(200);
+
+    const browsers = Array.from({ length: 3 }, () => new HttpClient(proxy.url));
+    for (const browser of browsers) {
+      const login = await browser.post<{ next: string }>('/api/auth/login', {
+        practiceCode: practice.code,
+        username: user.username,
+        password: PASSWORD,
+      });
+      expect(login.body.next).toBe('two_factor');
+    }
+    // The next step's code: later than the one used to confirm, inside the ±1 step window.
+    const code = totpCodeAt(setup.body.secret, Date.now() + 30_000);
+    const answers = await Promise.all(
+      browsers.map((browser) => browser.post('/api/auth/two-factor', { code, rememberBrowser: false })),
+    );
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 401, 401]);
+  });
+
   it('write one gap-free, valid audit chain for the practice from all three instances', async () => {
     expect(await expectWholeChain(store, practice.id)).toBeGreaterThanOrEqual(USERS * 2);
     const rows = await store.db
@@ -112,6 +203,6 @@ describe('three instances behind a round-robin proxy', () => {
       .where('chain_id', '=', practice.id)
       .execute();
     const ips = new Set(rows.filter((row) => row.type === 'login.succeeded').map((row) => row.ip));
-    expect(ips.size).toBe(USERS);
+    for (let i = 1; i <= USERS; i++) expect(ips).toContain(`198.51.100.${i}`);
   });
 });
