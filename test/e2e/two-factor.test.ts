@@ -4,6 +4,7 @@ import { totpCodeAt } from '../../src/domain/totp.js';
 import { updatePracticeSettings } from '../../src/store/practice-store.js';
 import { DEFAULT_SECURITY_SETTINGS } from '../../src/domain/security-settings.js';
 import { artifactPath, launchBrowser } from '../support/browser.js';
+import { eventsOf } from '../support/events.js';
 import { signedInClient } from '../support/http-client.js';
 import { enrolTotp } from '../support/two-factor.js';
 import {
@@ -137,8 +138,25 @@ describe('two-factor authentication in the browser', () => {
     await enrolOnPage(page, staff.password, 'two-factor-required');
     await page.getByRole('region', { name: 'Security & Activity' }).waitFor();
 
-    // Removal through the API (the Staff page that mounts the button is another branch's).
-    expect((await adminClient.request('DELETE', `/api/staff/${staff.id}/two-factor`)).status).toBe(204);
+    // The admin removes it from Staff > Name > Security & Activity, in a browser of their own.
+    const adminContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await adminContext.addCookies(
+      [...adminClient.cookies].map(([name, value]) => ({ name, value, url: server.url })),
+    );
+    const adminPage = await adminContext.newPage();
+    await adminPage.goto(`${server.url}/staff/${staff.id}`);
+    const section = adminPage.getByTestId('staff-security-activity');
+    await section.getByRole('button', { name: 'Remove Two-Factor Authentication' }).click();
+    const dialog = adminPage.getByRole('dialog', { name: 'Remove two-factor authentication?' });
+    await dialog.getByRole('button', { name: 'Remove Two-Factor Authentication' }).click();
+    await section.getByTestId('two-factor-status').getByText('Off').waitFor();
+    await adminPage.screenshot({ path: artifactPath('two-factor-removed-by-admin.png'), fullPage: true });
+    await adminContext.close();
+    const [removal] = (await eventsOf(server.deps.store, staff.id)).filter(
+      (e) => e.type === 'two_factor.removed_by_admin',
+    );
+    expect(removal).toMatchObject({ actor: { id: admin.id }, target: { id: staff.id } });
+
     await page.reload();
     await page.getByRole('button', { name: 'Log In' }).waitFor();
     await signIn(page, staff, required);

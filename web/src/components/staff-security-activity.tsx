@@ -91,7 +91,13 @@ export function StaffSecurityActivity({ user }: { user: StaffUser }) {
         <div className="security__row">
           <h3 className="security__label">Sessions</h3>
           <div className="security__value">
-            <SessionsList mode="staff" userId={userId} timeZone={summary?.timeZone} />
+            {/* Keyed by the count, so a removal or reset that ended sessions reloads the list. */}
+            <SessionsList
+              key={summary?.activeSessions}
+              mode="staff"
+              userId={userId}
+              timeZone={summary?.timeZone}
+            />
           </div>
         </div>
         <div className="security__row">
