@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { audit } from '../../src/services/audit.js';
 import { verifyChain } from '../../src/services/audit-verification.js';
@@ -13,6 +13,7 @@ import {
   seedUser,
   startTestServer,
   testDatabase,
+  testDatabaseUrl,
   type TestPractice,
   type TestServer,
 } from '../support/test-server.js';
@@ -26,7 +27,7 @@ let adminClient: HttpClient;
 
 beforeAll(async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-audit-'));
-  env = testDatabase() === 'postgres' ? { DATABASE_URL: inject('databaseUrl') } : { DATA_DIR: dataDir };
+  env = testDatabase() === 'postgres' ? { DATABASE_URL: await testDatabaseUrl() } : { DATA_DIR: dataDir };
   // Two instances share PostgreSQL. SQLite has one writer per file (one instance): two handles
   // in one process would block each other's synchronous busy wait, so both writers share one.
   const first = openStore({ databaseUrl: env.DATABASE_URL, dataDir });

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
@@ -12,6 +12,7 @@ import {
   seedUser,
   startTestServer,
   testDatabase,
+  testDatabaseUrl,
   type SeededUser,
   type TestPractice,
   type TestServer,
@@ -44,7 +45,7 @@ let cliEnv: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-staff-'));
-  const databaseUrl = testDatabase() === 'postgres' ? inject('databaseUrl') : undefined;
+  const databaseUrl = testDatabase() === 'postgres' ? await testDatabaseUrl() : undefined;
   cliEnv = { DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
   store = openStore({ dataDir, databaseUrl });
   await migrateToLatest(store);

@@ -30,7 +30,12 @@ export default async function setup(project: TestProject) {
   return async () => {
     const client = new pg.Client({ connectionString: ADMIN_URL });
     await client.connect();
-    await client.query(`drop database if exists ${name} with (force)`);
+    // The run's database and every test file's own (test-server.ts testDatabaseUrl).
+    const { rows } = await client.query<{ datname: string }>(
+      'select datname from pg_database where datname = $1 or datname like $2',
+      [name, `${name}\\_%`],
+    );
+    for (const { datname } of rows) await client.query(`drop database if exists ${datname} with (force)`);
     await client.end();
   };
 }

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { inject } from 'vitest';
 import type { Role } from '../../src/domain/roles.js';
 import { buildApp } from '../../src/http/app.js';
@@ -33,6 +34,26 @@ export function testDatabase(): TestDatabase {
   return process.env.GATEHOUSE_TEST_DB === 'postgres' ? 'postgres' : 'sqlite';
 }
 
+let fileDatabase: Promise<string> | undefined;
+
+/**
+ * This test file's own PostgreSQL database, made inside the run's server on first use (the
+ * run's set-up drops them all afterwards). Files never share counters, outboxes or rows.
+ */
+export function testDatabaseUrl(): Promise<string> {
+  fileDatabase ??= (async () => {
+    const base = new URL(inject('databaseUrl'));
+    const name = `${base.pathname.slice(1)}_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: base.toString() });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    base.pathname = `/${name}`;
+    return base.toString();
+  })();
+  return fileDatabase;
+}
+
 /**
  * Handles on one database for a test file: a new SQLite file, or the run's PostgreSQL
  * database. Several handles act as several server instances sharing that database.
@@ -40,7 +61,7 @@ export function testDatabase(): TestDatabase {
 export async function openTestStores(count: number): Promise<Store[]> {
   const options =
     testDatabase() === 'postgres'
-      ? { databaseUrl: inject('databaseUrl'), dataDir: tmpdir() }
+      ? { databaseUrl: await testDatabaseUrl(), dataDir: tmpdir() }
       : { dataDir: mkdtempSync(path.join(tmpdir(), 'gatehouse-test-')) };
   const stores = Array.from({ length: count }, () => openStore(options));
   await migrateToLatest(stores[0] as Store);
