@@ -7,55 +7,16 @@
 import { mkdtempSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { verify } from '@node-rs/argon2';
 import { runLoad } from './lib/load.mjs';
 import { freshPostgresDatabase, ROOT, rssMiB, startProcess } from './lib/processes.mjs';
 import { writeResults } from './lib/results.mjs';
+import { seedPractice } from './lib/seed.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const USERS = 200;
 const PASSWORD = 'bench password: correct horse battery staple';
 const databases = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
-
-const { openServices } = await import(path.join(ROOT, 'dist/src/runtime.js'));
-const { configFromEnv } = await import(path.join(ROOT, 'dist/src/config.js'));
-const { createPractice } = await import(path.join(ROOT, 'dist/src/services/practices.js'));
-const { insertUser } = await import(path.join(ROOT, 'dist/src/store/user-store.js'));
-
-/** A practice with USERS users who all know PASSWORD (one hash, reused: verifying costs the same). */
-async function seed(env) {
-  const deps = await openServices(configFromEnv({ ...process.env, ...env }));
-  const created = await createPractice(
-    deps,
-    {
-      code: 'BENCH',
-      name: 'Bench Practice',
-      admin: { username: 'admin', email: 'admin@bench.test', firstName: 'B', lastName: 'A' },
-    },
-    { ip: '127.0.0.1', userAgent: 'bench' },
-  );
-  if (!created.ok) throw new Error(created.problem);
-  const hash = await deps.hasher.hash(PASSWORD);
-  const now = Date.now();
-  for (let i = 0; i < USERS; i++) {
-    await insertUser(deps.store.db, {
-      id: randomUUID(),
-      practiceId: created.practice.id,
-      username: `user${i}`,
-      firstName: 'Bench',
-      lastName: `User ${i}`,
-      email: `user${i}@bench.test`,
-      roles: ['clinician'],
-      passwordHash: hash,
-      passwordMustChange: false,
-      temporaryPasswordExpiresAt: null,
-      now,
-    });
-  }
-  await deps.store.close();
-  return hash;
-}
 
 /** The ceiling for sign-in: argon2id verifications per second with the server's pool size, here. */
 async function rawVerifyRate(hash, seconds, parallel) {
@@ -91,7 +52,7 @@ async function benchDatabase(kind) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-bench-'));
   const postgres = kind === 'postgres' ? await freshPostgresDatabase('gatehouse_bench') : undefined;
   const env = { DATA_DIR: dataDir, ...(postgres ? { DATABASE_URL: postgres.url } : {}) };
-  const hash = await seed(env);
+  const hash = await seedPractice(env, { code: 'BENCH', prefix: 'user', count: USERS, password: PASSWORD });
   const server = await startProcess(path.join(ROOT, 'dist/src/server.js'), env);
   try {
     await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -4,10 +4,10 @@
 import { mkdtempSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { runLoad } from './lib/load.mjs';
 import { freshPostgresDatabase, ROOT, rssMiB, startProcess } from './lib/processes.mjs';
 import { writeResults } from './lib/results.mjs';
+import { seedPractice } from './lib/seed.mjs';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
 const SAMPLE_SECONDS = Number(process.env.SOAK_SAMPLE_SECONDS ?? 30);
@@ -16,42 +16,6 @@ const GROWTH_BOUND_MIB = 64;
 const USERS = 50;
 const PASSWORD = 'soak password: correct horse battery staple';
 const databases = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
-
-const { openServices } = await import(path.join(ROOT, 'dist/src/runtime.js'));
-const { configFromEnv } = await import(path.join(ROOT, 'dist/src/config.js'));
-const { createPractice } = await import(path.join(ROOT, 'dist/src/services/practices.js'));
-const { insertUser } = await import(path.join(ROOT, 'dist/src/store/user-store.js'));
-
-async function seed(env) {
-  const deps = await openServices(configFromEnv({ ...process.env, ...env }));
-  const created = await createPractice(
-    deps,
-    {
-      code: 'SOAK',
-      name: 'Soak',
-      admin: { username: 'admin', email: 'a@soak.test', firstName: 'S', lastName: 'A' },
-    },
-    { ip: '127.0.0.1', userAgent: 'soak' },
-  );
-  if (!created.ok) throw new Error(created.problem);
-  const hash = await deps.hasher.hash(PASSWORD);
-  for (let i = 0; i < USERS; i++) {
-    await insertUser(deps.store.db, {
-      id: randomUUID(),
-      practiceId: created.practice.id,
-      username: `soak${i}`,
-      firstName: 'S',
-      lastName: `${i}`,
-      email: `s${i}@soak.test`,
-      roles: ['clinician'],
-      passwordHash: hash,
-      passwordMustChange: false,
-      temporaryPasswordExpiresAt: null,
-      now: Date.now(),
-    });
-  }
-  await deps.store.close();
-}
 
 const CSRF = 'soakcsrftokensoakcsrftokensoakcsrftoken12345';
 const base = { cookie: `gh_csrf=${CSRF}`, 'x-csrf-token': CSRF, 'user-agent': 'gatehouse-soak/1.0' };
@@ -109,7 +73,7 @@ async function soak(kind) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-soak-'));
   const postgres = kind === 'postgres' ? await freshPostgresDatabase('gatehouse_soak') : undefined;
   const env = { DATA_DIR: dataDir, ...(postgres ? { DATABASE_URL: postgres.url } : {}) };
-  await seed(env);
+  await seedPractice(env, { code: 'SOAK', prefix: 'soak', count: USERS, password: PASSWORD });
   const server = await startProcess(path.join(ROOT, 'dist/src/server.js'), env);
   const samples = [];
   try {
