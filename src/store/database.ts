@@ -1,7 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type Transaction } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type PostgresCursor,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type SqliteDatabase,
+  type Transaction,
+} from 'kysely';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -99,7 +109,7 @@ function openPostgres(connectionString: string): Store {
   // report on the pool, checked-out ones on themselves; the next query on them fails and maps to 503.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
   return {
     db,
     dialect: 'postgres',
@@ -108,5 +118,32 @@ function openPostgres(connectionString: string): Store {
       await pool.query('select 1');
     },
     close: () => db.destroy(),
+  };
+}
+
+/** Statements PostgreSQL can keep prepared; DDL and transaction control go through unnamed. */
+const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
+
+/**
+ * The pg pool as Kysely sees it, sending each data statement as a named prepared statement
+ * (named by a hash of its text), so PostgreSQL parses and plans it once per connection rather
+ * than on every request.
+ */
+function withNamedStatements(pool: pg.Pool): PostgresPool {
+  return {
+    end: () => pool.end(),
+    async connect() {
+      const client = await pool.connect();
+      const query = (sqlOrCursor: string | PostgresCursor<unknown>, parameters?: ReadonlyArray<unknown>) => {
+        if (typeof sqlOrCursor !== 'string') return client.query(sqlOrCursor as never);
+        if (!PREPARABLE.test(sqlOrCursor)) return client.query(sqlOrCursor, parameters as unknown[]);
+        const name = `gh_${createHash('sha256').update(sqlOrCursor).digest('hex').slice(0, 40)}`;
+        return client.query({ name, text: sqlOrCursor, values: parameters as unknown[] });
+      };
+      return {
+        query,
+        release: (destroy?: boolean) => client.release(destroy),
+      } as unknown as PostgresPoolClient;
+    },
   };
 }
