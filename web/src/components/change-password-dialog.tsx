@@ -5,7 +5,7 @@ import { useSession } from '../session.js';
 import type { PolicyViolation } from '../types.js';
 import { FormAlert } from './form-alert.js';
 import { ModalDialog } from './modal-dialog.js';
-import { PasswordChecklist } from './password-checklist.js';
+import { NewPasswordFields } from './new-password-fields.js';
 import { PasswordField } from './password-field.js';
 
 interface Problem {
@@ -83,27 +83,17 @@ export function ChangePasswordDialog({ onClose, onChanged }: { onClose: () => vo
           invalid={problem?.field === 'current'}
           inputRef={currentRef}
         />
-        <PasswordField
-          id="newPassword"
-          label="New Password"
-          value={newPassword}
-          onValueChange={setNewPassword}
-          autoComplete="new-password"
-          invalid={problem?.field === 'new'}
-          inputRef={newRef}
+        <NewPasswordFields
+          newPassword={newPassword}
+          confirmPassword={confirmPassword}
+          onNewPassword={setNewPassword}
+          onConfirmPassword={setConfirmPassword}
+          invalid={problem?.field === 'new' || problem?.field === 'confirm' ? problem.field : null}
+          newRef={newRef}
+          confirmRef={confirmRef}
+          policy={policy}
+          showChecklist={policy !== null}
         />
-        <PasswordField
-          id="confirmPassword"
-          label="Confirm Password"
-          value={confirmPassword}
-          onValueChange={setConfirmPassword}
-          autoComplete="new-password"
-          invalid={problem?.field === 'confirm'}
-          inputRef={confirmRef}
-        />
-        {policy !== null && (
-          <PasswordChecklist password={newPassword} confirmPassword={confirmPassword} policy={policy} />
-        )}
         <label className="checkbox">
           <input
             type="checkbox"

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { formatDate } from '../lib/format.js';
 import { ChangePasswordDialog } from './change-password-dialog.js';
 import { Notice } from './notice.js';
+import { SecurityRow } from './security-card.js';
 import type { SecurityState } from './security-state.js';
 
 export function PasswordRow({ state }: { state: SecurityState }) {
@@ -9,35 +10,32 @@ export function PasswordRow({ state }: { state: SecurityState }) {
   const [changed, setChanged] = useState(false);
   const changedAt = state.status === 'ready' ? state.summary.passwordChangedAt : null;
   return (
-    <div className="security__row" data-testid="password-status">
-      <h3 className="security__label">Password</h3>
-      <div className="security__value">
-        {changed && (
-          <Notice testId="password-changed">
-            <p>Your password was changed. Use your new password the next time you log in.</p>
-          </Notice>
+    <SecurityRow label="Password" testId="password-status">
+      {changed && (
+        <Notice testId="password-changed">
+          <p>Your password was changed. Use your new password the next time you log in.</p>
+        </Notice>
+      )}
+      <p>
+        {changedAt !== null ? (
+          <>
+            Last changed <time dateTime={changedAt}>{formatDate(changedAt)}</time>.
+          </>
+        ) : (
+          'Use a password you do not use anywhere else.'
         )}
-        <p>
-          {changedAt !== null ? (
-            <>
-              Last changed <time dateTime={changedAt}>{formatDate(changedAt)}</time>.
-            </>
-          ) : (
-            'Use a password you do not use anywhere else.'
-          )}
-        </p>
-        <div className="security__actions">
-          <button
-            type="button"
-            className="button button--secondary"
-            onClick={() => {
-              setChanged(false);
-              setOpen(true);
-            }}
-          >
-            Change Your Password
-          </button>
-        </div>
+      </p>
+      <div className="security__actions">
+        <button
+          type="button"
+          className="button button--secondary"
+          onClick={() => {
+            setChanged(false);
+            setOpen(true);
+          }}
+        >
+          Change Your Password
+        </button>
       </div>
       {open && (
         <ChangePasswordDialog
@@ -48,6 +46,6 @@ export function PasswordRow({ state }: { state: SecurityState }) {
           }}
         />
       )}
-    </div>
+    </SecurityRow>
   );
 }

@@ -4,6 +4,7 @@ import { formatDate } from '../lib/format.js';
 import type { StaffUser, TemporaryPassword } from '../types.js';
 import { FormAlert } from './form-alert.js';
 import { ModalDialog } from './modal-dialog.js';
+import { SecurityRow } from './security-card.js';
 import { TemporaryPasswordDialog } from './temporary-password-dialog.js';
 
 /** Staff > Name > Security & Activity > Reset Password: confirm, then the temporary password once. */
@@ -27,23 +28,20 @@ export function ResetPasswordRow({ user, lastChanged }: { user: StaffUser; lastC
   }
 
   return (
-    <div className="security__row" data-testid="reset-password-row">
-      <h3 className="security__label">Password</h3>
-      <div className="security__value">
-        {lastChanged && (
-          <p>
-            Last changed <time dateTime={lastChanged}>{formatDate(lastChanged)}</time>.
-          </p>
-        )}
+    <SecurityRow label="Password" testId="reset-password-row">
+      {lastChanged && (
         <p>
-          Give {user.firstName} a temporary password if they cannot log in. They will choose a new one at
-          their next log in.
+          Last changed <time dateTime={lastChanged}>{formatDate(lastChanged)}</time>.
         </p>
-        <div className="security__actions">
-          <button type="button" className="button button--secondary" onClick={() => setConfirming(true)}>
-            Reset Password
-          </button>
-        </div>
+      )}
+      <p>
+        Give {user.firstName} a temporary password if they cannot log in. They will choose a new one at their
+        next log in.
+      </p>
+      <div className="security__actions">
+        <button type="button" className="button button--secondary" onClick={() => setConfirming(true)}>
+          Reset Password
+        </button>
       </div>
       {confirming && (
         <ModalDialog
@@ -83,6 +81,6 @@ export function ResetPasswordRow({ user, lastChanged }: { user: StaffUser; lastC
           onClose={() => setIssued(null)}
         />
       )}
-    </div>
+    </SecurityRow>
   );
 }

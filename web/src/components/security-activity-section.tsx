@@ -1,10 +1,9 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api.js';
 import { useSession } from '../session.js';
-import { AppLink } from './app-link.js';
-import { FormAlert } from './form-alert.js';
 import { LastLoginDetails } from './last-login-details.js';
 import { PasswordRow } from './password-row.js';
+import { ActivityLogRow, SecurityCard, SecurityRow } from './security-card.js';
 import type { SecurityState } from './security-state.js';
 import { SessionsList } from './sessions-list.js';
 import { TwoFactorRow } from './two-factor-row.js';
@@ -40,57 +39,23 @@ export function SecurityActivitySection() {
   }
 
   return (
-    <section
-      className="card security"
-      aria-labelledby="security-activity-heading"
-      aria-busy={state.status === 'loading'}
-      data-testid="security-activity"
+    <SecurityCard
+      headingId="security-activity-heading"
+      testId="security-activity"
+      intro="Manage how you sign in to Gatehouse and check recent access to your account."
+      busy={state.status === 'loading'}
+      error={state.status === 'error' ? state.message : null}
+      onRetry={retry}
     >
-      <header className="card__header">
-        <h2 id="security-activity-heading" className="card__title">
-          Security &amp; Activity
-        </h2>
-        <p className="card__intro">
-          Manage how you sign in to Gatehouse and check recent access to your account.
-        </p>
-      </header>
-      {state.status === 'error' && (
-        <div className="security__error">
-          <FormAlert message={state.message} />
-          <button type="button" className="button button--secondary" onClick={retry}>
-            Try Again
-          </button>
-        </div>
-      )}
-      <div className="security__rows">
-        <div className="security__row" data-testid="last-login">
-          <h3 className="security__label">Last Login</h3>
-          <div className="security__value">
-            <LastLoginDetails state={state} />
-          </div>
-        </div>
-        <PasswordRow state={state} />
-        <TwoFactorRow />
-        <div className="security__row">
-          <h3 className="security__label">Sessions</h3>
-          <div className="security__value">
-            <SessionsList
-              mode="own"
-              timeZone={state.status === 'ready' ? state.summary.timeZone : undefined}
-            />
-          </div>
-        </div>
-        <div className="security__row">
-          <h3 className="security__label">Activity Log</h3>
-          <div className="security__value">
-            <div className="security__actions">
-              <AppLink className="button button--secondary" href="/profile/activity">
-                View Activity Log
-              </AppLink>
-            </div>
-          </div>
-        </div>
-      </div>
-    </section>
+      <SecurityRow label="Last Login" testId="last-login">
+        <LastLoginDetails state={state} />
+      </SecurityRow>
+      <PasswordRow state={state} />
+      <TwoFactorRow />
+      <SecurityRow label="Sessions">
+        <SessionsList mode="own" timeZone={state.status === 'ready' ? state.summary.timeZone : undefined} />
+      </SecurityRow>
+      <ActivityLogRow href="/profile/activity" />
+    </SecurityCard>
   );
 }

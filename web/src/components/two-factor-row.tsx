@@ -6,6 +6,7 @@ import { CurrentPasswordForm } from './current-password-form.js';
 import { PasskeysList } from './passkeys-list.js';
 import { RecoveryCodeSheet } from './recovery-code-sheet.js';
 import { RememberedBrowsersList } from './remembered-browsers-list.js';
+import { SecurityRow } from './security-card.js';
 import { TotpEnrollment } from './totp-enrollment.js';
 
 type Load =
@@ -132,9 +133,8 @@ export function TwoFactorRow() {
   }
 
   return (
-    <div className="security__row" data-testid="two-factor-status">
-      <h3 className="security__label">Two-Factor Authentication</h3>
-      <div className="security__value">{body}</div>
-    </div>
+    <SecurityRow label="Two-Factor Authentication" testId="two-factor-status">
+      {body}
+    </SecurityRow>
   );
 }

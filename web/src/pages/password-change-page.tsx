@@ -3,8 +3,7 @@ import { api, ApiError } from '../api.js';
 import { AuthLayout } from '../components/auth-layout.js';
 import { FormAlert } from '../components/form-alert.js';
 import { LogoutButton } from '../components/logout-button.js';
-import { PasswordChecklist } from '../components/password-checklist.js';
-import { PasswordField } from '../components/password-field.js';
+import { NewPasswordFields } from '../components/new-password-fields.js';
 import { usePageTitle } from '../lib/use-page-title.js';
 import { usePasswordPolicy } from '../lib/use-password-policy.js';
 import { useSession } from '../session.js';
@@ -89,28 +88,18 @@ export function PasswordChangePage() {
     >
       <form className="form" onSubmit={handleSubmit} noValidate aria-label="Choose a new password">
         <FormAlert key={attempt} message={problem?.message ?? null} violations={problem?.violations ?? []} />
-        <PasswordField
-          id="newPassword"
-          label="New Password"
-          value={newPassword}
-          onValueChange={setNewPassword}
-          autoComplete="new-password"
+        <NewPasswordFields
+          newPassword={newPassword}
+          confirmPassword={confirmPassword}
+          onNewPassword={setNewPassword}
+          onConfirmPassword={setConfirmPassword}
+          invalid={problem?.field ?? null}
+          newRef={newRef}
+          confirmRef={confirmRef}
           hint="Use a long passphrase that you don't use on any other site."
-          invalid={problem?.field === 'new'}
-          inputRef={newRef}
+          policy={policy}
+          showChecklist={policy !== null}
         />
-        <PasswordField
-          id="confirmPassword"
-          label="Confirm Password"
-          value={confirmPassword}
-          onValueChange={setConfirmPassword}
-          autoComplete="new-password"
-          invalid={problem?.field === 'confirm'}
-          inputRef={confirmRef}
-        />
-        {policy !== null && (
-          <PasswordChecklist password={newPassword} confirmPassword={confirmPassword} policy={policy} />
-        )}
         <button
           type="submit"
           className="button button--primary button--block"

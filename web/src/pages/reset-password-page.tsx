@@ -4,8 +4,7 @@ import { AppLink } from '../components/app-link.js';
 import { AuthLayout } from '../components/auth-layout.js';
 import { FormAlert } from '../components/form-alert.js';
 import { Notice } from '../components/notice.js';
-import { PasswordChecklist } from '../components/password-checklist.js';
-import { PasswordField } from '../components/password-field.js';
+import { NewPasswordFields } from '../components/new-password-fields.js';
 import { usePageTitle } from '../lib/use-page-title.js';
 import type { PolicyViolation } from '../types.js';
 
@@ -89,21 +88,14 @@ export function ResetPasswordPage() {
             message={problem?.message ?? null}
             violations={problem?.violations ?? []}
           />
-          <PasswordField
-            id="newPassword"
-            label="New Password"
-            value={newPassword}
-            onValueChange={setNewPassword}
-            autoComplete="new-password"
+          <NewPasswordFields
+            newPassword={newPassword}
+            confirmPassword={confirmPassword}
+            onNewPassword={setNewPassword}
+            onConfirmPassword={setConfirmPassword}
+            policy={null}
+            showChecklist
           />
-          <PasswordField
-            id="confirmPassword"
-            label="Confirm Password"
-            value={confirmPassword}
-            onValueChange={setConfirmPassword}
-            autoComplete="new-password"
-          />
-          <PasswordChecklist password={newPassword} confirmPassword={confirmPassword} policy={null} />
           <button
             type="submit"
             className="button button--primary button--block"
