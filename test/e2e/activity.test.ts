@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchBrowser } from '../support/browser.js';
+import { artifactPath, launchBrowser, logInOnPage } from '../support/browser.js';
 import { HttpClient } from '../support/http-client.js';
 import {
   seedPractice,
@@ -42,11 +42,11 @@ afterAll(async () => {
 });
 
 async function signIn(page: Page, user: SeededUser) {
-  await page.goto(server.url);
-  await page.getByLabel('Practice Code').fill(practice.code);
-  await page.getByLabel('User Name').fill(user.username);
-  await page.getByLabel('Password', { exact: true }).fill(user.password);
-  await page.getByRole('button', { name: 'Log In' }).click();
+  await logInOnPage(page, server.url, {
+    practiceCode: practice.code,
+    username: user.username,
+    password: user.password,
+  });
   await page.getByRole('region', { name: 'Security & Activity' }).waitFor();
 }
 

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPracticeById } from '../../src/store/practice-store.js';
-import { artifactPath, launchBrowser } from '../support/browser.js';
+import { artifactPath, launchBrowser, logInOnPage } from '../support/browser.js';
 import {
   seedPractice,
   seedUser,
@@ -30,11 +30,7 @@ afterAll(async () => {
 describe('Computer Access Settings', () => {
   it('lets a Practice Administrator add named ranges, shows the server’s refusal of a bad one, and saves', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(server.url);
-    await page.getByLabel('Practice Code').fill(practice.code);
-    await page.getByLabel('User Name').fill(admin.username);
-    await page.getByLabel('Password', { exact: true }).fill(admin.password);
-    await page.getByRole('button', { name: 'Log In' }).click();
+    await logInOnPage(page, server.url, { practiceCode: practice.code, ...admin });
     await page.getByTestId('practice-name').waitFor();
     await page.goto(`${server.url}/settings/computer-access`);
     await page.getByRole('heading', { name: 'Computer Access Settings' }).waitFor();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SECURITY_SETTINGS } from '../../src/domain/security-settings.js';
 import { updatePracticeSettings } from '../../src/store/practice-store.js';
 import { eventsOf } from '../support/events.js';
-import { artifactPath, launchBrowser } from '../support/browser.js';
+import { artifactPath, launchBrowser, logInOnPage } from '../support/browser.js';
 import {
   seedPractice,
   seedUser,
@@ -44,11 +44,7 @@ describe('idle timeout warning', () => {
   it('warns two minutes before, "Stay signed in" keeps the session, then idling lands on sign-in with a message', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.clock.install();
-    await page.goto(server.url);
-    await page.getByLabel('Practice Code').fill(practice.code);
-    await page.getByLabel('User Name').fill(user.username);
-    await page.getByLabel('Password', { exact: true }).fill(user.password);
-    await page.getByRole('button', { name: 'Log In' }).click();
+    await logInOnPage(page, server.url, { practiceCode: practice.code, ...user });
     await page.getByTestId('practice-name').waitFor();
     const dialog = page.getByRole('alertdialog', { name: 'Are you still there?' });
     expect(await dialog.isVisible()).toBe(false);

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchBrowser } from '../support/browser.js';
+import { artifactPath, launchBrowser, logInOnPage } from '../support/browser.js';
 import { eventsOf } from '../support/events.js';
 import { signedInClient } from '../support/http-client.js';
 import {
@@ -39,11 +39,11 @@ afterAll(async () => {
 });
 
 async function signIn(page: Page) {
-  await page.goto(origin);
-  await page.getByLabel('Practice Code').fill(practice.code);
-  await page.getByLabel('User Name').fill(user.username);
-  await page.getByLabel('Password', { exact: true }).fill(user.password);
-  await page.getByRole('button', { name: 'Log In' }).click();
+  await logInOnPage(page, origin, {
+    practiceCode: practice.code,
+    username: user.username,
+    password: user.password,
+  });
 }
 
 describe('passkeys with Chromium’s virtual authenticator', () => {

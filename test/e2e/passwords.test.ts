@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient, signedInClient } from '../support/http-client.js';
 import { readOutbox } from '../support/mail.js';
-import { artifactPath, launchBrowser } from '../support/browser.js';
+import { artifactPath, launchBrowser, logInOnPage } from '../support/browser.js';
 import {
   seedPractice,
   seedUser,
@@ -29,11 +29,11 @@ afterAll(async () => {
 });
 
 async function signIn(page: Page, username: string, password: string) {
-  await page.goto(server.url);
-  await page.getByLabel('Practice Code').fill(practice.code);
-  await page.getByLabel('User Name').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Log In' }).click();
+  await logInOnPage(page, server.url, {
+    practiceCode: practice.code,
+    username: username,
+    password: password,
+  });
 }
 
 async function apiLogin(username: string, password: string): Promise<string | undefined> {

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchBrowser } from '../support/browser.js';
+import { artifactPath, launchBrowser, logInOnPage } from '../support/browser.js';
 import {
   seedPractice,
   seedUser,
@@ -27,11 +27,11 @@ afterAll(async () => {
 });
 
 async function signIn(page: Page, username: string, password: string) {
-  await page.goto(server.url);
-  await page.getByLabel('Practice Code').fill(practice.code);
-  await page.getByLabel('User Name').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Log In' }).click();
+  await logInOnPage(page, server.url, {
+    practiceCode: practice.code,
+    username: username,
+    password: password,
+  });
 }
 
 describe('signing in through the page', () => {

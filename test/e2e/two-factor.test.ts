@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCodeAt } from '../../src/domain/totp.js';
 import { updatePracticeSettings } from '../../src/store/practice-store.js';
 import { DEFAULT_SECURITY_SETTINGS } from '../../src/domain/security-settings.js';
-import { artifactPath, launchBrowser } from '../support/browser.js';
+import { artifactPath, launchBrowser, logInOnPage } from '../support/browser.js';
 import { eventsOf } from '../support/events.js';
 import { signedInClient } from '../support/http-client.js';
 import { enrolTotp } from '../support/two-factor.js';
@@ -36,11 +36,11 @@ afterAll(async () => {
 });
 
 async function signIn(page: Page, who: SeededUser, inPractice = practice) {
-  await page.goto(server.url);
-  await page.getByLabel('Practice Code').fill(inPractice.code);
-  await page.getByLabel('User Name').fill(who.username);
-  await page.getByLabel('Password', { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: 'Log In' }).click();
+  await logInOnPage(page, server.url, {
+    practiceCode: inPractice.code,
+    username: who.username,
+    password: who.password,
+  });
 }
 
 /** The code the app would show now, one step after any code used before. */

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium, driven by playwright-core (Playwright's own browser download cannot work here). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -24,4 +24,17 @@ export function artifactPath(name: string): string {
   const dir = path.resolve('test/artifacts');
   mkdirSync(dir, { recursive: true });
   return path.join(dir, name);
+}
+
+/** Opens the sign-in page at `url` and logs in as a person would, typing into the labelled fields. */
+export async function logInOnPage(
+  page: Page,
+  url: string,
+  credentials: { readonly practiceCode: string; readonly username: string; readonly password: string },
+): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Practice Code').fill(credentials.practiceCode);
+  await page.getByLabel('User Name').fill(credentials.username);
+  await page.getByLabel('Password', { exact: true }).fill(credentials.password);
+  await page.getByRole('button', { name: 'Log In' }).click();
 }
