@@ -1,14 +1,12 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import type { Role } from '../../src/domain/roles.js';
 import { createPasswordHasher } from '../../src/services/password-hasher.js';
-import { createPractice } from '../../src/services/practices.js';
 import { openStore, type Store } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
-import { findPasswordHash, insertUser } from '../../src/store/user-store.js';
+import { findPasswordHash } from '../../src/store/user-store.js';
 import { expectWholeChain } from '../support/chain.js';
 import { HttpClient } from '../support/http-client.js';
+import { seedPracticeAccounts } from '../support/seed-accounts.js';
 import { freePort, startServerProcess, tempDataDir } from '../support/server-process.js';
 
 /**
@@ -42,51 +40,29 @@ function targets(): Target[] {
   ];
 }
 
-interface SeededAccount {
-  readonly id: string;
-  readonly username: string;
-}
-
 async function seed(store: Store) {
-  await migrateToLatest(store);
-  const deps = { store, clock: { now: () => Date.now() }, hasher: createPasswordHasher() };
-  const code = `CRASH${Date.now().toString(36)}`;
-  const created = await createPractice(
-    deps,
-    {
-      code,
-      name: 'Crash Practice',
-      admin: { username: 'owner', email: 'o@crash.test', firstName: 'O', lastName: 'W' },
-    },
-    { ip: '127.0.0.1', userAgent: 'seed' },
-  );
-  if (!created.ok) throw new Error(created.problem);
-  const hash = await deps.hasher.hash(PASSWORD);
-  const add = async (username: string, roles: Role[]): Promise<SeededAccount> => {
-    const id = randomUUID();
-    await insertUser(store.db, {
-      id,
-      practiceId: created.practice.id,
-      username,
-      firstName: 'Crash',
-      lastName: username,
-      email: `${username}@crash.test`,
-      roles,
-      passwordHash: hash,
-      passwordMustChange: false,
-      temporaryPasswordExpiresAt: null,
-      now: Date.now(),
-    });
-    return { id, username };
+  const accounts = (prefix: string, count: number) =>
+    Array.from({ length: count }, (_, i) => ({ username: `${prefix}${i}`, roles: ['clinician'] as const }));
+  const seeded = await seedPracticeAccounts(store, {
+    codePrefix: 'CRASH',
+    password: PASSWORD,
+    accounts: [
+      { username: 'resetter', roles: ['practice_admin'] },
+      ...accounts('signin', SIGN_IN_USERS),
+      ...accounts('changer', CHANGERS),
+      ...accounts('target', RESET_TARGETS),
+    ],
+  });
+  const [admin, ...rest] = seeded.accounts;
+  if (!admin) throw new Error('no admin');
+  return {
+    code: seeded.code,
+    practiceId: seeded.practiceId,
+    admin,
+    signIns: rest.slice(0, SIGN_IN_USERS),
+    changers: rest.slice(SIGN_IN_USERS, SIGN_IN_USERS + CHANGERS),
+    resetTargets: rest.slice(SIGN_IN_USERS + CHANGERS),
   };
-  const admin = await add('resetter', ['practice_admin']);
-  const signIns = [];
-  for (let i = 0; i < SIGN_IN_USERS; i++) signIns.push(await add(`signin${i}`, ['clinician']));
-  const changers = [];
-  for (let i = 0; i < CHANGERS; i++) changers.push(await add(`changer${i}`, ['clinician']));
-  const resetTargets = [];
-  for (let i = 0; i < RESET_TARGETS; i++) resetTargets.push(await add(`target${i}`, ['clinician']));
-  return { code, practiceId: created.practice.id, admin, signIns, changers, resetTargets };
 }
 
 /** Acknowledged (2xx) requests per user id and kind. */

@@ -1,13 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createPasswordHasher } from '../../src/services/password-hasher.js';
-import { createPractice } from '../../src/services/practices.js';
 import { openStore, type Store } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
-import { insertUser } from '../../src/store/user-store.js';
 import { totpCodeAt } from '../../src/domain/totp.js';
 import { expectWholeChain } from '../support/chain.js';
 import { HttpClient } from '../support/http-client.js';
+import { seedPracticeAccounts } from '../support/seed-accounts.js';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../support/round-robin-proxy.js';
 import { startServerProcess, tempDataDir, type ServerProcess } from '../support/server-process.js';
 
@@ -28,36 +24,16 @@ const users: Array<{ id: string; username: string }> = [];
 beforeAll(async () => {
   const databaseUrl = inject('databaseUrl');
   store = openStore({ databaseUrl, dataDir: tempDataDir() });
-  await migrateToLatest(store);
-  const deps = { store, clock: { now: () => Date.now() }, hasher: createPasswordHasher() };
-  const created = await createPractice(
-    deps,
-    {
-      code: `MANY${Date.now().toString(36)}`,
-      name: 'Many Instances',
-      admin: { username: 'admin', email: 'a@many.test', firstName: 'A', lastName: 'B' },
-    },
-    { ip: '127.0.0.1', userAgent: 'seed' },
-  );
-  if (!created.ok) throw new Error(created.problem);
-  practice = { code: created.practice.code, id: created.practice.id };
-  const hash = await deps.hasher.hash(PASSWORD);
-  for (let i = 0; i < USERS; i++) {
-    const user = { id: randomUUID(), username: `many${i}` };
-    await insertUser(store.db, {
-      ...user,
-      practiceId: practice.id,
-      firstName: 'M',
-      lastName: `${i}`,
-      email: `m${i}@many.test`,
-      roles: ['clinician'],
-      passwordHash: hash,
-      passwordMustChange: false,
-      temporaryPasswordExpiresAt: null,
-      now: Date.now(),
-    });
-    users.push(user);
-  }
+  const seeded = await seedPracticeAccounts(store, {
+    codePrefix: 'MANY',
+    password: PASSWORD,
+    accounts: Array.from({ length: USERS }, (_, i) => ({
+      username: `many${i}`,
+      roles: ['clinician'] as const,
+    })),
+  });
+  practice = { code: seeded.code, id: seeded.practiceId };
+  users.push(...seeded.accounts);
   for (let i = 0; i < INSTANCES; i++) {
     servers.push(
       await startServerProcess({ DATABASE_URL: databaseUrl, DATA_DIR: tempDataDir(), TRUST_PROXY: '1' }),
