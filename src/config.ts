@@ -14,6 +14,8 @@ export interface Config {
   readonly smtpUrl: string | undefined;
   /** base64 32-byte key for secrets at rest; absent, one is generated into dataDir. */
   readonly secretKey: string | undefined;
+  /** The key before a rotation, accepted for decryption only until `gatehouse keys rotate` is done. */
+  readonly previousSecretKey: string | undefined;
   readonly logLevel: string;
 }
 
@@ -30,6 +32,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: ['1', 'true', 'yes'].includes((env.TRUST_PROXY ?? '').toLowerCase()),
     smtpUrl: env.SMTP_URL || undefined,
     secretKey: env.GATEHOUSE_SECRET_KEY || undefined,
+    previousSecretKey: env.GATEHOUSE_PREVIOUS_SECRET_KEY || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }

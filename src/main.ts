@@ -3,13 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { configFromEnv } from './config.js';
 import { buildApp } from './http/app.js';
 import { loggerOptions, openServices } from './runtime.js';
-import { resolveSecretKey } from './secret-key.js';
+import { resolveSecretKeys } from './secret-key.js';
 import { ensureFirstPractice, firstRunNotice } from './services/bootstrap.js';
 import { createMailTransport, startMailDelivery } from './services/mail-delivery.js';
 
 /** `npm start`: migrate, create the demo practice on first run, serve API and web app. */
 const config = configFromEnv();
-const secretKey = resolveSecretKey(config);
+const [secretKey, ...previousSecretKeys] = resolveSecretKeys(config);
 const deps = await openServices(config);
 const app = await buildApp({
   deps,
@@ -18,6 +18,7 @@ const app = await buildApp({
   logger: loggerOptions(config.logLevel),
   webRoot: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web'),
   secretKey,
+  previousSecretKeys,
 });
 
 // Before listening, so that whoever sees the server ready also sees the first-run notice.

@@ -1,9 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveSecretKey, SECRET_KEY_FILE } from './secret-key.js';
+import {
+  generateNextKeyFile,
+  PREVIOUS_SECRET_KEY_FILE,
+  resolveSecretKey,
+  resolveSecretKeys,
+  SECRET_KEY_FILE,
+} from './secret-key.js';
 
 describe('resolveSecretKey', () => {
   const dataDir = () => mkdtempSync(path.join(tmpdir(), 'gatehouse-key-'));
@@ -31,5 +37,58 @@ describe('resolveSecretKey', () => {
     expect(() =>
       resolveSecretKey({ secretKey: undefined, dataDir: dataDir(), databaseUrl: 'postgres://db/gatehouse' }),
     ).toThrow(/GATEHOUSE_SECRET_KEY is required with DATABASE_URL/);
+  });
+});
+
+describe('resolveSecretKeys (rotation)', () => {
+  const dataDir = () => mkdtempSync(path.join(tmpdir(), 'gatehouse-keys-'));
+  const noKeys = { secretKey: undefined, previousSecretKey: undefined, databaseUrl: undefined };
+
+  it('puts the current key first and GATEHOUSE_PREVIOUS_SECRET_KEY after it; the same key twice is one', () => {
+    const [current, previous] = [randomBytes(32), randomBytes(32)];
+    const config = {
+      ...noKeys,
+      dataDir: dataDir(),
+      secretKey: current.toString('base64'),
+      previousSecretKey: previous.toString('base64'),
+    };
+    const keys = resolveSecretKeys(config);
+    expect(keys).toHaveLength(2);
+    expect(keys[0].equals(current) && keys[1]?.equals(previous)).toBe(true);
+    expect(resolveSecretKeys({ ...config, previousSecretKey: config.secretKey })).toHaveLength(1);
+    expect(() => resolveSecretKeys({ ...config, previousSecretKey: 'short' })).toThrow(
+      /GATEHOUSE_PREVIOUS_SECRET_KEY must be 32 bytes/,
+    );
+  });
+
+  it('--generate: moves the key file to secret.previous.key (0600), writes a new one, and refuses a second time', () => {
+    const dir = dataDir();
+    const config = { ...noKeys, dataDir: dir };
+    const first = resolveSecretKey(config);
+    const { current, previous } = generateNextKeyFile(config);
+    expect(previous.equals(first)).toBe(true);
+    expect(current.equals(first)).toBe(false);
+    expect(statSync(path.join(dir, PREVIOUS_SECRET_KEY_FILE)).mode & 0o777).toBe(0o600);
+    expect(statSync(path.join(dir, SECRET_KEY_FILE)).mode & 0o777).toBe(0o600);
+    const keys = resolveSecretKeys(config);
+    expect(keys[0].equals(current) && keys[1]?.equals(first)).toBe(true);
+    expect(() => generateNextKeyFile(config)).toThrow(/earlier rotation is not finished/);
+    expect(readFileSync(path.join(dir, SECRET_KEY_FILE), 'utf8').trim()).toBe(current.toString('base64'));
+  });
+
+  it('--generate refuses keys from the environment and a DATA_DIR without a key file', () => {
+    const dir = dataDir();
+    const fromEnv = { ...noKeys, dataDir: dir, secretKey: randomBytes(32).toString('base64') };
+    expect(() => generateNextKeyFile(fromEnv)).toThrow(/GATEHOUSE_PREVIOUS_SECRET_KEY/);
+    expect(() => generateNextKeyFile({ ...noKeys, dataDir: dir })).toThrow(/no key file/);
+    expect(existsSync(path.join(dir, PREVIOUS_SECRET_KEY_FILE))).toBe(false);
+  });
+
+  it('ignores secret.previous.key when the key comes from the environment', () => {
+    const dir = dataDir();
+    writeFileSync(path.join(dir, PREVIOUS_SECRET_KEY_FILE), `${randomBytes(32).toString('base64')}\n`);
+    const config = { ...noKeys, dataDir: dir, secretKey: randomBytes(32).toString('base64') };
+    expect(resolveSecretKeys(config)).toHaveLength(1);
+    expect(resolveSecretKeys({ ...noKeys, dataDir: dir })).toHaveLength(2);
   });
 });

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.js';
-import { SECRET_KEY_BYTES } from './domain/secret-box.js';
+import { SECRET_KEY_BYTES, type SecretKeys } from './domain/secret-box.js';
 
 /**
  * The instance key that encrypts TOTP secrets at rest (domain/secret-box.ts).
@@ -14,10 +14,17 @@ import { SECRET_KEY_BYTES } from './domain/secret-box.js';
  * - Absent with PostgreSQL: start-up stops with a message. Instances behind a load balancer
  *   share one database, so they must share one key; a key generated per machine would make
  *   one instance unable to read what another wrote.
+ *
+ * Rotation (docs/keys-and-backup.md): the key before it is accepted for decryption only, from
+ * GATEHOUSE_PREVIOUS_SECRET_KEY or, with the generated key file, DATA_DIR/secret.previous.key,
+ * until `gatehouse keys rotate` has re-encrypted everything under the current key.
  */
 export const SECRET_KEY_FILE = 'secret.key';
+export const PREVIOUS_SECRET_KEY_FILE = 'secret.previous.key';
 
-export function resolveSecretKey(config: Pick<Config, 'secretKey' | 'dataDir' | 'databaseUrl'>): Buffer {
+type KeyConfig = Pick<Config, 'secretKey' | 'dataDir' | 'databaseUrl'>;
+
+export function resolveSecretKey(config: KeyConfig): Buffer {
   if (config.secretKey !== undefined) return parseSecretKey(config.secretKey, 'GATEHOUSE_SECRET_KEY');
   if (config.databaseUrl !== undefined) {
     throw new Error(
@@ -26,12 +33,64 @@ export function resolveSecretKey(config: Pick<Config, 'secretKey' | 'dataDir' | 
     );
   }
   const file = path.join(config.dataDir, SECRET_KEY_FILE);
-  if (existsSync(file)) return parseSecretKey(readFileSync(file, 'utf8').trim(), file);
+  if (existsSync(file)) return readKeyFile(file);
   mkdirSync(config.dataDir, { recursive: true });
   const key = randomBytes(SECRET_KEY_BYTES);
   // 'wx': never overwrite a key another process wrote a moment ago.
   writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   return key;
+}
+
+/** The current key first, then the previous one when a rotation is under way. */
+export function resolveSecretKeys(config: KeyConfig & Pick<Config, 'previousSecretKey'>): SecretKeys {
+  const current = resolveSecretKey(config);
+  const previous = resolvePreviousSecretKey(config);
+  return previous === undefined || previous.equals(current) ? [current] : [current, previous];
+}
+
+function resolvePreviousSecretKey(config: KeyConfig & Pick<Config, 'previousSecretKey'>): Buffer | undefined {
+  if (config.previousSecretKey !== undefined)
+    return parseSecretKey(config.previousSecretKey, 'GATEHOUSE_PREVIOUS_SECRET_KEY');
+  // The previous key file belongs to the generated key file; a key from the environment has its own.
+  if (config.secretKey !== undefined || config.databaseUrl !== undefined) return undefined;
+  const file = path.join(config.dataDir, PREVIOUS_SECRET_KEY_FILE);
+  return existsSync(file) ? readKeyFile(file) : undefined;
+}
+
+/**
+ * Step 1 of a rotation with the generated key file: the current key moves to
+ * DATA_DIR/secret.previous.key and a new one takes its place in DATA_DIR/secret.key. The
+ * previous key is written (and synced) before the new one replaces the current by rename, so a
+ * crash at any point leaves every key readable. Refuses while an earlier rotation's previous
+ * key is still there, since its secrets may not all be re-encrypted yet.
+ */
+export function generateNextKeyFile(config: KeyConfig): { current: Buffer; previous: Buffer } {
+  if (config.secretKey !== undefined || config.databaseUrl !== undefined) {
+    throw new Error(
+      'the key comes from GATEHOUSE_SECRET_KEY, not from a key file: set the new key there and the old one ' +
+        'in GATEHOUSE_PREVIOUS_SECRET_KEY, restart, then run `gatehouse keys rotate` (docs/keys-and-backup.md).',
+    );
+  }
+  const file = path.join(config.dataDir, SECRET_KEY_FILE);
+  const previousFile = path.join(config.dataDir, PREVIOUS_SECRET_KEY_FILE);
+  if (!existsSync(file)) throw new Error(`there is no key file ${file} yet: nothing to rotate.`);
+  if (existsSync(previousFile)) {
+    throw new Error(
+      `${previousFile} exists: an earlier rotation is not finished. Run \`gatehouse keys rotate\`, ` +
+        'then delete that file, before generating another key.',
+    );
+  }
+  const previous = readKeyFile(file);
+  writeFileSync(previousFile, `${previous.toString('base64')}\n`, { mode: 0o600, flag: 'wx', flush: true });
+  const current = randomBytes(SECRET_KEY_BYTES);
+  const next = `${file}.next`;
+  writeFileSync(next, `${current.toString('base64')}\n`, { mode: 0o600, flag: 'w', flush: true });
+  renameSync(next, file);
+  return { current, previous };
+}
+
+function readKeyFile(file: string): Buffer {
+  return parseSecretKey(readFileSync(file, 'utf8').trim(), file);
 }
 
 function parseSecretKey(text: string, source: string): Buffer {

@@ -7,6 +7,8 @@ export interface Command {
   readonly summary: string;
   readonly usage: string;
   readonly options: NonNullable<ParseArgsConfig['options']>;
+  /** Names of the words it takes after its options, in order (e.g. ['file']), passed to run as values. */
+  readonly positionals?: readonly string[];
   run(values: Record<string, string | boolean | undefined>, io: CommandIo): Promise<number>;
 }
 
@@ -18,10 +20,16 @@ export interface CommandIo {
 }
 
 export function parseCommandArgs(command: Command, args: readonly string[]) {
-  return parseArgs({
+  const names = command.positionals ?? [];
+  const parsed = parseArgs({
     args: [...args],
     options: { ...command.options, help: { type: 'boolean', short: 'h' } },
     strict: true,
-    allowPositionals: false,
+    allowPositionals: names.length > 0,
   });
+  if (parsed.positionals.length > names.length)
+    throw new Error(`Unexpected argument "${parsed.positionals[names.length]}".`);
+  const values: Record<string, string | boolean | undefined> = { ...parsed.values };
+  names.forEach((name, i) => (values[name] = parsed.positionals[i]));
+  return { values };
 }

@@ -1,9 +1,12 @@
 import { auditExportCommand } from './audit-export.js';
 import { auditVerifyCommand } from './audit-verify.js';
+import { backupCommand } from './backup.js';
 import type { Command, CommandIo } from './command.js';
 import { parseCommandArgs } from './command.js';
+import { keysRotateCommand } from './keys-rotate.js';
 import { migrateCommand } from './migrate.js';
 import { practiceCreateCommand } from './practice-create.js';
+import { restoreCommand } from './restore.js';
 import { userResetPasswordCommand } from './user-reset-password.js';
 
 /** `gatehouse <command> [options]`: every command answers --help. */
@@ -13,6 +16,9 @@ const COMMANDS: readonly Command[] = [
   userResetPasswordCommand,
   auditVerifyCommand,
   auditExportCommand,
+  keysRotateCommand,
+  backupCommand,
+  restoreCommand,
 ];
 
 const processIo: CommandIo = {

@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { SecretKeys } from '../domain/secret-box.js';
 import type { ServiceDeps } from '../services/context.js';
 import { passwordAuthRoutes } from './auth/password-routes.js';
 import { activityRoutes } from './activity/routes.js';
@@ -40,6 +41,8 @@ export interface AppOptions {
   readonly rateLimiting?: boolean;
   /** Instance key for secrets at rest (src/secret-key.ts). */
   readonly secretKey: Buffer;
+  /** Keys before a rotation, accepted for decryption only (GATEHOUSE_PREVIOUS_SECRET_KEY). */
+  readonly previousSecretKeys?: readonly Buffer[];
 }
 
 /** Request bodies larger than this are refused with 413 before they are parsed. */
@@ -99,7 +102,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(activityRoutes, { deps: options.deps });
   await app.register(unlockRoute, { deps: options.deps });
   await app.register(securitySettingsRoutes, { deps: options.deps, guards: [requireTwoFactorGuard] });
-  const twoFactorDeps = { ...options.deps, secretKey: options.secretKey };
+  const secretKeys: SecretKeys = [options.secretKey, ...(options.previousSecretKeys ?? [])];
+  const twoFactorDeps = { ...options.deps, secretKeys };
   await app.register(meTwoFactorRoutes, { deps: twoFactorDeps, cookies });
   await app.register(twoFactorSignInRoutes, { deps: twoFactorDeps, cookies });
   await app.register(rememberedBrowserRoutes, { deps: options.deps });

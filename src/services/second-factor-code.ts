@@ -1,3 +1,4 @@
+import type { SecretKeys } from '../domain/secret-box.js';
 import { hashRecoveryCode, normalizeRecoveryCode } from '../domain/recovery-codes.js';
 import { matchTotpStep, normalizeTotpCode } from '../domain/totp.js';
 import type { Executor } from '../store/database.js';
@@ -16,7 +17,7 @@ export type CodeCheck =
 
 export async function checkSecondFactorCode(
   trx: Executor,
-  key: Buffer,
+  keys: SecretKeys,
   userId: string,
   code: string,
   now: number,
@@ -24,7 +25,7 @@ export async function checkSecondFactorCode(
   const totp = await findTotp(trx, userId);
   if (!totp?.enabled) return { ok: false, reason: 'not_enrolled' };
   if (normalizeTotpCode(code) !== undefined) {
-    const secret = openTotpSecret(key, userId, totp.secretBox);
+    const secret = openTotpSecret(keys, userId, totp.secretBox);
     const step = secret === undefined ? undefined : matchTotpStep(secret, code, now);
     if (step === undefined) return { ok: false, reason: 'invalid_code' };
     return (await claimTotpStep(trx, userId, step))

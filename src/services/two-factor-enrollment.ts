@@ -46,7 +46,7 @@ export async function beginTotpSetup(
   const saved = await savePendingTotp(
     deps.store.db,
     user.id,
-    sealTotpSecret(deps.secretKey, user.id, secret),
+    sealTotpSecret(deps.secretKeys, user.id, secret),
     deps.clock.now(),
   );
   if (!saved) return { ok: false, reason: 'already_enabled' };
@@ -75,7 +75,7 @@ export async function confirmTotpSetup(
     const pending = await findTotp(trx, user.id);
     if (!pending) return { ok: false, reason: 'no_setup' } as const;
     if (pending.enabled) return { ok: false, reason: 'already_enabled' } as const;
-    const secret = openTotpSecret(deps.secretKey, user.id, pending.secretBox);
+    const secret = openTotpSecret(deps.secretKeys, user.id, pending.secretBox);
     const step = secret === undefined ? undefined : matchTotpStep(secret, code, now);
     if (step === undefined || !(await claimTotpStep(trx, user.id, step)))
       return { ok: false, reason: 'invalid_code' } as const;

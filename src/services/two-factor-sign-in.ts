@@ -47,7 +47,7 @@ export async function completeSecondFactor(
   const now = deps.clock.now();
   return deps.store.transaction(async (trx) => {
     if (isLocked(auth, now)) return failSecondFactor(trx, auth, { origin, now, reason: 'locked' });
-    const check = await checkSecondFactorCode(trx, deps.secretKey, auth.user.id, input.code, now);
+    const check = await checkSecondFactorCode(trx, deps.secretKeys, auth.user.id, input.code, now);
     if (!check.ok) return failSecondFactor(trx, auth, { origin, now, reason: check.reason });
     if (check.method === 'recovery_code') {
       const { user, practice } = auth;

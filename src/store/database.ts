@@ -38,13 +38,16 @@ export interface StoreOptions {
   readonly sqliteFile?: string;
 }
 
+/** The SQLite database's file name inside DATA_DIR. */
+export const SQLITE_FILE = 'gatehouse.sqlite';
+
 /** Waits at most this long for a PostgreSQL connection or statement, so an outage answers 503, never hangs. */
 const PG_TIMEOUT_MS = 4000;
 
 export function openStore(options: StoreOptions): Store {
   return options.databaseUrl?.startsWith('postgres')
     ? openPostgres(options.databaseUrl)
-    : openSqlite(path.join(options.dataDir, options.sqliteFile ?? 'gatehouse.sqlite'));
+    : openSqlite(path.join(options.dataDir, options.sqliteFile ?? SQLITE_FILE));
 }
 
 function openSqlite(file: string): Store {

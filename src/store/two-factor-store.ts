@@ -137,3 +137,64 @@ export async function deleteTwoFactor(db: Executor, userId: string): Promise<voi
   await db.deleteFrom('passkeys').where('user_id', '=', userId).execute();
   await db.deleteFrom('webauthn_challenges').where('user_id', '=', userId).execute();
 }
+
+export interface TotpBox {
+  readonly userId: string;
+  readonly secretBox: string;
+}
+
+/**
+ * The next page (in user id order, after `afterUserId`) of TOTP boxes that do not start with
+ * `prefix`, i.e. are not sealed with the current key (domain/secret-box.ts boxPrefix). The
+ * prefix is hex and dots, so it holds no LIKE wildcard.
+ */
+export async function listTotpBoxesNotStartingWith(
+  db: Executor,
+  prefix: string,
+  afterUserId: string,
+  limit: number,
+): Promise<TotpBox[]> {
+  const rows = await db
+    .selectFrom('two_factor_totp')
+    .select(['user_id', 'secret_box'])
+    .where('user_id', '>', afterUserId)
+    .where('secret_box', 'not like', `${prefix}%`)
+    .orderBy('user_id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ userId: row.user_id, secretBox: row.secret_box }));
+}
+
+/** How many TOTP boxes (enabled or pending) do, or do not, start with `prefix`. */
+export async function countTotpBoxes(
+  db: Executor,
+  prefix: string,
+): Promise<{ with: number; without: number }> {
+  const count = (operator: 'like' | 'not like') =>
+    db
+      .selectFrom('two_factor_totp')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('secret_box', operator, `${prefix}%`)
+      .executeTakeFirstOrThrow();
+  const [sealed, other] = await Promise.all([count('like'), count('not like')]);
+  return { with: Number(sealed.n), without: Number(other.n) };
+}
+
+/**
+ * Replaces a user's box only if it is still the one read; false when the user enrolled again
+ * (or turned 2FA off) meanwhile, whose new row must not be overwritten with the old secret.
+ */
+export async function replaceTotpBox(
+  db: Executor,
+  userId: string,
+  expectedBox: string,
+  newBox: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('two_factor_totp')
+    .set({ secret_box: newBox })
+    .where('user_id', '=', userId)
+    .where('secret_box', '=', expectedBox)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
