@@ -1,17 +1,7 @@
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { legacySecretBox } from '../../test/support/legacy-secret-box.js';
 import { boxPrefix, decryptSecret, encryptSecret, secretKeyId } from './secret-box.js';
-
-/** A box as made before key ids existed ("v1.<nonce>.<ciphertext>.<tag>"). */
-function legacyBox(key: Buffer, plaintext: string, associatedData: string): string {
-  const nonce = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, nonce);
-  cipher.setAAD(Buffer.from(associatedData, 'utf8'));
-  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return ['v1', ...[nonce, ciphertext, cipher.getAuthTag()].map((part) => part.toString('base64url'))].join(
-    '.',
-  );
-}
 
 describe('secret box (AES-256-GCM)', () => {
   const key = randomBytes(32);
@@ -55,7 +45,7 @@ describe('secret box (AES-256-GCM)', () => {
 
   it('still opens boxes made before key ids (v1), with any of the keys', () => {
     const previous = randomBytes(32);
-    const box = legacyBox(previous, 'legacy secret', 'totp:u1');
+    const box = legacySecretBox(previous, 'legacy secret', 'totp:u1');
     expect(decryptSecret([key, previous], box, 'totp:u1')).toBe('legacy secret');
     expect(decryptSecret([key], box, 'totp:u1')).toBeUndefined();
     expect(decryptSecret([previous], box, 'totp:u2')).toBeUndefined();

@@ -94,6 +94,10 @@ export interface TestServerOptions {
   readonly logger?: boolean;
   /** false turns rate limits off (for tests that send many requests to measure something else). */
   readonly rateLimiting?: boolean;
+  /** The instance key; TEST_SECRET_KEY unless a test rotates keys. */
+  readonly secretKey?: Buffer;
+  /** Keys accepted for decryption only, as with GATEHOUSE_PREVIOUS_SECRET_KEY. */
+  readonly previousSecretKeys?: readonly Buffer[];
 }
 
 /** A real server on a real port over a real database, as `npm start` builds it. */
@@ -108,7 +112,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logger: options.logger ?? false,
     webRoot: path.resolve('dist/web'),
     rateLimiting: options.rateLimiting ?? true,
-    secretKey: TEST_SECRET_KEY,
+    secretKey: options.secretKey ?? TEST_SECRET_KEY,
+    previousSecretKeys: options.previousSecretKeys ?? [],
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-mail-'));
