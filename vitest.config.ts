@@ -38,6 +38,17 @@ export default defineConfig({
         },
       },
       {
+        // Operator commands (backup, restore) run as processes against server processes; needs dist/.
+        extends: true,
+        test: {
+          name: 'ops',
+          include: ['test/ops/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          globalSetup: ['test/support/postgres-setup.ts'],
+        },
+      },
+      {
         extends: true,
         test: {
           name: 'e2e',

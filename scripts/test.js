@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: lint, typecheck, build, then every test project in one vitest run:
-// unit, API on SQLite, API on PostgreSQL, resilience (crash, outage), browser end-to-end in Debian's Chromium.
+// unit, API on SQLite, API on PostgreSQL, resilience (crash, outage), ops (backup, restore), browser end-to-end in Debian's Chromium.
 // Without PostgreSQL or Chromium a local run skips that project loudly; under CI=true it fails.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -45,7 +45,8 @@ run('build', 'npm', ['run', 'build', '--silent']);
 
 const projects = ['unit', 'api-sqlite'];
 if (await postgresAvailable()) {
-  projects.push('api-postgres');
+  // ops: backup/restore with server and CLI processes, pg_dump/pg_restore (Debian's postgresql-client).
+  projects.push('api-postgres', 'ops');
   // Crash and outage tests run servers of their own, and a private PostgreSQL as the postgres user.
   if (process.getuid?.() === 0 && existsSync('/usr/lib/postgresql')) projects.push('resilience');
   else

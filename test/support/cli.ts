@@ -30,7 +30,10 @@ export function runCliProcess(env: Record<string, string>, ...argv: string[]): P
 /** Any program (pg_dump, pg_restore, createdb) with extra environment, output collected. */
 export function runProcess(command: string, args: readonly string[], env: Record<string, string> = {}) {
   return new Promise<CliResult>((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
