@@ -1,7 +1,9 @@
 import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { configFromEnv, type Config } from '../config.js';
 import { SQLITE_FILE } from '../store/database.js';
 import { PREVIOUS_SECRET_KEY_FILE, SECRET_KEY_FILE } from '../secret-key.js';
+import type { CommandIo } from './command.js';
 
 /**
  * What a SQLite backup is made of: the database file, and beside it copies of the key files
@@ -14,6 +16,27 @@ export interface KeyFileCopy {
   readonly live: string;
   /** Its copy beside the backup. */
   readonly copy: string;
+}
+
+/**
+ * What `backup FILE` and `restore FILE` start from: the configuration and FILE made absolute;
+ * or the exit status when they stop here (no FILE; PostgreSQL, where the instructions are printed).
+ */
+export function sqliteBackupStart(
+  command: 'backup' | 'restore',
+  values: Readonly<Record<string, string | boolean | undefined>>,
+  io: CommandIo,
+): { readonly config: Config; readonly file: string } | number {
+  const config = configFromEnv(io.env);
+  if (typeof values.file !== 'string') {
+    io.err(`Name the backup file: gatehouse ${command} FILE\n`);
+    return 2;
+  }
+  if (config.databaseUrl !== undefined) {
+    io.err(postgresInstructions(values.file));
+    return 2;
+  }
+  return { config, file: path.resolve(values.file) };
 }
 
 export function liveDatabaseFile(dataDir: string): string {

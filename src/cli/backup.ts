@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { configFromEnv } from '../config.js';
 import { checkGatehouseSqlite, copySqliteDatabase } from '../store/sqlite-file.js';
-import { keyFileCopies, liveDatabaseFile, mirrorKeyFile, postgresInstructions } from './backup-files.js';
+import { keyFileCopies, liveDatabaseFile, mirrorKeyFile, sqliteBackupStart } from './backup-files.js';
 import type { Command } from './command.js';
 
 export const backupCommand: Command = {
@@ -22,16 +20,9 @@ Restore with "gatehouse restore"; docs/keys-and-backup.md has the whole procedur
   positionals: ['file'],
   options: { force: { type: 'boolean' } },
   async run(values, io) {
-    const config = configFromEnv(io.env);
-    if (typeof values.file !== 'string') {
-      io.err('Name the backup file: gatehouse backup FILE\n');
-      return 2;
-    }
-    const file = path.resolve(values.file);
-    if (config.databaseUrl !== undefined) {
-      io.err(postgresInstructions(values.file));
-      return 2;
-    }
+    const start = sqliteBackupStart('backup', values, io);
+    if (typeof start === 'number') return start;
+    const { config, file } = start;
     const database = liveDatabaseFile(config.dataDir);
     if (!existsSync(database)) {
       io.err(`There is no database at ${database}: check DATA_DIR.\n`);

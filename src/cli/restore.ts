@@ -1,6 +1,4 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { configFromEnv } from '../config.js';
 import {
   checkGatehouseSqlite,
   copySqliteDatabase,
@@ -13,7 +11,7 @@ import {
   keyFilesDiffer,
   liveDatabaseFile,
   mirrorKeyFile,
-  postgresInstructions,
+  sqliteBackupStart,
 } from './backup-files.js';
 import type { Command } from './command.js';
 
@@ -35,16 +33,9 @@ docs/keys-and-backup.md has the whole procedure.`,
   positionals: ['file'],
   options: { force: { type: 'boolean' } },
   async run(values, io) {
-    const config = configFromEnv(io.env);
-    if (typeof values.file !== 'string') {
-      io.err('Name the backup file: gatehouse restore FILE\n');
-      return 2;
-    }
-    const file = path.resolve(values.file);
-    if (config.databaseUrl !== undefined) {
-      io.err(postgresInstructions(values.file));
-      return 2;
-    }
+    const start = sqliteBackupStart('restore', values, io);
+    if (typeof start === 'number') return start;
+    const { config, file } = start;
     const check = checkGatehouseSqlite(file);
     if (!check.ok) {
       io.err(`${file} ${check.problem}; nothing was changed.\n`);
