@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configFromEnv } from './config.js';
+import { secretKeyId } from './domain/secret-box.js';
 import { buildApp } from './http/app.js';
 import { loggerOptions, openServices } from './runtime.js';
 import { resolveSecretKeys } from './secret-key.js';
@@ -33,6 +34,11 @@ const address = await app.listen({ port: config.port, host: config.host });
 const url = config.publicUrl?.origin ?? address.replace('[::1]', 'localhost');
 if (created?.ok) process.stdout.write(`\n${firstRunNotice(created, url)}\n\n`);
 app.log.info(`Gatehouse is serving ${url} (${deps.store.dialect})`);
+// Key ids are fingerprints, never the keys: they show each instance's keys during a rotation.
+const reading = previousSecretKeys.map(secretKeyId).join(', ');
+app.log.info(
+  `Secret key ${secretKeyId(secretKey)}${reading ? `; also reading previous key ${reading}` : ''}`,
+);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

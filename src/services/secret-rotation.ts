@@ -9,8 +9,8 @@ import { openTotpSecret, sealTotpSecret } from './totp-secret.js';
  * are stored as hashes, passkeys as public keys.
  *
  * Online: servers keep running, since they open boxes of the current and the previous key
- * alike. Each batch is one transaction, and a box is replaced only if it is still the one
- * read, so a user enrolling meanwhile is never overwritten. Boxes already sealed with the
+ * alike. Each batch's writes are one transaction, and a box is replaced only if it is still
+ * the one read, so a user enrolling meanwhile is never overwritten. Boxes already sealed with the
  * current key are skipped in SQL, so a second run (or one resumed after a crash) reads only
  * what is left. Boxes that no configured key opens are left as they are and counted.
  *
@@ -42,20 +42,24 @@ export async function rotateTotpSecrets(
   const unreadableUserIds: string[] = [];
   let cursor = '';
   for (;;) {
-    const page = await store.transaction(async (trx) => {
-      const boxes = await listTotpBoxesNotStartingWith(trx, prefix, cursor, batchSize);
+    const boxes = await listTotpBoxesNotStartingWith(store.db, prefix, cursor, batchSize);
+    const resealed: { userId: string; from: string; to: string }[] = [];
+    for (const { userId, secretBox } of boxes) {
+      const secret = openTotpSecret(keys, userId, secretBox);
+      if (secret === undefined) unreadableUserIds.push(userId);
+      else resealed.push({ userId, from: secretBox, to: sealTotpSecret(keys, userId, secret) });
+    }
+    // Only writes inside the transaction, each conditional on the box read: SQLite then takes
+    // its write lock at the first statement and waits its turn behind the servers' writes,
+    // where a read-then-write transaction would fail outright once a server had written.
+    reencrypted += await store.transaction(async (trx) => {
       let done = 0;
-      for (const { userId, secretBox } of boxes) {
-        const secret = openTotpSecret(keys, userId, secretBox);
-        if (secret === undefined) unreadableUserIds.push(userId);
-        else if (await replaceTotpBox(trx, userId, secretBox, sealTotpSecret(keys, userId, secret))) done++;
-      }
-      return { boxes, done };
+      for (const { userId, from, to } of resealed) if (await replaceTotpBox(trx, userId, from, to)) done++;
+      return done;
     });
-    reencrypted += page.done;
     options.onBatch?.(reencrypted);
-    const last = page.boxes.at(-1);
-    if (!last || page.boxes.length < batchSize) break;
+    const last = boxes.at(-1);
+    if (!last || boxes.length < batchSize) break;
     cursor = last.userId;
   }
   const counts = await countTotpBoxes(store.db, prefix);

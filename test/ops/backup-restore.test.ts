@@ -73,6 +73,30 @@ function keepWriting(server: ServerProcess, code: string, users: readonly Seeded
   };
 }
 
+/** Enrols the user's authenticator app on a server running on the real clock; returns the secret. */
+async function enrolTotpNow(server: ServerProcess, code: string, user: SeededAccount): Promise<string> {
+  const client = await signedInClient(server.url, code, { ...user, password: PASSWORD });
+  const setup = await client.post<{ secret: string }>('/api/me/two-factor/totp/setup', {
+    currentPassword: PASSWORD,
+  });
+  const confirm = await client.post('/api/me/two-factor/totp/confirm', {
+    code: totpCodeAt(setup.body.secret, Date.now()),
+  });
+  expect(confirm.status).toBe(200);
+  return setup.body.secret;
+}
+
+/** Password, then the code of the next 30-second step (the enrolment claimed the current one). */
+async function signInWithLaterCode(server: ServerProcess, code: string, user: SeededAccount, secret: string) {
+  const { client, response } = await login(server, code, user);
+  expect(response.body).toEqual({ next: 'two_factor' });
+  const step = await client.post('/api/auth/two-factor', {
+    code: totpCodeAt(secret, Date.now() + 30_000),
+    rememberBrowser: false,
+  });
+  return step.status;
+}
+
 describe('SQLite: gatehouse backup and restore', () => {
   it('backs up while the server writes; the restore passes audit verify and signs in with TOTP', async () => {
     const dataDir = tempDataDir();
@@ -80,15 +104,7 @@ describe('SQLite: gatehouse backup and restore', () => {
     const [enrolled, ...writers] = seeded.accounts as [SeededAccount, ...SeededAccount[]];
     const server = await start(sqliteEnv(dataDir));
 
-    const client = await signedInClient(server.url, seeded.code, { ...enrolled, password: PASSWORD });
-    const setup = await client.post<{ secret: string }>('/api/me/two-factor/totp/setup', {
-      currentPassword: PASSWORD,
-    });
-    const secret = setup.body.secret;
-    const confirm = await client.post('/api/me/two-factor/totp/confirm', {
-      code: totpCodeAt(secret, Date.now()),
-    });
-    expect(confirm.status).toBe(200);
+    const secret = await enrolTotpNow(server, seeded.code, enrolled);
 
     const writing = keepWriting(server, seeded.code, writers);
     while (writing.acknowledged() < 5) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -128,13 +144,7 @@ describe('SQLite: gatehouse backup and restore', () => {
     expect(Number(signIns.n)).toBeGreaterThanOrEqual(beforeBackup + 1);
 
     const restored = await start(sqliteEnv(restoredDir));
-    const { client: again, response } = await login(restored, seeded.code, enrolled);
-    expect(response.body).toEqual({ next: 'two_factor' });
-    const step = await again.post('/api/auth/two-factor', {
-      code: totpCodeAt(secret, Date.now() + 30_000),
-      rememberBrowser: false,
-    });
-    expect(step.status).toBe(200);
+    expect(await signInWithLaterCode(restored, seeded.code, enrolled, secret)).toBe(200);
 
     // Restoring over the running server's database: refused without --force, and refused with it.
     const over = await runCli(sqliteEnv(dataDir), 'restore', file);
@@ -171,6 +181,39 @@ describe('SQLite: gatehouse backup and restore', () => {
       expect(help.status).toBe(0);
       expect(help.out).toContain(`Usage: gatehouse ${command} FILE`);
     }
+  });
+});
+
+describe('SQLite: gatehouse keys rotate while a server process writes', () => {
+  it('re-encrypts every secret between the server’s writes; the server, reading both keys, signs everyone in', async () => {
+    const dataDir = tempDataDir();
+    const seeded = await seed(openStore({ dataDir }));
+    const [first, second, third, ...writers] = seeded.accounts as [SeededAccount, ...SeededAccount[]];
+    const enrolled = [first, second, third] as SeededAccount[];
+    const [oldKey, newKey] = [randomBytes(32).toString('base64'), randomBytes(32).toString('base64')];
+    // Step 2 of the documented procedure: still sealing with the old key, already reading the new.
+    const server = await start({
+      ...sqliteEnv(dataDir),
+      GATEHOUSE_SECRET_KEY: oldKey,
+      GATEHOUSE_PREVIOUS_SECRET_KEY: newKey,
+    });
+    const secrets = new Map<SeededAccount, string>();
+    for (const user of enrolled) secrets.set(user, await enrolTotpNow(server, seeded.code, user));
+
+    const writing = keepWriting(server, seeded.code, writers);
+    while (writing.acknowledged() < 3) await new Promise((resolve) => setTimeout(resolve, 20));
+    const rotateEnv = {
+      ...sqliteEnv(dataDir),
+      GATEHOUSE_SECRET_KEY: newKey,
+      GATEHOUSE_PREVIOUS_SECRET_KEY: oldKey,
+    };
+    const run = await runCli(rotateEnv, 'keys', 'rotate', '--batch-size', '1', '--json');
+    await writing.stop();
+    expect(run.err).toBe('');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.out)).toMatchObject({ reencrypted: 3, remaining: 0, unreadable: 0 });
+    for (const user of enrolled)
+      expect(await signInWithLaterCode(server, seeded.code, user, secrets.get(user) ?? '')).toBe(200);
   });
 });
 
