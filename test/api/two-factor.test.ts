@@ -140,7 +140,7 @@ describe('enrolling an authenticator app', () => {
       .select('secret_box')
       .where('user_id', '=', user.id)
       .executeTakeFirstOrThrow();
-    expect(row.secret_box).toMatch(/^v1\./);
+    expect(row.secret_box).toMatch(/^v2\.[0-9a-f]{12}\./);
     expect(row.secret_box).not.toContain(secret);
     if (testDatabase() === 'sqlite') {
       const { rows } = await sql<{ file: string }>`pragma database_list`.execute(server.deps.store.db);
