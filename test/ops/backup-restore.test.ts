@@ -3,119 +3,51 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { totpCodeAt } from '../../src/domain/totp.js';
-import { openStore, SQLITE_FILE, type Store } from '../../src/store/database.js';
+import { openStore, SQLITE_FILE } from '../../src/store/database.js';
 import { runCli, runCliProcess, runProcess } from '../support/cli.js';
-import { HttpClient, signedInClient } from '../support/http-client.js';
-import { seedPracticeAccounts, type SeededAccount } from '../support/seed-accounts.js';
-import { startServerProcess, tempDataDir, type ServerProcess } from '../support/server-process.js';
+import {
+  enrolTotpNow,
+  keepWriting,
+  seedLiveAccounts,
+  serverProcesses,
+  signInWithLaterCode,
+  sqliteEnv,
+} from '../support/live-accounts.js';
+import type { SeededAccount } from '../support/seed-accounts.js';
+import { tempDataDir } from '../support/server-process.js';
 
 /**
  * `gatehouse backup` / `gatehouse restore` on SQLite against real server processes (the
  * commands run in this test's process, which is not the server's: the server's connection is
- * what the commands must cope with or detect): a backup taken while a server is writing restores into a fresh DATA_DIR, passes `audit verify`, and its key file
- * lets an enrolled user sign in with a TOTP code. On PostgreSQL the commands point to pg_dump /
- * pg_restore, and the documented commands round-trip a database that passes `audit verify`.
+ * what the commands must cope with or detect): a backup taken while a server is writing
+ * restores into a fresh DATA_DIR, passes `audit verify`, and its key file lets an enrolled user
+ * sign in with a TOTP code. On PostgreSQL the commands point to pg_dump / pg_restore, and the
+ * documented commands round-trip a database that passes `audit verify`.
  */
-const PASSWORD = 'backup test password with enough words';
 const WRITERS = 4;
 
-/** A SQLite server with the generated key file: no key in the environment. */
-const sqliteEnv = (dataDir: string) => ({ DATA_DIR: dataDir, DATABASE_URL: '', GATEHOUSE_SECRET_KEY: '' });
-
-const servers: ServerProcess[] = [];
-afterAll(async () => {
-  await Promise.all(servers.map((server) => server.kill()));
-});
-
-/** Seeds a practice, then closes the handle: an open connection would count as a server using the file. */
-async function seed(store: Store) {
-  const accounts = Array.from({ length: WRITERS + 1 }, (_, i) => ({
-    username: `backup${i}`,
-    roles: ['clinician'] as const,
-  }));
-  try {
-    return await seedPracticeAccounts(store, { codePrefix: 'BACKUP', password: PASSWORD, accounts });
-  } finally {
-    await store.close();
-  }
-}
-
-async function start(env: Record<string, string>): Promise<ServerProcess> {
-  const server = await startServerProcess(env);
-  servers.push(server);
-  return server;
-}
-
-async function login(server: ServerProcess, code: string, user: SeededAccount) {
-  const client = new HttpClient(server.url);
-  const response = await client.post<{ next: string }>('/api/auth/login', {
-    practiceCode: code,
-    username: user.username,
-    password: PASSWORD,
-  });
-  return { client, response };
-}
-
-/** Sign-ins (each writes a session and an event) in loops until stopped; counts acknowledged ones. */
-function keepWriting(server: ServerProcess, code: string, users: readonly SeededAccount[]) {
-  let running = true;
-  let acknowledged = 0;
-  const loops = users.map(async (user) => {
-    while (running) if ((await login(server, code, user)).response.status === 200) acknowledged++;
-  });
-  return {
-    acknowledged: () => acknowledged,
-    stop: async () => {
-      running = false;
-      await Promise.all(loops);
-    },
-  };
-}
-
-/** Enrols the user's authenticator app on a server running on the real clock; returns the secret. */
-async function enrolTotpNow(server: ServerProcess, code: string, user: SeededAccount): Promise<string> {
-  const client = await signedInClient(server.url, code, { ...user, password: PASSWORD });
-  const setup = await client.post<{ secret: string }>('/api/me/two-factor/totp/setup', {
-    currentPassword: PASSWORD,
-  });
-  const confirm = await client.post('/api/me/two-factor/totp/confirm', {
-    code: totpCodeAt(setup.body.secret, Date.now()),
-  });
-  expect(confirm.status).toBe(200);
-  return setup.body.secret;
-}
-
-/** Password, then the code of the next 30-second step (the enrolment claimed the current one). */
-async function signInWithLaterCode(server: ServerProcess, code: string, user: SeededAccount, secret: string) {
-  const { client, response } = await login(server, code, user);
-  expect(response.body).toEqual({ next: 'two_factor' });
-  const step = await client.post('/api/auth/two-factor', {
-    code: totpCodeAt(secret, Date.now() + 30_000),
-    rememberBrowser: false,
-  });
-  return step.status;
-}
+const servers = serverProcesses();
+afterAll(servers.killAll);
 
 describe('SQLite: gatehouse backup and restore', () => {
   it('backs up while the server writes; the restore passes audit verify and signs in with TOTP', async () => {
     const dataDir = tempDataDir();
-    const seeded = await seed(openStore({ dataDir }));
+    const seeded = await seedLiveAccounts(openStore({ dataDir }), 1 + WRITERS);
     const [enrolled, ...writers] = seeded.accounts as [SeededAccount, ...SeededAccount[]];
-    const server = await start(sqliteEnv(dataDir));
+    const server = await servers.start(sqliteEnv(dataDir));
 
     const secret = await enrolTotpNow(server, seeded.code, enrolled);
 
     const writing = keepWriting(server, seeded.code, writers);
-    while (writing.acknowledged() < 5) await new Promise((resolve) => setTimeout(resolve, 20));
+    await writing.reached(5);
     const file = path.join(tempDataDir(), 'gatehouse-backup.sqlite');
     const beforeBackup = writing.acknowledged();
     const backup = await runCli(sqliteEnv(dataDir), 'backup', file);
-    const duringBackup = writing.acknowledged() - beforeBackup;
-    await writing.stop();
     expect(backup.err).toBe('');
     expect(backup.status).toBe(0);
-    expect(duringBackup).toBeGreaterThan(0);
+    // The loops kept sign-ins in flight around the backup: the server went on writing.
+    await writing.reached(beforeBackup + WRITERS);
+    await writing.stop();
     const key = readFileSync(path.join(dataDir, 'secret.key'), 'utf8').trim();
     expect(backup.out).toContain('integrity_check ok');
     expect(backup.out).not.toContain(key);
@@ -132,7 +64,7 @@ describe('SQLite: gatehouse backup and restore', () => {
     expect(readFileSync(path.join(restoredDir, 'secret.key'), 'utf8').trim()).toBe(key);
     const verify = await runCli(sqliteEnv(restoredDir), 'audit', 'verify');
     expect(verify.status).toBe(0);
-    expect(verify.out).toMatch(/Practice BACKUP\w+: \d+ events, intact\./);
+    expect(verify.out).toMatch(/Practice LIVE\w+: \d+ events, intact\./);
     const restoredStore = openStore({ dataDir: restoredDir });
     const signIns = await restoredStore.db
       .selectFrom('audit_events')
@@ -143,7 +75,7 @@ describe('SQLite: gatehouse backup and restore', () => {
     // Every sign-in acknowledged before the backup started is in it (plus the enrolled user's).
     expect(Number(signIns.n)).toBeGreaterThanOrEqual(beforeBackup + 1);
 
-    const restored = await start(sqliteEnv(restoredDir));
+    const restored = await servers.start(sqliteEnv(restoredDir));
     expect(await signInWithLaterCode(restored, seeded.code, enrolled, secret)).toBe(200);
 
     // Restoring over the running server's database: refused without --force, and refused with it.
@@ -184,39 +116,6 @@ describe('SQLite: gatehouse backup and restore', () => {
   });
 });
 
-describe('SQLite: gatehouse keys rotate while a server process writes', () => {
-  it('re-encrypts every secret between the server’s writes; the server, reading both keys, signs everyone in', async () => {
-    const dataDir = tempDataDir();
-    const seeded = await seed(openStore({ dataDir }));
-    const [first, second, third, ...writers] = seeded.accounts as [SeededAccount, ...SeededAccount[]];
-    const enrolled = [first, second, third] as SeededAccount[];
-    const [oldKey, newKey] = [randomBytes(32).toString('base64'), randomBytes(32).toString('base64')];
-    // Step 2 of the documented procedure: still sealing with the old key, already reading the new.
-    const server = await start({
-      ...sqliteEnv(dataDir),
-      GATEHOUSE_SECRET_KEY: oldKey,
-      GATEHOUSE_PREVIOUS_SECRET_KEY: newKey,
-    });
-    const secrets = new Map<SeededAccount, string>();
-    for (const user of enrolled) secrets.set(user, await enrolTotpNow(server, seeded.code, user));
-
-    const writing = keepWriting(server, seeded.code, writers);
-    while (writing.acknowledged() < 3) await new Promise((resolve) => setTimeout(resolve, 20));
-    const rotateEnv = {
-      ...sqliteEnv(dataDir),
-      GATEHOUSE_SECRET_KEY: newKey,
-      GATEHOUSE_PREVIOUS_SECRET_KEY: oldKey,
-    };
-    const run = await runCli(rotateEnv, 'keys', 'rotate', '--batch-size', '1', '--json');
-    await writing.stop();
-    expect(run.err).toBe('');
-    expect(run.status).toBe(0);
-    expect(JSON.parse(run.out)).toMatchObject({ reencrypted: 3, remaining: 0, unreadable: 0 });
-    for (const user of enrolled)
-      expect(await signInWithLaterCode(server, seeded.code, user, secrets.get(user) ?? '')).toBe(200);
-  });
-});
-
 describe('PostgreSQL: pg_dump / pg_restore, as the commands say', () => {
   it('backup and restore explain pg_dump and pg_restore, exit 2, and never print DATABASE_URL', async () => {
     const databaseUrl = `${inject('databaseUrl')}?password=not-printed`;
@@ -237,11 +136,14 @@ describe('PostgreSQL: pg_dump / pg_restore, as the commands say', () => {
     const createdb = (name: string) =>
       runProcess('createdb', ['-h', base.hostname, '-p', base.port || '5432', '-U', base.username, name]);
     expect((await createdb(sourceName)).status).toBe(0);
-    const seeded = await seed(openStore({ databaseUrl: urlOf(sourceName), dataDir: tempDataDir() }));
+    const seeded = await seedLiveAccounts(
+      openStore({ databaseUrl: urlOf(sourceName), dataDir: tempDataDir() }),
+      4,
+    );
     const pgEnv = { DATA_DIR: tempDataDir(), DATABASE_URL: urlOf(sourceName) };
-    const server = await start(pgEnv);
+    const server = await servers.start(pgEnv);
     const writing = keepWriting(server, seeded.code, seeded.accounts);
-    while (writing.acknowledged() < 10) await new Promise((resolve) => setTimeout(resolve, 20));
+    await writing.reached(10);
 
     const file = path.join(tempDataDir(), 'gatehouse.dump');
     const dump = await runProcess('pg_dump', ['--format=custom', `--file=${file}`, urlOf(sourceName)]);
@@ -260,6 +162,6 @@ describe('PostgreSQL: pg_dump / pg_restore, as the commands say', () => {
 
     const verify = await runCli({ ...pgEnv, DATABASE_URL: urlOf(restoredName) }, 'audit', 'verify');
     expect(verify.status).toBe(0);
-    expect(verify.out).toMatch(/Practice BACKUP\w+: \d+ events, intact\./);
+    expect(verify.out).toMatch(/Practice LIVE\w+: \d+ events, intact\./);
   });
 });
