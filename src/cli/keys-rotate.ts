@@ -24,7 +24,7 @@ export const keysRotateCommand: Command = {
   path: ['keys', 'rotate'],
   summary: 'Re-encrypt the secrets at rest under the current key (online)',
   usage: `gatehouse keys rotate [--batch-size N] [--json]
-gatehouse keys rotate --generate
+       gatehouse keys rotate --generate
 
 Re-encrypts every TOTP secret that is not yet under GATEHOUSE_SECRET_KEY, reading old ones
 with GATEHOUSE_PREVIOUS_SECRET_KEY, in batches of --batch-size (default ${DEFAULT_ROTATION_BATCH}), each

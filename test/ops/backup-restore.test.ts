@@ -114,6 +114,17 @@ describe('SQLite: gatehouse backup and restore', () => {
       expect(help.out).toContain(`Usage: gatehouse ${command} FILE`);
     }
   });
+
+  it('take one FILE: none, or one too many, is a usage error', async () => {
+    const missing = await runCli(sqliteEnv(tempDataDir()), 'backup');
+    expect(missing.status).toBe(2);
+    expect(missing.err).toContain('Name the backup file');
+    const extra = await runCli(sqliteEnv(tempDataDir()), 'restore', 'a.sqlite', 'b.sqlite');
+    expect(extra.status).toBe(2);
+    expect(extra.err).toContain('Unexpected argument "b.sqlite"');
+    // Commands without words after them still refuse any.
+    expect((await runCli({}, 'migrate', 'now')).status).toBe(2);
+  });
 });
 
 describe('PostgreSQL: pg_dump / pg_restore, as the commands say', () => {
