@@ -140,6 +140,10 @@ describe('masking', () => {
       'postgres://db/gatehouse?user=gh&password=********&sslmode=require',
     );
     expect(maskUrlPassword('smtps://mail.example.org')).toBe('smtps://mail.example.org');
+    expect(maskUrlPassword('postgres://gh:p@ss/w0rd@db/gatehouse')).toBe(
+      'postgres://gh:********@db/gatehouse',
+    );
+    expect(maskUrlPassword('postgres://gh@db/gatehouse')).toBe('postgres://gh@db/gatehouse');
   });
 
   it('shows secrets only as set or not set, and URLs without their password', () => {

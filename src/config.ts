@@ -247,10 +247,14 @@ function problemText(variable: ConfigVariable<unknown>, text: string, what: stri
 
 export const MASK = '********';
 
-/** A URL's password (user:PASSWORD@ and ?password=) replaced by ********; other text unchanged. */
+/**
+ * A URL's password (user:PASSWORD@ and ?password=) replaced by ********; other text unchanged.
+ * Everything up to the last `@` counts as password, so one with an unescaped `@` or `/` is
+ * hidden whole: better too much hidden than a piece shown.
+ */
 export function maskUrlPassword(text: string): string {
   return text
-    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:)[^@/?#]*@/i, `$1${MASK}@`)
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:).*@/i, `$1${MASK}@`)
     .replace(/([?&][^=&#]*password[^=&#]*=)[^&#]*/gi, `$1${MASK}`);
 }
 
