@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RATE_LIMITS } from '../../src/domain/rate-limits.js';
 import { HttpClient, signedInClient } from '../support/http-client.js';
+import { enrolTotp, nextTotpCode } from '../support/two-factor.js';
 import {
   seedPractice,
   seedUser,
@@ -145,5 +146,38 @@ describe('/metrics', () => {
       expect(pool).toBeGreaterThan(0);
       expect(sample(text, 'gatehouse_db_pool_waiting_queries', {})).toBe(0);
     } else expect(pool).toBeUndefined();
+  });
+
+  it('counts second-factor outcomes with their method or reason', async () => {
+    const other = await seedPractice(server.deps, 'MEU');
+    const carol = await seedUser(server.deps, other, { username: 'carol-metrics' });
+    const { secret } = await enrolTotp(
+      await signedInClient(server.url, other.code, carol),
+      carol.password,
+      server.clock,
+    );
+    const client = new HttpClient(server.url);
+    await client.post('/api/auth/login', {
+      practiceCode: other.code,
+      username: carol.username,
+      password: carol.password,
+    });
+    const wrong = String((Number(nextTotpCode(server.clock, secret)) + 1) % 1_000_000).padStart(6, '0');
+    expect((await client.post('/api/auth/two-factor', { code: wrong, rememberBrowser: false })).status).toBe(
+      401,
+    );
+    const code = nextTotpCode(server.clock, secret);
+    expect((await client.post('/api/auth/two-factor', { code, rememberBrowser: false })).status).toBe(200);
+
+    const text = await scrape();
+    const practice = other.practiceId;
+    expect(
+      sample(text, 'gatehouse_two_factor_total', { outcome: 'failure', reason: 'invalid_code', practice }),
+    ).toBe(1);
+    expect(sample(text, 'gatehouse_two_factor_total', { outcome: 'success', method: 'totp', practice })).toBe(
+      1,
+    );
+    // Enrolment's sign-in and the one through the second factor.
+    expect(sample(text, 'gatehouse_sign_ins_total', { outcome: 'success', practice })).toBe(2);
   });
 });
