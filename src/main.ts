@@ -18,6 +18,7 @@ const app = await buildApp({
   logger: loggerOptions(config.logLevel),
   webRoot: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web'),
   secretKey,
+  metricsToken: config.metricsToken,
 });
 
 // Before listening, so that whoever sees the server ready also sees the first-run notice.

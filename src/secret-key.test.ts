@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,14 +8,18 @@ import { resolveSecretKey, SECRET_KEY_FILE } from './secret-key.js';
 describe('resolveSecretKey', () => {
   const dataDir = () => mkdtempSync(path.join(tmpdir(), 'gatehouse-key-'));
 
-  it('uses GATEHOUSE_SECRET_KEY and refuses one that is not 32 bytes of base64', () => {
+  it('uses GATEHOUSE_SECRET_KEY as config.ts parsed it', () => {
     const key = randomBytes(32);
-    const config = { secretKey: key.toString('base64'), dataDir: dataDir(), databaseUrl: undefined };
+    const config = { secretKey: key, dataDir: dataDir(), databaseUrl: undefined };
     expect(resolveSecretKey(config).equals(key)).toBe(true);
-    expect(() => resolveSecretKey({ ...config, secretKey: randomBytes(16).toString('base64') })).toThrow(
-      /32 bytes/,
+  });
+
+  it('refuses a DATA_DIR/secret.key that does not hold 32 bytes of base64', () => {
+    const dir = dataDir();
+    writeFileSync(path.join(dir, SECRET_KEY_FILE), `${randomBytes(16).toString('base64')}\n`);
+    expect(() => resolveSecretKey({ secretKey: undefined, dataDir: dir, databaseUrl: undefined })).toThrow(
+      /secret\.key must hold 32 bytes/,
     );
-    expect(() => resolveSecretKey({ ...config, secretKey: 'not base64!' })).toThrow(/32 bytes/);
   });
 
   it('generates a key once into DATA_DIR/secret.key with mode 0600, then reads it back', () => {

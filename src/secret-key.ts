@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.js';
-import { SECRET_KEY_BYTES } from './domain/secret-box.js';
+import { decodeSecretKey, SECRET_KEY_BYTES } from './domain/secret-box.js';
 
 /**
  * The instance key that encrypts TOTP secrets at rest (domain/secret-box.ts).
  *
- * - GATEHOUSE_SECRET_KEY: base64 of exactly 32 bytes; anything else stops start-up.
+ * - GATEHOUSE_SECRET_KEY: base64 of exactly 32 bytes; anything else stops start-up (config.ts).
  * - Absent with SQLite: generated once into DATA_DIR/secret.key (mode 0600) and read from
  *   there afterwards. Back that file up with the database: without it, enrolled users must
  *   have their two-factor authentication removed and enrol again.
@@ -18,7 +18,7 @@ import { SECRET_KEY_BYTES } from './domain/secret-box.js';
 export const SECRET_KEY_FILE = 'secret.key';
 
 export function resolveSecretKey(config: Pick<Config, 'secretKey' | 'dataDir' | 'databaseUrl'>): Buffer {
-  if (config.secretKey !== undefined) return parseSecretKey(config.secretKey, 'GATEHOUSE_SECRET_KEY');
+  if (config.secretKey !== undefined) return config.secretKey;
   if (config.databaseUrl !== undefined) {
     throw new Error(
       'GATEHOUSE_SECRET_KEY is required with DATABASE_URL: every instance must use the same key. ' +
@@ -26,7 +26,7 @@ export function resolveSecretKey(config: Pick<Config, 'secretKey' | 'dataDir' | 
     );
   }
   const file = path.join(config.dataDir, SECRET_KEY_FILE);
-  if (existsSync(file)) return parseSecretKey(readFileSync(file, 'utf8').trim(), file);
+  if (existsSync(file)) return readKeyFile(file);
   mkdirSync(config.dataDir, { recursive: true });
   const key = randomBytes(SECRET_KEY_BYTES);
   // 'wx': never overwrite a key another process wrote a moment ago.
@@ -34,10 +34,9 @@ export function resolveSecretKey(config: Pick<Config, 'secretKey' | 'dataDir' | 
   return key;
 }
 
-function parseSecretKey(text: string, source: string): Buffer {
-  const key = Buffer.from(text, 'base64');
-  if (key.length !== SECRET_KEY_BYTES || key.toString('base64') !== text.replace(/\s/g, '')) {
-    throw new Error(`${source} must be ${SECRET_KEY_BYTES} bytes in base64 (openssl rand -base64 32).`);
-  }
+function readKeyFile(file: string): Buffer {
+  const key = decodeSecretKey(readFileSync(file, 'utf8').trim());
+  if (!key)
+    throw new Error(`${file} must hold ${SECRET_KEY_BYTES} bytes in base64 (openssl rand -base64 32).`);
   return key;
 }

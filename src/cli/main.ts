@@ -1,6 +1,7 @@
 import { auditExportCommand } from './audit-export.js';
 import { auditVerifyCommand } from './audit-verify.js';
 import type { Command, CommandIo } from './command.js';
+import { configCommand } from './config.js';
 import { parseCommandArgs } from './command.js';
 import { migrateCommand } from './migrate.js';
 import { practiceCreateCommand } from './practice-create.js';
@@ -13,6 +14,7 @@ const COMMANDS: readonly Command[] = [
   userResetPasswordCommand,
   auditVerifyCommand,
   auditExportCommand,
+  configCommand,
 ];
 
 const processIo: CommandIo = {

@@ -14,6 +14,7 @@ import {
 } from 'kysely';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { createCommittedEventFeed, type CommittedEventsListener } from './committed-events.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -32,6 +33,18 @@ export interface Store {
   /** A cheap round trip, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** Hears every audit event once its transaction has committed (committed-events.ts); returns the unsubscribe. */
+  onAuditEventsCommitted(listener: CommittedEventsListener): () => void;
+  /** PostgreSQL's connection pool right now, for /metrics; undefined for SQLite (one connection, no pool). */
+  poolState(): PoolState | undefined;
+}
+
+export interface PoolState {
+  /** Connections open, idle or in use. */
+  readonly total: number;
+  readonly idle: number;
+  /** Queries queued for a connection because all are in use. */
+  readonly waiting: number;
 }
 
 export type Executor = Kysely<Database> | Transaction<Database>;
@@ -65,10 +78,11 @@ function openSqlite(file: string): Store {
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: { close: () => sqlite.close(), prepare: statements.prepare } }),
   });
+  const feed = createCommittedEventFeed();
   return {
     db,
     dialect: 'sqlite',
-    transaction: (fn) => db.transaction().execute(fn),
+    transaction: (fn) => feed.transaction(db, fn),
     readRowArrays: async <Row extends readonly unknown[]>(query: Compilable) => {
       const { sql, parameters } = query.compile();
       return statements.prepareRaw(sql).all(...parameters) as Row[];
@@ -77,6 +91,8 @@ function openSqlite(file: string): Store {
       sqlite.prepare('select 1').get();
     },
     close: () => db.destroy(),
+    onAuditEventsCommitted: feed.subscribe,
+    poolState: () => undefined,
   };
 }
 
@@ -126,10 +142,11 @@ function openPostgres(connectionString: string): Store {
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
+  const feed = createCommittedEventFeed();
   return {
     db,
     dialect: 'postgres',
-    transaction: (fn) => db.transaction().execute(fn),
+    transaction: (fn) => feed.transaction(db, fn),
     readRowArrays: async <Row extends readonly unknown[]>(query: Compilable) => {
       const { sql, parameters } = query.compile();
       const result = await pool.query({
@@ -144,6 +161,8 @@ function openPostgres(connectionString: string): Store {
       await pool.query('select 1');
     },
     close: () => db.destroy(),
+    onAuditEventsCommitted: feed.subscribe,
+    poolState: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }
 
