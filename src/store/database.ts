@@ -166,9 +166,19 @@ function openPostgres(connectionString: string): Store {
   };
 }
 
+/** Names already computed: the same texts come back on every request. */
+const statementNames = new Map<string, string>();
+const STATEMENT_NAMES_SIZE = 1024;
+
 /** A prepared statement's name on every connection: a hash of its text. */
 function statementName(sql: string): string {
-  return `gh_${createHash('sha256').update(sql).digest('hex').slice(0, 40)}`;
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    if (statementNames.size >= STATEMENT_NAMES_SIZE) statementNames.clear();
+    name = `gh_${createHash('sha256').update(sql).digest('hex').slice(0, 40)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
 }
 
 /** Statements PostgreSQL can keep prepared; DDL and transaction control go through unnamed. */
