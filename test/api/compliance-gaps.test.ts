@@ -17,8 +17,8 @@ import { enrolTotp, nextTotpCode } from '../support/two-factor.js';
 /**
  * Checklist items whose behaviour the other suites showed only in part, found while writing
  * docs/compliance.md (issue 8): the real forgot-password route's limits (R2), 2FA after a reset
- * done over HTTP (R5), passkey emails (F5), a practice's own idle timeout (S4), and every
- * signed-in route refusing a half-signed-in session (S3).
+ * done over HTTP (R5), passkey emails (F5), a practice's own idle timeout (S4), GET routes
+ * changing nothing (C2), and every signed-in route refusing a half-signed-in session (S3).
  */
 let server: TestServer;
 let practice: TestPractice;
@@ -159,6 +159,50 @@ describe('S4: the practice’s own idle timeout', () => {
       const again = await signedInClient(server.url, practice.code, admin);
       await again.request('PUT', '/api/practice/security-settings', settings.body);
     }
+  });
+});
+
+/** Every table but the audit log (which reads of another user's activity must write, L1). */
+const STATE_TABLES = [
+  'practices',
+  'users',
+  'sessions',
+  'mail_outbox',
+  'password_history',
+  'password_reset_tokens',
+  'rate_limits',
+  'two_factor_totp',
+  'recovery_codes',
+  'remembered_browsers',
+  'passkeys',
+  'webauthn_challenges',
+] as const;
+
+async function snapshot(): Promise<Record<string, unknown[]>> {
+  const tables: Record<string, unknown[]> = {};
+  for (const table of STATE_TABLES)
+    tables[table] = await server.deps.store.db.selectFrom(table).selectAll().execute();
+  return tables;
+}
+
+describe('C2: GET never changes state', () => {
+  it('leaves every table as it was after every GET route, writing only activity.viewed events', async () => {
+    const user = await newUser();
+    const boss = await signedInClient(server.url, practice.code, admin);
+    const eventsBefore = await server.deps.store.db.selectFrom('audit_events').select('id').execute();
+    const before = await snapshot();
+    const routes = apiRoutes(server.app).filter((route) => route.method === 'GET');
+    expect(routes.length).toBeGreaterThan(15);
+    for (const route of routes) {
+      const response = await boss.get(fillPath(route.path, user.id));
+      expect(response.status, route.path).toBeLessThan(500);
+    }
+    expect(await snapshot()).toEqual(before);
+    const known = new Set(eventsBefore.map((event) => event.id));
+    const written = await server.deps.store.db.selectFrom('audit_events').select(['id', 'type']).execute();
+    expect(new Set(written.filter((event) => !known.has(event.id)).map((event) => event.type))).toEqual(
+      new Set(['activity.viewed']),
+    );
   });
 });
 
