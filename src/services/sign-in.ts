@@ -84,7 +84,7 @@ export async function login(
   const reason = failureReason(user, practice, passwordOk, origin, now);
   if (reason) {
     await store.transaction(async (trx) => {
-      if (reason === 'wrong_password') await countAuthFailure(trx, user, now, { origin });
+      if (reason === 'wrong_password') await countAuthFailure(trx, user, now, origin);
       await audit(trx, {
         practiceId: practice.id,
         type: 'login.failed',
