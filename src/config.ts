@@ -1,38 +1,279 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { decodeSecretKey, SECRET_KEY_BYTES } from './domain/secret-box.js';
 
-/** Everything read from the environment, read once at start-up (DESIGN.md, "Running it"). */
-export interface Config {
-  readonly port: number;
-  readonly host: string;
-  readonly dataDir: string;
-  /** postgres://… switches to PostgreSQL; otherwise SQLite under dataDir. */
-  readonly databaseUrl: string | undefined;
-  /** Origin used in links and for the Origin check; undefined = the local address, any loopback name. */
-  readonly publicUrl: URL | undefined;
-  /** Believe x-forwarded-for / x-forwarded-proto from a reverse proxy. */
-  readonly trustProxy: boolean;
-  readonly smtpUrl: string | undefined;
-  /** base64 32-byte key for secrets at rest; absent, one is generated into dataDir. */
-  readonly secretKey: string | undefined;
-  /** The key before a rotation, accepted for decryption only until `gatehouse keys rotate` is done. */
-  readonly previousSecretKey: string | undefined;
-  readonly logLevel: string;
+/**
+ * Every environment variable Gatehouse reads, as data: name, default, meaning, whether it is
+ * secret, and the parser that turns its text into a typed value. Nothing else in src reads
+ * process.env. Read once at start-up (DESIGN.md, "Running it"); a wrong value stops start-up
+ * with an error naming the variable and what it expects. An empty value counts as unset.
+ *
+ * To add a variable: add one entry to CONFIG_VARIABLES. `Config` gains the field, the README
+ * table test (config-readme.test.ts) asks for its row, and `gatehouse config` prints it.
+ */
+
+/** How much of a value may be shown: all, none, or all but a URL's password. */
+export const SECRECY = ['no', 'yes', 'password'] as const;
+export type Secrecy = (typeof SECRECY)[number];
+
+export type ParseResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly expected: string };
+
+export interface ConfigVariable<T> {
+  /** The environment variable. */
+  readonly name: string;
+  /** The default as a reader sees it in the docs and in `gatehouse config`. */
+  readonly defaultText: string;
+  /** One sentence for the README table (Markdown). */
+  readonly meaning: string;
+  readonly secret: Secrecy;
+  /** The value when the variable is unset (or empty). */
+  fallback(): T;
+  /** A set value's meaning, or what was expected instead ("an integer from 0 to 65535"). */
+  parse(text: string): ParseResult<T>;
+}
+
+const ok = <T>(value: T): ParseResult<T> => ({ ok: true, value });
+const expected = (what: string): ParseResult<never> => ({ ok: false, expected: what });
+
+function variable<T>(spec: ConfigVariable<T>): ConfigVariable<T> {
+  return spec;
+}
+
+/** pino's levels, most to least severe; `silent` logs nothing. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export function isLogLevel(value: string): value is LogLevel {
+  return (LOG_LEVELS as readonly string[]).includes(value);
+}
+
+const TRUE_WORDS = ['1', 'true', 'yes', 'on'];
+const FALSE_WORDS = ['0', 'false', 'no', 'off'];
+
+/** Shortest METRICS_TOKEN accepted: long enough that guessing it is hopeless. */
+export const METRICS_TOKEN_MIN_LENGTH = 32;
+
+/** libuv's own upper bound for its thread pool. */
+const MAX_THREAD_POOL = 1024;
+
+function integerIn(min: number, max: number) {
+  return (text: string): ParseResult<number> => {
+    const value = Number(text);
+    return /^\d+$/.test(text) && value >= min && value <= max
+      ? ok(value)
+      : expected(`an integer from ${min} to ${max}`);
+  };
+}
+
+/** A URL with a host and one of these protocols ('https:'), else `what` is expected. */
+function urlWith(protocols: readonly string[], what: string) {
+  return (text: string): ParseResult<string> => {
+    const url = URL.canParse(text) ? new URL(text) : undefined;
+    return url && protocols.includes(url.protocol) && url.hostname !== '' ? ok(text) : expected(what);
+  };
+}
+
+/** GATEHOUSE_SECRET_KEY and GATEHOUSE_PREVIOUS_SECRET_KEY: the key itself, decoded once here. */
+function parseSecretKey(text: string): ParseResult<Buffer> {
+  const key = decodeSecretKey(text);
+  return key ? ok(key) : expected(`${SECRET_KEY_BYTES} bytes in base64 (openssl rand -base64 32)`);
+}
+
+export const CONFIG_VARIABLES = {
+  port: variable<number>({
+    name: 'PORT',
+    defaultText: '3000',
+    meaning: 'TCP port to listen on',
+    secret: 'no',
+    fallback: () => 3000,
+    parse: integerIn(0, 65535),
+  }),
+  host: variable<string>({
+    name: 'HOST',
+    defaultText: '127.0.0.1',
+    meaning: 'address to listen on (`0.0.0.0` for every IPv4 interface)',
+    secret: 'no',
+    fallback: () => '127.0.0.1',
+    parse: (text) =>
+      /^[A-Za-z0-9.:%_-]+$/.test(text) ? ok(text) : expected('an IP address or host name such as 0.0.0.0'),
+  }),
+  dataDir: variable<string>({
+    name: 'DATA_DIR',
+    defaultText: './data',
+    meaning: 'SQLite file, generated secret key, mail outbox',
+    secret: 'no',
+    fallback: () => path.resolve('data'),
+    parse: (text) => ok(path.resolve(text)),
+  }),
+  databaseUrl: variable<string | undefined>({
+    name: 'DATABASE_URL',
+    defaultText: '–',
+    meaning: '`postgres://…` switches to PostgreSQL; instances sharing it share all state',
+    secret: 'password',
+    fallback: () => undefined,
+    parse: urlWith(
+      ['postgres:', 'postgresql:'],
+      'a postgres:// or postgresql:// URL such as postgres://gatehouse:PASSWORD@db.example.org/gatehouse',
+    ),
+  }),
+  publicUrl: variable<URL | undefined>({
+    name: 'PUBLIC_URL',
+    defaultText: '–',
+    meaning: 'the public origin: links in email, the Origin check, `__Host-` cookies under https',
+    secret: 'no',
+    fallback: () => undefined,
+    parse: (text) => {
+      const checked = urlWith(
+        ['https:', 'http:'],
+        'an absolute http(s) URL such as https://gatehouse.example.org',
+      )(text);
+      return checked.ok ? ok(new URL(text)) : checked;
+    },
+  }),
+  trustProxy: variable<boolean>({
+    name: 'TRUST_PROXY',
+    defaultText: 'false',
+    meaning: 'believe `x-forwarded-for` / `x-forwarded-proto` from a reverse proxy',
+    secret: 'no',
+    fallback: () => false,
+    parse: (text) => {
+      const word = text.toLowerCase();
+      if (TRUE_WORDS.includes(word)) return ok(true);
+      if (FALSE_WORDS.includes(word)) return ok(false);
+      return expected('true or false (or 1/0, yes/no, on/off)');
+    },
+  }),
+  smtpUrl: variable<string | undefined>({
+    name: 'SMTP_URL',
+    defaultText: '–',
+    meaning: 'mail transport; without it mail is written to `DATA_DIR/outbox/*.eml`',
+    secret: 'password',
+    fallback: () => undefined,
+    parse: urlWith(
+      ['smtp:', 'smtps:'],
+      'an smtp:// or smtps:// URL such as smtps://gatehouse:PASSWORD@mail.example.org',
+    ),
+  }),
+  secretKey: variable<Buffer | undefined>({
+    name: 'GATEHOUSE_SECRET_KEY',
+    defaultText: 'generated',
+    meaning: 'base64 32-byte key for secrets at rest (see below)',
+    secret: 'yes',
+    fallback: () => undefined,
+    parse: parseSecretKey,
+  }),
+  previousSecretKey: variable<Buffer | undefined>({
+    name: 'GATEHOUSE_PREVIOUS_SECRET_KEY',
+    defaultText: '–',
+    meaning: 'the key before a rotation, accepted for decryption only until `gatehouse keys rotate` is done',
+    secret: 'yes',
+    fallback: () => undefined,
+    parse: parseSecretKey,
+  }),
+  logLevel: variable<LogLevel>({
+    name: 'LOG_LEVEL',
+    defaultText: 'info',
+    meaning: `pino log level: ${LOG_LEVELS.map((level) => `\`${level}\``).join(', ')}`,
+    secret: 'no',
+    fallback: () => 'info',
+    parse: (text) => (isLogLevel(text) ? ok(text) : expected(`one of ${LOG_LEVELS.join(', ')}`)),
+  }),
+  metricsToken: variable<string | undefined>({
+    name: 'METRICS_TOKEN',
+    defaultText: '–',
+    meaning: '`/metrics` answers only `Authorization: Bearer` this token; unset, `/metrics` is off',
+    secret: 'yes',
+    fallback: () => undefined,
+    parse: (text) =>
+      new RegExp(`^[\\x21-\\x7e]{${METRICS_TOKEN_MIN_LENGTH},}$`).test(text)
+        ? ok(text)
+        : expected(`at least ${METRICS_TOKEN_MIN_LENGTH} characters without spaces (openssl rand -hex 32)`),
+  }),
+  threadPoolSize: variable<number>({
+    name: 'UV_THREADPOOL_SIZE',
+    defaultText: 'cores (≥ 2)',
+    meaning: 'threads for password hashing (read by Node.js itself; the server sets the default)',
+    secret: 'no',
+    fallback: () => Math.max(availableParallelism(), 2),
+    parse: integerIn(1, MAX_THREAD_POOL),
+  }),
+} as const;
+
+type ValueOf<V> = V extends ConfigVariable<infer T> ? T : never;
+
+/** Everything read from the environment, typed. */
+export type Config = { readonly [K in keyof typeof CONFIG_VARIABLES]: ValueOf<(typeof CONFIG_VARIABLES)[K]> };
+
+export type ConfigKey = keyof Config;
+
+export const CONFIG_KEYS = Object.keys(CONFIG_VARIABLES) as ConfigKey[];
+
+/** Start-up stops with this: one line per wrong variable. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+export type ConfigSource = 'environment' | 'default';
+
+export interface ConfigEntry {
+  readonly key: ConfigKey;
+  readonly variable: ConfigVariable<unknown>;
+  readonly value: unknown;
+  readonly source: ConfigSource;
+}
+
+/** Each variable's effective value and where it came from; throws ConfigError naming every wrong one. */
+export function readConfigEntries(env: NodeJS.ProcessEnv): ConfigEntry[] {
+  const problems: string[] = [];
+  const entries = CONFIG_KEYS.map((key): ConfigEntry => {
+    const variable = CONFIG_VARIABLES[key] as ConfigVariable<unknown>;
+    const text = env[variable.name];
+    if (text === undefined || text === '')
+      return { key, variable, value: variable.fallback(), source: 'default' };
+    const parsed = variable.parse(text.trim());
+    if (!parsed.ok) problems.push(problemText(variable, text, parsed.expected));
+    return { key, variable, value: parsed.ok ? parsed.value : undefined, source: 'environment' };
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return entries;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
-  const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`PORT must be a port number, not "${env.PORT}".`);
-  return {
-    port,
-    host: env.HOST ?? '127.0.0.1',
-    dataDir: path.resolve(env.DATA_DIR ?? 'data'),
-    databaseUrl: env.DATABASE_URL || undefined,
-    publicUrl: env.PUBLIC_URL ? new URL(env.PUBLIC_URL) : undefined,
-    trustProxy: ['1', 'true', 'yes'].includes((env.TRUST_PROXY ?? '').toLowerCase()),
-    smtpUrl: env.SMTP_URL || undefined,
-    secretKey: env.GATEHOUSE_SECRET_KEY || undefined,
-    previousSecretKey: env.GATEHOUSE_PREVIOUS_SECRET_KEY || undefined,
-    logLevel: env.LOG_LEVEL ?? 'info',
-  };
+  return Object.fromEntries(readConfigEntries(env).map((entry) => [entry.key, entry.value])) as Config;
+}
+
+/** "PUBLIC_URL must be …, not "foo"": a secret's value is never repeated, a URL's password never. */
+function problemText(variable: ConfigVariable<unknown>, text: string, what: string): string {
+  if (variable.secret === 'yes')
+    return `${variable.name} must be ${what}; the value given is not (not shown: it is secret).`;
+  return `${variable.name} must be ${what}, not "${maskUrlPassword(text)}".`;
+}
+
+export const MASK = '********';
+
+/**
+ * A URL's password (user:PASSWORD@ and ?password=) replaced by ********; other text unchanged.
+ * Everything up to the last `@` counts as password, so one with an unescaped `@` or `/` is
+ * hidden whole: better too much hidden than a piece shown.
+ */
+export function maskUrlPassword(text: string): string {
+  return text
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:).*@/i, `$1${MASK}@`)
+    .replace(/([?&][^=&#]*password[^=&#]*=)[^&#]*/gi, `$1${MASK}`);
+}
+
+/** A value as `gatehouse config` prints it: secrets masked, URLs without their password. */
+export function displayValue(entry: ConfigEntry): string {
+  const { value, variable } = entry;
+  if (value === undefined) return '(not set)';
+  if (variable.secret === 'yes') return `${MASK} (set)`;
+  const text = value instanceof URL ? value.href : String(value);
+  return variable.secret === 'password' ? maskUrlPassword(text) : text;
 }

@@ -20,6 +20,7 @@ const app = await buildApp({
   webRoot: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web'),
   secretKey,
   previousSecretKeys,
+  metricsToken: config.metricsToken,
 });
 
 // Before listening, so that whoever sees the server ready also sees the first-run notice.

@@ -14,14 +14,18 @@ import {
 describe('resolveSecretKey', () => {
   const dataDir = () => mkdtempSync(path.join(tmpdir(), 'gatehouse-key-'));
 
-  it('uses GATEHOUSE_SECRET_KEY and refuses one that is not 32 bytes of base64', () => {
+  it('uses GATEHOUSE_SECRET_KEY as config.ts parsed it', () => {
     const key = randomBytes(32);
-    const config = { secretKey: key.toString('base64'), dataDir: dataDir(), databaseUrl: undefined };
+    const config = { secretKey: key, dataDir: dataDir(), databaseUrl: undefined };
     expect(resolveSecretKey(config).equals(key)).toBe(true);
-    expect(() => resolveSecretKey({ ...config, secretKey: randomBytes(16).toString('base64') })).toThrow(
-      /32 bytes/,
+  });
+
+  it('refuses a DATA_DIR/secret.key that does not hold 32 bytes of base64', () => {
+    const dir = dataDir();
+    writeFileSync(path.join(dir, SECRET_KEY_FILE), `${randomBytes(16).toString('base64')}\n`);
+    expect(() => resolveSecretKey({ secretKey: undefined, dataDir: dir, databaseUrl: undefined })).toThrow(
+      /secret\.key must hold 32 bytes/,
     );
-    expect(() => resolveSecretKey({ ...config, secretKey: 'not base64!' })).toThrow(/32 bytes/);
   });
 
   it('generates a key once into DATA_DIR/secret.key with mode 0600, then reads it back', () => {
@@ -44,21 +48,13 @@ describe('resolveSecretKeys (rotation)', () => {
   const dataDir = () => mkdtempSync(path.join(tmpdir(), 'gatehouse-keys-'));
   const noKeys = { secretKey: undefined, previousSecretKey: undefined, databaseUrl: undefined };
 
-  it('puts the current key first and GATEHOUSE_PREVIOUS_SECRET_KEY after it; the same key twice is one', () => {
+  it('puts the current key first and GATEHOUSE_PREVIOUS_SECRET_KEY (as config.ts parsed it) after it; the same key twice is one', () => {
     const [current, previous] = [randomBytes(32), randomBytes(32)];
-    const config = {
-      ...noKeys,
-      dataDir: dataDir(),
-      secretKey: current.toString('base64'),
-      previousSecretKey: previous.toString('base64'),
-    };
+    const config = { ...noKeys, dataDir: dataDir(), secretKey: current, previousSecretKey: previous };
     const keys = resolveSecretKeys(config);
     expect(keys).toHaveLength(2);
     expect(keys[0].equals(current) && keys[1]?.equals(previous)).toBe(true);
-    expect(resolveSecretKeys({ ...config, previousSecretKey: config.secretKey })).toHaveLength(1);
-    expect(() => resolveSecretKeys({ ...config, previousSecretKey: 'short' })).toThrow(
-      /GATEHOUSE_PREVIOUS_SECRET_KEY must be 32 bytes/,
-    );
+    expect(resolveSecretKeys({ ...config, previousSecretKey: Buffer.from(current) })).toHaveLength(1);
   });
 
   it('--generate: moves the key file to secret.previous.key (0600), writes a new one, and refuses a second time', () => {
@@ -78,7 +74,7 @@ describe('resolveSecretKeys (rotation)', () => {
 
   it('--generate refuses keys from the environment and a DATA_DIR without a key file', () => {
     const dir = dataDir();
-    const fromEnv = { ...noKeys, dataDir: dir, secretKey: randomBytes(32).toString('base64') };
+    const fromEnv = { ...noKeys, dataDir: dir, secretKey: randomBytes(32) };
     expect(() => generateNextKeyFile(fromEnv)).toThrow(/GATEHOUSE_PREVIOUS_SECRET_KEY/);
     expect(() => generateNextKeyFile({ ...noKeys, dataDir: dir })).toThrow(/no key file/);
     expect(existsSync(path.join(dir, PREVIOUS_SECRET_KEY_FILE))).toBe(false);
@@ -87,7 +83,7 @@ describe('resolveSecretKeys (rotation)', () => {
   it('ignores secret.previous.key when the key comes from the environment', () => {
     const dir = dataDir();
     writeFileSync(path.join(dir, PREVIOUS_SECRET_KEY_FILE), `${randomBytes(32).toString('base64')}\n`);
-    const config = { ...noKeys, dataDir: dir, secretKey: randomBytes(32).toString('base64') };
+    const config = { ...noKeys, dataDir: dir, secretKey: randomBytes(32) };
     expect(resolveSecretKeys(config)).toHaveLength(1);
     expect(resolveSecretKeys({ ...noKeys, dataDir: dir })).toHaveLength(2);
   });

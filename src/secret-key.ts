@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.js';
-import { SECRET_KEY_BYTES, type SecretKeys } from './domain/secret-box.js';
+import { decodeSecretKey, SECRET_KEY_BYTES, type SecretKeys } from './domain/secret-box.js';
 
 /**
  * The instance key that encrypts TOTP secrets at rest (domain/secret-box.ts).
  *
- * - GATEHOUSE_SECRET_KEY: base64 of exactly 32 bytes; anything else stops start-up.
+ * - GATEHOUSE_SECRET_KEY: base64 of exactly 32 bytes; anything else stops start-up (config.ts).
  * - Absent with SQLite: generated once into DATA_DIR/secret.key (mode 0600) and read from
  *   there afterwards. Back that file up with the database: without it, enrolled users must
  *   have their two-factor authentication removed and enrol again.
@@ -16,8 +16,9 @@ import { SECRET_KEY_BYTES, type SecretKeys } from './domain/secret-box.js';
  *   one instance unable to read what another wrote.
  *
  * Rotation (docs/keys-and-backup.md): the key before it is accepted for decryption only, from
- * GATEHOUSE_PREVIOUS_SECRET_KEY or, with the generated key file, DATA_DIR/secret.previous.key,
- * until `gatehouse keys rotate` has re-encrypted everything under the current key.
+ * GATEHOUSE_PREVIOUS_SECRET_KEY (decoded by config.ts) or, with the generated key file,
+ * DATA_DIR/secret.previous.key, until `gatehouse keys rotate` has re-encrypted everything under
+ * the current key.
  */
 export const SECRET_KEY_FILE = 'secret.key';
 export const PREVIOUS_SECRET_KEY_FILE = 'secret.previous.key';
@@ -25,7 +26,7 @@ export const PREVIOUS_SECRET_KEY_FILE = 'secret.previous.key';
 type KeyConfig = Pick<Config, 'secretKey' | 'dataDir' | 'databaseUrl'>;
 
 export function resolveSecretKey(config: KeyConfig): Buffer {
-  if (config.secretKey !== undefined) return parseSecretKey(config.secretKey, 'GATEHOUSE_SECRET_KEY');
+  if (config.secretKey !== undefined) return config.secretKey;
   if (config.databaseUrl !== undefined) {
     throw new Error(
       'GATEHOUSE_SECRET_KEY is required with DATABASE_URL: every instance must use the same key. ' +
@@ -49,8 +50,7 @@ export function resolveSecretKeys(config: KeyConfig & Pick<Config, 'previousSecr
 }
 
 function resolvePreviousSecretKey(config: KeyConfig & Pick<Config, 'previousSecretKey'>): Buffer | undefined {
-  if (config.previousSecretKey !== undefined)
-    return parseSecretKey(config.previousSecretKey, 'GATEHOUSE_PREVIOUS_SECRET_KEY');
+  if (config.previousSecretKey !== undefined) return config.previousSecretKey;
   // The previous key file belongs to the generated key file; a key from the environment has its own.
   if (config.secretKey !== undefined || config.databaseUrl !== undefined) return undefined;
   const file = path.join(config.dataDir, PREVIOUS_SECRET_KEY_FILE);
@@ -90,13 +90,8 @@ export function generateNextKeyFile(config: KeyConfig): { current: Buffer; previ
 }
 
 function readKeyFile(file: string): Buffer {
-  return parseSecretKey(readFileSync(file, 'utf8').trim(), file);
-}
-
-function parseSecretKey(text: string, source: string): Buffer {
-  const key = Buffer.from(text, 'base64');
-  if (key.length !== SECRET_KEY_BYTES || key.toString('base64') !== text.replace(/\s/g, '')) {
-    throw new Error(`${source} must be ${SECRET_KEY_BYTES} bytes in base64 (openssl rand -base64 32).`);
-  }
+  const key = decodeSecretKey(readFileSync(file, 'utf8').trim());
+  if (!key)
+    throw new Error(`${file} must hold ${SECRET_KEY_BYTES} bytes in base64 (openssl rand -base64 32).`);
   return key;
 }

@@ -46,18 +46,22 @@ const INSTANCE_KEY = randomBytes(32).toString('base64');
 /** Starts `node <script>` with env; resolves when /readyz answers (for Gatehouse) or the port listens. */
 export async function startProcess(script, env, { ready = true } = {}) {
   const port = await freePort();
-  const child = spawn(process.execPath, [script], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'warn',
-      GATEHOUSE_SECRET_KEY: INSTANCE_KEY,
-      ...env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []), script],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'warn',
+        GATEHOUSE_SECRET_KEY: INSTANCE_KEY,
+        ...env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));

@@ -66,7 +66,7 @@ the log as activity.viewed.`,
       const origin = { ip: '127.0.0.1', userAgent: 'gatehouse cli' };
       await recordActivityViewed(deps, { user: null, practice }, scope, origin, 'csv');
       const lines = activityCsv(
-        db,
+        deps.store,
         { chainId: practice.id, ...(scope.user ? { userId: scope.user.id } : {}) },
         parsed.filters,
       );

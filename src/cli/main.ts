@@ -2,6 +2,7 @@ import { auditExportCommand } from './audit-export.js';
 import { auditVerifyCommand } from './audit-verify.js';
 import { backupCommand } from './backup.js';
 import type { Command, CommandIo } from './command.js';
+import { configCommand } from './config.js';
 import { parseCommandArgs } from './command.js';
 import { keysRotateCommand } from './keys-rotate.js';
 import { migrateCommand } from './migrate.js';
@@ -19,6 +20,7 @@ const COMMANDS: readonly Command[] = [
   keysRotateCommand,
   backupCommand,
   restoreCommand,
+  configCommand,
 ];
 
 const processIo: CommandIo = {

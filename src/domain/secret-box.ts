@@ -87,3 +87,10 @@ function open(
     return undefined;
   }
 }
+
+/** The instance key from its base64 text, or undefined unless it is exactly SECRET_KEY_BYTES of canonical base64. */
+export function decodeSecretKey(text: string): Buffer | undefined {
+  const key = Buffer.from(text, 'base64');
+  const canonical = key.length === SECRET_KEY_BYTES && key.toString('base64') === text.replace(/\s/g, '');
+  return canonical ? key : undefined;
+}

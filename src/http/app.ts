@@ -14,7 +14,9 @@ import { meSecurityRoutes } from './me/security-routes.js';
 import { authenticate } from './plugins/authenticate.js';
 import { csrf, ownOriginCheck } from './plugins/csrf.js';
 import { clientErrorHandler, errorHandler, frameworkErrors } from './plugins/error-handler.js';
-import { requestLog } from './plugins/request-log.js';
+import { createMetrics } from './metrics.js';
+import { metricsEndpoint } from './plugins/metrics.js';
+import { requestIdOf, requestLog } from './plugins/request-log.js';
 import { securitySettingsRoutes } from './practice/security-settings.route.js';
 import { rateLimit } from './plugins/rate-limit.js';
 import { securityHeaders } from './plugins/security-headers.js';
@@ -43,6 +45,8 @@ export interface AppOptions {
   readonly secretKey: Buffer;
   /** Keys before a rotation, accepted for decryption only (GATEHOUSE_PREVIOUS_SECRET_KEY). */
   readonly previousSecretKeys?: readonly Buffer[];
+  /** METRICS_TOKEN: /metrics answers only this bearer token; absent, /metrics is off. */
+  readonly metricsToken?: string | undefined;
 }
 
 /** Request bodies larger than this are refused with 413 before they are parsed. */
@@ -58,8 +62,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT_BYTES,
     // One log line per request (see plugins/request-log.ts) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    // Request ids are ours, not the client's: a forged x-request-id must not enter our logs.
-    genReqId: () => crypto.randomUUID(),
+    // A proxy's x-request-id is kept only when it is a short safe token (plugins/request-log.ts).
+    genReqId: requestIdOf,
     frameworkErrors,
     clientErrorHandler,
     ajv: {
@@ -70,6 +74,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(errorHandler);
   await app.register(requestLog);
+  const metrics = createMetrics(options.deps.store);
+  await app.register(metricsEndpoint, { metrics, token: options.metricsToken });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Gatehouse API', version: '1' },
@@ -85,7 +91,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(cookie);
   await app.register(csrf, { cookies, isOwnOrigin: ownOriginCheck(options.publicUrl) });
   await app.register(authenticate, { deps: options.deps, cookies });
-  await app.register(rateLimit, { deps: options.deps, enabled: options.rateLimiting ?? true });
+  await app.register(rateLimit, {
+    deps: options.deps,
+    enabled: options.rateLimiting ?? true,
+    onLimited: metrics.rateLimitHit,
+  });
 
   await app.register(systemRoutes, { store: options.deps.store });
   await app.register(authRoutes, { deps: options.deps, cookies });

@@ -20,18 +20,12 @@ import { notifyUser } from './notify.js';
  */
 export type AuthFailureOutcome = 'counted' | 'locked' | 'already_locked';
 
-/** Where the failure came from, for the lock event and email; unknown when not given. */
-export interface AuthFailureContext {
-  readonly origin?: RequestOrigin;
-}
-
-const UNKNOWN_ORIGIN: RequestOrigin = { ip: 'unknown', userAgent: '' };
-
 export async function countAuthFailure(
   trx: Executor,
   user: User,
   at: number,
-  context: AuthFailureContext = {},
+  /** The request that failed: the lock event and email name its IP and browser (L1, L2). */
+  origin: RequestOrigin,
 ): Promise<AuthFailureOutcome> {
   if (isLocked(user, at)) return 'already_locked';
   const counted = await recordFailedPassword(trx, user.id, at);
@@ -42,7 +36,6 @@ export async function countAuthFailure(
   const lockNumber = counted.lockCount + 1;
   const durationMs = lockDurationMs(practice.settings.lockout.minutes, lockNumber);
   const until = at + durationMs;
-  const origin = context.origin ?? UNKNOWN_ORIGIN;
   await lockAccount(trx, user.id, { until, at });
   const pendingEnded = await deleteUserPendingSessions(trx, user.id);
   await audit(trx, {

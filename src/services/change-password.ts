@@ -40,7 +40,7 @@ export async function changeOwnPassword(
   if (storedHash === undefined || !(await deps.hasher.verify(storedHash, input.currentPassword))) {
     const at = deps.clock.now();
     await deps.store.transaction(async (trx) => {
-      await countAuthFailure(trx, user, at);
+      await countAuthFailure(trx, user, at, origin);
       await audit(trx, {
         practiceId: practice.id,
         type: 'password.changed',

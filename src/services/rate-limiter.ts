@@ -1,5 +1,5 @@
 import { retryAfterSeconds, type RateLimitRule } from '../domain/rate-limits.js';
-import { findRateLimitCount, incrementRateLimit, pruneRateLimits } from '../store/rate-limit-store.js';
+import { findRateLimitCounts, incrementRateLimit, pruneRateLimits } from '../store/rate-limit-store.js';
 import type { ServiceDeps } from './context.js';
 
 /**
@@ -29,8 +29,13 @@ export function createRateLimiter(deps: Pick<ServiceDeps, 'store' | 'clock'>): R
     async check(buckets) {
       const now = clock.now();
       let retryAfter = 0;
+      const counts = await findRateLimitCounts(
+        store.db,
+        buckets.map((bucket) => bucket.key),
+        now,
+      );
       for (const { key, rule } of buckets) {
-        const current = await findRateLimitCount(store.db, key, now);
+        const current = counts.get(key);
         if (current && current.count >= rule.max) {
           retryAfter = Math.max(retryAfter, retryAfterSeconds(current.expiresAt, now));
         }

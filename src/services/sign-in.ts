@@ -3,6 +3,7 @@ import { ipAllowed } from '../domain/ip-allow-list.js';
 import { isPracticeAdmin } from '../domain/roles.js';
 import { nextStage, NO_PROGRESS, type StageProgress, type SignInStage } from '../domain/session-stage.js';
 import { generateToken, hashToken } from '../domain/secret-token.js';
+import type { SignInFailureReason } from '../domain/security-counts.js';
 import type { Executor } from '../store/database.js';
 import { findPracticeByCode, type Practice } from '../store/practice-store.js';
 import { advanceSession, insertSession, type StoredSession } from '../store/session-store.js';
@@ -44,14 +45,8 @@ export type LoginResult =
   | { readonly ok: true; readonly token: string; readonly stage: SignInStage }
   | { readonly ok: false; readonly reason: LoginFailureReason };
 
-export type LoginFailureReason =
-  | 'unknown_practice'
-  | 'unknown_user'
-  | 'wrong_password'
-  | 'deactivated'
-  | 'temporary_password_expired'
-  | 'locked'
-  | 'ip_not_allowed';
+/** Kept only in the `login.failed` event (and as a /metrics label); the caller sees one answer. */
+export type LoginFailureReason = SignInFailureReason;
 
 export async function login(
   deps: ServiceDeps,
@@ -89,7 +84,7 @@ export async function login(
   const reason = failureReason(user, practice, passwordOk, origin, now);
   if (reason) {
     await store.transaction(async (trx) => {
-      if (reason === 'wrong_password') await countAuthFailure(trx, user, now, { origin });
+      if (reason === 'wrong_password') await countAuthFailure(trx, user, now, origin);
       await audit(trx, {
         practiceId: practice.id,
         type: 'login.failed',

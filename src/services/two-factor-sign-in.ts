@@ -82,7 +82,7 @@ export async function failSecondFactor(
   { user, practice }: ValidSession,
   context: { readonly origin: RequestOrigin; readonly now: number; readonly reason: string },
 ): Promise<{ readonly ok: false }> {
-  if (context.reason !== 'locked') await countAuthFailure(trx, user, context.now);
+  if (context.reason !== 'locked') await countAuthFailure(trx, user, context.now, context.origin);
   await audit(trx, {
     practiceId: practice.id,
     type: 'two_factor.failed',

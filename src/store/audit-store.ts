@@ -8,6 +8,7 @@ import {
   type NewAuditEvent,
   type Outcome,
 } from '../domain/audit-event.js';
+import { noteAppendedEvent } from './committed-events.js';
 import type { Executor } from './database.js';
 import type { AuditEventRow } from './schema.js';
 
@@ -46,6 +47,7 @@ export async function appendAuditEvent(trx: Executor, event: NewAuditEvent): Pro
     .set({ last_hash: stored.hash })
     .where('chain_id', '=', chainId)
     .execute();
+  noteAppendedEvent(trx, stored);
   return stored;
 }
 

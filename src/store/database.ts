@@ -5,6 +5,7 @@ import {
   Kysely,
   PostgresDialect,
   SqliteDialect,
+  type Compilable,
   type PostgresCursor,
   type PostgresPool,
   type PostgresPoolClient,
@@ -13,6 +14,7 @@ import {
 } from 'kysely';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { createCommittedEventFeed, type CommittedEventsListener } from './committed-events.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -23,9 +25,26 @@ export interface Store {
   readonly dialect: Dialect;
   /** Runs fn in one transaction; a write and its audit event commit together or not at all. */
   transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Runs a read and returns its rows as arrays in select-list order: no object per row, for
+   * reads of millions of rows (the activity export). Outside any transaction.
+   */
+  readRowArrays<Row extends readonly unknown[]>(query: Compilable): Promise<Row[]>;
   /** A cheap round trip, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** Hears every audit event once its transaction has committed (committed-events.ts); returns the unsubscribe. */
+  onAuditEventsCommitted(listener: CommittedEventsListener): () => void;
+  /** PostgreSQL's connection pool right now, for /metrics; undefined for SQLite (one connection, no pool). */
+  poolState(): PoolState | undefined;
+}
+
+export interface PoolState {
+  /** Connections open, idle or in use. */
+  readonly total: number;
+  readonly idle: number;
+  /** Queries queued for a connection because all are in use. */
+  readonly waiting: number;
 }
 
 export type Executor = Kysely<Database> | Transaction<Database>;
@@ -58,15 +77,25 @@ function openSqlite(file: string): Store {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const statements = statementCache(sqlite);
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: { close: () => sqlite.close(), prepare: statements.prepare } }),
+  });
+  const feed = createCommittedEventFeed();
   return {
     db,
     dialect: 'sqlite',
-    transaction: (fn) => db.transaction().execute(fn),
+    transaction: (fn) => feed.transaction(db, fn),
+    readRowArrays: async <Row extends readonly unknown[]>(query: Compilable) => {
+      const { sql, parameters } = query.compile();
+      return statements.prepareRaw(sql).all(...parameters) as Row[];
+    },
     ping: async () => {
       sqlite.prepare('select 1').get();
     },
     close: () => db.destroy(),
+    onAuditEventsCommitted: feed.subscribe,
+    poolState: () => undefined,
   };
 }
 
@@ -74,22 +103,25 @@ function openSqlite(file: string): Store {
 const STATEMENT_CACHE_SIZE = 256;
 
 /**
- * The better-sqlite3 handle as Kysely sees it, with a bounded cache of prepared statements keyed by
- * SQL text. Safe because Kysely runs one query at a time on its single SQLite connection.
+ * Prepared statements in a bounded cache keyed by SQL text, for Kysely (rows as objects) and for
+ * readRowArrays (rows as arrays, a separate statement since raw mode sticks to a statement).
+ * Safe because Kysely runs one query at a time on its single SQLite connection.
  */
-function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+function statementCache(sqlite: SQLite.Database) {
   const cache = new Map<string, SQLite.Statement>();
+  const cached = (key: string, make: () => SQLite.Statement): SQLite.Statement => {
+    let statement = cache.get(key);
+    if (!statement) {
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
+      statement = make();
+      cache.set(key, statement);
+    }
+    return statement;
+  };
   return {
-    close: () => sqlite.close(),
-    prepare(sql: string) {
-      let statement = cache.get(sql);
-      if (!statement) {
-        if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
-        statement = sqlite.prepare(sql);
-        cache.set(sql, statement);
-      }
-      return statement as unknown as ReturnType<SqliteDatabase['prepare']>;
-    },
+    prepare: (sql: string) =>
+      cached(sql, () => sqlite.prepare(sql)) as unknown as ReturnType<SqliteDatabase['prepare']>,
+    prepareRaw: (sql: string) => cached(`raw:${sql}`, () => sqlite.prepare(sql).raw(true)),
   };
 }
 
@@ -113,15 +145,43 @@ function openPostgres(connectionString: string): Store {
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
+  const feed = createCommittedEventFeed();
   return {
     db,
     dialect: 'postgres',
-    transaction: (fn) => db.transaction().execute(fn),
+    transaction: (fn) => feed.transaction(db, fn),
+    readRowArrays: async <Row extends readonly unknown[]>(query: Compilable) => {
+      const { sql, parameters } = query.compile();
+      const result = await pool.query({
+        name: statementName(sql),
+        text: sql,
+        values: parameters as unknown[],
+        rowMode: 'array',
+      });
+      return result.rows as unknown as Row[];
+    },
     ping: async () => {
       await pool.query('select 1');
     },
     close: () => db.destroy(),
+    onAuditEventsCommitted: feed.subscribe,
+    poolState: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
+}
+
+/** Names already computed: the same texts come back on every request. */
+const statementNames = new Map<string, string>();
+const STATEMENT_NAMES_SIZE = 1024;
+
+/** A prepared statement's name on every connection: a hash of its text. */
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    if (statementNames.size >= STATEMENT_NAMES_SIZE) statementNames.clear();
+    name = `gh_${createHash('sha256').update(sql).digest('hex').slice(0, 40)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
 }
 
 /** Statements PostgreSQL can keep prepared; DDL and transaction control go through unnamed. */
@@ -140,8 +200,11 @@ function withNamedStatements(pool: pg.Pool): PostgresPool {
       const query = (sqlOrCursor: string | PostgresCursor<unknown>, parameters?: ReadonlyArray<unknown>) => {
         if (typeof sqlOrCursor !== 'string') return client.query(sqlOrCursor as never);
         if (!PREPARABLE.test(sqlOrCursor)) return client.query(sqlOrCursor, parameters as unknown[]);
-        const name = `gh_${createHash('sha256').update(sqlOrCursor).digest('hex').slice(0, 40)}`;
-        return client.query({ name, text: sqlOrCursor, values: parameters as unknown[] });
+        return client.query({
+          name: statementName(sqlOrCursor),
+          text: sqlOrCursor,
+          values: parameters as unknown[],
+        });
       };
       return {
         query,

@@ -6,19 +6,20 @@ export interface RateLimitCount {
   readonly expiresAt: number;
 }
 
-/** The live count of a bucket, or undefined when it has none (never hit, or its window ended). */
-export async function findRateLimitCount(
+/** The live counts of buckets, by key, in one query; a bucket with none (never hit, or its window ended) is absent. */
+export async function findRateLimitCounts(
   db: Executor,
-  key: string,
+  keys: readonly string[],
   now: number,
-): Promise<RateLimitCount | undefined> {
-  const row = await db
+): Promise<Map<string, RateLimitCount>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db
     .selectFrom('rate_limits')
-    .select(['count', 'expires_at'])
-    .where('key', '=', key)
+    .select(['key', 'count', 'expires_at'])
+    .where('key', 'in', [...keys])
     .where('expires_at', '>', now)
-    .executeTakeFirst();
-  return row && { count: row.count, expiresAt: row.expires_at };
+    .execute();
+  return new Map(rows.map((row) => [row.key, { count: row.count, expiresAt: row.expires_at }]));
 }
 
 /**

@@ -177,14 +177,11 @@ describe('account lock', () => {
     await failTimes(user, 4);
     const stored = await findUserById(first.deps.store.db, practice.practiceId, user.id);
     if (!stored) throw new Error('seeded user missing');
+    const origin = { ip: '192.0.2.9', userAgent: 'totp test' };
     const outcomes: string[] = [];
     for (let i = 0; i < 6; i++) {
       outcomes.push(
-        await first.deps.store.transaction((trx) =>
-          countAuthFailure(trx, stored, first.clock.now(), {
-            origin: { ip: '192.0.2.9', userAgent: 'totp test' },
-          }),
-        ),
+        await first.deps.store.transaction((trx) => countAuthFailure(trx, stored, first.clock.now(), origin)),
       );
     }
     expect(outcomes).toEqual(['counted', 'counted', 'counted', 'counted', 'counted', 'locked']);
@@ -192,7 +189,7 @@ describe('account lock', () => {
     const relocked = await findUserById(first.deps.store.db, practice.practiceId, user.id);
     if (!relocked) throw new Error('seeded user missing');
     expect(
-      await first.deps.store.transaction((trx) => countAuthFailure(trx, relocked, first.clock.now())),
+      await first.deps.store.transaction((trx) => countAuthFailure(trx, relocked, first.clock.now(), origin)),
     ).toBe('already_locked');
     expect((await attempt(user, user.password, 2)).status).toBe(401);
   });

@@ -87,4 +87,39 @@ describe('signing in through the page', () => {
     expect(session).toEqual({ stage: 'anonymous', user: null });
     await page.close();
   });
+
+  // SECURITY-CHECKLIST P8: password managers and pasting must keep working.
+  it('keeps the password field type=password with a Show/Hide toggle and autocomplete, and takes a pasted password', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    const field = page.getByLabel('Password', { exact: true });
+    await field.waitFor();
+    expect(await field.getAttribute('type')).toBe('password');
+    expect(await field.getAttribute('autocomplete')).toBe('current-password');
+
+    await field.fill('typed so it can be shown');
+    await page.getByRole('button', { name: 'Show password' }).click();
+    expect(await field.getAttribute('type')).toBe('text');
+    expect(await field.inputValue()).toBe('typed so it can be shown');
+    await page.getByRole('button', { name: 'Hide password' }).click();
+    expect(await field.getAttribute('type')).toBe('password');
+
+    // A paste as a password manager or the clipboard delivers it: nothing cancels the event,
+    // and the pasted text is what signs in.
+    await field.fill('');
+    const notCancelled = await field.evaluate((input, text) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', text);
+      const paste = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
+      return input.dispatchEvent(paste);
+    }, user.password);
+    expect(notCancelled).toBe(true);
+    await field.focus();
+    await page.keyboard.insertText(user.password);
+    await page.getByLabel('Practice Code').fill(practice.code);
+    await page.getByLabel('User Name').fill(user.username);
+    await page.getByRole('button', { name: 'Log In' }).click();
+    await page.getByRole('button', { name: /User menu/ }).waitFor();
+    await page.close();
+  });
 });

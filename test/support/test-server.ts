@@ -2,11 +2,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { inject } from 'vitest';
 import type { Role } from '../../src/domain/roles.js';
 import { buildApp } from '../../src/http/app.js';
+import { loggerOptions } from '../../src/runtime.js';
 import type { Clock, ServiceDeps } from '../../src/services/context.js';
 import { createPasswordHasher } from '../../src/services/password-hasher.js';
 import { createMailTransport, deliverDueMail } from '../../src/services/mail-delivery.js';
@@ -92,12 +94,16 @@ export interface TestServerOptions {
   readonly trustProxy?: boolean;
   readonly publicUrl?: string;
   readonly logger?: boolean;
+  /** Collects every log line (at level trace, with the production redaction) into this array. */
+  readonly logLines?: string[];
   /** false turns rate limits off (for tests that send many requests to measure something else). */
   readonly rateLimiting?: boolean;
   /** The instance key; TEST_SECRET_KEY unless a test rotates keys. */
   readonly secretKey?: Buffer;
   /** Keys accepted for decryption only, as with GATEHOUSE_PREVIOUS_SECRET_KEY. */
   readonly previousSecretKeys?: readonly Buffer[];
+  /** METRICS_TOKEN; absent, /metrics is off. */
+  readonly metricsToken?: string;
 }
 
 /** A real server on a real port over a real database, as `npm start` builds it. */
@@ -109,11 +115,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     deps,
     publicUrl: options.publicUrl ? new URL(options.publicUrl) : undefined,
     trustProxy: options.trustProxy ?? false,
-    logger: options.logger ?? false,
+    logger: options.logLines ? capturingLogger(options.logLines) : (options.logger ?? false),
     webRoot: path.resolve('dist/web'),
     rateLimiting: options.rateLimiting ?? true,
     secretKey: options.secretKey ?? TEST_SECRET_KEY,
     previousSecretKeys: options.previousSecretKeys ?? [],
+    metricsToken: options.metricsToken,
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-mail-'));
@@ -131,6 +138,17 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       if (!options.store) await store.close();
     },
   };
+}
+
+/** The production logger at its most verbose, writing into `lines` instead of stdout. */
+function capturingLogger(lines: string[]) {
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  return { ...(loggerOptions('trace') as object), stream };
 }
 
 let practiceCounter = 0;

@@ -119,7 +119,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = 
       await recordActivityViewed(deps, reader, scope, requestOrigin(request), 'csv');
       const day = new Date(deps.clock.now()).toISOString().slice(0, 10);
       const lines = activityCsv(
-        deps.store.db,
+        deps.store,
         { chainId: reader.practice.id, ...(scope.user ? { userId: scope.user.id } : {}) },
         filters,
       );

@@ -30,6 +30,8 @@ export interface RateLimitOptions {
   readonly deps: Pick<ServiceDeps, 'store' | 'clock'>;
   /** false turns every limit off (only for tests that measure something else). */
   readonly enabled: boolean;
+  /** Told the policy's name each time a limit refuses a request (for /metrics). */
+  readonly onLimited?: (limit: string) => void;
 }
 
 export const rateLimit = fp(async function rateLimit(app: FastifyInstance, options: RateLimitOptions) {
@@ -45,6 +47,7 @@ export const rateLimit = fp(async function rateLimit(app: FastifyInstance, optio
       buckets.set(request, mine);
       const result = await limiter.check(mine);
       if (!result.ok) {
+        options.onLimited?.(policy.name);
         void reply.header('retry-after', String(result.retryAfterSeconds));
         throw new ApiError('rate_limited');
       }
