@@ -13,6 +13,8 @@ export const GUIDE_BLOCKS = [
   'unit',
   'cli',
   'sqlite-env',
+  'sqlite-start',
+  'readyz',
   'postgres-env',
   'postgres-migrate',
   'postgres-start',
@@ -32,15 +34,22 @@ export function guideBlock(name: GuideBlock, file = GUIDE_FILE): string {
   return fence[1];
 }
 
-/** Literal replacements, applied in order (longer, more specific texts first). */
-export type Substitutions = ReadonlyArray<readonly [from: string | RegExp, to: string]>;
+/**
+ * Replacements, applied in order (longer, more specific texts first): a string everywhere it
+ * occurs; a RegExp as String.replace does (all matches with the g flag); `to` is the new text or
+ * makes it from the matched text.
+ */
+export type Substitutions = ReadonlyArray<
+  readonly [from: string | RegExp, to: string | ((match: string) => string)]
+>;
 
 export function substitute(text: string, substitutions: Substitutions): string {
-  return substitutions.reduce(
-    (result, [from, to]) =>
-      typeof from === 'string' ? result.split(from).join(to) : result.replace(from, () => to),
-    text,
-  );
+  return substitutions.reduce((result, [from, to]) => {
+    const replacement = typeof to === 'string' ? () => to : to;
+    return typeof from === 'string'
+      ? result.split(from).join(replacement(from))
+      : result.replace(from, (match: string) => replacement(match));
+  }, text);
 }
 
 /**

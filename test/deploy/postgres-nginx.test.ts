@@ -1,19 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { HttpClient } from '../support/http-client.js';
-import { freePort, spawnServer, type ServerProcess } from '../support/server-process.js';
-import {
-  guideBlock,
-  runShell,
-  shellEnvironment,
-  substitute,
-  unitCommand,
-  type Substitutions,
-} from './guide.js';
+import type { ServerProcess } from '../support/server-process.js';
+import { guideBlock, substitute } from './guide.js';
+import { guideMachine, type FirstAdmin, type GuideMachine } from './guide-machine.js';
 import { httpsFetch } from './https-fetch.js';
 import { startNginx, type NginxProcess } from './nginx.js';
 
@@ -22,95 +14,35 @@ import { startNginx, type NginxProcess } from './nginx.js';
  * practice, three instances of the systemd unit on one PostgreSQL, nginx with TLS in front. Then,
  * over https through nginx from 127.0.0.2: sign-in, the __Host- cookie, the client address nginx
  * forwarded, and requests spread over instances that may stop. Only ports, paths and the host
- * name of the guide's blocks are changed (see `substitutions`).
+ * name of the guide's blocks are changed (test/deploy/guide-machine.ts).
  */
 const CLIENT_ADDRESS = '127.0.0.2';
 const SPOOFED_ADDRESS = '203.0.113.9';
 
-let dir: string;
-let publicUrl: string;
-let httpPort: number;
-let certificate: string;
+let machine: GuideMachine;
 let instances: ServerProcess[] = [];
 let nginx: NginxProcess | undefined;
-let firstAdmin: { practiceCode: string; username: string; temporaryPassword: string };
+let firstAdmin: FirstAdmin;
 let client: HttpClient;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-deploy-'));
-  const etcDir = path.join(dir, 'etc');
-  const dataDir = path.join(dir, 'data');
-  const nginxDir = path.join(dir, 'nginx');
-  mkdirSync(dataDir, { mode: 0o700 });
+  machine = await guideMachine({ databaseUrl: inject('databaseUrl') });
+  await machine.shell('postgres-env');
+  expect(await machine.shell('postgres-migrate')).toContain('The postgres database is up to date.');
+  firstAdmin = await machine.createFirstPractice();
+  await machine.shell('postgres-start');
+  instances = await machine.startUnits();
+  expect(instances.map((instance) => instance.port)).toEqual([3001, 3002, 3003].map(machine.port));
+
+  const nginxDir = path.join(machine.dir, 'nginx');
   mkdirSync(nginxDir);
-  const httpsPort = await freePort();
-  httpPort = await freePort();
-  publicUrl = `https://localhost:${httpsPort}`;
-
-  const key = path.join(dir, 'privkey.pem');
-  const cert = path.join(dir, 'fullchain.pem');
-  execFileSync('openssl', [
-    ...['req', '-x509', '-nodes', '-days', '1', '-subj', '/CN=localhost'],
-    ...['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-keyout', key, '-out', cert],
-    ...['-addext', 'subjectAltName=DNS:localhost'],
-  ]);
-  certificate = readFileSync(cert, 'utf8');
-
-  const instancePorts = new Map<string, number>();
-  for (const guidePort of ['3001', '3002', '3003']) instancePorts.set(guidePort, await freePort());
-  const substitutions: Substitutions = [
-    ['/etc/letsencrypt/live/gatehouse.example.org/fullchain.pem', cert],
-    ['/etc/letsencrypt/live/gatehouse.example.org/privkey.pem', key],
-    ['https://gatehouse.example.org', publicUrl],
-    ['gatehouse.example.org', 'localhost'],
-    [/postgres:\/\/\S+/, inject('databaseUrl')],
-    ['/opt/gatehouse', process.cwd()],
-    ['/etc/gatehouse', etcDir],
-    ['/var/lib/gatehouse/data', dataDir],
-    ['/usr/bin/node', process.execPath],
-    // No service user on a test machine: the test's own user runs the command line.
-    ['runuser -u gatehouse -- ', ''],
-    ['listen 80;', `listen 127.0.0.1:${httpPort};`],
-    ['listen 443 ssl;', `listen 127.0.0.1:${httpsPort} ssl;`],
-    ...[...instancePorts].map(([from, to]) => [`127.0.0.1:${from};`, `127.0.0.1:${to};`] as const),
-  ];
-  const shell = async (...blocks: Parameters<typeof guideBlock>[0][]) =>
-    runShell(substitute(blocks.map((name) => guideBlock(name)).join('\n'), substitutions), {
-      env: shellEnvironment(),
-      systemctlLog: path.join(dir, 'systemctl.log'),
-    });
-
-  await shell('cli', 'postgres-env');
-  expect(await shell('cli', 'postgres-migrate')).toContain('The postgres database is up to date.');
-  const created = await shell('cli', 'first-practice');
-  const practiceBlock = guideBlock('first-practice');
-  firstAdmin = {
-    practiceCode: /--code (\S+)/.exec(practiceBlock)?.[1] ?? '',
-    username: /--admin-username (\S+)/.exec(practiceBlock)?.[1] ?? '',
-    temporaryPassword: /temporary password: (\S+)/.exec(created)?.[1] ?? '',
-  };
-  expect(firstAdmin.temporaryPassword, created).not.toBe('');
-
-  await shell('postgres-start');
-  const started = readFileSync(path.join(dir, 'systemctl.log'), 'utf8');
-  const names = /^enable --now (.+)$/m.exec(started)?.[1]?.split(' ') ?? [];
-  expect(names).toEqual(['gatehouse@3001', 'gatehouse@3002', 'gatehouse@3003']);
-  const unit = substitute(guideBlock('unit'), substitutions);
-  // Started together, as `systemctl enable --now` does.
-  instances = await Promise.all(
-    names.map((name) => {
-      const port = instancePorts.get(name.replace('gatehouse@', '')) ?? 0;
-      const { command, args, cwd, env } = unitCommand(unit, String(port));
-      return spawnServer(command, args, { port, env, cwd });
-    }),
-  );
-
-  nginx = await startNginx(nginxDir, substitute(guideBlock('nginx'), substitutions), [httpPort, httpsPort]);
+  const site = substitute(guideBlock('nginx'), machine.substitutions);
+  nginx = await startNginx(nginxDir, site, [machine.port(80), machine.port(443)]);
   client = new HttpClient(
-    publicUrl,
+    machine.publicUrl,
     // A browser on PUBLIC_URL sends its Origin; a malicious client claims another address.
-    { origin: publicUrl, 'x-forwarded-for': SPOOFED_ADDRESS },
-    httpsFetch({ ca: certificate, localAddress: CLIENT_ADDRESS }),
+    { origin: machine.publicUrl, 'x-forwarded-for': SPOOFED_ADDRESS },
+    httpsFetch({ ca: machine.certificate, localAddress: CLIENT_ADDRESS }),
   );
 }, 150_000);
 
@@ -185,7 +117,7 @@ describe('docs/deploy.md: three instances on PostgreSQL behind nginx with TLS', 
 
   it('redirects plain http to https', async () => {
     const response = await new Promise<http.IncomingMessage>((resolve, reject) =>
-      http.get(`http://127.0.0.1:${httpPort}/api/me`, resolve).on('error', reject),
+      http.get(`http://127.0.0.1:${machine.port(80)}/api/me`, resolve).on('error', reject),
     );
     response.resume();
     expect(response.statusCode).toBe(301);
