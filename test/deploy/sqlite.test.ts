@@ -49,8 +49,9 @@ describe('README: npm start on SQLite', () => {
     const server = await spawnServer('npm', ['start'], {
       port,
       env: shellEnvironment({ PORT: String(port), DATA_DIR: dataDir }),
-      // `npm start` builds the server and the web app first.
+      // `npm start` builds the server and the web app first, then runs node as its grandchild.
       readyTimeoutMs: 150_000,
+      processGroup: true,
     });
     servers.push(server);
     const temporaryPassword = await firstRunPassword(server);

@@ -57,12 +57,14 @@ export interface SpawnServerOptions {
   readonly cwd?: string;
   /** How long to wait for /readyz; `npm start` builds first and needs longer. */
   readonly readyTimeoutMs?: number;
+  /**
+   * Starts the command in a process group of its own, and kill() signals the whole group: for a
+   * command such as `npm start` whose server is a grandchild.
+   */
+  readonly processGroup?: boolean;
 }
 
-/**
- * Any command that ends up serving Gatehouse on `port` (node dist/src/server.js, `npm start`, a systemd
- * unit's ExecStart), started in its own process group so that kill() ends its children too.
- */
+/** Any command that ends up serving Gatehouse on `port`: node dist/src/server.js, `npm start`, a unit's ExecStart. */
 export async function spawnServer(
   command: string,
   args: readonly string[],
@@ -72,14 +74,15 @@ export async function spawnServer(
     env: options.env,
     cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
+    detached: options.processGroup ?? false,
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const signalGroup = (signal: NodeJS.Signals) => {
+  const signal = (name: NodeJS.Signals) => {
+    if (!options.processGroup || child.pid === undefined) return void child.kill(name);
     try {
-      if (child.pid !== undefined) process.kill(-child.pid, signal);
+      process.kill(-child.pid, name);
     } catch {
       // the group is gone already
     }
@@ -94,7 +97,7 @@ export async function spawnServer(
       // not listening yet
     }
     if (Date.now() > deadline) {
-      signalGroup('SIGKILL');
+      signal('SIGKILL');
       throw new Error(`server did not become ready:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -104,11 +107,11 @@ export async function spawnServer(
     port: options.port,
     child,
     output: () => output,
-    kill: (signal = 'SIGTERM') =>
+    kill: (name = 'SIGTERM') =>
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
-        signalGroup(signal);
+        signal(name);
       }),
   };
 }
