@@ -103,13 +103,22 @@ export async function guideMachine(options: { readonly databaseUrl?: string } = 
       const names = [...log.matchAll(/^enable --now (.+)$/gm)].flatMap((match) => match[1]?.split(' ') ?? []);
       const unit = substitute(guideBlock('unit'), substitutions);
       // Together, as `systemctl enable --now a b c` starts them.
-      return Promise.all(
+      const results = await Promise.allSettled(
         names.map((name) => {
           const instancePort = port(Number(/^gatehouse@(\d+)$/.exec(name)?.[1]));
           const { command, args, cwd, env } = unitCommand(unit, String(instancePort));
-          return spawnServer(command, args, { port: instancePort, env, cwd });
+          // Several node processes starting at once on a busy machine: give them time.
+          return spawnServer(command, args, { port: instancePort, env, cwd, readyTimeoutMs: 60_000 });
         }),
       );
+      const started = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+      const failed = results.find((result) => result.status === 'rejected');
+      if (failed) {
+        // Leave no instance running behind a failed start.
+        await Promise.all(started.map((instance) => instance.kill()));
+        throw failed.reason;
+      }
+      return started;
     },
     async createFirstPractice() {
       const printed = await shell('first-practice');
