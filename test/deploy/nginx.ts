@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -17,6 +17,8 @@ export interface NginxProcess {
  * needs no root-owned path and never touches a system nginx. Resolves once every port accepts.
  */
 export async function startNginx(dir: string, site: string, ports: readonly number[]): Promise<NginxProcess> {
+  if (!existsSync(NGINX))
+    throw new Error(`no nginx at ${NGINX}: apt-get install -y nginx, or set NGINX_PATH`);
   // Run as root, nginx's workers drop to "nobody", which must reach the temp folders inside dir.
   chmodSync(dir, 0o755);
   const sitePath = path.join(dir, 'gatehouse.conf');
@@ -43,6 +45,7 @@ export async function startNginx(dir: string, site: string, ports: readonly numb
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  child.on('error', (error) => (output += `${error.message}\n`));
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const stop = () =>
