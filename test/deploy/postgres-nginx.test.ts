@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -50,6 +50,7 @@ afterAll(async () => {
   await nginx?.stop();
   await Promise.all(instances.map((instance) => instance.kill()));
   instances = [];
+  if (machine) rmSync(machine.dir, { recursive: true, force: true });
 });
 
 /** How many requests for `apiPath` an instance has logged (one JSON line per answered request). */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
@@ -15,9 +15,12 @@ import { guideMachine, type FirstAdmin } from './guide-machine.js';
  * unit), each done as written, then signed in over HTTP.
  */
 const servers: ServerProcess[] = [];
+/** Temp folders to remove once the servers using them have stopped. */
+const folders: string[] = [];
 
 afterAll(async () => {
   await Promise.all(servers.map((server) => server.kill()));
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
 
 /** Signs in with a temporary password and sets a new one, as the first sign-in requires. */
@@ -46,6 +49,7 @@ describe('README: npm start on SQLite', () => {
   it('builds, serves on PORT with data in DATA_DIR, prints the DEMO administrator, who can sign in', async () => {
     const port = await freePort();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-readme-'));
+    folders.push(dataDir);
     const server = await spawnServer('npm', ['start'], {
       port,
       env: shellEnvironment({ PORT: String(port), DATA_DIR: dataDir }),
@@ -82,6 +86,7 @@ describe('README: npm start on SQLite', () => {
 describe('docs/deploy.md: one machine on SQLite', () => {
   it('creates the first practice from the command line, starts the unit, and its administrator signs in', async () => {
     const machine = await guideMachine();
+    folders.push(machine.dir);
     await machine.shell('sqlite-env');
     const admin = await machine.createFirstPractice();
     await machine.shell('sqlite-start');
@@ -100,6 +105,7 @@ describe('docs/deploy.md: one machine on SQLite', () => {
     'has a unit that systemd-analyze verifies without a word',
     async () => {
       const machine = await guideMachine();
+      folders.push(machine.dir);
       await machine.shell('sqlite-env');
       const unitFile = path.join(machine.dir, 'gatehouse@.service');
       writeFileSync(unitFile, substitute(guideBlock('unit'), machine.substitutions));
