@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Test projects. The API suite runs twice, on SQLite and on PostgreSQL (a fresh database
- * per run, made by test/support/postgres-setup.ts); e2e drives Debian's Chromium.
+ * per run, made by test/support/postgres-setup.ts); e2e drives Debian's Chromium; deploy runs
+ * docs/deploy.md with Debian's nginx.
  */
 export default defineConfig({
   test: {
@@ -46,6 +47,18 @@ export default defineConfig({
           include: ['test/ops/**/*.test.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
+          globalSetup: ['test/support/postgres-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // docs/deploy.md and the README done as written: servers, PostgreSQL, nginx with TLS.
+          name: 'deploy',
+          include: ['test/deploy/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
           globalSetup: ['test/support/postgres-setup.ts'],
         },
       },

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: lint, typecheck, build, then every test project in one vitest run:
-// unit, API on SQLite, API on PostgreSQL, resilience (crash, outage), ops (backup, restore), browser end-to-end in Debian's Chromium.
-// Without PostgreSQL or Chromium a local run skips that project loudly; under CI=true it fails.
+// unit, API on SQLite, API on PostgreSQL, resilience (crash, outage), ops (backup, restore), browser end-to-end in
+// Debian's Chromium, and the deployment guide (docs/deploy.md) done as written behind Debian's nginx.
+// Without PostgreSQL, Chromium or nginx a local run skips that project loudly; under CI=true it fails.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import pg from 'pg';
@@ -9,6 +10,7 @@ import pg from 'pg';
 const ci = ['1', 'true'].includes((process.env.CI ?? '').toLowerCase());
 const postgresUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const nginx = process.env.NGINX_PATH ?? '/usr/sbin/nginx';
 
 function run(label, command, args) {
   process.stdout.write(`\n▶ ${label}\n`);
@@ -54,6 +56,9 @@ if (await postgresAvailable()) {
       'root and Debian PostgreSQL binaries (for the resilience tests)',
       'Run as root on a Debian machine.',
     );
+  // The deployment guide's three instances share one PostgreSQL behind nginx.
+  if (existsSync(nginx)) projects.push('deploy');
+  else missing(`nginx at ${nginx}`, 'Install it with "apt-get install -y nginx", or set NGINX_PATH.');
 } else missing(`PostgreSQL at ${postgresUrl}`, 'Start it, or set POSTGRES_ADMIN_URL.');
 if (existsSync(chromium)) projects.push('e2e');
 else

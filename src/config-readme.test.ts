@@ -26,8 +26,11 @@ function expectedTable(): string {
 describe('README Configuration table', () => {
   it('lists exactly the variables of src/config.ts, with their defaults, secrecy and meanings', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const section = (readme.split('\n## Configuration\n')[1] ?? '').trimStart();
-    const table = section.slice(0, section.indexOf('\n\n'));
+    const section = readme.split('\n## Configuration\n')[1] ?? '';
+    // The section's first table; prose may come before it (the pointer to docs/deploy.md).
+    const start = section.search(/^\|/m);
+    const rest = start < 0 ? '' : section.slice(start);
+    const table = rest.slice(0, rest.indexOf('\n\n'));
     expect(table).toBe(expectedTable());
   });
 });

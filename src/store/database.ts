@@ -30,6 +30,12 @@ export interface Store {
    * reads of millions of rows (the activity export). Outside any transaction.
    */
   readRowArrays<Row extends readonly unknown[]>(query: Compilable): Promise<Row[]>;
+  /**
+   * Runs fn with a handle for schema migrations: on PostgreSQL its own connection without the
+   * request timeouts, since a migration step, or waiting for another instance's migration lock,
+   * may rightly take longer than any request.
+   */
+  forMigrations<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   /** A cheap round trip, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -90,6 +96,7 @@ function openSqlite(file: string): Store {
       const { sql, parameters } = query.compile();
       return statements.prepareRaw(sql).all(...parameters) as Row[];
     },
+    forMigrations: (fn) => fn(db),
     ping: async () => {
       sqlite.prepare('select 1').get();
     },
@@ -125,6 +132,14 @@ function statementCache(sqlite: SQLite.Database) {
   };
 }
 
+// Integer milliseconds are stored as bigint; they fit a JS number until the year 287396.
+const PG_TYPES = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8
+      ? Number
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
 function openPostgres(connectionString: string): Store {
   const pool = new pg.Pool({
     connectionString,
@@ -132,13 +147,7 @@ function openPostgres(connectionString: string): Store {
     connectionTimeoutMillis: PG_TIMEOUT_MS,
     statement_timeout: PG_TIMEOUT_MS,
     query_timeout: PG_TIMEOUT_MS + 500,
-    // Integer milliseconds are stored as bigint; they fit a JS number until the year 287396.
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === pg.types.builtins.INT8
-          ? Number
-          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-    },
+    types: PG_TYPES,
   });
   // A client losing its connection (database restart) must not crash the process: idle clients
   // report on the pool, checked-out ones on themselves; the next query on them fails and maps to 503.
@@ -159,6 +168,23 @@ function openPostgres(connectionString: string): Store {
         rowMode: 'array',
       });
       return result.rows as unknown as Row[];
+    },
+    forMigrations: async (fn) => {
+      const migrations = new Kysely<Database>({
+        dialect: new PostgresDialect({
+          pool: new pg.Pool({
+            connectionString,
+            max: 1,
+            connectionTimeoutMillis: PG_TIMEOUT_MS,
+            types: PG_TYPES,
+          }),
+        }),
+      });
+      try {
+        return await fn(migrations);
+      } finally {
+        await migrations.destroy();
+      }
     },
     ping: async () => {
       await pool.query('select 1');

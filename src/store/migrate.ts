@@ -17,13 +17,15 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-two-factor': twoFactor,
 };
 
-/** Brings the schema up to date; safe to run from several instances at once on PostgreSQL. */
+/**
+ * Brings the schema up to date; safe to run from several instances at once on PostgreSQL:
+ * Kysely's migrator takes an advisory lock, so the others wait (without the request timeouts,
+ * see Store.forMigrations) and then find nothing left to do.
+ */
 export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {
-  const migrator = new Migrator({
-    db: store.db,
-    provider: { getMigrations: async () => MIGRATIONS },
-  });
-  const result = await migrator.migrateToLatest();
+  const result = await store.forMigrations((db) =>
+    new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } }).migrateToLatest(),
+  );
   if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
   return result;
 }

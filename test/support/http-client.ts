@@ -13,15 +13,18 @@ export class HttpClient {
   readonly cookies = new Map<string, string>();
   readonly #base: string;
   readonly #defaultHeaders: Record<string, string>;
+  readonly #fetch: typeof fetch;
 
-  constructor(base: string, headers: Record<string, string> = {}) {
+  /** `send` replaces the global fetch, e.g. for https with a test CA (test/deploy/https-fetch.ts). */
+  constructor(base: string, headers: Record<string, string> = {}, send: typeof fetch = fetch) {
     this.#base = base;
     this.#defaultHeaders = { 'user-agent': 'gatehouse-test/1.0', ...headers };
+    this.#fetch = send;
   }
 
   /** Another client on another server (instance) that carries the same cookies. */
   cloneTo(base: string): HttpClient {
-    const twin = new HttpClient(base, this.#defaultHeaders);
+    const twin = new HttpClient(base, this.#defaultHeaders, this.#fetch);
     for (const [name, value] of this.cookies) twin.cookies.set(name, value);
     return twin;
   }
@@ -51,7 +54,8 @@ export class HttpClient {
     if (unsafe) all['x-csrf-token'] = this.cookies.get('gh_csrf') ?? '';
     if (body !== undefined) all['content-type'] = 'application/json';
     Object.assign(all, headers);
-    const response = await fetch(this.#base + path, {
+    const send = this.#fetch; // called unbound, as the global fetch expects
+    const response = await send(this.#base + path, {
       method,
       headers: all,
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),

@@ -37,7 +37,8 @@ const INSTANCE_KEY = randomBytes(32).toString('base64');
 
 export async function startServerProcess(env: Record<string, string>, port?: number): Promise<ServerProcess> {
   const listenPort = port ?? (await freePort());
-  const child = spawn(process.execPath, ['dist/src/server.js'], {
+  return spawnServer(process.execPath, ['dist/src/server.js'], {
+    port: listenPort,
     env: {
       ...process.env,
       LOG_LEVEL: 'warn',
@@ -46,13 +47,48 @@ export async function startServerProcess(env: Record<string, string>, port?: num
       PORT: String(listenPort),
       HOST: '127.0.0.1',
     },
+  });
+}
+
+export interface SpawnServerOptions {
+  /** The loopback port the server will listen on; readiness is polled at /readyz there. */
+  readonly port: number;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  /** How long to wait for /readyz; `npm start` builds first and needs longer. */
+  readonly readyTimeoutMs?: number;
+  /**
+   * Starts the command in a process group of its own, and kill() signals the whole group: for a
+   * command such as `npm start` whose server is a grandchild.
+   */
+  readonly processGroup?: boolean;
+}
+
+/** Any command that ends up serving Gatehouse on `port`: node dist/src/server.js, `npm start`, a unit's ExecStart. */
+export async function spawnServer(
+  command: string,
+  args: readonly string[],
+  options: SpawnServerOptions,
+): Promise<ServerProcess> {
+  const child = spawn(command, args, {
+    env: options.env,
+    cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.processGroup ?? false,
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = `http://127.0.0.1:${listenPort}`;
-  const deadline = Date.now() + 20_000;
+  const signal = (name: NodeJS.Signals) => {
+    if (!options.processGroup || child.pid === undefined) return void child.kill(name);
+    try {
+      process.kill(-child.pid, name);
+    } catch {
+      // the group is gone already
+    }
+  };
+  const url = `http://127.0.0.1:${options.port}`;
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
     try {
@@ -61,21 +97,21 @@ export async function startServerProcess(env: Record<string, string>, port?: num
       // not listening yet
     }
     if (Date.now() > deadline) {
-      child.kill('SIGKILL');
+      signal('SIGKILL');
       throw new Error(`server did not become ready:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
     url,
-    port: listenPort,
+    port: options.port,
     child,
     output: () => output,
-    kill: (signal = 'SIGTERM') =>
+    kill: (name = 'SIGTERM') =>
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
-        child.kill(signal);
+        signal(name);
       }),
   };
 }

@@ -1,0 +1,135 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort, spawnServer, type ServerProcess } from '../support/server-process.js';
+import {
+  guideBlock,
+  runShell,
+  shellEnvironment,
+  substitute,
+  unitCommand,
+  type GuideBlock,
+  type Substitutions,
+} from './guide.js';
+
+/**
+ * A machine docs/deploy.md is applied to, inside a temp folder: its /etc/gatehouse, its data
+ * folder, a self-signed certificate for localhost, and a free loopback port for each port the
+ * guide names. `substitutions` turns the guide's blocks into this machine's.
+ */
+export interface GuideMachine {
+  readonly dir: string;
+  readonly dataDir: string;
+  /** PUBLIC_URL of this machine: https://localhost:<the port nginx's 443 became>. */
+  readonly publicUrl: string;
+  /** The certificate nginx serves (PEM), for clients to trust. */
+  readonly certificate: string;
+  readonly substitutions: Substitutions;
+  /** The loopback port that the guide's port became. */
+  port(guidePort: number): number;
+  /** Runs blocks of the guide as one shell script after the guide's `gatehouse` command-line helper. */
+  shell(...blocks: readonly GuideBlock[]): Promise<string>;
+  /** Starts the unit for every instance the shell asked systemctl to `enable --now`, as systemd would. */
+  startUnits(): Promise<ServerProcess[]>;
+  /** The guide's `gatehouse practice create` and the administrator it printed. */
+  createFirstPractice(): Promise<FirstAdmin>;
+}
+
+export interface FirstAdmin {
+  readonly practiceCode: string;
+  readonly username: string;
+  readonly temporaryPassword: string;
+}
+
+const GUIDE_PORTS = [80, 443, 3000, 3001, 3002, 3003] as const;
+
+export async function guideMachine(options: { readonly databaseUrl?: string } = {}): Promise<GuideMachine> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-deploy-'));
+  const dataDir = path.join(dir, 'data');
+  mkdirSync(dataDir, { mode: 0o700 });
+  const ports = new Map<number, number>();
+  for (const guidePort of GUIDE_PORTS) ports.set(guidePort, await freePort());
+  const port = (guidePort: number) => {
+    const found = ports.get(guidePort);
+    if (found === undefined) throw new Error(`the guide uses port ${guidePort}, which the test does not map`);
+    return found;
+  };
+  const publicUrl = `https://localhost:${port(443)}`;
+  const key = path.join(dir, 'privkey.pem');
+  const cert = path.join(dir, 'fullchain.pem');
+  execFileSync('openssl', [
+    ...['req', '-x509', '-nodes', '-days', '1', '-subj', '/CN=localhost'],
+    ...['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-keyout', key, '-out', cert],
+    ...['-addext', 'subjectAltName=DNS:localhost'],
+  ]);
+
+  const substitutions: Substitutions = [
+    ['/etc/letsencrypt/live/gatehouse.example.org/fullchain.pem', cert],
+    ['/etc/letsencrypt/live/gatehouse.example.org/privkey.pem', key],
+    ['https://gatehouse.example.org', publicUrl],
+    ['gatehouse.example.org', 'localhost'],
+    ...(options.databaseUrl ? [[/postgres:\/\/\S+/, options.databaseUrl] as const] : []),
+    ['/opt/gatehouse', process.cwd()],
+    ['/etc/gatehouse', path.join(dir, 'etc')],
+    ['/var/lib/gatehouse/data', dataDir],
+    ['/usr/bin/node', process.execPath],
+    // No service user on a test machine: the test's own user runs the command line.
+    ['runuser -u gatehouse -- ', ''],
+    // Loopback only, whatever the guide's nginx listens on.
+    [/listen (80|443)\b/g, (match) => `listen 127.0.0.1:${port(Number(match.slice('listen '.length)))}`],
+    [/127\.0\.0\.1:300[0-3]\b/g, (match) => `127.0.0.1:${port(Number(match.slice('127.0.0.1:'.length)))}`],
+  ];
+  const systemctlLog = path.join(dir, 'systemctl.log');
+  const shell = (...blocks: readonly GuideBlock[]) =>
+    runShell(
+      substitute((['cli', ...blocks] as const).map((name) => guideBlock(name)).join('\n'), substitutions),
+      {
+        env: shellEnvironment(),
+        systemctlLog,
+      },
+    );
+
+  return {
+    dir,
+    dataDir,
+    publicUrl,
+    certificate: readFileSync(cert, 'utf8'),
+    substitutions,
+    port,
+    shell,
+    async startUnits() {
+      const log = existsSync(systemctlLog) ? readFileSync(systemctlLog, 'utf8') : '';
+      const names = [...log.matchAll(/^enable --now (.+)$/gm)].flatMap((match) => match[1]?.split(' ') ?? []);
+      const unit = substitute(guideBlock('unit'), substitutions);
+      // Together, as `systemctl enable --now a b c` starts them.
+      const results = await Promise.allSettled(
+        names.map((name) => {
+          const instancePort = port(Number(/^gatehouse@(\d+)$/.exec(name)?.[1]));
+          const { command, args, cwd, env } = unitCommand(unit, String(instancePort));
+          // Several node processes starting at once on a busy machine: give them time.
+          return spawnServer(command, args, { port: instancePort, env, cwd, readyTimeoutMs: 60_000 });
+        }),
+      );
+      const started = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+      const failed = results.find((result) => result.status === 'rejected');
+      if (failed) {
+        // Leave no instance running behind a failed start.
+        await Promise.all(started.map((instance) => instance.kill()));
+        throw failed.reason;
+      }
+      return started;
+    },
+    async createFirstPractice() {
+      const printed = await shell('first-practice');
+      const block = guideBlock('first-practice');
+      const temporaryPassword = /temporary password: (\S+)/.exec(printed)?.[1];
+      if (!temporaryPassword) throw new Error(`no temporary password in:\n${printed}`);
+      return {
+        practiceCode: /--code (\S+)/.exec(block)?.[1] ?? '',
+        username: /--admin-username (\S+)/.exec(block)?.[1] ?? '',
+        temporaryPassword,
+      };
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The code blocks of docs/deploy.md that the deploy test runs. A block is marked by the comment
+ * `<!-- deploy-test: NAME -->` on the line before its fence; the test changes only what cannot
+ * be the same on a test machine (ports, paths, the host name), through `Substitutions`.
+ */
+export const GUIDE_FILE = path.resolve('docs/deploy.md');
+
+export const GUIDE_BLOCKS = [
+  'unit',
+  'cli',
+  'sqlite-env',
+  'sqlite-start',
+  'readyz',
+  'postgres-env',
+  'postgres-migrate',
+  'postgres-start',
+  'nginx',
+  'first-practice',
+  'smtp',
+] as const;
+export type GuideBlock = (typeof GUIDE_BLOCKS)[number];
+
+export function guideBlock(name: GuideBlock, file = GUIDE_FILE): string {
+  const text = readFileSync(file, 'utf8');
+  const marker = `<!-- deploy-test: ${name} -->`;
+  const at = text.indexOf(marker);
+  if (at < 0) throw new Error(`${file} has no block marked "${marker}"`);
+  const fence = /^```[a-z]*\n([\s\S]*?)^```$/m.exec(text.slice(at + marker.length));
+  if (!fence?.[1]) throw new Error(`no code block follows "${marker}" in ${file}`);
+  return fence[1];
+}
+
+/**
+ * Replacements, applied in order (longer, more specific texts first): a string everywhere it
+ * occurs; a RegExp as String.replace does (all matches with the g flag); `to` is the new text or
+ * makes it from the matched text.
+ */
+export type Substitutions = ReadonlyArray<
+  readonly [from: string | RegExp, to: string | ((match: string) => string)]
+>;
+
+export function substitute(text: string, substitutions: Substitutions): string {
+  return substitutions.reduce((result, [from, to]) => {
+    const replacement = typeof to === 'string' ? () => to : to;
+    return typeof from === 'string'
+      ? result.split(from).join(replacement(from))
+      : result.replace(from, (match: string) => replacement(match));
+  }, text);
+}
+
+/**
+ * Runs shell text from the guide with bash, as a reader pasting it into root's shell would, and
+ * returns what it printed. `systemctl` is replaced by a function that only records its arguments
+ * in the file `systemctlLog` (the test starts the units itself, see `unitCommand`).
+ */
+export async function runShell(
+  script: string,
+  options: { env: NodeJS.ProcessEnv; systemctlLog: string },
+): Promise<string> {
+  const prelude = `set -euo pipefail\nsystemctl() { printf '%s\\n' "$*" >> '${options.systemctlLog}'; }\n`;
+  const child = spawn('bash', ['-c', prelude + script], {
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (status !== 0)
+    throw new Error(`the guide's shell block failed (${status}):\n${script}\n${stdout}${stderr}`);
+  return stdout;
+}
+
+/** This process's environment without what vitest adds (NODE_ENV=test would make `npm start` build for development). */
+export function shellEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) => !key.startsWith('VITEST') && !['NODE_ENV', 'TEST', 'GATEHOUSE_TEST_DB'].includes(key),
+    ),
+  );
+  return { ...env, ...extra };
+}
+
+/** KEY=value lines of an EnvironmentFile (comments and blank lines skipped), as systemd reads them. */
+export function parseEnvironmentFile(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const eq = trimmed.indexOf('=');
+    if (eq <= 0) throw new Error(`not KEY=value: "${trimmed}"`);
+    env[trimmed.slice(0, eq)] = trimmed.slice(eq + 1);
+  }
+  return env;
+}
+
+export interface UnitCommand {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly env: Record<string, string>;
+}
+
+/**
+ * What systemd would run for instance `instance` of the template unit: ExecStart in
+ * WorkingDirectory with EnvironmentFile= then Environment= (later wins, as in systemd), on top of
+ * a bare PATH like systemd's own environment, so the guide cannot lean on the test's environment.
+ */
+export function unitCommand(unitText: string, instance: string): UnitCommand {
+  const settings = unitText
+    .replaceAll('%i', instance)
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => /^[A-Za-z]+=/.test(line))
+    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as const);
+  const one = (key: string) => {
+    const found = settings.filter(([name]) => name === key);
+    if (found.length !== 1 || !found[0]) throw new Error(`the unit needs exactly one ${key}=`);
+    return found[0][1];
+  };
+  const env: Record<string, string> = { PATH: '/usr/local/bin:/usr/bin:/bin' };
+  for (const [key, value] of settings) {
+    if (key === 'EnvironmentFile') Object.assign(env, parseEnvironmentFile(readFileSync(value, 'utf8')));
+  }
+  for (const [key, value] of settings) {
+    if (key === 'Environment') Object.assign(env, parseEnvironmentFile(value));
+  }
+  const [command, ...args] = one('ExecStart').split(/\s+/);
+  if (!command) throw new Error('ExecStart= is empty');
+  return { command, args, cwd: one('WorkingDirectory'), env };
+}

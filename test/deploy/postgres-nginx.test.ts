@@ -1,0 +1,127 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { HttpClient } from '../support/http-client.js';
+import type { ServerProcess } from '../support/server-process.js';
+import { guideBlock, substitute } from './guide.js';
+import { guideMachine, type FirstAdmin, type GuideMachine } from './guide-machine.js';
+import { httpsFetch } from './https-fetch.js';
+import { startNginx, type NginxProcess } from './nginx.js';
+
+/**
+ * docs/deploy.md section 3, done as written: the settings file, `gatehouse migrate`, the first
+ * practice, three instances of the systemd unit on one PostgreSQL, nginx with TLS in front. Then,
+ * over https through nginx from 127.0.0.2: sign-in, the __Host- cookie, the client address nginx
+ * forwarded, and requests spread over instances that may stop. Only ports, paths and the host
+ * name of the guide's blocks are changed (test/deploy/guide-machine.ts).
+ */
+const CLIENT_ADDRESS = '127.0.0.2';
+const SPOOFED_ADDRESS = '203.0.113.9';
+
+let machine: GuideMachine;
+let instances: ServerProcess[] = [];
+let nginx: NginxProcess | undefined;
+let firstAdmin: FirstAdmin;
+let client: HttpClient;
+
+beforeAll(async () => {
+  machine = await guideMachine({ databaseUrl: inject('databaseUrl') });
+  await machine.shell('postgres-env');
+  expect(await machine.shell('postgres-migrate')).toContain('The postgres database is up to date.');
+  firstAdmin = await machine.createFirstPractice();
+  await machine.shell('postgres-start');
+  instances = await machine.startUnits();
+  expect(instances.map((instance) => instance.port)).toEqual([3001, 3002, 3003].map(machine.port));
+
+  const nginxDir = path.join(machine.dir, 'nginx');
+  mkdirSync(nginxDir);
+  const site = substitute(guideBlock('nginx'), machine.substitutions);
+  nginx = await startNginx(nginxDir, site, [machine.port(80), machine.port(443)]);
+  client = new HttpClient(
+    machine.publicUrl,
+    // A browser on PUBLIC_URL sends its Origin; a malicious client claims another address.
+    { origin: machine.publicUrl, 'x-forwarded-for': SPOOFED_ADDRESS },
+    httpsFetch({ ca: machine.certificate, localAddress: CLIENT_ADDRESS }),
+  );
+}, 150_000);
+
+afterAll(async () => {
+  await nginx?.stop();
+  await Promise.all(instances.map((instance) => instance.kill()));
+  instances = [];
+  if (machine) rmSync(machine.dir, { recursive: true, force: true });
+});
+
+/** How many requests for `apiPath` an instance has logged (one JSON line per answered request). */
+function logged(instance: ServerProcess, apiPath: string): number {
+  return instance
+    .output()
+    .split('\n')
+    .filter((line) => line.includes('"msg":"request"') && line.includes(`"path":"${apiPath}"`)).length;
+}
+
+describe('docs/deploy.md: three instances on PostgreSQL behind nginx with TLS', () => {
+  it('signs the first administrator in over https with a Secure __Host- session cookie', async () => {
+    const login = await client.post<{ next: string }>('/api/auth/login', {
+      practiceCode: firstAdmin.practiceCode,
+      username: firstAdmin.username,
+      password: firstAdmin.temporaryPassword,
+    });
+    expect(login.status, login.text).toBe(200);
+    expect(login.body.next).toBe('password_change');
+    const session = login.headers.getSetCookie().find((line) => line.startsWith('__Host-gh_session='));
+    expect(session).toMatch(/;\s*Secure/i);
+    expect(session).toMatch(/;\s*HttpOnly/i);
+    expect(session).toMatch(/;\s*Path=\//i);
+    expect(session).not.toMatch(/;\s*Domain=/i);
+    expect(login.headers.get('strict-transport-security')).toMatch(/max-age=31536000/);
+
+    const newPassword = 'Quiet harbour lanterns 4 deploy guide';
+    const changed = await client.post<{ next: string }>('/api/auth/password-change', {
+      newPassword,
+      confirmPassword: newPassword,
+    });
+    expect(changed.status, changed.text).toBe(200);
+    expect(changed.body.next).toBe('signed_in');
+    expect((await client.get('/api/me')).status).toBe(200);
+  });
+
+  it('records the address nginx saw, not the X-Forwarded-For the client made up', async () => {
+    const security = await client.get<{ lastLogin: { ip: string } | null }>('/api/me/security');
+    expect(security.status).toBe(200);
+    expect(security.body.lastLogin?.ip).toBe(CLIENT_ADDRESS);
+    const activity = await client.get<{ items: Array<{ type: string; ip: string }> }>('/api/me/activity');
+    const signIns = activity.body.items.filter((event) => event.type === 'login.succeeded');
+    expect(signIns.length).toBeGreaterThan(0);
+    expect(new Set(signIns.map((event) => event.ip))).toEqual(new Set([CLIENT_ADDRESS]));
+  });
+
+  it('spreads requests over the three instances, and goes on when one of them stops', async () => {
+    const before = instances.map((instance) => logged(instance, '/api/me'));
+    for (let i = 0; i < 9; i++) expect((await client.get('/api/me')).status).toBe(200);
+    // Round robin: three each. An instance logs a request as it answers, so wait for the last lines.
+    const served = () => instances.map((instance, i) => logged(instance, '/api/me') - (before[i] ?? 0));
+    await expect.poll(() => served().reduce((sum, count) => sum + count)).toBe(9);
+    expect(served()).toEqual([3, 3, 3]);
+
+    await instances[1]?.kill('SIGTERM');
+    for (let i = 0; i < 6; i++) expect((await client.get('/api/me')).status).toBe(200);
+    const logout = await client.post('/api/auth/logout');
+    expect(logout.status).toBe(204);
+    expect((await client.get('/api/me')).status).toBe(401);
+  });
+
+  it('created no DEMO practice, since the first practice came from the command line', () => {
+    for (const instance of instances) expect(instance.output()).not.toContain('Temporary Password');
+  });
+
+  it('redirects plain http to https', async () => {
+    const response = await new Promise<http.IncomingMessage>((resolve, reject) =>
+      http.get(`http://127.0.0.1:${machine.port(80)}/api/me`, resolve).on('error', reject),
+    );
+    response.resume();
+    expect(response.statusCode).toBe(301);
+    expect(response.headers.location).toBe('https://127.0.0.1/api/me');
+  });
+});

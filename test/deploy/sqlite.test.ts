@@ -1,0 +1,135 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import { afterAll, describe, expect, it } from 'vitest';
+import { HttpClient } from '../support/http-client.js';
+import { firstRunPassword, freePort, spawnServer, type ServerProcess } from '../support/server-process.js';
+import { guideBlock, shellEnvironment, substitute } from './guide.js';
+import { guideMachine, type FirstAdmin } from './guide-machine.js';
+
+/**
+ * The README's quick start (`npm start`, the DEMO administrator it prints) and docs/deploy.md's
+ * single machine on SQLite (settings file, first practice from the command line, the systemd
+ * unit), each done as written, then signed in over HTTP.
+ */
+const servers: ServerProcess[] = [];
+/** Temp folders to remove once the servers using them have stopped. */
+const folders: string[] = [];
+
+afterAll(async () => {
+  await Promise.all(servers.map((server) => server.kill()));
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+/** Signs in with a temporary password and sets a new one, as the first sign-in requires. */
+async function signInFirstTime(baseUrl: string, admin: FirstAdmin): Promise<HttpClient> {
+  const client = new HttpClient(baseUrl);
+  const login = await client.post<{ next: string }>('/api/auth/login', {
+    practiceCode: admin.practiceCode,
+    username: admin.username,
+    password: admin.temporaryPassword,
+  });
+  expect(login.status, login.text).toBe(200);
+  expect(login.body.next).toBe('password_change');
+  const newPassword = 'Quiet harbour lanterns 4 deploy guide';
+  const changed = await client.post<{ next: string }>('/api/auth/password-change', {
+    newPassword,
+    confirmPassword: newPassword,
+  });
+  expect(changed.body.next, changed.text).toBe('signed_in');
+  const me = await client.get<{ username: string }>('/api/me');
+  expect(me.status).toBe(200);
+  expect(JSON.stringify(me.body)).toContain(`"${admin.username}"`);
+  return client;
+}
+
+describe('README: npm start on SQLite', () => {
+  it('builds, serves on PORT with data in DATA_DIR, prints the DEMO administrator, who can sign in', async () => {
+    const port = await freePort();
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-readme-'));
+    folders.push(dataDir);
+    const server = await spawnServer('npm', ['start'], {
+      port,
+      env: shellEnvironment({ PORT: String(port), DATA_DIR: dataDir }),
+      // `npm start` builds the server and the web app first, then runs node as its grandchild.
+      readyTimeoutMs: 150_000,
+      processGroup: true,
+    });
+    servers.push(server);
+    const temporaryPassword = await firstRunPassword(server);
+    expect(server.output()).toMatch(/Practice Code:\s+DEMO/);
+    expect(server.output()).toMatch(/User Name:\s+admin/);
+    const signInAt = /Sign in at (\S+)/.exec(server.output())?.[1];
+    expect(signInAt).toBe(`http://127.0.0.1:${port}`);
+
+    await signInFirstTime(signInAt ?? '', { practiceCode: 'DEMO', username: 'admin', temporaryPassword });
+    expect(existsSync(path.join(dataDir, 'gatehouse.sqlite'))).toBe(true);
+    expect(statSync(path.join(dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
+
+    // Without SMTP_URL, mail is written to DATA_DIR/outbox/*.eml.
+    const forgot = await new HttpClient(signInAt ?? '').post('/api/auth/forgot-password', {
+      practiceCode: 'DEMO',
+      username: 'admin',
+    });
+    expect(forgot.status).toBe(202);
+    const outbox = path.join(dataDir, 'outbox');
+    await expect
+      .poll(() => (existsSync(outbox) ? readdirSync(outbox).filter((name) => name.endsWith('.eml')) : []), {
+        timeout: 10_000,
+      })
+      .not.toHaveLength(0);
+  });
+});
+
+describe('docs/deploy.md: one machine on SQLite', () => {
+  it('creates the first practice from the command line, starts the unit, and its administrator signs in', async () => {
+    const machine = await guideMachine();
+    folders.push(machine.dir);
+    await machine.shell('sqlite-env');
+    const admin = await machine.createFirstPractice();
+    await machine.shell('sqlite-start');
+    const [instance, ...others] = await machine.startUnits();
+    servers.push(...(instance ? [instance] : []), ...others);
+    expect(others).toHaveLength(0);
+    expect(instance?.port).toBe(machine.port(3000));
+    expect(await machine.shell('readyz')).toContain('"status":"ready"');
+
+    await signInFirstTime(instance?.url ?? '', admin);
+    expect(instance?.output()).not.toContain('Temporary Password');
+    expect(statSync(path.join(machine.dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
+  });
+
+  it.runIf(existsSync('/usr/bin/systemd-analyze'))(
+    'has a unit that systemd-analyze verifies without a word',
+    async () => {
+      const machine = await guideMachine();
+      folders.push(machine.dir);
+      await machine.shell('sqlite-env');
+      const unitFile = path.join(machine.dir, 'gatehouse@.service');
+      writeFileSync(unitFile, substitute(guideBlock('unit'), machine.substitutions));
+      const result = spawnSync(
+        'systemd-analyze',
+        ['verify', path.join(machine.dir, 'gatehouse@3000.service')],
+        {
+          cwd: machine.dir,
+          encoding: 'utf8',
+        },
+      );
+      expect(result.stderr.trim()).toBe('');
+      expect(result.status).toBe(0);
+    },
+  );
+
+  it('gives an SMTP_URL that nodemailer reads as TLS to the named host with the percent-decoded user', () => {
+    const url = /SMTP_URL=([^'\s]+)/.exec(guideBlock('smtp'))?.[1] ?? '';
+    const transport = nodemailer.createTransport(url);
+    expect(transport.options).toMatchObject({
+      host: 'smtp.example.org',
+      port: 465,
+      secure: true,
+      auth: { user: 'gatehouse@example.org' },
+    });
+  });
+});
