@@ -7,7 +7,7 @@ import type { SignInFailureReason } from '../domain/security-counts.js';
 import type { Executor } from '../store/database.js';
 import { findPracticeByCode, type Practice } from '../store/practice-store.js';
 import { advanceSession, insertSession, type StoredSession } from '../store/session-store.js';
-import { findTwoFactorStatus } from '../store/two-factor-store.js';
+import { isTwoFactorEnabled } from '../store/two-factor-store.js';
 import {
   findCredentialsByUsername,
   recordSuccessfulLogin,
@@ -115,7 +115,7 @@ export async function login(
         at: now,
       });
     }
-    const { enabled: hasTwoFactor } = await findTwoFactorStatus(trx, user.id);
+    const hasTwoFactor = await isTwoFactorEnabled(trx, user.id);
     const remembered = hasTwoFactor
       ? await findRememberedBrowserFor(trx, { user, practice, now }, rememberedBrowserToken)
       : undefined;
@@ -212,7 +212,7 @@ export async function advanceSignIn(
 ): Promise<{ readonly token: string; readonly stage: SignInStage } | undefined> {
   const token = generateToken();
   const sessionId = hashToken(token);
-  const { enabled: hasTwoFactor } = await findTwoFactorStatus(trx, context.user.id);
+  const hasTwoFactor = await isTwoFactorEnabled(trx, context.user.id);
   const stage = stageFor(context.user, context.practice, context.progress, context.now, hasTwoFactor);
   const moved = await advanceSession(trx, session.id, {
     id: sessionId,

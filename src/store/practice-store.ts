@@ -16,9 +16,27 @@ export function practiceFromRow(row: PracticeRow): Practice {
     id: row.id,
     code: row.code,
     name: row.name,
-    settings: settingsFromStored(JSON.parse(row.settings)),
+    settings: parsedSettings(row.settings),
     createdAt: row.created_at,
   };
+}
+
+/**
+ * The settings document parsed once per distinct text: every authenticated request reads its
+ * practice's row, and the text is still read from the database each time (a change is seen by
+ * the next request); only the parse of an unchanged text is reused. Settings are read-only.
+ */
+const settingsByText = new Map<string, SecuritySettings>();
+const SETTINGS_CACHE_SIZE = 1000;
+
+function parsedSettings(text: string): SecuritySettings {
+  let settings = settingsByText.get(text);
+  if (settings === undefined) {
+    if (settingsByText.size >= SETTINGS_CACHE_SIZE) settingsByText.clear();
+    settings = settingsFromStored(JSON.parse(text));
+    settingsByText.set(text, settings);
+  }
+  return settings;
 }
 
 export async function findPracticeByCode(db: Executor, code: string): Promise<Practice | undefined> {

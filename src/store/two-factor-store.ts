@@ -44,6 +44,16 @@ export async function findTwoFactorStatus(db: Executor, userId: string): Promise
   };
 }
 
+/** Whether the user has confirmed TOTP: the one fact a sign-in needs, in one query. */
+export async function isTwoFactorEnabled(db: Executor, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('two_factor_totp')
+    .select('enabled_at')
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row !== undefined && row.enabled_at !== null;
+}
+
 export async function findTotp(db: Executor, userId: string): Promise<StoredTotp | undefined> {
   const row = await db
     .selectFrom('two_factor_totp')
