@@ -86,6 +86,7 @@ const SLOW = { timeout: 30_000 } as const;
 /** Example values shown instead of this run's random secrets. */
 const EXAMPLE_TOTP_SECRET = 'JBSWY3DPEHPK3PXPMFRGG2LTNRSXE4TF';
 const EXAMPLE_TEMPORARY_PASSWORD = 'Kp7w-Ne4R-qz9T-hB3m';
+const EXAMPLE_TOTP_CODE = '492817';
 
 let server: TestServer;
 let browser: Browser;
@@ -183,6 +184,9 @@ type Area = 'viewport' | 'full page' | readonly Locator[] | { readonly dialog: L
 
 /** Saves docs image `name` from `page` and records that it was taken. */
 async function shoot(name: DocScreenshotName, page: Page, area: Area = 'viewport'): Promise<void> {
+  // Nothing still loading (a late answer would move the layout), and no hover effect.
+  await expect.poll(() => page.locator('[aria-busy="true"], .skeleton').count(), SLOW).toBe(0);
+  await page.mouse.move(1279, 799);
   const options = {
     path: path.join(OUTPUT_DIR, `${name}.png`),
     animations: 'disabled',
@@ -333,8 +337,10 @@ describe('the guides’ screenshots, taken from the real app', () => {
       image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
       await image.decode();
     }, exampleQr);
-    await row.getByLabel('Code from the app').fill(nextTotpCode(server.clock, jordanSecret));
+    const codeField = row.getByLabel('Code from the app');
+    await codeField.fill(EXAMPLE_TOTP_CODE);
     await shoot('two-factor-scan', page, [row]);
+    await codeField.fill(nextTotpCode(server.clock, jordanSecret));
 
     await row.getByRole('button', { name: 'Turn On Two-Factor Authentication' }).click();
     const codes = row.getByRole('list', { name: 'Recovery codes' }).locator('code');
@@ -550,6 +556,8 @@ describe('the guides’ screenshots, taken from the real app', () => {
     await page.getByRole('link', { name: 'Activity Log', exact: true }).click();
     const log = page.getByTestId('activity-log');
     await log.getByTestId('activity-row').first().waitFor();
+    // The action names come in their own answer; the columns settle once they are shown.
+    await log.getByRole('option', { name: 'Login failed' }).waitFor({ state: 'attached' });
     await shoot('activity-log', page);
 
     await log.getByRole('button', { name: sam.username }).first().click();
