@@ -1,12 +1,11 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RECOVERY_CODE_ALPHABET } from '../../src/domain/recovery-codes.js';
 import { otpauthUri } from '../../src/domain/totp.js';
 import { createPractice } from '../../src/services/practices.js';
-import { DOC_IMAGES_DIR, DOC_SCREENSHOTS, type DocScreenshotName } from '../docs/doc-screenshots.js';
+import { DOC_IMAGES_DIR, DOC_SCREENSHOTS } from '../docs/doc-screenshots.js';
 import {
   addVirtualAuthenticator,
   artifactPath,
@@ -15,6 +14,19 @@ import {
   logInOnPage,
   logOutOnPage,
 } from '../support/browser.js';
+import {
+  DEVICES,
+  DocCamera,
+  EXAMPLE_ID,
+  EXAMPLE_TEMPORARY_PASSWORD,
+  EXAMPLE_TOTP_CODE,
+  EXAMPLE_TOTP_SECRET,
+  SLOW,
+  exampleRecoveryCodes,
+  newDeviceContext,
+  showExample,
+  type Device,
+} from '../support/doc-camera.js';
 import { HttpClient } from '../support/http-client.js';
 import { resetTokenFor } from '../support/mail.js';
 import {
@@ -36,58 +48,19 @@ import { nextTotpCode } from '../support/two-factor.js';
  * `npm run docs:screenshots` (DOCS_SCREENSHOTS=write) writes them to docs/images; in `npm test`
  * they go to test/artifacts/docs-images, so a test run never changes committed files.
  *
- * The same pictures on every run: a fixed clock, browser, address, locale and time zone, and
- * the random secrets a step shows (QR code and key, recovery codes, temporary password)
- * replaced on the page by fixed examples just before the picture is taken, after the walk
- * has read and used the real ones.
+ * test/support/doc-camera.ts makes a second run draw the same pictures: fixed devices,
+ * clock (below), and examples in place of random values.
  */
-const OUTPUT_DIR =
-  process.env.DOCS_SCREENSHOTS === 'write' ? path.resolve(DOC_IMAGES_DIR) : artifactPath('docs-images');
+const camera = new DocCamera(
+  process.env.DOCS_SCREENSHOTS === 'write' ? path.resolve(DOC_IMAGES_DIR) : artifactPath('docs-images'),
+);
 
 /** Monday 16 November 2026, 8:30 AM in New York (the practice's time zone). */
 const START = Date.parse('2026-11-16T13:30:00.000Z');
 
-/** Browsers and addresses the made-up staff sign in from (documentation address ranges). */
-const DEVICES = {
-  officePc: {
-    ip: '203.0.113.24',
-    userAgent:
-      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36',
-  },
-  adminMac: {
-    ip: '203.0.113.10',
-    userAgent:
-      'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36',
-  },
-  homeIphone: {
-    ip: '198.51.100.40',
-    userAgent:
-      'Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1',
-  },
-  homeMac: {
-    ip: '198.51.100.23',
-    userAgent:
-      'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Safari/605.1.15',
-  },
-  unknown: {
-    ip: '192.0.2.77',
-    userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:145.0) Gecko/20100101 Firefox/145.0',
-  },
-} as const;
-type Device = (typeof DEVICES)[keyof typeof DEVICES];
-
 const PRACTICE_CODE = 'RIVERSIDE';
 const ADMIN = { username: 'hmarsh', firstName: 'Helen', lastName: 'Marsh' };
 const ADMIN_PASSWORD = 'copper kettle harbor sunrise';
-
-/** Waits for the page as long as Playwright's own steps do (the password checks load on demand). */
-const SLOW = { timeout: 30_000 } as const;
-
-/** Example values shown instead of this run's random secrets. */
-const EXAMPLE_TOTP_SECRET = 'JBSWY3DPEHPK3PXPMFRGG2LTNRSXE4TF';
-const EXAMPLE_TEMPORARY_PASSWORD = 'Kp7w-Ne4R-qz9T-hB3m';
-const EXAMPLE_TOTP_CODE = '492817';
-const EXAMPLE_ID = '3f2b8c1e-5d4a-4e6f-9b7c-2a1d0e9f8b6c';
 
 let server: TestServer;
 let browser: Browser;
@@ -102,10 +75,8 @@ let sam: SeededUser;
 let jordanSecret = '';
 /** Helen's browser, signed in from her first log in on. */
 let adminPage: Page;
-const taken = new Set<DocScreenshotName>();
 
 beforeAll(async () => {
-  mkdirSync(OUTPUT_DIR, { recursive: true });
   server = await startTestServer({ clock: testClock(START), trustProxy: true, rateLimiting: false });
   // Passkeys need a host name; browsers refuse them for an IP address.
   origin = server.url.replace('127.0.0.1', 'localhost');
@@ -160,69 +131,8 @@ function minutesLater(minutes: number): void {
   server.clock.advance(minutes * 60_000);
 }
 
-function newContext(device: Device): Promise<BrowserContext> {
-  return browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    deviceScaleFactor: 1,
-    locale: 'en-US',
-    timezoneId: 'America/New_York',
-    colorScheme: 'light',
-    reducedMotion: 'reduce',
-    userAgent: device.userAgent,
-    extraHTTPHeaders: { 'x-forwarded-for': device.ip },
-  });
-}
-
 function apiClient(device: Device): HttpClient {
   return new HttpClient(origin, { 'user-agent': device.userAgent, 'x-forwarded-for': device.ip });
-}
-
-/**
- * What a picture shows: the visible page, the whole page, the area around some parts of the
- * page, or a dialog (which stays where it is in the window, however long the page).
- */
-type Area = 'viewport' | 'full page' | readonly Locator[] | { readonly dialog: Locator };
-
-/** Saves docs image `name` from `page` and records that it was taken. */
-async function shoot(name: DocScreenshotName, page: Page, area: Area = 'viewport'): Promise<void> {
-  // Nothing still loading (a late answer would move the layout), and no hover effect.
-  await expect.poll(() => page.locator('[aria-busy="true"], .skeleton').count(), SLOW).toBe(0);
-  await page.mouse.move(1279, 799);
-  const options = {
-    path: path.join(OUTPUT_DIR, `${name}.png`),
-    animations: 'disabled',
-    caret: 'hide',
-    // A border still fading after the mouse left it would differ from run to run.
-    style: '*, *::before, *::after { transition: none !important; }',
-  } as const;
-  if (area === 'viewport') {
-    await page.screenshot(options);
-  } else if (area === 'full page') {
-    await page.screenshot({ ...options, fullPage: true });
-  } else if ('dialog' in area) {
-    // Dialogs taller than the standard window are shown whole in a taller one.
-    await page.setViewportSize({ width: 1280, height: 1100 });
-    await page.screenshot({ ...options, clip: await around([area.dialog]) });
-    await page.setViewportSize({ width: 1280, height: 800 });
-  } else {
-    // Page coordinates: from the top of the page, which the whole-page picture starts at.
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ ...options, fullPage: true, clip: await around(area) });
-  }
-  taken.add(name);
-}
-
-/** The smallest rectangle holding every part, with a margin. */
-async function around(parts: readonly Locator[]) {
-  const boxes = await Promise.all(parts.map((part) => part.boundingBox()));
-  const present = boxes.filter((box) => box !== null);
-  expect(present).toHaveLength(parts.length);
-  const margin = 16;
-  const left = Math.max(0, Math.min(...present.map((box) => box.x)) - margin);
-  const top = Math.max(0, Math.min(...present.map((box) => box.y)) - margin);
-  const right = Math.min(1280, Math.max(...present.map((box) => box.x + box.width)) + margin);
-  const bottom = Math.max(...present.map((box) => box.y + box.height)) + margin;
-  return { x: left, y: top, width: right - left, height: bottom - top };
 }
 
 /**
@@ -234,24 +144,6 @@ async function fillNewPassword(scope: Locator | Page, password: string): Promise
   await scope.getByLabel('Confirm Password', { exact: true }).fill(password);
   await expect.poll(() => scope.locator('[data-rule="strength"][data-state="met"]').count(), SLOW).toBe(1);
   await expect.poll(() => scope.locator('[data-rule][data-state="unmet"]').count(), SLOW).toBe(0);
-}
-
-/** Shows `text` in place of a random secret on the page (after the walk has read the real one). */
-async function showExample(target: Locator, text: string): Promise<void> {
-  await target.evaluate((element, value) => {
-    element.textContent = value;
-  }, text);
-}
-
-/** Ten fixed recovery codes in the real format (four groups of four from the real alphabet). */
-function exampleRecoveryCodes(): string[] {
-  let seed = 7;
-  const symbol = () => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return RECOVERY_CODE_ALPHABET[seed % RECOVERY_CODE_ALPHABET.length] ?? 'a';
-  };
-  const group = () => Array.from({ length: 4 }, symbol).join('');
-  return Array.from({ length: 10 }, () => Array.from({ length: 4 }, group).join('-'));
 }
 
 async function signIn(page: Page, username: string, password: string): Promise<void> {
@@ -276,10 +168,10 @@ function securityRow(section: Locator, label: string): Locator {
 describe('the guides’ screenshots, taken from the real app', () => {
   it('user guide: signs in, finds Security & Activity, changes the password', async () => {
     minutesLater(28);
-    const context = await newContext(DEVICES.officePc);
+    const context = await newDeviceContext(browser, DEVICES.officePc);
     const page = await context.newPage();
     await fillLogInForm(page, origin, { practiceCode: PRACTICE_CODE, ...jordan });
-    await shoot('sign-in', page);
+    await camera.shoot('sign-in', page);
     await page.getByRole('button', { name: 'Log In' }).click();
     const section = page.getByRole('region', { name: 'Security & Activity' });
     await section.getByTestId('last-login-ip').waitFor();
@@ -287,7 +179,7 @@ describe('the guides’ screenshots, taken from the real app', () => {
     await page.getByRole('button', { name: /User menu/ }).click();
     const menu = page.getByRole('menu');
     await menu.waitFor();
-    await shoot('user-menu', page, [
+    await camera.shoot('user-menu', page, [
       page.getByTestId('user-menu-button'),
       page.locator('.user-menu__popover'),
     ]);
@@ -295,7 +187,7 @@ describe('the guides’ screenshots, taken from the real app', () => {
     await section.getByTestId('two-factor-off').waitFor();
     await section.getByTestId('session').first().waitFor();
     expect(await section.getByTestId('last-login-browser').textContent()).toBe('Chrome 142 on Windows 10');
-    await shoot('security-activity', page, [section]);
+    await camera.shoot('security-activity', page, [section]);
 
     minutesLater(2);
     await section.getByRole('button', { name: 'Change Your Password' }).click();
@@ -303,7 +195,7 @@ describe('the guides’ screenshots, taken from the real app', () => {
     const newPassword = 'violet tugboat lantern orchard';
     await dialog.getByLabel('Current Password', { exact: true }).fill(jordan.password);
     await fillNewPassword(dialog, newPassword);
-    await shoot('change-password', page, { dialog });
+    await camera.shoot('change-password', page, { dialog });
     await dialog.getByRole('button', { name: 'Change Password' }).click();
     await page.getByTestId('password-changed').waitFor();
     jordan = { ...jordan, password: newPassword };
@@ -313,14 +205,14 @@ describe('the guides’ screenshots, taken from the real app', () => {
 
   it('user guide: sets up an authenticator app, recovery codes and a passkey', async () => {
     minutesLater(3);
-    const context = await newContext(DEVICES.officePc);
+    const context = await newDeviceContext(browser, DEVICES.officePc);
     const page = await context.newPage();
     await addVirtualAuthenticator(context, page);
     await signIn(page, jordan.username, jordan.password);
     const row = page.getByTestId('two-factor-status');
     await row.getByRole('button', { name: 'Enroll in Two-Factor Authentication' }).click();
     await row.getByLabel('Current Password', { exact: true }).fill(jordan.password);
-    await shoot('two-factor-enroll', page, [row]);
+    await camera.shoot('two-factor-enroll', page, [row]);
 
     await row.getByRole('button', { name: 'Continue' }).click();
     const key = row.getByTestId('totp-key');
@@ -342,7 +234,7 @@ describe('the guides’ screenshots, taken from the real app', () => {
     }, exampleQr);
     const codeField = row.getByLabel('Code from the app');
     await codeField.fill(EXAMPLE_TOTP_CODE);
-    await shoot('two-factor-scan', page, [row]);
+    await camera.shoot('two-factor-scan', page, [row]);
     await codeField.fill(nextTotpCode(server.clock, jordanSecret));
 
     await row.getByRole('button', { name: 'Turn On Two-Factor Authentication' }).click();
@@ -351,20 +243,20 @@ describe('the guides’ screenshots, taken from the real app', () => {
     expect(await codes.count()).toBe(10);
     const examples = exampleRecoveryCodes();
     for (const [index, example] of examples.entries()) await showExample(codes.nth(index), example);
-    await shoot('recovery-codes', page, [page.getByTestId('recovery-code-sheet')]);
+    await camera.shoot('recovery-codes', page, [page.getByTestId('recovery-code-sheet')]);
     await row.getByRole('button', { name: 'I Saved My Codes' }).click();
     await row.getByTestId('two-factor-on').waitFor();
     expect(await row.getByTestId('two-factor-on').textContent()).toContain('10 recovery codes remaining');
-    await shoot('two-factor-on', page, [row]);
+    await camera.shoot('two-factor-on', page, [row]);
 
     minutesLater(1);
     await row.getByRole('button', { name: 'Add a Passkey' }).click();
     await row.getByLabel('Passkey Name').fill('Office PC');
     await row.getByLabel('Current Password', { exact: true }).fill(jordan.password);
-    await shoot('passkey-add', page, [page.getByTestId('passkeys')]);
+    await camera.shoot('passkey-add', page, [page.getByTestId('passkeys')]);
     await row.getByRole('button', { name: 'Add Passkey' }).click();
     await row.getByRole('list', { name: 'Passkeys' }).getByText('Office PC').waitFor();
-    await shoot('passkeys', page, [page.getByTestId('passkeys')]);
+    await camera.shoot('passkeys', page, [page.getByTestId('passkeys')]);
 
     // A second session, on Jordan's phone at home, for the Sessions row.
     minutesLater(4);
@@ -383,14 +275,14 @@ describe('the guides’ screenshots, taken from the real app', () => {
     await page.reload();
     const sessions = page.getByRole('region', { name: 'Security & Activity' }).getByTestId('sessions');
     await expect.poll(() => sessions.getByTestId('session').count(), SLOW).toBe(2);
-    await shoot('my-sessions', page, [sessions]);
+    await camera.shoot('my-sessions', page, [sessions]);
 
     await logOutOnPage(page);
     minutesLater(2);
     await signIn(page, jordan.username, jordan.password);
     await page.getByLabel('Authentication Code').waitFor();
     await page.getByRole('button', { name: 'Use a passkey' }).waitFor();
-    await shoot('two-factor-sign-in', page);
+    await camera.shoot('two-factor-sign-in', page);
     await page.getByLabel('Authentication Code').fill(nextTotpCode(server.clock, jordanSecret));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('region', { name: 'Security & Activity' }).waitFor();
@@ -399,16 +291,16 @@ describe('the guides’ screenshots, taken from the real app', () => {
 
   it('user guide: a forgotten password and a forgotten practice code', async () => {
     minutesLater(3);
-    const context = await newContext(DEVICES.homeMac);
+    const context = await newDeviceContext(browser, DEVICES.homeMac);
     const page = await context.newPage();
     await page.goto(origin);
     await page.getByRole('link', { name: 'Forgot password?' }).click();
     await page.getByLabel('Practice Code').fill(PRACTICE_CODE);
     await page.getByLabel('User Name').fill(priya.username);
-    await shoot('forgot-password', page);
+    await camera.shoot('forgot-password', page);
     await page.getByRole('button', { name: 'Send Reset Link' }).click();
     await page.getByTestId('reset-link-sent').waitFor();
-    await shoot('forgot-password-sent', page);
+    await camera.shoot('forgot-password-sent', page);
 
     await server.deliverMail();
     const token = resetTokenFor(server.outboxDir, 'priya.raman@riverside.example');
@@ -417,7 +309,7 @@ describe('the guides’ screenshots, taken from the real app', () => {
     await page.goto(`${origin}/reset-password#token=${token ?? ''}`);
     const newPassword = 'saffron meadow quarry lantern';
     await fillNewPassword(page, newPassword);
-    await shoot('reset-password-link', page, 'full page');
+    await camera.shoot('reset-password-link', page, 'full page');
     await page.getByRole('button', { name: 'Reset Password' }).click();
     await page.getByTestId('password-reset-done').waitFor();
     priya = { ...priya, password: newPassword };
@@ -425,13 +317,13 @@ describe('the guides’ screenshots, taken from the real app', () => {
     await page.goto(`${origin}/login`);
     await page.getByRole('link', { name: 'Forgot practice code?' }).click();
     await page.getByLabel('Email Address').fill('priya.raman@riverside.example');
-    await shoot('forgot-practice-code', page);
+    await camera.shoot('forgot-practice-code', page);
     await context.close();
   });
 
   it('admin guide: the staff list, a new user, and a staff member’s Security & Activity', async () => {
     minutesLater(5);
-    const context = await newContext(DEVICES.adminMac);
+    const context = await newDeviceContext(browser, DEVICES.adminMac);
     adminPage = await context.newPage();
     const page = adminPage;
     await signIn(page, ADMIN.username, adminTemporaryPassword);
@@ -443,7 +335,7 @@ describe('the guides’ screenshots, taken from the real app', () => {
     await page.getByRole('link', { name: 'Staff', exact: true }).click();
     const table = page.getByTestId('staff-table');
     await table.getByRole('link', { name: 'Ortiz, Sam' }).waitFor();
-    await shoot('staff-list', page);
+    await camera.shoot('staff-list', page);
 
     await page.getByRole('button', { name: '+ New User' }).click();
     const form = page.getByRole('dialog', { name: 'New User' });
@@ -452,7 +344,7 @@ describe('the guides’ screenshots, taken from the real app', () => {
     await form.getByLabel('Last Name').fill('Patel');
     await form.getByLabel('Email').fill('nina.patel@riverside.example');
     await form.getByLabel('Clinician').check();
-    await shoot('new-user', page, { dialog: form });
+    await camera.shoot('new-user', page, { dialog: form });
     await form.getByRole('button', { name: 'Create User' }).click();
     const created = page.getByRole('dialog', { name: 'Temporary Password Created' });
     await created.getByRole('button', { name: 'OK' }).click();
@@ -463,7 +355,10 @@ describe('the guides’ screenshots, taken from the real app', () => {
     await section.getByRole('button', { name: 'Sign Out Everywhere' }).waitFor();
     expect(await section.getByTestId('last-login-browser').textContent()).toBe('Chrome 142 on Windows 10');
     expect(await section.getByTestId('last-login-ip').textContent()).toBe(DEVICES.officePc.ip);
-    await shoot('staff-security-activity', page, [page.getByRole('link', { name: '← Staff' }), section]);
+    await camera.shoot('staff-security-activity', page, [
+      page.getByRole('link', { name: '← Staff' }),
+      section,
+    ]);
   });
 
   it('admin guide: Sign Out Everywhere and Remove Two-Factor Authentication', async () => {
@@ -473,12 +368,12 @@ describe('the guides’ screenshots, taken from the real app', () => {
     await sessions.getByRole('button', { name: 'Sign Out Everywhere' }).click();
     await sessions.getByText('2 sessions were signed out.').waitFor();
     await sessions.getByText('This user is not signed in anywhere.', { exact: false }).waitFor();
-    await shoot('sign-out-everywhere', page, [sessions]);
+    await camera.shoot('sign-out-everywhere', page, [sessions]);
 
     await section.getByRole('button', { name: 'Remove Two-Factor Authentication' }).click();
     const dialog = page.getByRole('dialog', { name: 'Remove two-factor authentication?' });
     await dialog.waitFor();
-    await shoot('remove-two-factor', page);
+    await camera.shoot('remove-two-factor', page);
     await dialog.getByRole('button', { name: 'Remove Two-Factor Authentication' }).click();
     await section.getByTestId('two-factor-status').getByText('Off').waitFor();
   });
@@ -490,7 +385,7 @@ describe('the guides’ screenshots, taken from the real app', () => {
     await section.getByRole('button', { name: 'Reset Password' }).click();
     const confirm = page.getByRole('dialog', { name: 'Reset Password' });
     await confirm.waitFor();
-    await shoot('reset-password-confirm', page);
+    await camera.shoot('reset-password-confirm', page);
     await confirm.getByRole('button', { name: 'Reset Password' }).click();
     const shown = page.getByRole('dialog', { name: 'Temporary Password' });
     const value = shown.getByTestId('temporary-password');
@@ -498,11 +393,11 @@ describe('the guides’ screenshots, taken from the real app', () => {
     const temporaryPassword = (await value.textContent()) ?? '';
     expect(temporaryPassword).toMatch(/^[A-HJ-NP-Za-km-z2-9]{4}(-[A-HJ-NP-Za-km-z2-9]{4}){3,}$/);
     await showExample(value, EXAMPLE_TEMPORARY_PASSWORD);
-    await shoot('temporary-password', page);
+    await camera.shoot('temporary-password', page);
     await shown.getByRole('button', { name: 'OK' }).click();
 
     minutesLater(4);
-    const context = await newContext(DEVICES.officePc);
+    const context = await newDeviceContext(browser, DEVICES.officePc);
     const tomPage = await context.newPage();
     const credentials = { practiceCode: PRACTICE_CODE, username: tom.username, password: temporaryPassword };
     await fillLogInForm(tomPage, origin, credentials, { typed: true });
@@ -510,7 +405,7 @@ describe('the guides’ screenshots, taken from the real app', () => {
     await tomPage.getByRole('heading', { name: 'Choose a new password' }).waitFor();
     const newPassword = 'marble harbor violet tugboat';
     await fillNewPassword(tomPage, newPassword);
-    await shoot('choose-new-password', tomPage, 'full page');
+    await camera.shoot('choose-new-password', tomPage, 'full page');
     await tomPage.getByRole('button', { name: 'Change Password' }).click();
     await tomPage.getByRole('region', { name: 'Security & Activity' }).waitFor();
     await context.close();
@@ -531,7 +426,7 @@ describe('the guides’ screenshots, taken from the real app', () => {
     const section = await openStaffMember(page, 'Ortiz, Sam');
     const lock = securityRow(section, 'Account Lock');
     await lock.getByRole('button', { name: 'Unlock' }).waitFor();
-    await shoot('account-locked', page, [lock]);
+    await camera.shoot('account-locked', page, [lock]);
     await lock.getByRole('button', { name: 'Unlock' }).click();
     await lock.getByText('Not locked').waitFor();
   });
@@ -542,7 +437,7 @@ describe('the guides’ screenshots, taken from the real app', () => {
     await page.getByRole('link', { name: 'Settings', exact: true }).click();
     await page.getByTestId('password-settings').waitFor();
     await page.getByTestId('two-factor-settings').waitFor();
-    await shoot('security-settings', page, 'full page');
+    await camera.shoot('security-settings', page, 'full page');
 
     await page.getByRole('link', { name: 'Computer Access Settings' }).click();
     await page.getByRole('heading', { name: 'Computer Access Settings' }).waitFor();
@@ -550,7 +445,7 @@ describe('the guides’ screenshots, taken from the real app', () => {
     await page.getByLabel('Name of entry 1').fill('Main office');
     await page.getByLabel('IP address or range of entry 1').fill('203.0.113.0/24');
     await page.getByLabel('Only allow log in from the addresses below').check();
-    await shoot('computer-access', page);
+    await camera.shoot('computer-access', page);
   });
 
   it('admin guide: the activity log, filtered, and its CSV', async () => {
@@ -569,7 +464,7 @@ describe('the guides’ screenshots, taken from the real app', () => {
           example,
         );
     }, EXAMPLE_ID);
-    await shoot('activity-log', page);
+    await camera.shoot('activity-log', page);
 
     await log.getByRole('button', { name: sam.username }).first().click();
     await log.getByLabel('Action').selectOption('login.failed');
@@ -579,7 +474,7 @@ describe('the guides’ screenshots, taken from the real app', () => {
         SLOW,
       )
       .toEqual(Array.from({ length: 10 }, () => 'login.failed'));
-    await shoot('activity-log-filtered', page);
+    await camera.shoot('activity-log-filtered', page);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       log.getByTestId('download-csv').click(),
@@ -590,6 +485,6 @@ describe('the guides’ screenshots, taken from the real app', () => {
   });
 
   it('took every screenshot the guides may show', () => {
-    expect([...taken].sort()).toEqual(DOC_SCREENSHOTS.map((shot) => shot.name).sort());
+    expect(camera.taken.sort()).toEqual(DOC_SCREENSHOTS.map((shot) => shot.name).sort());
   });
 });
