@@ -10,7 +10,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      // Unit tests sit beside their source; test/docs checks documents against the code (no server).
+      // Unit tests sit beside their source; test/docs checks documents against the code and the
+      // guides' images against the screenshot list (files only, no server).
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'test/docs/**/*.test.ts'] } },
       {
         extends: true,

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchBrowser, logInOnPage } from '../support/browser.js';
+import { addVirtualAuthenticator, artifactPath, launchBrowser, logInOnPage } from '../support/browser.js';
 import { eventsOf } from '../support/events.js';
 import { signedInClient } from '../support/http-client.js';
 import {
@@ -50,18 +50,7 @@ describe('passkeys with Chromium’s virtual authenticator', () => {
   it('registers a passkey from Security & Activity and signs in with it', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    const { cdp, authenticatorId } = await addVirtualAuthenticator(context, page);
 
     await signIn(page);
     await page.getByLabel('Authentication Code').fill(nextTotpCode(server.clock, secret));

@@ -201,7 +201,15 @@ export interface SeededUser {
 export async function seedUser(
   deps: ServiceDeps,
   practice: TestPractice,
-  user: { username: string; password?: string; roles?: readonly Role[]; passwordHash?: string },
+  user: {
+    username: string;
+    password?: string;
+    roles?: readonly Role[];
+    passwordHash?: string;
+    firstName?: string;
+    lastName?: string;
+    email?: string;
+  },
 ): Promise<SeededUser> {
   const password = user.password ?? `correct horse ${user.username} battery staple`;
   const id = randomUUID();
@@ -209,9 +217,9 @@ export async function seedUser(
     id,
     practiceId: practice.practiceId,
     username: user.username,
-    firstName: 'Sam',
-    lastName: user.username,
-    email: `${user.username}@${practice.code.toLowerCase()}.test`,
+    firstName: user.firstName ?? 'Sam',
+    lastName: user.lastName ?? user.username,
+    email: user.email ?? `${user.username}@${practice.code.toLowerCase()}.test`,
     roles: user.roles ?? ['clinician'],
     passwordHash: user.passwordHash ?? (await deps.hasher.hash(password)),
     passwordMustChange: false,
