@@ -106,6 +106,23 @@ describe('configFromEnv', () => {
     expect(problem).not.toContain('hunter2');
   });
 
+  it('takes MAIL_FROM as one mailbox, and refuses anything that could add a header line', () => {
+    const from = 'Riverside Gatehouse <gatehouse@riverside.example>';
+    expect(configFromEnv({ MAIL_FROM: from }).mailFrom).toBe(from);
+    expect(configFromEnv({ MAIL_FROM: 'gatehouse@riverside.example' }).mailFrom).toBe(
+      'gatehouse@riverside.example',
+    );
+    expect(configFromEnv({}).mailFrom).toBe('Gatehouse <no-reply@gatehouse.invalid>');
+    for (const bad of [
+      'gatehouse',
+      'a@b.example\r\nBcc: x@evil.example',
+      'Name <no-at-sign>',
+      'a@b.example, c@d.example',
+    ]) {
+      expect(problemsOf({ MAIL_FROM: bad })[0]).toMatch(/^MAIL_FROM must be an address such as/);
+    }
+  });
+
   it('refuses an SMTP_URL of another scheme, without its password', () => {
     const [problem] = problemsOf({ SMTP_URL: 'http://gh:hunter2hunter2@mail.example.org' });
     expect(problem).toMatch(/^SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/);

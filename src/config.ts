@@ -66,6 +66,12 @@ function integerIn(min: number, max: number) {
   };
 }
 
+/** An address no relay delivers to: fine for the outbox files, to be set for real mail. */
+export const DEFAULT_MAIL_FROM = 'Gatehouse <no-reply@gatehouse.invalid>';
+
+/** `addr@domain` or `Display Name <addr@domain>`: one mailbox, no line breaks. */
+const MAILBOX = /^(?:[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/;
+
 /** A URL with a host and one of these protocols ('https:'), else `what` is expected. */
 function urlWith(protocols: readonly string[], what: string) {
   return (text: string): ParseResult<string> => {
@@ -154,6 +160,17 @@ export const CONFIG_VARIABLES = {
       ['smtp:', 'smtps:'],
       'an smtp:// or smtps:// URL such as smtps://gatehouse:PASSWORD@mail.example.org',
     ),
+  }),
+  mailFrom: variable<string>({
+    name: 'MAIL_FROM',
+    defaultText: DEFAULT_MAIL_FROM,
+    meaning: 'sender of every email; use an address your mail relay accepts',
+    secret: 'no',
+    fallback: () => DEFAULT_MAIL_FROM,
+    parse: (text) =>
+      MAILBOX.test(text)
+        ? ok(text)
+        : expected('an address such as "Riverside Gatehouse <gatehouse@example.org>"'),
   }),
   secretKey: variable<Buffer | undefined>({
     name: 'GATEHOUSE_SECRET_KEY',

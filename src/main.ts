@@ -27,7 +27,7 @@ const app = await buildApp({
 const created = await ensureFirstPractice(deps);
 const mail = startMailDelivery(
   deps.store,
-  createMailTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir }),
+  createMailTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom }),
   deps.clock,
   app.log,
 );

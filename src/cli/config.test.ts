@@ -28,7 +28,7 @@ describe('gatehouse config', () => {
     const { status, out } = await runConfig([], ENV);
     expect(status).toBe(0);
     const lines = out.trimEnd().split('\n');
-    expect(lines).toHaveLength(12);
+    expect(lines).toHaveLength(13);
     expect(lines.find((line) => line.startsWith('PORT '))).toMatch(/^PORT +8443 +\(environment\)$/);
     expect(lines.find((line) => line.startsWith('HOST '))).toMatch(/^HOST +127\.0\.0\.1 +\(default\)$/);
     expect(lines.find((line) => line.startsWith('GATEHOUSE_SECRET_KEY '))).toMatch(

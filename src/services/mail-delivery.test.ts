@@ -31,13 +31,16 @@ const quiet = { info: () => undefined, warn: () => undefined };
 describe('mail delivery', () => {
   it('writes one RFC 5322 .eml file per message when no SMTP server is set', async () => {
     const { dataDir, store, clock } = await setup();
-    const transport = createMailTransport({ smtpUrl: undefined, dataDir });
+    const from = 'Riverside Gatehouse <gatehouse@riverside.example>';
+    const transport = createMailTransport({ smtpUrl: undefined, dataDir, from });
     expect(await deliverDueMail(store, transport, clock, quiet)).toBe(1);
     const files = readdirSync(path.join(dataDir, 'outbox'));
     expect(files).toHaveLength(1);
     const eml = readFileSync(path.join(dataDir, 'outbox', files[0] ?? ''), 'utf8');
     expect(eml).toMatch(/^Content-Type: multipart\/alternative/m);
     expect(eml).toMatch(/^To: jane@example\.test\r$/m);
+    expect(eml).toMatch(/^From: Riverside Gatehouse <gatehouse@riverside\.example>\r$/m);
+    expect(eml).toMatch(/^Message-ID: <[^@\s]+@riverside\.example>\r$/m);
     expect(eml).toMatch(/^Subject: \S/m);
     expect(eml).toContain('Riverside &lt;Counselling&gt;');
     expect(await deliverDueMail(store, transport, clock, quiet)).toBe(0);

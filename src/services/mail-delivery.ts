@@ -12,7 +12,6 @@ import type { Store } from '../store/database.js';
  */
 export const MAIL_LEASE_MS = 60_000;
 export const MAIL_MAX_BACKOFF_MS = 3_600_000;
-const FROM_ADDRESS = 'Gatehouse <no-reply@gatehouse.invalid>';
 
 export interface MailTransport {
   readonly kind: 'smtp' | 'file';
@@ -22,14 +21,18 @@ export interface MailTransport {
 export function createMailTransport(options: {
   smtpUrl: string | undefined;
   dataDir: string;
+  /** MAIL_FROM: `addr@domain` or `Name <addr@domain>`. */
+  from: string;
 }): MailTransport {
+  // Message ids in the sender's domain, as mail relays expect.
+  const domain = /@([^\s<>@]+)>?$/.exec(options.from)?.[1] ?? 'gatehouse.invalid';
   const message = (mail: QueuedMail) => ({
-    from: FROM_ADDRESS,
+    from: options.from,
     to: mail.to_address,
     subject: mail.subject,
     text: mail.text_body,
     html: mail.html_body,
-    messageId: `<${mail.id}@gatehouse.invalid>`,
+    messageId: `<${mail.id}@${domain}>`,
     date: new Date(Number(mail.created_at)),
   });
   if (options.smtpUrl) {

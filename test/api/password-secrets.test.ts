@@ -1,3 +1,4 @@
+import { DEFAULT_MAIL_FROM } from '../../src/config.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -132,7 +133,7 @@ it('keeps passwords, temporary passwords, reset tokens and session ids out of lo
 
   // Forgotten password with the emailed token, used twice.
   const outboxDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-secrets-'));
-  const transport = createMailTransport({ smtpUrl: undefined, dataDir: outboxDir });
+  const transport = createMailTransport({ smtpUrl: undefined, dataDir: outboxDir, from: DEFAULT_MAIL_FROM });
   keep(
     await new HttpClient(url).post('/api/auth/forgot-password', {
       practiceCode: practice.code,

@@ -1,3 +1,4 @@
+import { DEFAULT_MAIL_FROM } from '../../src/config.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -124,7 +125,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-mail-'));
-  const transport = createMailTransport({ smtpUrl: undefined, dataDir });
+  const transport = createMailTransport({ smtpUrl: undefined, dataDir, from: DEFAULT_MAIL_FROM });
   const quiet = { info: () => undefined, warn: () => undefined };
   return {
     url: address,
