@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// CPU time per request, read from /proc: the server process, the PostgreSQL backends serving its
+// database, and the load generator (this process). CPU time is far less sensitive than
+// requests/s to other work on a shared machine, so it shows where a request's cost goes.
+// Usage: node bench/cpu-per-request.mjs [sqlite|postgres|bare] [me|login] [requests]
+//   me:    GET /api/me with one session, 32 connections
+//   login: POST /api/auth/login, password only, 200 users in turn, 8 connections
+//   bare:  bench/bare-fastify.mjs with the same load as `me` (the limit of issue 7)
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { runLoad } from './lib/load.mjs';
+import { freshPostgresDatabase, ROOT, startProcess } from './lib/processes.mjs';
+import { seedPractice } from './lib/seed.mjs';
+
+const PASSWORD = 'bench password: correct horse battery staple';
+const CSRF = 'benchcsrftokenbenchcsrftokenbenchcsrftoken1';
+const [kind = 'sqlite', what = 'me', count = '20000'] = process.argv.slice(2);
+const REQUESTS = Number(count);
+
+/** User + system CPU milliseconds of a process so far (clock ticks are 10 ms here). */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function measure(url, connections, request, processesOf) {
+  await runLoad({ url, connections, durationMs: 60_000, maxRequests: Math.ceil(REQUESTS / 10), request });
+  // After the warm-up, so that every pool connection (and its backend) exists.
+  const pids = await processesOf();
+  const before = { pids: pids.map(cpuMs), self: process.cpuUsage() };
+  const result = await runLoad({ url, connections, durationMs: 300_000, maxRequests: REQUESTS, request });
+  const self = process.cpuUsage(before.self);
+  const perRequest = (ms) => ((ms * 1000) / result.requests).toFixed(1);
+  const spent = pids.map((pid, i) => cpuMs(pid) - (before.pids[i] ?? 0));
+  return { result, perRequest, spent, loadGenerator: (self.user + self.system) / 1000 };
+}
+
+if (kind === 'bare') {
+  const bare = await startProcess(path.join(ROOT, 'bench/bare-fastify.mjs'), {}, { ready: true });
+  const { result, perRequest, spent, loadGenerator } = await measure(
+    bare.url,
+    32,
+    () => ({ path: '/' }),
+    async () => [bare.pid],
+  );
+  console.log(
+    `bare Fastify: ${result.requests} requests, ${result.errors} errors; CPU µs per request: server ${perRequest(spent[0])}, load generator ${perRequest(loadGenerator)}`,
+  );
+  await bare.stop();
+} else {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-bench-'));
+  const postgres = kind === 'postgres' ? await freshPostgresDatabase('gatehouse_cpu') : undefined;
+  const env = { DATA_DIR: dataDir, ...(postgres ? { DATABASE_URL: postgres.url } : {}) };
+  await seedPractice(env, { code: 'BENCH', prefix: 'user', count: 200, password: PASSWORD });
+  const server = await startProcess(path.join(ROOT, 'dist/src/server.js'), env);
+  const headers = { cookie: `gh_csrf=${CSRF}`, 'x-csrf-token': CSRF, 'user-agent': 'gatehouse-bench/1.0' };
+  const loginBody = (i) =>
+    JSON.stringify({ practiceCode: 'BENCH', username: `user${i % 200}`, password: PASSWORD });
+  const login = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: loginBody(0),
+  });
+  const cookie = login.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('gh_session='))
+    ?.split(';')[0];
+  // The PostgreSQL backends of this database, read from the server's side of the connections.
+  const admin =
+    postgres &&
+    new pg.Client({
+      connectionString: process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    });
+  await admin?.connect();
+  const backendPids = async () => {
+    if (!admin) return [];
+    const database = new URL(postgres.url).pathname.slice(1);
+    const { rows } = await admin.query('select pid from pg_stat_activity where datname = $1', [database]);
+    return rows.map((row) => row.pid);
+  };
+  const request =
+    what === 'me'
+      ? () => ({ path: '/api/me', headers: { cookie: `${cookie}; gh_csrf=${CSRF}` } })
+      : (i) => ({ method: 'POST', path: '/api/auth/login', headers, body: loginBody(i) });
+  try {
+    const { result, perRequest, spent, loadGenerator } = await measure(
+      server.url,
+      what === 'me' ? 32 : 8,
+      request,
+      async () => [server.pid, ...(await backendPids())],
+    );
+    const [serverMs = 0, ...backendMs] = spent;
+    console.log(
+      `${kind} ${what}: ${result.requests} requests, ${result.errors} errors; CPU µs per request: ` +
+        `server ${perRequest(serverMs)}, postgres ${perRequest(backendMs.reduce((a, b) => a + b, 0))}, load generator ${perRequest(loadGenerator)}`,
+    );
+  } finally {
+    await admin?.end();
+    await server.stop();
+    await postgres?.drop();
+  }
+}
