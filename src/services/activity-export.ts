@@ -1,3 +1,4 @@
+import { boundedCache } from '../domain/bounded-cache.js';
 import { csvRow } from '../domain/csv-cell.js';
 import { describeBrowser } from '../domain/user-agent.js';
 import { exportActivityRows, type ExportedEventRow } from '../store/activity-store.js';
@@ -50,16 +51,8 @@ export async function* activityCsv(
     ...(toAt === undefined ? {} : { toAt }),
   };
   yield csvRow(CSV_COLUMNS);
-  const browsers = new Map<string, string>();
-  const browserOf = (userAgent: string): string => {
-    let browser = browsers.get(userAgent);
-    if (browser === undefined) {
-      if (browsers.size >= BROWSER_CACHE_SIZE) browsers.clear();
-      browser = describeBrowser(userAgent);
-      browsers.set(userAgent, browser);
-    }
-    return browser;
-  };
+  const browsers = boundedCache<string, string>(BROWSER_CACHE_SIZE);
+  const browserOf = (userAgent: string): string => browsers(userAgent, () => describeBrowser(userAgent));
   for await (const batch of exportActivityRows(store, query, BATCH_SIZE)) {
     let chunk = '';
     for (const row of batch) chunk += csvLine(row, browserOf(row[10]));

@@ -15,6 +15,7 @@ import {
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { createCommittedEventFeed, type CommittedEventsListener } from './committed-events.js';
+import { boundedCache } from '../domain/bounded-cache.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -115,16 +116,7 @@ const STATEMENT_CACHE_SIZE = 256;
  * Safe because Kysely runs one query at a time on its single SQLite connection.
  */
 function statementCache(sqlite: SQLite.Database) {
-  const cache = new Map<string, SQLite.Statement>();
-  const cached = (key: string, make: () => SQLite.Statement): SQLite.Statement => {
-    let statement = cache.get(key);
-    if (!statement) {
-      if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
-      statement = make();
-      cache.set(key, statement);
-    }
-    return statement;
-  };
+  const cached = boundedCache<string, SQLite.Statement>(STATEMENT_CACHE_SIZE);
   return {
     prepare: (sql: string) =>
       cached(sql, () => sqlite.prepare(sql)) as unknown as ReturnType<SqliteDatabase['prepare']>,
@@ -196,18 +188,11 @@ function openPostgres(connectionString: string): Store {
 }
 
 /** Names already computed: the same texts come back on every request. */
-const statementNames = new Map<string, string>();
-const STATEMENT_NAMES_SIZE = 1024;
+const statementNames = boundedCache<string, string>(1024);
 
 /** A prepared statement's name on every connection: a hash of its text. */
 function statementName(sql: string): string {
-  let name = statementNames.get(sql);
-  if (name === undefined) {
-    if (statementNames.size >= STATEMENT_NAMES_SIZE) statementNames.clear();
-    name = `gh_${createHash('sha256').update(sql).digest('hex').slice(0, 40)}`;
-    statementNames.set(sql, name);
-  }
-  return name;
+  return statementNames(sql, () => `gh_${createHash('sha256').update(sql).digest('hex').slice(0, 40)}`);
 }
 
 /** Statements PostgreSQL can keep prepared; DDL and transaction control go through unnamed. */

@@ -1,3 +1,4 @@
+import { boundedCache } from '../domain/bounded-cache.js';
 import { foldIdentifier } from '../domain/identifiers.js';
 import { settingsFromStored, type SecuritySettings } from '../domain/security-settings.js';
 import type { Executor } from './database.js';
@@ -26,17 +27,10 @@ export function practiceFromRow(row: PracticeRow): Practice {
  * practice's row, and the text is still read from the database each time (a change is seen by
  * the next request); only the parse of an unchanged text is reused. Settings are read-only.
  */
-const settingsByText = new Map<string, SecuritySettings>();
-const SETTINGS_CACHE_SIZE = 1000;
+const settingsByText = boundedCache<string, SecuritySettings>(1000);
 
 function parsedSettings(text: string): SecuritySettings {
-  let settings = settingsByText.get(text);
-  if (settings === undefined) {
-    if (settingsByText.size >= SETTINGS_CACHE_SIZE) settingsByText.clear();
-    settings = settingsFromStored(JSON.parse(text));
-    settingsByText.set(text, settings);
-  }
-  return settings;
+  return settingsByText(text, () => settingsFromStored(JSON.parse(text)));
 }
 
 export async function findPracticeByCode(db: Executor, code: string): Promise<Practice | undefined> {
