@@ -300,8 +300,8 @@ async function measure(store) {
   let rows = -1;
   let bytes = 0;
   for await (const chunk of activityCsv(store, { chainId: CHAIN }, { limit: 50 })) {
-    // Encoded as a socket write would; rows counted by their line feeds (CR and LF never occur in a cell).
-    const encoded = Buffer.from(chunk);
+    // The bytes a socket write sends; rows counted by their line feeds (CR and LF never occur in a cell).
+    const encoded = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     for (let at = encoded.indexOf(10); at !== -1; at = encoded.indexOf(10, at + 1)) rows++;
     bytes += encoded.length;
     if (rows >= EXPORT_ROWS) break;

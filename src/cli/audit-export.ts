@@ -72,7 +72,7 @@ the log as activity.viewed.`,
       );
       const output = str(values.output);
       if (output === undefined) {
-        for await (const chunk of lines) io.out(chunk);
+        for await (const chunk of lines) io.out(chunk.toString());
       } else {
         await pipeline(Readable.from(lines), createWriteStream(output, { mode: 0o600 }));
         io.err(`Wrote the activity log of practice ${practice.code} to ${output}.\n`);

@@ -1,15 +1,18 @@
 import { boundedCache } from '../domain/bounded-cache.js';
-import { csvRow } from '../domain/csv-cell.js';
+import { csvCell, csvRow } from '../domain/csv-cell.js';
+import { csvFromSeparated } from '../domain/separated-csv.js';
 import { describeBrowser } from '../domain/user-agent.js';
-import { exportActivityRows, type ExportedEventRow } from '../store/activity-store.js';
+import { exportActivityBatches, type ExportedEventRow } from '../store/activity-store.js';
 import type { Store } from '../store/database.js';
 import type { ActivityFilters } from './activity.js';
 
 /**
- * The activity log as CSV (DESIGN.md "CSV export"), produced batch by batch: memory stays
- * constant whatever the log's size, and a slow reader slows the database reads (the caller
- * pulls lines from the generator as its stream drains). Events that arrive during the export
- * are newer than its first batch and so are not in it: the file is one consistent cut.
+ * The activity log as CSV (DESIGN.md "CSV export"), produced batch by batch as UTF-8 bytes:
+ * memory stays constant whatever the log's size, and a slow reader slows the database reads
+ * (the caller pulls chunks from the generator as its stream drains). Events that arrive during
+ * the export are newer than its first batch and so are not in it: the file is one consistent cut.
+ * A batch comes either as the database's separated bytes, converted in one pass
+ * (domain/separated-csv.ts), or as rows formatted with csvRow; both give the same CSV.
  */
 export const CSV_COLUMNS = [
   'id',
@@ -40,7 +43,7 @@ export async function* activityCsv(
   store: Store,
   scope: ExportScope,
   filters: ActivityFilters,
-): AsyncGenerator<string> {
+): AsyncGenerator<Buffer> {
   // The export is every matching event: the page size and cursor of a page query do not apply.
   const { types, outcome, fromAt, toAt } = filters;
   const query = {
@@ -50,13 +53,20 @@ export async function* activityCsv(
     ...(fromAt === undefined ? {} : { fromAt }),
     ...(toAt === undefined ? {} : { toAt }),
   };
-  yield csvRow(CSV_COLUMNS);
+  yield Buffer.from(csvRow(CSV_COLUMNS));
   const browsers = boundedCache<string, string>(BROWSER_CACHE_SIZE);
   const browserOf = (userAgent: string): string => browsers(userAgent, () => describeBrowser(userAgent));
-  for await (const batch of exportActivityRows(store, query, BATCH_SIZE)) {
+  const browserCells = boundedCache<string, Buffer>(BROWSER_CACHE_SIZE);
+  const browserCell = (userAgent: string): Buffer =>
+    browserCells(userAgent, () => Buffer.from(csvCell(browserOf(userAgent))));
+  const rowsCsv = (rows: readonly ExportedEventRow[]): Buffer => {
     let chunk = '';
-    for (const row of batch) chunk += csvLine(row, browserOf(row[10]));
-    yield chunk;
+    for (const row of rows) chunk += csvLine(row, browserOf(row[10]));
+    return Buffer.from(chunk);
+  };
+  for await (const batch of exportActivityBatches(store, query, BATCH_SIZE)) {
+    if (batch.kind === 'rows') yield rowsCsv(batch.rows);
+    else yield csvFromSeparated(batch.bytes, batch.count, browserCell) ?? rowsCsv(await batch.readRows());
   }
 }
 

@@ -1,5 +1,6 @@
-import type { SelectQueryBuilder } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import type { PagePosition } from '../domain/activity-filter.js';
+import { RECORD_SEPARATOR, SEPARATED_FIELDS, UNIT_SEPARATOR } from '../domain/separated-csv.js';
 import type { AuditEvent, EventType, Outcome } from '../domain/audit-event.js';
 import type { ChainPosition } from '../domain/audit-chain-check.js';
 import { fromAuditRow } from './audit-store.js';
@@ -117,6 +118,112 @@ export async function* exportActivityRows(
     if (rows.length <= batchSize || !last) return;
     before = positionOf(last);
   }
+}
+
+/**
+ * One batch of an export: either the database's separated bytes (domain/separated-csv.ts),
+ * with a way to read the same events as rows when those bytes cannot be converted exactly,
+ * or the rows themselves (filters that merge several branches).
+ */
+export type ExportBatch =
+  | {
+      readonly kind: 'separated';
+      readonly bytes: Uint8Array;
+      readonly count: number;
+      readonly readRows: () => Promise<readonly ExportedEventRow[]>;
+    }
+  | { readonly kind: 'rows'; readonly rows: readonly ExportedEventRow[] };
+
+/**
+ * Every event matching the filters, newest first, in keyset batches like exportActivityRows.
+ * Where the filters are one branch (the practice log, by outcome or date range, or one type),
+ * each batch is two queries: the position of its last event (index-only, OFFSET within the
+ * index), then the events down to it joined into one string by the database itself, so no
+ * JavaScript value is made per field or per row (issue 5: 200,000 rows/s). Several branches
+ * (a user, a group of types) are merged from rows as before.
+ */
+export async function* exportActivityBatches(
+  store: Store,
+  filters: ActivityFilterQuery,
+  batchSize: number,
+): AsyncGenerator<ExportBatch> {
+  if (branchesOf(store.db, { ...filters, limit: batchSize }).length !== 1) {
+    for await (const rows of exportActivityRows(store, filters, batchSize)) yield { kind: 'rows', rows };
+    return;
+  }
+  /** The branch of the events older than `before` (all when undefined). */
+  const olderThan = (before: PagePosition | undefined): EventQuery => {
+    const [branch] = branchesOf(store.db, { ...filters, limit: batchSize, ...(before ? { before } : {}) });
+    if (!branch) throw new Error('a one-branch query has one branch');
+    return branch;
+  };
+  /** The last event of the batch that starts after `before`; undefined when fewer than a batch remain. */
+  const lowestOf = async (before: PagePosition | undefined): Promise<PagePosition | undefined> => {
+    const last = await newestFirst(olderThan(before).select(['at', 'seq']), 1)
+      .offset(batchSize - 1)
+      .executeTakeFirst();
+    return last && { at: Number(last.at), seq: Number(last.seq) };
+  };
+  /** Starts reading the batch between `before` and `lowest`, and finding where the next one ends. */
+  const read = (before: PagePosition | undefined, lowest: PagePosition | undefined) => {
+    const branch = olderThan(before);
+    const batch = lowest
+      ? branch.where((eb) => eb(eb.refTuple('at', 'seq'), '>=', eb.tuple(lowest.at, lowest.seq)))
+      : branch;
+    const separated = readSeparated(store, batch);
+    const following = lowest && lowestOf(lowest);
+    // Observed now: a consumer that stops early must not leave a rejection unhandled.
+    separated.catch(() => undefined);
+    following?.catch(() => undefined);
+    return { batch, lowest, separated, following };
+  };
+
+  let current = read(undefined, await lowestOf(undefined));
+  for (;;) {
+    const { batch, lowest, separated, following } = current;
+    const { bytes, count } = await separated;
+    if (count === 0) return;
+    // The next batch is asked for before this one is handed over: on PostgreSQL the database
+    // builds it on another connection while the caller converts this one. One turn of the
+    // event loop lets the pool send the queries before the conversion holds the thread.
+    if (lowest && following) {
+      current = read(lowest, await following);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    yield {
+      kind: 'separated',
+      bytes,
+      count,
+      readRows: () =>
+        store.readRowArrays<ExportedEventRow>(newestFirst(batch.select(EXPORTED_COLUMNS), count)),
+    };
+    if (!lowest) return;
+  }
+}
+
+/** Events without an actor or a target: concat_ws would skip a null, and shift the fields after it. */
+const NULLABLE_FIELDS = new Set<string>(['actor_id', 'actor_username', 'target_id', 'target_username']);
+
+/** A batch's events as one string: fields joined by the unit separator, events by the record separator. */
+async function readSeparated(store: Store, batch: EventQuery): Promise<{ bytes: Uint8Array; count: number }> {
+  const fields = SEPARATED_FIELDS.map((name) =>
+    NULLABLE_FIELDS.has(name) ? sql`coalesce(${sql.ref(name)}, '')` : sql.ref(name),
+  );
+  const line = sql<string>`concat_ws(${UNIT_SEPARATOR}, ${sql.join(fields)})`;
+  // Newest first by the index the branch walks backwards; the aggregate keeps its input's order
+  // (an ORDER BY inside the aggregate would sort the batch again: twice the query's time on SQLite).
+  const lines = batch.select(line.as('line')).orderBy('at', 'desc').orderBy('seq', 'desc').as('batch');
+  const joined =
+    store.dialect === 'sqlite'
+      ? sql<Uint8Array | string | null>`cast(group_concat(line, ${RECORD_SEPARATOR}) as blob)`
+      : sql<Uint8Array | string | null>`string_agg(line, ${RECORD_SEPARATOR})`;
+  const row = await store.db
+    .selectFrom(lines)
+    .select([joined.as('joined'), sql<number>`count(*)`.as('count')])
+    .executeTakeFirstOrThrow();
+  const { joined: text } = row;
+  const bytes = text === null ? new Uint8Array(0) : typeof text === 'string' ? Buffer.from(text) : text;
+  return { bytes, count: Number(row.count) };
 }
 
 function newestFirst<Row>(query: SelectQueryBuilder<Database, 'audit_events', Row>, limit: number) {
