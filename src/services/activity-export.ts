@@ -43,6 +43,7 @@ export async function* activityCsv(
   store: Store,
   scope: ExportScope,
   filters: ActivityFilters,
+  batchSize = BATCH_SIZE,
 ): AsyncGenerator<Buffer> {
   // The export is every matching event: the page size and cursor of a page query do not apply.
   const { types, outcome, fromAt, toAt } = filters;
@@ -64,7 +65,7 @@ export async function* activityCsv(
     for (const row of rows) chunk += csvLine(row, browserOf(row[10]));
     return Buffer.from(chunk);
   };
-  for await (const batch of exportActivityBatches(store, query, BATCH_SIZE)) {
+  for await (const batch of exportActivityBatches(store, query, batchSize)) {
     if (batch.kind === 'rows') yield rowsCsv(batch.rows);
     else yield csvFromSeparated(batch.bytes, batch.count, browserCell) ?? rowsCsv(await batch.readRows());
   }
