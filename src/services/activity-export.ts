@@ -62,7 +62,7 @@ export async function* activityCsv(
     browserCells(userAgent, () => Buffer.from(csvCell(browserOf(userAgent))));
   const rowsCsv = (rows: readonly ExportedEventRow[]): Buffer => {
     let chunk = '';
-    for (const row of rows) chunk += csvLine(row, browserOf(row[10]));
+    for (const row of rows) chunk += csvLine(row, browserOf(row[9]));
     return Buffer.from(chunk);
   };
   for await (const batch of exportActivityBatches(store, query, batchSize)) {
@@ -73,7 +73,7 @@ export async function* activityCsv(
 
 /** One event as a CSV line; details are written as stored (the JSON text the chain hashed). */
 function csvLine(row: ExportedEventRow, browser: string): string {
-  const [id, at, , type, outcome, actorId, actorName, targetId, targetName, ip, userAgent, details] = row;
+  const [id, at, type, outcome, actorId, actorName, targetId, targetName, ip, userAgent, details] = row;
   return csvRow([
     id,
     new Date(at).toISOString(),

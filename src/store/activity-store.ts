@@ -44,27 +44,16 @@ export interface ActivityPage {
 /** The filters of a query without its page: what an export walks. */
 export type ActivityFilterQuery = Omit<ActivityQuery, 'before' | 'limit'>;
 
-/** The columns an export writes, in this order: no hashes, no chain bookkeeping. */
-const EXPORTED_COLUMNS = [
-  'id',
-  'at',
-  'seq',
-  'type',
-  'outcome',
-  'actor_id',
-  'actor_username',
-  'target_id',
-  'target_username',
-  'ip',
-  'user_agent',
-  'details',
-] as const;
+/**
+ * The columns an export reads: the fields it writes (no hashes, no chain bookkeeping), the
+ * same in both of its ways of reading, then seq for the keyset.
+ */
+const EXPORTED_COLUMNS = [...SEPARATED_FIELDS, 'seq'] as const;
 
 /** One exported event, as the array the database returns (EXPORTED_COLUMNS' order). */
 export type ExportedEventRow = readonly [
   id: string,
   at: number,
-  seq: number,
   type: string,
   outcome: string,
   actorId: string | null,
@@ -74,6 +63,7 @@ export type ExportedEventRow = readonly [
   ip: string,
   userAgent: string,
   details: string,
+  seq: number,
 ];
 
 type EventQuery = SelectQueryBuilder<Database, 'audit_events', object>;
@@ -101,7 +91,7 @@ export async function* exportActivityRows(
   filters: ActivityFilterQuery,
   batchSize: number,
 ): AsyncGenerator<readonly ExportedEventRow[]> {
-  const positionOf = (row: ExportedEventRow): PagePosition => ({ at: row[1], seq: row[2] });
+  const positionOf = (row: ExportedEventRow): PagePosition => ({ at: row[1], seq: row[11] });
   let before: PagePosition | undefined;
   for (;;) {
     const query = { ...filters, limit: batchSize, ...(before === undefined ? {} : { before }) };
