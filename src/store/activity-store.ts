@@ -156,10 +156,16 @@ export async function* exportActivityBatches(
   };
   /** Starts reading the batch between `before` and `lowest`, and finding where the next one ends. */
   const read = (before: PagePosition | undefined, lowest: PagePosition | undefined) => {
-    const branch = olderThan(before);
-    const batch = lowest
-      ? branch.where((eb) => eb(eb.refTuple('at', 'seq'), '>=', eb.tuple(lowest.at, lowest.seq)))
-      : branch;
+    // The plain bounds on `at` repeat what the (at, seq) bounds say, for PostgreSQL's planner:
+    // without them it took a batch of 2,000 for 593,000 of 10 million rows and scanned the whole
+    // table (1.6 s a batch), and a named statement's generic plan did the same; with them both
+    // plans walk the index.
+    let batch = olderThan(before);
+    if (before) batch = batch.where('at', '<=', before.at);
+    if (lowest)
+      batch = batch
+        .where((eb) => eb(eb.refTuple('at', 'seq'), '>=', eb.tuple(lowest.at, lowest.seq)))
+        .where('at', '>=', lowest.at);
     const separated = readSeparated(store, batch);
     const following = lowest && lowestOf(lowest);
     // Observed now: a consumer that stops early must not leave a rejection unhandled.

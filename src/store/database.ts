@@ -139,6 +139,9 @@ function openPostgres(connectionString: string): Store {
     connectionTimeoutMillis: PG_TIMEOUT_MS,
     statement_timeout: PG_TIMEOUT_MS,
     query_timeout: PG_TIMEOUT_MS + 500,
+    // No JIT: every query here is short, and a range read that the planner overestimates (the
+    // export's batches: 384,000 rows estimated, 2,000 read) spent 200 ms compiling for 5 ms of work.
+    options: '-c jit=off',
     types: PG_TYPES,
   });
   // A client losing its connection (database restart) must not crash the process: idle clients
