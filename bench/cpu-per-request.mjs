@@ -6,7 +6,7 @@
 //   me:    GET /api/me with one session, 32 connections
 //   login: POST /api/auth/login, password only, 200 users in turn, 8 connections
 //   bare:  bench/bare-fastify.mjs with the same load as `me` (the limit of issue 7)
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -19,21 +19,43 @@ const CSRF = 'benchcsrftokenbenchcsrftokenbenchcsrftoken1';
 const [kind = 'sqlite', what = 'me', count = '20000'] = process.argv.slice(2);
 const REQUESTS = Number(count);
 
-/** User + system CPU milliseconds of a process so far (clock ticks are 10 ms here). */
+/** User + system CPU milliseconds of a process (or, with /task/<tid>, a thread) so far (clock ticks are 10 ms here). */
 function cpuMs(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU milliseconds of a process's threads so far, summed by thread name (main, libuv-worker, V8 workers). */
+function threadCpuMs(pid) {
+  const byName = new Map();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const name = tid === String(pid) ? 'main' : readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+    byName.set(name, (byName.get(name) ?? 0) + cpuMs(`${pid}/task/${tid}`));
+  }
+  return byName;
 }
 
 async function measure(url, connections, request, processesOf) {
   await runLoad({ url, connections, durationMs: 60_000, maxRequests: Math.ceil(REQUESTS / 10), request });
   // After the warm-up, so that every pool connection (and its backend) exists.
   const pids = await processesOf();
-  const before = { pids: pids.map(cpuMs), self: process.cpuUsage() };
+  const before = { pids: pids.map(cpuMs), threads: threadCpuMs(pids[0]), self: process.cpuUsage() };
+  const started = process.hrtime.bigint();
   const result = await runLoad({ url, connections, durationMs: 300_000, maxRequests: REQUESTS, request });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   const self = process.cpuUsage(before.self);
   const perRequest = (ms) => ((ms * 1000) / result.requests).toFixed(1);
   const spent = pids.map((pid, i) => cpuMs(pid) - (before.pids[i] ?? 0));
+  // Each server thread's share of the wall time: is the thread pool (argon2) busy all the time?
+  const threads = [...threadCpuMs(pids[0])]
+    .map(([name, ms]) => [name, ms - (before.threads.get(name) ?? 0)])
+    .filter(([, ms]) => ms > 0)
+    .map(
+      ([name, ms]) => `${name} ${perRequest(ms)} µs/request (${Math.round((100 * ms) / wallMs)} % of wall)`,
+    );
+  console.log(
+    `server threads: ${threads.join('; ')}; ${(result.requests / (wallMs / 1000)).toFixed(1)} requests/s`,
+  );
   return { result, perRequest, spent, loadGenerator: (self.user + self.system) / 1000 };
 }
 
@@ -54,7 +76,7 @@ if (kind === 'bare') {
   const postgres = kind === 'postgres' ? await freshPostgresDatabase('gatehouse_cpu') : undefined;
   const env = { DATA_DIR: dataDir, ...(postgres ? { DATABASE_URL: postgres.url } : {}) };
   await seedPractice(env, { code: 'BENCH', prefix: 'user', count: 200, password: PASSWORD });
-  const server = await startProcess(path.join(ROOT, 'dist/src/server.js'), env);
+  const server = await startProcess(path.join(ROOT, 'dist/src/server.cjs'), env);
   const headers = { cookie: `gh_csrf=${CSRF}`, 'x-csrf-token': CSRF, 'user-agent': 'gatehouse-bench/1.0' };
   const loginBody = (i) =>
     JSON.stringify({ practiceCode: 'BENCH', username: `user${i % 200}`, password: PASSWORD });

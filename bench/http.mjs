@@ -53,7 +53,7 @@ async function benchDatabase(kind) {
   const postgres = kind === 'postgres' ? await freshPostgresDatabase('gatehouse_bench') : undefined;
   const env = { DATA_DIR: dataDir, ...(postgres ? { DATABASE_URL: postgres.url } : {}) };
   const hash = await seedPractice(env, { code: 'BENCH', prefix: 'user', count: USERS, password: PASSWORD });
-  const server = await startProcess(path.join(ROOT, 'dist/src/server.js'), env);
+  const server = await startProcess(path.join(ROOT, 'dist/src/server.cjs'), env);
   try {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const idleRss = rssMiB(server.pid);

@@ -74,7 +74,7 @@ async function soak(kind) {
   const postgres = kind === 'postgres' ? await freshPostgresDatabase('gatehouse_soak') : undefined;
   const env = { DATA_DIR: dataDir, ...(postgres ? { DATABASE_URL: postgres.url } : {}) };
   await seedPractice(env, { code: 'SOAK', prefix: 'soak', count: USERS, password: PASSWORD });
-  const server = await startProcess(path.join(ROOT, 'dist/src/server.js'), env);
+  const server = await startProcess(path.join(ROOT, 'dist/src/server.cjs'), env);
   const samples = [];
   try {
     const started = Date.now();

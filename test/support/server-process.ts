@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 /**
- * A Gatehouse server as `npm start` runs it (node dist/src/server.js) in a child process, for
+ * A Gatehouse server as `npm start` runs it (node dist/src/server.cjs) in a child process, for
  * tests that kill, restart or cut it off from its database. Needs `npm run build` first.
  */
 export interface ServerProcess {
@@ -37,7 +37,7 @@ const INSTANCE_KEY = randomBytes(32).toString('base64');
 
 export async function startServerProcess(env: Record<string, string>, port?: number): Promise<ServerProcess> {
   const listenPort = port ?? (await freePort());
-  return spawnServer(process.execPath, ['dist/src/server.js'], {
+  return spawnServer(process.execPath, ['dist/src/server.cjs'], {
     port: listenPort,
     env: {
       ...process.env,
@@ -64,7 +64,7 @@ export interface SpawnServerOptions {
   readonly processGroup?: boolean;
 }
 
-/** Any command that ends up serving Gatehouse on `port`: node dist/src/server.js, `npm start`, a unit's ExecStart. */
+/** Any command that ends up serving Gatehouse on `port`: node dist/src/server.cjs, `npm start`, a unit's ExecStart. */
 export async function spawnServer(
   command: string,
   args: readonly string[],
