@@ -1,3 +1,5 @@
+// A CommonJS entry (see below) loads the configuration with require(), synchronously.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 import config = require('./config.js');
 
 /**
