@@ -6,7 +6,7 @@
 //   me:    GET /api/me with one session, 32 connections
 //   login: POST /api/auth/login, password only, 200 users in turn, 8 connections
 //   bare:  bench/bare-fastify.mjs with the same load as `me` (the limit of issue 7)
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -45,7 +45,8 @@ async function measure(url, connections, request, processesOf) {
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   const self = process.cpuUsage(before.self);
   const perRequest = (ms) => ((ms * 1000) / result.requests).toFixed(1);
-  const spent = pids.map((pid, i) => cpuMs(pid) - (before.pids[i] ?? 0));
+  // A PostgreSQL backend that ended meanwhile (the pool closed an idle connection) counts nothing.
+  const spent = pids.map((pid, i) => (existsSync(`/proc/${pid}`) ? cpuMs(pid) - (before.pids[i] ?? 0) : 0));
   // Each server thread's share of the wall time: is the thread pool (argon2) busy all the time?
   const threads = [...threadCpuMs(pids[0])]
     .map(([name, ms]) => [name, ms - (before.threads.get(name) ?? 0)])
