@@ -15,21 +15,21 @@ import type { AuditEventRow } from './schema.js';
 /**
  * Appends one event to its practice's hash chain, inside the caller's transaction.
  *
- * The chain head row is bumped with UPDATE … RETURNING, which takes its row lock: concurrent
- * writers of one practice (several instances on PostgreSQL) queue on it until commit, so each
- * practice gets one gap-free chain whose order is commit order. SQLite serialises all writers.
+ * The chain head row is created or bumped with INSERT … ON CONFLICT DO UPDATE … RETURNING, which
+ * takes its row lock as an UPDATE does: concurrent writers of one practice (several instances on
+ * PostgreSQL) queue on it until commit, so each practice gets one gap-free chain whose order is
+ * commit order. SQLite serialises all writers.
  */
 export async function appendAuditEvent(trx: Executor, event: NewAuditEvent): Promise<AuditEvent> {
   const chainId = chainIdOf(event.practiceId);
-  await trx
-    .insertInto('audit_chains')
-    .values({ chain_id: chainId, last_seq: 0, last_hash: GENESIS_HASH })
-    .onConflict((oc) => oc.column('chain_id').doNothing())
-    .execute();
+  // One statement: a new chain starts at seq 1 after the genesis hash; an existing one's seq is
+  // bumped, and last_hash, untouched here, is the previous event's hash.
   const head = await trx
-    .updateTable('audit_chains')
-    .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
-    .where('chain_id', '=', chainId)
+    .insertInto('audit_chains')
+    .values({ chain_id: chainId, last_seq: 1, last_hash: GENESIS_HASH })
+    .onConflict((oc) =>
+      oc.column('chain_id').doUpdateSet((eb) => ({ last_seq: eb('audit_chains.last_seq', '+', 1) })),
+    )
     .returning(['last_seq', 'last_hash'])
     .executeTakeFirstOrThrow();
 
