@@ -10,6 +10,7 @@ import path from 'node:path';
 import { verify } from '@node-rs/argon2';
 import { runLoad } from './lib/load.mjs';
 import { freshPostgresDatabase, ROOT, rssMiB, startProcess } from './lib/processes.mjs';
+import { configFromEnv } from '../dist/src/config.js';
 import { writeResults } from './lib/results.mjs';
 import { seedPractice } from './lib/seed.mjs';
 
@@ -71,7 +72,8 @@ async function benchDatabase(kind) {
   try {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const idleRss = rssMiB(server.pid);
-    const pool = Number(process.env.UV_THREADPOOL_SIZE ?? availableParallelism());
+    // The server's own pool size (UV_THREADPOOL_SIZE, else the cores but at least 2).
+    const pool = configFromEnv().threadPoolSize;
 
     const signInRound = async () => {
       const limit = await rawVerifyRate(hash, SECONDS, pool);

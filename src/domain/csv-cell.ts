@@ -18,7 +18,8 @@ export function csvCell(value: string | number | null): string {
   return `"${marked.replace(CONTROL_CHARACTERS, '\uFFFD').replace(/"/g, '""')}"`;
 }
 
-const FORMULA_FIRST_CHARACTERS = new Set(['=', '+', '-', '@', '\t', '\r']);
+/** First characters that make a spreadsheet read a cell as a formula (also separated-csv.ts). */
+export const FORMULA_FIRST_CHARACTERS: ReadonlySet<string> = new Set(['=', '+', '-', '@', '\t', '\r']);
 
 function startsLikeFormula(text: string): boolean {
   return FORMULA_FIRST_CHARACTERS.has(text.charAt(0));

@@ -10,6 +10,8 @@
  * a time that is not whole milliseconds before the year 10000, or that does not have `rows` events of
  * SEPARATED_FIELDS fields each, gives undefined: the caller formats that batch with csvRow.
  */
+import { FORMULA_FIRST_CHARACTERS } from './csv-cell.js';
+
 export const SEPARATED_FIELDS = [
   'id',
   'at',
@@ -52,6 +54,9 @@ const YEAR_10000_MS = 253_402_300_800_000;
 const ROW_GROWTH = FIELD_COUNT * 4 + 2 + '2026-11-28T09:05:07.042Z'.length;
 /** A first guess at a browser cell's length; longer ones make the buffer grow. */
 const BROWSER_GUESS = 40;
+/** csvCell's formula guard by first byte (its tab and CR are control characters, refused anyway). */
+const FORMULA_FIRST_BYTE = new Uint8Array(256);
+for (const character of FORMULA_FIRST_CHARACTERS) FORMULA_FIRST_BYTE[character.charCodeAt(0)] = 1;
 
 export function csvFromSeparated(
   separated: Uint8Array,
@@ -122,9 +127,7 @@ export function csvFromSeparated(
         out[o++] = COMMA;
       }
       out[o++] = QUOTE;
-      const first = separated[i];
-      // csvCell's formula guard; tab and CR, its other two, are control characters: not here.
-      if (first === 0x3d || first === 0x2b || first === 0x2d || first === 0x40) out[o++] = APOSTROPHE;
+      if (i < n && FORMULA_FIRST_BYTE[separated[i] as number] === 1) out[o++] = APOSTROPHE;
       for (; i < n; i++) {
         const c = separated[i] as number;
         if (c > QUOTE && c !== DEL) out[o++] = c;

@@ -200,15 +200,22 @@ export async function* exportActivityBatches(
 /** Events without an actor or a target: concat_ws would skip a null, and shift the fields after it. */
 const NULLABLE_FIELDS = new Set<string>(['actor_id', 'actor_username', 'target_id', 'target_username']);
 
+/** One event's fields joined by the unit separator, in SEPARATED_FIELDS' order. */
+const SEPARATED_LINE = sql<string>`concat_ws(${UNIT_SEPARATOR}, ${sql.join(
+  SEPARATED_FIELDS.map((name) =>
+    NULLABLE_FIELDS.has(name) ? sql`coalesce(${sql.ref(name)}, '')` : sql.ref(name),
+  ),
+)})`;
+
 /** A batch's events as one string: fields joined by the unit separator, events by the record separator. */
 async function readSeparated(store: Store, batch: EventQuery): Promise<{ bytes: Uint8Array; count: number }> {
-  const fields = SEPARATED_FIELDS.map((name) =>
-    NULLABLE_FIELDS.has(name) ? sql`coalesce(${sql.ref(name)}, '')` : sql.ref(name),
-  );
-  const line = sql<string>`concat_ws(${UNIT_SEPARATOR}, ${sql.join(fields)})`;
   // Newest first by the index the branch walks backwards; the aggregate keeps its input's order
   // (an ORDER BY inside the aggregate would sort the batch again: twice the query's time on SQLite).
-  const lines = batch.select(line.as('line')).orderBy('at', 'desc').orderBy('seq', 'desc').as('batch');
+  const lines = batch
+    .select(SEPARATED_LINE.as('line'))
+    .orderBy('at', 'desc')
+    .orderBy('seq', 'desc')
+    .as('batch');
   const joined =
     store.dialect === 'sqlite'
       ? sql<Uint8Array | string | null>`cast(group_concat(line, ${RECORD_SEPARATOR}) as blob)`
