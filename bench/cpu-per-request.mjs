@@ -13,6 +13,7 @@ import pg from 'pg';
 import { runLoad } from './lib/load.mjs';
 import { freshPostgresDatabase, ROOT, startProcess } from './lib/processes.mjs';
 import { seedPractice } from './lib/seed.mjs';
+import { sessionCookies } from './lib/sign-in.mjs';
 
 const PASSWORD = 'bench password: correct horse battery staple';
 const CSRF = 'benchcsrftokenbenchcsrftokenbenchcsrftoken1';
@@ -36,12 +37,26 @@ function threadCpuMs(pid) {
 }
 
 async function measure(url, connections, request, processesOf) {
-  await runLoad({ url, connections, durationMs: 60_000, maxRequests: Math.ceil(REQUESTS / 10), request });
+  await runLoad({
+    url,
+    connections,
+    durationMs: 60_000,
+    maxRequests: Math.ceil(REQUESTS / 10),
+    request,
+    expectStatus: 200,
+  });
   // After the warm-up, so that every pool connection (and its backend) exists.
   const pids = await processesOf();
   const before = { pids: pids.map(cpuMs), threads: threadCpuMs(pids[0]), self: process.cpuUsage() };
   const started = process.hrtime.bigint();
-  const result = await runLoad({ url, connections, durationMs: 300_000, maxRequests: REQUESTS, request });
+  const result = await runLoad({
+    url,
+    connections,
+    durationMs: 300_000,
+    maxRequests: REQUESTS,
+    request,
+    expectStatus: 200,
+  });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   const self = process.cpuUsage(before.self);
   const perRequest = (ms) => ((ms * 1000) / result.requests).toFixed(1);
@@ -81,15 +96,16 @@ if (kind === 'bare') {
   const headers = { cookie: `gh_csrf=${CSRF}`, 'x-csrf-token': CSRF, 'user-agent': 'gatehouse-bench/1.0' };
   const loginBody = (i) =>
     JSON.stringify({ practiceCode: 'BENCH', username: `user${i % 200}`, password: PASSWORD });
-  const login = await fetch(`${server.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { ...headers, 'content-type': 'application/json' },
-    body: loginBody(0),
-  });
-  const cookie = login.headers
-    .getSetCookie()
-    .find((c) => c.startsWith('gh_session='))
-    ?.split(';')[0];
+  // One session per connection, as bench/http.mjs does.
+  const sessions =
+    what === 'me'
+      ? await sessionCookies(server.url, headers, {
+          practiceCode: 'BENCH',
+          prefix: 'user',
+          count: 32,
+          password: PASSWORD,
+        })
+      : [];
   // The PostgreSQL backends of this database, read from the server's side of the connections.
   const admin =
     postgres &&
@@ -105,7 +121,7 @@ if (kind === 'bare') {
   };
   const request =
     what === 'me'
-      ? () => ({ path: '/api/me', headers: { cookie: `${cookie}; gh_csrf=${CSRF}` } })
+      ? (i) => ({ path: '/api/me', headers: { cookie: `${sessions[i % sessions.length]}; gh_csrf=${CSRF}` } })
       : (i) => ({ method: 'POST', path: '/api/auth/login', headers, body: loginBody(i) });
   try {
     const { result, perRequest, spent, loadGenerator } = await measure(

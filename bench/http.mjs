@@ -13,6 +13,7 @@ import { freshPostgresDatabase, ROOT, rssMiB, startProcess } from './lib/process
 import { configFromEnv } from '../dist/src/config.js';
 import { writeResults } from './lib/results.mjs';
 import { seedPractice } from './lib/seed.mjs';
+import { sessionCookies } from './lib/sign-in.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 /**
@@ -22,6 +23,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
  */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const USERS = 200;
+/** Connections of the GET /api/me load, and of its bare Fastify limit. */
+const ME_CONNECTIONS = 32;
 const PASSWORD = 'bench password: correct horse battery staple';
 const databases = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
 
@@ -95,22 +98,20 @@ async function benchDatabase(kind) {
     };
     const signIn = await medianRound(signInRound);
 
-    const login = await fetch(`${server.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { ...csrfHeaders, 'content-type': 'application/json' },
-      body: JSON.stringify({ practiceCode: 'BENCH', username: 'user0', password: PASSWORD }),
+    // One session per connection, as many staff members signed in at once.
+    const sessions = await sessionCookies(server.url, csrfHeaders, {
+      practiceCode: 'BENCH',
+      prefix: 'user',
+      count: ME_CONNECTIONS,
+      password: PASSWORD,
     });
-    const sessionCookie = login.headers
-      .getSetCookie()
-      .find((c) => c.startsWith('gh_session='))
-      ?.split(';')[0];
     const bare = await startProcess(path.join(ROOT, 'bench/bare-fastify.mjs'), {}, { ready: true });
     let me;
     try {
       const meRound = async () => {
         const hello = await runLoad({
           url: bare.url,
-          connections: 32,
+          connections: ME_CONNECTIONS,
           durationMs: SECONDS * 1000,
           expectStatus: 200,
           request: () => ({ path: '/' }),
@@ -118,10 +119,13 @@ async function benchDatabase(kind) {
         const ours = await withPeakRss(server.pid, () =>
           runLoad({
             url: server.url,
-            connections: 32,
+            connections: ME_CONNECTIONS,
             durationMs: SECONDS * 1000,
             expectStatus: 200,
-            request: () => ({ path: '/api/me', headers: { cookie: `${sessionCookie}; gh_csrf=${CSRF}` } }),
+            request: (i) => ({
+              path: '/api/me',
+              headers: { cookie: `${sessions[i % sessions.length]}; gh_csrf=${CSRF}` },
+            }),
           }),
         );
         return { limit: hello.rps, ours, ratio: ours.result.rps / hello.rps, hello };

@@ -8,6 +8,7 @@ import { runLoad } from './lib/load.mjs';
 import { freshPostgresDatabase, ROOT, rssMiB, startProcess } from './lib/processes.mjs';
 import { writeResults } from './lib/results.mjs';
 import { seedPractice } from './lib/seed.mjs';
+import { sessionCookies } from './lib/sign-in.mjs';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
 const SAMPLE_SECONDS = Number(process.env.SOAK_SAMPLE_SECONDS ?? 30);
@@ -22,20 +23,12 @@ const base = { cookie: `gh_csrf=${CSRF}`, 'x-csrf-token': CSRF, 'user-agent': 'g
 
 /** One sample period of mixed load: a sign-in, then reads, then a sign-out, per simulated user. */
 async function mixedLoad(url, seconds) {
-  const sessions = [];
-  for (let i = 0; i < 8; i++) {
-    const response = await fetch(`${url}/api/auth/login`, {
-      method: 'POST',
-      headers: { ...base, 'content-type': 'application/json' },
-      body: JSON.stringify({ practiceCode: 'SOAK', username: `soak${i}`, password: PASSWORD }),
-    });
-    sessions.push(
-      response.headers
-        .getSetCookie()
-        .find((c) => c.startsWith('gh_session='))
-        ?.split(';')[0],
-    );
-  }
+  const sessions = await sessionCookies(url, base, {
+    practiceCode: 'SOAK',
+    prefix: 'soak',
+    count: 8,
+    password: PASSWORD,
+  });
   const [signIns, reads] = await Promise.all([
     runLoad({
       url,

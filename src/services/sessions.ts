@@ -1,12 +1,5 @@
 import { hashToken } from '../domain/secret-token.js';
-import type { Practice } from '../store/practice-store.js';
-import {
-  deleteSession,
-  findSessionWithAccount,
-  touchSession,
-  type StoredSession,
-} from '../store/session-store.js';
-import type { User } from '../store/user-store.js';
+import { deleteSession, touchSession, type SessionWithAccount } from '../store/session-store.js';
 import { audit } from './audit.js';
 import type { RequestOrigin, ServiceDeps } from './context.js';
 
@@ -22,11 +15,8 @@ import type { RequestOrigin, ServiceDeps } from './context.js';
  */
 export const TOUCH_INTERVAL_MS = 60_000;
 
-export interface ValidSession {
-  readonly session: StoredSession;
-  readonly user: User;
-  readonly practice: Practice;
-}
+/** A session found live: not expired, its user active. */
+export type ValidSession = SessionWithAccount;
 
 export type SessionCheck =
   | { readonly status: 'valid'; readonly value: ValidSession }
@@ -39,7 +29,7 @@ export async function validateSession(
   origin: RequestOrigin,
 ): Promise<SessionCheck> {
   const { store, clock } = deps;
-  const found = await findSessionWithAccount(store.db, hashToken(token));
+  const found = await store.findSessionWithAccount(hashToken(token));
   // A deactivated user's sessions are ended when deactivated; this guards the gap.
   if (!found || found.user.status !== 'active') return { status: 'none' };
   const { session, user, practice } = found;

@@ -16,7 +16,9 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { createCommittedEventFeed, type CommittedEventsListener } from './committed-events.js';
 import { boundedCache } from '../domain/bounded-cache.js';
+import { lookupBatcher, type Lookup } from './lookup-batch.js';
 import type { Database } from './schema.js';
+import { findSessionsWithAccounts, type SessionWithAccount } from './session-store.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -37,6 +39,11 @@ export interface Store {
    * may rightly take longer than any request.
    */
   forMigrations<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * A session with its user and practice, read from the database for this call; lookups asked
+   * at the same moment share one query (lookup-batch.ts).
+   */
+  findSessionWithAccount: Lookup<string, SessionWithAccount>;
   /** A cheap round trip, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -97,6 +104,10 @@ function openSqlite(file: string): Store {
       const { sql, parameters } = query.compile();
       return statements.prepareRaw(sql).all(...parameters) as Row[];
     },
+    findSessionWithAccount: lookupBatcher(
+      (ids) => findSessionsWithAccounts(db, 'sqlite', ids),
+      SESSION_LOOKUP_BATCH,
+    ),
     forMigrations: (fn) => fn(db),
     ping: async () => {
       sqlite.prepare('select 1').get();
@@ -164,6 +175,10 @@ function openPostgres(connectionString: string): Store {
       });
       return result.rows as unknown as Row[];
     },
+    findSessionWithAccount: lookupBatcher(
+      (ids) => findSessionsWithAccounts(db, 'postgres', ids),
+      SESSION_LOOKUP_BATCH,
+    ),
     forMigrations: async (fn) => {
       const migrations = new Kysely<Database>({
         dialect: new PostgresDialect({
@@ -192,6 +207,9 @@ function openPostgres(connectionString: string): Store {
 
 /** Names already computed: the same texts come back on every request. */
 const statementNames = boundedCache<string, string>(1024);
+
+/** At most this many sessions in one lookup query. */
+const SESSION_LOOKUP_BATCH = 64;
 
 /** A prepared statement's name on every connection: a hash of its text. */
 function statementName(sql: string): string {

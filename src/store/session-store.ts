@@ -1,7 +1,7 @@
-import type { CompiledQuery, InferResult } from 'kysely';
+import { sql, type CompiledQuery, type InferResult } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { StageProgress, SignInStage } from '../domain/session-stage.js';
-import type { Executor } from './database.js';
+import type { Dialect, Executor } from './database.js';
 import { practiceFromRow, type Practice } from './practice-store.js';
 import type { SessionRow } from './schema.js';
 import { USER_COLUMNS, userFromRow, type User } from './user-store.js';
@@ -51,7 +51,7 @@ export async function insertSession(db: Executor, session: StoredSession): Promi
     .execute();
 }
 
-function buildSessionLookup(db: Executor, id: string) {
+function buildSessionLookup(db: Executor, dialect: Dialect) {
   return db
     .selectFrom('sessions')
     .innerJoin('users', (join) =>
@@ -73,7 +73,12 @@ function buildSessionLookup(db: Executor, id: string) {
       'practices.settings as practice_settings',
       'practices.created_at as practice_created_at',
     ])
-    .where('sessions.id', '=', id);
+    .where(
+      // One parameter for any number of ids, so each database keeps one prepared statement.
+      dialect === 'postgres'
+        ? sql<boolean>`sessions.id = any(${''}::text[])`
+        : sql<boolean>`sessions.id in (select value from json_each(${''}))`,
+    );
 }
 
 type SessionLookupRow = InferResult<ReturnType<typeof buildSessionLookup>>[number];
@@ -82,26 +87,38 @@ type SessionLookup = CompiledQuery<SessionLookupRow>;
 // Compiled once per database handle: building this join is most of the cost of a request.
 const sessionLookups = new WeakMap<Executor, SessionLookup>();
 
-function sessionLookup(db: Executor): SessionLookup {
+function sessionLookup(db: Executor, dialect: Dialect): SessionLookup {
   let compiled = sessionLookups.get(db);
   if (!compiled) {
-    compiled = buildSessionLookup(db, '').compile();
+    compiled = buildSessionLookup(db, dialect).compile();
     sessionLookups.set(db, compiled);
   }
   return compiled;
 }
 
+export interface SessionWithAccount {
+  readonly session: StoredSession;
+  readonly user: User;
+  readonly practice: Practice;
+}
+
 /**
- * A session with its user and practice in one round trip: the lookup every authenticated
- * request makes, so it is one indexed join rather than three queries.
+ * Sessions with their users and practices in one round trip, keyed by session id: the lookup
+ * every authenticated request makes (batched, see database.ts), one indexed join for all.
  */
-export async function findSessionWithAccount(
+export async function findSessionsWithAccounts(
   db: Executor,
-  id: string,
-): Promise<{ session: StoredSession; user: User; practice: Practice } | undefined> {
-  const { rows } = await db.executeQuery<SessionLookupRow>({ ...sessionLookup(db), parameters: [id] });
-  const row = rows[0];
-  if (!row) return undefined;
+  dialect: Dialect,
+  ids: readonly string[],
+): Promise<Map<string, SessionWithAccount>> {
+  const { rows } = await db.executeQuery<SessionLookupRow>({
+    ...sessionLookup(db, dialect),
+    parameters: [dialect === 'postgres' ? ids : JSON.stringify(ids)],
+  });
+  return new Map(rows.map((row) => [row.session_id, sessionWithAccountFromRow(row)]));
+}
+
+function sessionWithAccountFromRow(row: SessionLookupRow): SessionWithAccount {
   return {
     session: sessionFromRow({
       id: row.session_id,

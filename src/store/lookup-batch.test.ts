@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { lookupBatcher } from './lookup-batch.js';
+
+/** A table the test can change, read through lookupMany, recording each call's keys. */
+function table(initial: Record<string, string>) {
+  const rows = new Map(Object.entries(initial));
+  const calls: string[][] = [];
+  const lookupMany = async (keys: readonly string[]) => {
+    calls.push([...keys]);
+    await Promise.resolve();
+    return new Map(keys.flatMap((key) => (rows.has(key) ? [[key, rows.get(key) as string] as const] : [])));
+  };
+  return { rows, calls, lookupMany };
+}
+
+describe('lookupBatcher', () => {
+  it('answers the lookups asked in one turn with one call, each with its own value', async () => {
+    const { calls, lookupMany } = table({ a: 'A', b: 'B', c: 'C' });
+    const lookup = lookupBatcher(lookupMany, 64);
+    const answers = await Promise.all(['a', 'b', 'x', 'c', 'a'].map(lookup));
+    expect(answers).toEqual(['A', 'B', undefined, 'C', 'A']);
+    expect(calls).toEqual([['a', 'b', 'x', 'c', 'a']]);
+  });
+
+  it('splits a turn into batches of at most maxBatch keys', async () => {
+    const { calls, lookupMany } = table({ k0: '0', k4: '4' });
+    const lookup = lookupBatcher(lookupMany, 2);
+    const answers = await Promise.all(['k0', 'k1', 'k2', 'k3', 'k4'].map(lookup));
+    expect(answers).toEqual(['0', undefined, undefined, undefined, '4']);
+    expect(calls).toEqual([['k0', 'k1'], ['k2', 'k3'], ['k4']]);
+  });
+
+  it('caches nothing: a lookup asked after a change sees it', async () => {
+    const { rows, calls, lookupMany } = table({ session: 'alive' });
+    const lookup = lookupBatcher(lookupMany, 64);
+    expect(await lookup('session')).toBe('alive');
+    rows.delete('session');
+    expect(await lookup('session')).toBeUndefined();
+    expect(calls).toHaveLength(2);
+  });
+
+  it('rejects every lookup of a batch whose query failed, and recovers on the next', async () => {
+    let failing = true;
+    const lookup = lookupBatcher(async (keys: readonly string[]) => {
+      if (failing) throw new Error('database unavailable');
+      return new Map(keys.map((key) => [key, key.toUpperCase()]));
+    }, 64);
+    const failed = await Promise.allSettled([lookup('a'), lookup('b')]);
+    expect(failed.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    failing = false;
+    expect(await lookup('a')).toBe('A');
+  });
+});
