@@ -4,15 +4,16 @@
 //   2. GET /api/me with a session cookie         vs. a bare Fastify hello-world
 //   3. RSS of the idle server and its peak under each load
 // SQLite first, then PostgreSQL (a throwaway database). BENCH_SECONDS sets each phase's length.
+// The load comes from wrk (bench/lib/wrk.mjs), whose own CPU per request is small.
 import { mkdtempSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { verify } from '@node-rs/argon2';
-import { runLoad } from './lib/load.mjs';
 import { freshPostgresDatabase, ROOT, rssMiB, startProcess } from './lib/processes.mjs';
 import { configFromEnv } from '../dist/src/config.js';
 import { writeResults } from './lib/results.mjs';
 import { seedPractice } from './lib/seed.mjs';
+import { requireWrk, runWrk } from './lib/wrk.mjs';
 import { sessionCookies } from './lib/sign-in.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -81,17 +82,16 @@ async function benchDatabase(kind) {
     const signInRound = async () => {
       const limit = await rawVerifyRate(hash, SECONDS, pool);
       const ours = await withPeakRss(server.pid, () =>
-        runLoad({
+        runWrk({
           url: server.url,
           connections: pool * 4,
-          durationMs: SECONDS * 1000,
-          expectStatus: 200,
-          request: (i) => ({
+          seconds: SECONDS,
+          requests: Array.from({ length: USERS }, (_, i) => ({
             method: 'POST',
             path: '/api/auth/login',
-            headers: csrfHeaders,
-            body: JSON.stringify({ practiceCode: 'BENCH', username: `user${i % USERS}`, password: PASSWORD }),
-          }),
+            headers: { ...csrfHeaders, 'content-type': 'application/json' },
+            body: JSON.stringify({ practiceCode: 'BENCH', username: `user${i}`, password: PASSWORD }),
+          })),
         }),
       );
       return { limit, ours, ratio: ours.result.rps / limit };
@@ -109,23 +109,21 @@ async function benchDatabase(kind) {
     let me;
     try {
       const meRound = async () => {
-        const hello = await runLoad({
+        const hello = await runWrk({
           url: bare.url,
           connections: ME_CONNECTIONS,
-          durationMs: SECONDS * 1000,
-          expectStatus: 200,
-          request: () => ({ path: '/' }),
+          seconds: SECONDS,
+          requests: [{ path: '/' }],
         });
         const ours = await withPeakRss(server.pid, () =>
-          runLoad({
+          runWrk({
             url: server.url,
             connections: ME_CONNECTIONS,
-            durationMs: SECONDS * 1000,
-            expectStatus: 200,
-            request: (i) => ({
+            seconds: SECONDS,
+            requests: sessions.map((session) => ({
               path: '/api/me',
-              headers: { cookie: `${sessions[i % sessions.length]}; gh_csrf=${CSRF}` },
-            }),
+              headers: { cookie: `${session}; gh_csrf=${CSRF}` },
+            })),
           }),
         );
         return { limit: hello.rps, ours, ratio: ours.result.rps / hello.rps, hello };
@@ -159,6 +157,7 @@ async function benchDatabase(kind) {
   }
 }
 
+await requireWrk();
 const runs = [];
 for (const kind of databases) {
   process.stderr.write(`benchmarking ${kind} (${ROUNDS} rounds of ${SECONDS} s per phase)…\n`);

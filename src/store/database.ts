@@ -16,9 +16,9 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { createCommittedEventFeed, type CommittedEventsListener } from './committed-events.js';
 import { boundedCache } from '../domain/bounded-cache.js';
-import { lookupBatcher, type Lookup } from './lookup-batch.js';
+import type { Lookup } from './lookup-batch.js';
 import type { Database } from './schema.js';
-import { findSessionsWithAccounts, type SessionWithAccount } from './session-store.js';
+import { sessionLookup, type SessionWithAccount } from './session-store.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -63,6 +63,16 @@ export interface PoolState {
 
 export type Executor = Kysely<Database> | Transaction<Database>;
 
+/** Runs a compiled statement and returns its rows as arrays in select-list order. */
+export type RowArrayReader = (sql: string, parameters: readonly unknown[]) => Promise<readonly unknown[][]>;
+
+function readingRowArrays(rowArrays: RowArrayReader): Store['readRowArrays'] {
+  return async <Row extends readonly unknown[]>(query: Compilable) => {
+    const { sql, parameters } = query.compile();
+    return (await rowArrays(sql, parameters)) as unknown as Row[];
+  };
+}
+
 export interface StoreOptions {
   /** postgres://… to use PostgreSQL; otherwise SQLite in dataDir. */
   readonly databaseUrl?: string | undefined;
@@ -96,18 +106,18 @@ function openSqlite(file: string): Store {
     dialect: new SqliteDialect({ database: { close: () => sqlite.close(), prepare: statements.prepare } }),
   });
   const feed = createCommittedEventFeed();
+  const rowArrays: RowArrayReader = async (sql, parameters) =>
+    statements.prepareRaw(sql).all(...parameters) as unknown[][];
   return {
     db,
     dialect: 'sqlite',
     transaction: (fn) => feed.transaction(db, fn),
-    readRowArrays: async <Row extends readonly unknown[]>(query: Compilable) => {
-      const { sql, parameters } = query.compile();
-      return statements.prepareRaw(sql).all(...parameters) as Row[];
-    },
-    findSessionWithAccount: lookupBatcher(
-      (ids) => findSessionsWithAccounts(db, 'sqlite', ids),
-      SESSION_LOOKUP_BATCH,
-    ),
+    readRowArrays: readingRowArrays(rowArrays),
+    // One connection, so one query at a time.
+    findSessionWithAccount: sessionLookup(db, 'sqlite', rowArrays, {
+      maxBatch: SESSION_LOOKUP_BATCH,
+      maxInFlight: 1,
+    }),
     forMigrations: (fn) => fn(db),
     ping: async () => {
       sqlite.prepare('select 1').get();
@@ -161,24 +171,25 @@ function openPostgres(connectionString: string): Store {
   pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
   const feed = createCommittedEventFeed();
+  const rowArrays: RowArrayReader = async (sql, parameters) => {
+    const result = await pool.query({
+      name: statementName(sql),
+      text: sql,
+      values: parameters as unknown[],
+      rowMode: 'array',
+    });
+    return result.rows as unknown[][];
+  };
   return {
     db,
     dialect: 'postgres',
     transaction: (fn) => feed.transaction(db, fn),
-    readRowArrays: async <Row extends readonly unknown[]>(query: Compilable) => {
-      const { sql, parameters } = query.compile();
-      const result = await pool.query({
-        name: statementName(sql),
-        text: sql,
-        values: parameters as unknown[],
-        rowMode: 'array',
-      });
-      return result.rows as unknown as Row[];
-    },
-    findSessionWithAccount: lookupBatcher(
-      (ids) => findSessionsWithAccounts(db, 'postgres', ids),
-      SESSION_LOOKUP_BATCH,
-    ),
+    readRowArrays: readingRowArrays(rowArrays),
+    // Two queries out at once: one slow round trip does not hold up every request.
+    findSessionWithAccount: sessionLookup(db, 'postgres', rowArrays, {
+      maxBatch: SESSION_LOOKUP_BATCH,
+      maxInFlight: 2,
+    }),
     forMigrations: async (fn) => {
       const migrations = new Kysely<Database>({
         dialect: new PostgresDialect({

@@ -1,7 +1,8 @@
-import { sql, type CompiledQuery, type InferResult } from 'kysely';
+import { sql, type InferResult } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { StageProgress, SignInStage } from '../domain/session-stage.js';
-import type { Dialect, Executor } from './database.js';
+import type { Dialect, Executor, RowArrayReader } from './database.js';
+import { lookupBatcher, type BatchLimits, type Lookup } from './lookup-batch.js';
 import { practiceFromRow, type Practice } from './practice-store.js';
 import type { SessionRow } from './schema.js';
 import { USER_COLUMNS, userFromRow, type User } from './user-store.js';
@@ -51,6 +52,31 @@ export async function insertSession(db: Executor, session: StoredSession): Promi
     .execute();
 }
 
+/**
+ * What the session lookup selects, in order: its rows come back as arrays in this order (no
+ * object per row from the driver; the lookup runs on every authenticated request).
+ */
+const LOOKUP_SELECTION = [
+  ...USER_COLUMNS.map((column) => `users.${column}` as const),
+  'sessions.id as session_id',
+  'sessions.stage as session_stage',
+  'sessions.progress as session_progress',
+  'sessions.created_at as session_created_at',
+  'sessions.last_seen_at as session_last_seen_at',
+  'sessions.ip as session_ip',
+  'sessions.user_agent as session_user_agent',
+  'practices.code as practice_code',
+  'practices.code_folded as practice_code_folded',
+  'practices.name as practice_name',
+  'practices.settings as practice_settings',
+  'practices.created_at as practice_created_at',
+] as const;
+
+/** Each selection's name in a row: its alias, else its column. */
+const LOOKUP_NAMES = LOOKUP_SELECTION.map(
+  (selection) => selection.split(' as ').at(-1)?.split('.').at(-1) ?? '',
+);
+
 function buildSessionLookup(db: Executor, dialect: Dialect) {
   return db
     .selectFrom('sessions')
@@ -58,21 +84,7 @@ function buildSessionLookup(db: Executor, dialect: Dialect) {
       join.onRef('users.id', '=', 'sessions.user_id').onRef('users.practice_id', '=', 'sessions.practice_id'),
     )
     .innerJoin('practices', 'practices.id', 'sessions.practice_id')
-    .select(USER_COLUMNS.map((column) => `users.${column}` as const))
-    .select([
-      'sessions.id as session_id',
-      'sessions.stage as session_stage',
-      'sessions.progress as session_progress',
-      'sessions.created_at as session_created_at',
-      'sessions.last_seen_at as session_last_seen_at',
-      'sessions.ip as session_ip',
-      'sessions.user_agent as session_user_agent',
-      'practices.code as practice_code',
-      'practices.code_folded as practice_code_folded',
-      'practices.name as practice_name',
-      'practices.settings as practice_settings',
-      'practices.created_at as practice_created_at',
-    ])
+    .select(LOOKUP_SELECTION)
     .where(
       // One parameter for any number of ids, so each database keeps one prepared statement.
       dialect === 'postgres'
@@ -82,19 +94,6 @@ function buildSessionLookup(db: Executor, dialect: Dialect) {
 }
 
 type SessionLookupRow = InferResult<ReturnType<typeof buildSessionLookup>>[number];
-type SessionLookup = CompiledQuery<SessionLookupRow>;
-
-// Compiled once per database handle: building this join is most of the cost of a request.
-const sessionLookups = new WeakMap<Executor, SessionLookup>();
-
-function sessionLookup(db: Executor, dialect: Dialect): SessionLookup {
-  let compiled = sessionLookups.get(db);
-  if (!compiled) {
-    compiled = buildSessionLookup(db, dialect).compile();
-    sessionLookups.set(db, compiled);
-  }
-  return compiled;
-}
 
 export interface SessionWithAccount {
   readonly session: StoredSession;
@@ -103,19 +102,31 @@ export interface SessionWithAccount {
 }
 
 /**
- * Sessions with their users and practices in one round trip, keyed by session id: the lookup
- * every authenticated request makes (batched, see database.ts), one indexed join for all.
+ * The session lookup every authenticated request makes: a session with its user and practice,
+ * one indexed join for all the ids asked at once (lookup-batch.ts). Compiled once per store.
  */
-export async function findSessionsWithAccounts(
+export function sessionLookup(
   db: Executor,
   dialect: Dialect,
-  ids: readonly string[],
-): Promise<Map<string, SessionWithAccount>> {
-  const { rows } = await db.executeQuery<SessionLookupRow>({
-    ...sessionLookup(db, dialect),
-    parameters: [dialect === 'postgres' ? ids : JSON.stringify(ids)],
-  });
-  return new Map(rows.map((row) => [row.session_id, sessionWithAccountFromRow(row)]));
+  readRows: RowArrayReader,
+  limits: BatchLimits,
+): Lookup<string, SessionWithAccount> {
+  const { sql: text } = buildSessionLookup(db, dialect).compile();
+  return lookupBatcher(async (ids) => {
+    const rows = await readRows(text, [dialect === 'postgres' ? ids : JSON.stringify(ids)]);
+    return new Map(
+      rows.map((values) => {
+        const row = lookupRowFromArray(values);
+        return [row.session_id, sessionWithAccountFromRow(row)];
+      }),
+    );
+  }, limits);
+}
+
+function lookupRowFromArray(values: readonly unknown[]): SessionLookupRow {
+  const row: Record<string, unknown> = {};
+  LOOKUP_NAMES.forEach((name, i) => (row[name] = values[i]));
+  return row as SessionLookupRow;
 }
 
 function sessionWithAccountFromRow(row: SessionLookupRow): SessionWithAccount {

@@ -116,8 +116,9 @@ describe('cookies and headers', () => {
     expect(login.headers.get('strict-transport-security')).toBeNull();
   });
 
-  it('sends a strict CSP, frame-ancestors none, nosniff and no-referrer', async () => {
-    const response = await new HttpClient(server.url).get('/api/auth/session');
+  it('sends pages a strict CSP, frame-ancestors none, nosniff and no-referrer', async () => {
+    const response = await fetch(`${server.url}/`);
+    expect(response.status).toBe(200);
     const csp = response.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
@@ -125,6 +126,23 @@ describe('cookies and headers', () => {
     expect(csp).toContain("default-src 'self'");
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+  });
+
+  it("sends API answers OWASP's API set: nothing may load or frame them, nosniff, no-referrer", async () => {
+    const anonymous = new HttpClient(server.url);
+    for (const response of [await anonymous.get('/api/auth/session'), await anonymous.get('/api/me')]) {
+      expect(response.headers.get('content-security-policy')).toBe(
+        "default-src 'none'; frame-ancestors 'none'",
+      );
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(response.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+      // What only a rendered page uses is left out.
+      expect(response.headers.get('x-xss-protection')).toBeNull();
+      expect(response.headers.get('cross-origin-opener-policy')).toBeNull();
+    }
   });
 
   it('marks every /api/auth and /api/me answer, errors included, Cache-Control: no-store', async () => {

@@ -19,18 +19,19 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export const csrf = fp(async function csrf(app: FastifyInstance, options: CsrfOptions) {
   const { cookies, isOwnOrigin } = options;
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const cookieToken = request.cookies[cookies.csrfName];
     if (!UNSAFE_METHODS.has(request.method)) {
       if (!cookieToken) reply.setCookie(cookies.csrfName, generateToken(), cookies.csrf);
-      return;
+      return done();
     }
     const origin = request.headers.origin;
-    if (origin !== undefined && !isOwnOrigin(origin, request)) throw new ApiError('csrf_failed');
+    if (origin !== undefined && !isOwnOrigin(origin, request)) return done(new ApiError('csrf_failed'));
     const headerToken = request.headers['x-csrf-token'];
     if (!cookieToken || typeof headerToken !== 'string' || !constantTimeEqual(cookieToken, headerToken)) {
-      throw new ApiError('csrf_failed');
+      return done(new ApiError('csrf_failed'));
     }
+    done();
   });
 });
 

@@ -25,13 +25,14 @@ export const metricsEndpoint = fp(async function metricsEndpoint(
   options: MetricsOptions,
 ) {
   const { metrics, token } = options;
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     metrics.observeRequest({
       method: request.method,
       route: request.routeOptions.url,
       status: reply.statusCode,
       seconds: reply.elapsedTime / 1000,
     });
+    done();
   });
   app.addHook('onClose', async () => metrics.close());
 

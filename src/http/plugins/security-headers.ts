@@ -8,6 +8,12 @@ import helmet, { type HelmetOptions } from 'helmet';
  * frame-ancestors 'none', HSTS only under https, no referrer leaks, and no caching of any
  * API answer (they carry personal and session data).
  *
+ * The web app's pages get helmet's full set. API answers are JSON that no browser renders as a
+ * page, so they get the set OWASP's REST Security Cheat Sheet asks of an API, which is stricter
+ * where it matters (CSP `default-src 'none'`, X-Frame-Options DENY) and leaves out what only a
+ * document uses (opener policy, origin-agent cluster, DNS prefetch, IE's download and XSS
+ * switches): half the headers, on the answers a busy server sends most.
+ *
  * helmet computes these headers from its options; they never depend on the request, so they
  * are computed once at start-up and set on every answer (per request, helmet re-parsed its
  * CSP directives: a few per cent of a small request's time).
@@ -53,15 +59,30 @@ export function staticSecurityHeaders(https: boolean): Record<string, string> {
   return Object.fromEntries(headers);
 }
 
+/** The headers of every /api/ answer. */
+export function apiSecurityHeaders(https: boolean): Record<string, string> {
+  const page = staticSecurityHeaders(https);
+  return {
+    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    'cross-origin-resource-policy': 'same-origin',
+    'referrer-policy': 'no-referrer',
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'cache-control': 'no-store',
+    ...(page['strict-transport-security']
+      ? { 'strict-transport-security': page['strict-transport-security'] }
+      : {}),
+  };
+}
+
 export const securityHeaders = fp(async function securityHeaders(
   app: FastifyInstance,
   options: { https: boolean },
 ) {
-  const headers = staticSecurityHeaders(options.https);
-  app.addHook('onRequest', async (_request, reply) => {
-    reply.headers(headers);
-  });
-  app.addHook('onSend', async (request, reply) => {
-    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+  const pageHeaders = staticSecurityHeaders(options.https);
+  const apiHeaders = apiSecurityHeaders(options.https);
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(request.url.startsWith('/api/') ? apiHeaders : pageHeaders);
+    done();
   });
 });
