@@ -46,12 +46,14 @@ export interface NewUser {
   readonly now: number;
 }
 
-/** Every column but the password hash: what reads that do not verify a password select. */
+/**
+ * The columns a User is made of: what reads that do not verify a password select. (Not the
+ * password hash, nor the folded user name and update time, which only SQL uses.)
+ */
 export const USER_COLUMNS = [
   'id',
   'practice_id',
   'username',
-  'username_folded',
   'first_name',
   'last_name',
   'email',
@@ -68,7 +70,6 @@ export const USER_COLUMNS = [
   'last_login_ip',
   'last_login_user_agent',
   'created_at',
-  'updated_at',
 ] as const satisfies ReadonlyArray<keyof UserRow>;
 
 export type UserColumns = Pick<UserRow, (typeof USER_COLUMNS)[number]>;

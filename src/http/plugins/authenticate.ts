@@ -40,13 +40,15 @@ export const authenticate = fp(async function authenticate(
 });
 
 function enforceAccess(request: FastifyRequest, expired: boolean): void {
+  // Read once: Fastify builds a new routeOptions object on every access.
+  const { url, config } = request.routeOptions;
   // Unmatched URLs (404s) have no route config and need no session.
-  if (!request.routeOptions.url) return;
-  const access = request.routeOptions.config.access ?? 'signed_in';
+  if (!url) return;
+  const access = config.access ?? 'signed_in';
   if (access === 'public') return;
   if (!request.auth) throw new ApiError(expired ? 'session_expired' : 'not_authenticated');
   if (!stageAllowed(access, request.auth.session.stage)) throw new ApiError('stage_required');
-  const roles = request.routeOptions.config.roles;
+  const roles = config.roles;
   if (roles && !roles.some((role) => request.auth?.user.roles.includes(role)))
     throw new ApiError('forbidden');
 }
