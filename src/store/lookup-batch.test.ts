@@ -53,6 +53,23 @@ describe('lookupBatcher', () => {
     expect(await Promise.all(later)).toEqual(['B', 'C']);
   });
 
+  it('sends a full batch at once, however many calls are running', async () => {
+    const calls: string[][] = [];
+    const lookup = lookupBatcher(
+      (keys: readonly string[]) => {
+        calls.push([...keys]);
+        return new Promise<Map<string, string>>(() => undefined); // a database that never answers
+      },
+      { maxBatch: 2, maxInFlight: 1 },
+    );
+    for (const key of ['a', 'b', 'c', 'd', 'e']) void lookup(key);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+  });
+
   it('caches nothing: a lookup asked after a change sees it', async () => {
     const { rows, calls, lookupMany } = table({ session: 'alive' });
     const lookup = lookupBatcher(lookupMany, { maxBatch: 64, maxInFlight: 1 });

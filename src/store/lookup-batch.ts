@@ -5,7 +5,9 @@
  * them costs the database and its driver far less than a query each (on PostgreSQL most of a
  * request's cost is the round trip, not the rows). Lookups asked in one turn of the event loop
  * go together; while `maxInFlight` queries are out, new lookups wait and go with the next one,
- * so the busier the server, the fuller each query. An idle server sends a lookup at once.
+ * so the busier the server, the fuller each query. An idle server sends a lookup at once, and a
+ * full batch goes at once whatever is out: a slow database (an outage waits out the pool's
+ * timeout) must not queue lookups behind one another, each must fail as fast as a query.
  *
  * Nothing is cached: a query is sent after each of its lookups was asked, so every lookup sees
  * each change committed before it.
@@ -15,7 +17,7 @@ export type Lookup<Key, Value> = (key: Key) => Promise<Value | undefined>;
 export interface BatchLimits {
   /** Keys in one call of lookupMany. */
   readonly maxBatch: number;
-  /** Calls of lookupMany running at once; more lookups wait for one of them to end. */
+  /** Calls of lookupMany running at once before a partial batch waits for one of them to end. */
   readonly maxInFlight: number;
 }
 
@@ -46,7 +48,7 @@ export function lookupBatcher<Key, Value>(
   }
 
   function send(): void {
-    while (waiting.length > 0 && inFlight < limits.maxInFlight) {
+    while (waiting.length >= limits.maxBatch || (waiting.length > 0 && inFlight < limits.maxInFlight)) {
       const batch = waiting.slice(0, limits.maxBatch);
       waiting = waiting.slice(batch.length);
       inFlight++;
