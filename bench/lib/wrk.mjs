@@ -12,12 +12,11 @@ const run = promisify(execFile);
 /** Fails with what to install when wrk is missing, before any server starts. */
 export async function requireWrk() {
   try {
-    await run('wrk', ['--version']).catch((error) => {
-      // wrk --version prints its banner and exits 1.
-      if (!/wrk/.test(`${error.stdout}${error.stderr}`)) throw error;
-    });
-  } catch {
-    throw new Error('wrk is not installed: apt-get install -y wrk');
+    await run('wrk', ['--version']);
+  } catch (error) {
+    // wrk --version prints its banner and exits 1; a missing wrk prints nothing.
+    if (!/wrk/.test(`${error.stdout}${error.stderr}`))
+      throw new Error('wrk is not installed: apt-get install -y wrk');
   }
 }
 

@@ -59,9 +59,8 @@ export function staticSecurityHeaders(https: boolean): Record<string, string> {
   return Object.fromEntries(headers);
 }
 
-/** The headers of every /api/ answer. */
-export function apiSecurityHeaders(https: boolean): Record<string, string> {
-  const page = staticSecurityHeaders(https);
+/** The headers of every /api/ answer, given the pages' (whose HSTS, under https, they share). */
+export function apiSecurityHeaders(page: Readonly<Record<string, string>>): Record<string, string> {
   return {
     'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
     'cross-origin-resource-policy': 'same-origin',
@@ -80,7 +79,7 @@ export const securityHeaders = fp(async function securityHeaders(
   options: { https: boolean },
 ) {
   const pageHeaders = staticSecurityHeaders(options.https);
-  const apiHeaders = apiSecurityHeaders(options.https);
+  const apiHeaders = apiSecurityHeaders(pageHeaders);
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(request.url.startsWith('/api/') ? apiHeaders : pageHeaders);
     done();
