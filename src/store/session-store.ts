@@ -59,6 +59,7 @@ export async function insertSession(db: Executor, session: StoredSession): Promi
 const LOOKUP_SELECTION = [
   ...USER_COLUMNS.map((column) => `users.${column}` as const),
   'sessions.id as session_id',
+  'sessions.practice_id as session_practice_id',
   'sessions.stage as session_stage',
   'sessions.progress as session_progress',
   'sessions.created_at as session_created_at',
@@ -78,12 +79,13 @@ const LOOKUP_NAMES = LOOKUP_SELECTION.map(
 );
 
 function buildSessionLookup(db: Executor, dialect: Dialect) {
+  // Joined on the user's id alone: with a second condition on users.practice_id, PostgreSQL's
+  // generic plan for unanalyzed tables walked the practice's users index for every session
+  // (0.7 ms a batch instead of 0.16). That session and user share a practice is checked below.
   return db
     .selectFrom('sessions')
-    .innerJoin('users', (join) =>
-      join.onRef('users.id', '=', 'sessions.user_id').onRef('users.practice_id', '=', 'sessions.practice_id'),
-    )
-    .innerJoin('practices', 'practices.id', 'sessions.practice_id')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .innerJoin('practices', 'practices.id', 'users.practice_id')
     .select(LOOKUP_SELECTION)
     .where(
       // One parameter for any number of ids, so each database keeps one prepared statement.
@@ -114,12 +116,14 @@ export function sessionLookup(
   const { sql: text } = buildSessionLookup(db, dialect).compile();
   return lookupBatcher(async (ids) => {
     const rows = await readRows(text, [dialect === 'postgres' ? ids : JSON.stringify(ids)]);
-    return new Map(
-      rows.map((values) => {
-        const row = lookupRowFromArray(values);
-        return [row.session_id, sessionWithAccountFromRow(row)];
-      }),
-    );
+    const found = new Map<string, SessionWithAccount>();
+    for (const values of rows) {
+      const row = lookupRowFromArray(values);
+      // A session is its user's in their own practice, never another's.
+      if (row.session_practice_id === row.practice_id)
+        found.set(row.session_id, sessionWithAccountFromRow(row));
+    }
+    return found;
   }, limits);
 }
 

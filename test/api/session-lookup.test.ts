@@ -64,4 +64,18 @@ describe('session lookups asked at the same moment', () => {
     expect(gone?.body).toMatchObject({ error: { code: 'not_authenticated' } });
     expect(live.map((answer) => answer.status)).toEqual(staying.map(() => 200));
   });
+
+  it("find no session whose row names another practice than its user's", async () => {
+    // Only a damaged or tampered database holds such a row; the lookup must not trust it.
+    const other = await seedPractice(server.deps, 'O');
+    const moved = clients.at(-1) as HttpClient;
+    await server.deps.store.db
+      .updateTable('sessions')
+      .set({ practice_id: other.practiceId })
+      .where('id', '=', sessionIdOf(moved))
+      .execute();
+    expect(await server.deps.store.findSessionWithAccount(sessionIdOf(moved))).toBeUndefined();
+    expect((await moved.get('/api/me')).status).toBe(401);
+    expect((await (clients.at(-2) as HttpClient).get('/api/me')).status).toBe(200);
+  });
 });
