@@ -1,4 +1,3 @@
-import { boundedCache } from '../domain/bounded-cache.js';
 import { foldIdentifier } from '../domain/identifiers.js';
 import { settingsFromStored, type SecuritySettings } from '../domain/security-settings.js';
 import type { Executor } from './database.js';
@@ -12,25 +11,33 @@ export interface Practice {
   readonly createdAt: number;
 }
 
-export function practiceFromRow(row: PracticeRow): Practice {
+/** The folded code is for SQL's lookups only. */
+export function practiceFromRow(row: Omit<PracticeRow, 'code_folded'>): Practice {
   return {
     id: row.id,
     code: row.code,
     name: row.name,
-    settings: parsedSettings(row.settings),
+    settings: parsedSettings(row.id, row.settings),
     createdAt: row.created_at,
   };
 }
 
 /**
- * The settings document parsed once per distinct text: every authenticated request reads its
- * practice's row, and the text is still read from the database each time (a change is seen by
- * the next request); only the parse of an unchanged text is reused. Settings are read-only.
+ * Each practice's settings document, parsed once per text: every authenticated request reads
+ * its practice's row, and the text is still read from the database each time (a change is
+ * seen by the next request); only the parse of an unchanged text is reused. Keyed by practice
+ * (a short key) and checked against the text just read. Settings are read-only.
  */
-const settingsByText = boundedCache<string, SecuritySettings>(1000);
+const lastSettings = new Map<string, { readonly text: string; readonly settings: SecuritySettings }>();
+const MAX_PRACTICES_KEPT = 1000;
 
-function parsedSettings(text: string): SecuritySettings {
-  return settingsByText(text, () => settingsFromStored(JSON.parse(text)));
+function parsedSettings(practiceId: string, text: string): SecuritySettings {
+  const last = lastSettings.get(practiceId);
+  if (last?.text === text) return last.settings;
+  if (lastSettings.size >= MAX_PRACTICES_KEPT) lastSettings.clear();
+  const settings = settingsFromStored(JSON.parse(text));
+  lastSettings.set(practiceId, { text, settings });
+  return settings;
 }
 
 export async function findPracticeByCode(db: Executor, code: string): Promise<Practice | undefined> {

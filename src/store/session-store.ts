@@ -1,11 +1,12 @@
-import { sql, type InferResult } from 'kysely';
+import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
+import { boundedCache } from '../domain/bounded-cache.js';
 import type { StageProgress, SignInStage } from '../domain/session-stage.js';
 import type { Dialect, Executor, RowArrayReader } from './database.js';
 import { lookupBatcher, type BatchLimits, type Lookup } from './lookup-batch.js';
 import { practiceFromRow, type Practice } from './practice-store.js';
 import type { SessionRow } from './schema.js';
-import { USER_COLUMNS, userFromRow, type User } from './user-store.js';
+import { USER_COLUMNS, userFromValues, type User } from './user-store.js';
 
 export interface StoredSession {
   /** SHA-256 of the token. */
@@ -26,12 +27,19 @@ export function sessionFromRow(row: Omit<SessionRow, 'public_id'>): StoredSessio
     userId: row.user_id,
     practiceId: row.practice_id,
     stage: row.stage as SignInStage,
-    progress: JSON.parse(row.progress) as StageProgress,
+    progress: parsedProgress(row.progress),
     createdAt: row.created_at,
     lastSeenAt: row.last_seen_at,
     ip: row.ip,
     userAgent: row.user_agent,
   };
+}
+
+/** Progress documents parsed once per distinct text (a handful exist): shared, so read-only. */
+const progressByText = boundedCache<string, StageProgress>(100);
+
+function parsedProgress(text: string): StageProgress {
+  return progressByText(text, () => Object.freeze(JSON.parse(text) as StageProgress));
 }
 
 export async function insertSession(db: Executor, session: StoredSession): Promise<void> {
@@ -53,8 +61,9 @@ export async function insertSession(db: Executor, session: StoredSession): Promi
 }
 
 /**
- * What the session lookup selects, in order: its rows come back as arrays in this order (no
- * object per row from the driver; the lookup runs on every authenticated request).
+ * What the session lookup selects, in order: the user's columns (USER_COLUMNS), then the
+ * session's and the practice's. Its rows come back as arrays and are read by position (no
+ * object per row, no name lookups): the lookup runs on every authenticated request.
  */
 const LOOKUP_SELECTION = [
   ...USER_COLUMNS.map((column) => `users.${column}` as const),
@@ -67,16 +76,26 @@ const LOOKUP_SELECTION = [
   'sessions.ip as session_ip',
   'sessions.user_agent as session_user_agent',
   'practices.code as practice_code',
-  'practices.code_folded as practice_code_folded',
   'practices.name as practice_name',
   'practices.settings as practice_settings',
   'practices.created_at as practice_created_at',
 ] as const;
 
-/** Each selection's name in a row: its alias, else its column. */
-const LOOKUP_NAMES = LOOKUP_SELECTION.map(
-  (selection) => selection.split(' as ').at(-1)?.split('.').at(-1) ?? '',
-);
+/** A lookup row's values after the user's, in LOOKUP_SELECTION's order. */
+type LookupTail = readonly [
+  sessionId: string,
+  sessionPracticeId: string,
+  stage: string,
+  progress: string,
+  createdAt: number,
+  lastSeenAt: number,
+  ip: string,
+  userAgent: string,
+  practiceCode: string,
+  practiceName: string,
+  settings: string,
+  practiceCreatedAt: number,
+];
 
 function buildSessionLookup(db: Executor, dialect: Dialect) {
   // Joined on the user's id alone: with a second condition on users.practice_id, PostgreSQL's
@@ -94,8 +113,6 @@ function buildSessionLookup(db: Executor, dialect: Dialect) {
         : sql<boolean>`sessions.id in (select value from json_each(${''}))`,
     );
 }
-
-type SessionLookupRow = InferResult<ReturnType<typeof buildSessionLookup>>[number];
 
 export interface SessionWithAccount {
   readonly session: StoredSession;
@@ -118,43 +135,33 @@ export function sessionLookup(
     const rows = await readRows(text, [dialect === 'postgres' ? ids : JSON.stringify(ids)]);
     const found = new Map<string, SessionWithAccount>();
     for (const values of rows) {
-      const row = lookupRowFromArray(values);
-      // A session is its user's in their own practice, never another's.
-      if (row.session_practice_id === row.practice_id)
-        found.set(row.session_id, sessionWithAccountFromRow(row));
+      const account = sessionWithAccountFromValues(values);
+      if (account) found.set(account.session.id, account);
     }
     return found;
   }, limits);
 }
 
-function lookupRowFromArray(values: readonly unknown[]): SessionLookupRow {
-  const row: Record<string, unknown> = {};
-  LOOKUP_NAMES.forEach((name, i) => (row[name] = values[i]));
-  return row as SessionLookupRow;
-}
-
-function sessionWithAccountFromRow(row: SessionLookupRow): SessionWithAccount {
+function sessionWithAccountFromValues(values: readonly unknown[]): SessionWithAccount | undefined {
+  const user = userFromValues(values);
+  const [id, practiceId, stage, progress, createdAt, lastSeenAt, ip, userAgent, code, name, settings, since] =
+    values.slice(USER_COLUMNS.length) as unknown as LookupTail;
+  // A session is its user's in their own practice, never another's.
+  if (practiceId !== user.practiceId) return undefined;
   return {
     session: sessionFromRow({
-      id: row.session_id,
-      user_id: row.id,
-      practice_id: row.practice_id,
-      stage: row.session_stage,
-      progress: row.session_progress,
-      created_at: row.session_created_at,
-      last_seen_at: row.session_last_seen_at,
-      ip: row.session_ip,
-      user_agent: row.session_user_agent,
+      id,
+      user_id: user.id,
+      practice_id: practiceId,
+      stage,
+      progress,
+      created_at: createdAt,
+      last_seen_at: lastSeenAt,
+      ip,
+      user_agent: userAgent,
     }),
-    user: userFromRow(row),
-    practice: practiceFromRow({
-      id: row.practice_id,
-      code: row.practice_code,
-      code_folded: row.practice_code_folded,
-      name: row.practice_name,
-      settings: row.practice_settings,
-      created_at: row.practice_created_at,
-    }),
+    user,
+    practice: practiceFromRow({ id: practiceId, code, name, settings, created_at: since }),
   };
 }
 

@@ -1,4 +1,5 @@
 import { foldIdentifier } from '../domain/identifiers.js';
+import { boundedCache } from '../domain/bounded-cache.js';
 import { isRole, type Role } from '../domain/roles.js';
 import type { Executor } from './database.js';
 import type { UserRow } from './schema.js';
@@ -74,30 +75,74 @@ export const USER_COLUMNS = [
 
 export type UserColumns = Pick<UserRow, (typeof USER_COLUMNS)[number]>;
 
+/** USER_COLUMNS' value types, in their order: a user row read as an array. */
+type ValuesOf<Columns extends readonly (keyof UserColumns)[]> = {
+  readonly [I in keyof Columns]: UserColumns[Columns[I]];
+};
+type UserValues = ValuesOf<typeof USER_COLUMNS>;
+
 export function userFromRow(row: UserColumns): User {
-  const roles: unknown = JSON.parse(row.roles);
+  return userFromValues(USER_COLUMNS.map((column) => row[column]));
+}
+
+/**
+ * A user from values in USER_COLUMNS' order: a row read as an array, as the session lookup
+ * reads every authenticated request's user (no object per row, no name lookups).
+ */
+export function userFromValues(values: readonly unknown[]): User {
+  const [
+    id,
+    practiceId,
+    username,
+    firstName,
+    lastName,
+    email,
+    roles,
+    supervisor,
+    status,
+    passwordChangedAt,
+    passwordMustChange,
+    temporaryPasswordExpiresAt,
+    failedAttempts,
+    lockedUntil,
+    lockCount,
+    lastLoginAt,
+    lastLoginIp,
+    lastLoginUserAgent,
+    createdAt,
+  ] = values as unknown as UserValues;
   return {
-    id: row.id,
-    practiceId: row.practice_id,
-    username: row.username,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    email: row.email,
-    roles: Array.isArray(roles) ? roles.filter(isRole) : [],
-    supervisor: row.supervisor === 1,
-    status: row.status,
-    passwordChangedAt: row.password_changed_at,
-    passwordMustChange: row.password_must_change === 1,
-    temporaryPasswordExpiresAt: row.temporary_password_expires_at,
-    failedAttempts: row.failed_attempts,
-    lockedUntil: row.locked_until,
-    lockCount: row.lock_count,
+    id,
+    practiceId,
+    username,
+    firstName,
+    lastName,
+    email,
+    roles: parsedRoles(roles),
+    supervisor: supervisor === 1,
+    status,
+    passwordChangedAt,
+    passwordMustChange: passwordMustChange === 1,
+    temporaryPasswordExpiresAt,
+    failedAttempts,
+    lockedUntil,
+    lockCount,
     lastLogin:
-      row.last_login_at === null
+      lastLoginAt === null
         ? null
-        : { at: row.last_login_at, ip: row.last_login_ip ?? '', userAgent: row.last_login_user_agent ?? '' },
-    createdAt: row.created_at,
+        : { at: lastLoginAt, ip: lastLoginIp ?? '', userAgent: lastLoginUserAgent ?? '' },
+    createdAt,
   };
+}
+
+/** Role lists parsed once per distinct text (there are few): shared, so read-only. */
+const rolesByText = boundedCache<string, readonly Role[]>(100);
+
+function parsedRoles(text: string): readonly Role[] {
+  return rolesByText(text, () => {
+    const roles: unknown = JSON.parse(text);
+    return Object.freeze(Array.isArray(roles) ? roles.filter(isRole) : []);
+  });
 }
 
 /** Looks a user up for sign-in: case-folded user name inside one practice. */
