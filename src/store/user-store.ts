@@ -90,48 +90,26 @@ export function userFromRow(row: UserColumns): User {
  * reads every authenticated request's user (no object per row, no name lookups).
  */
 export function userFromValues(values: readonly unknown[]): User {
-  const [
-    id,
-    practiceId,
-    username,
-    firstName,
-    lastName,
-    email,
-    roles,
-    supervisor,
-    status,
-    passwordChangedAt,
-    passwordMustChange,
-    temporaryPasswordExpiresAt,
-    failedAttempts,
-    lockedUntil,
-    lockCount,
-    lastLoginAt,
-    lastLoginIp,
-    lastLoginUserAgent,
-    createdAt,
-  ] = values as unknown as UserValues;
+  // v[i] holds USER_COLUMNS[i], typed as that column.
+  const v = values as unknown as UserValues;
   return {
-    id,
-    practiceId,
-    username,
-    firstName,
-    lastName,
-    email,
-    roles: parsedRoles(roles),
-    supervisor: supervisor === 1,
-    status,
-    passwordChangedAt,
-    passwordMustChange: passwordMustChange === 1,
-    temporaryPasswordExpiresAt,
-    failedAttempts,
-    lockedUntil,
-    lockCount,
-    lastLogin:
-      lastLoginAt === null
-        ? null
-        : { at: lastLoginAt, ip: lastLoginIp ?? '', userAgent: lastLoginUserAgent ?? '' },
-    createdAt,
+    id: v[0],
+    practiceId: v[1],
+    username: v[2],
+    firstName: v[3],
+    lastName: v[4],
+    email: v[5],
+    roles: parsedRoles(v[6]),
+    supervisor: v[7] === 1,
+    status: v[8],
+    passwordChangedAt: v[9],
+    passwordMustChange: v[10] === 1,
+    temporaryPasswordExpiresAt: v[11],
+    failedAttempts: v[12],
+    lockedUntil: v[13],
+    lockCount: v[14],
+    lastLogin: v[15] === null ? null : { at: v[15], ip: v[16] ?? '', userAgent: v[17] ?? '' },
+    createdAt: v[18],
   };
 }
 
