@@ -1,7 +1,8 @@
 /**
  * Values made once per key and kept, at most `limit` of them: when full, all are dropped and the
  * cache starts again (simpler than LRU, and enough where the keys are few and repeat: statement
- * texts, role lists, sign-in progress, user agents). For pure work only: what is cached must not go stale.
+ * texts, role lists, sign-in progress, user agents). For pure work only: what is cached must
+ * not go stale.
  */
 export type BoundedCache<K, V> = (key: K, make: () => V) => V;
 

@@ -5,7 +5,7 @@ import type { StageProgress, SignInStage } from '../domain/session-stage.js';
 import type { Dialect, Executor, RowArrayReader } from './database.js';
 import { lookupBatcher, type BatchLimits, type Lookup } from './lookup-batch.js';
 import { practiceFromRow, type Practice } from './practice-store.js';
-import type { SessionRow } from './schema.js';
+import type { PracticeRow, SessionRow } from './schema.js';
 import { USER_COLUMNS, userFromValues, type User } from './user-store.js';
 
 export interface StoredSession {
@@ -83,18 +83,18 @@ const LOOKUP_SELECTION = [
 
 /** A lookup row's values after the user's, in LOOKUP_SELECTION's order. */
 type LookupTail = readonly [
-  sessionId: string,
-  sessionPracticeId: string,
-  stage: string,
-  progress: string,
-  createdAt: number,
-  lastSeenAt: number,
-  ip: string,
-  userAgent: string,
-  practiceCode: string,
-  practiceName: string,
-  settings: string,
-  practiceCreatedAt: number,
+  sessionId: SessionRow['id'],
+  sessionPracticeId: SessionRow['practice_id'],
+  stage: SessionRow['stage'],
+  progress: SessionRow['progress'],
+  createdAt: SessionRow['created_at'],
+  lastSeenAt: SessionRow['last_seen_at'],
+  ip: SessionRow['ip'],
+  userAgent: SessionRow['user_agent'],
+  practiceCode: PracticeRow['code'],
+  practiceName: PracticeRow['name'],
+  settings: PracticeRow['settings'],
+  practiceCreatedAt: PracticeRow['created_at'],
 ];
 
 function buildSessionLookup(db: Executor, dialect: Dialect) {
