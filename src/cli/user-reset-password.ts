@@ -1,8 +1,7 @@
 import { configFromEnv } from '../config.js';
 import { openServices } from '../runtime.js';
 import { adminResetPassword } from '../services/admin-reset-password.js';
-import { findPracticeByCode } from '../store/practice-store.js';
-import { findCredentialsByUsername } from '../store/user-store.js';
+import { findAccountByName } from '../store/user-store.js';
 import type { Command } from './command.js';
 
 /** The same Reset Password as Staff > Name, from a terminal (actor = cli): for a locked-out administrator. */
@@ -25,13 +24,13 @@ Prints the temporary password once; the user chooses their own at next sign-in.
     }
     const deps = await openServices(configFromEnv(io.env));
     try {
-      const practice = await findPracticeByCode(deps.store.db, values.practice);
-      const found =
-        practice && (await findCredentialsByUsername(deps.store.db, practice.id, values.username));
-      if (!practice || !found) {
+      const account = await findAccountByName(deps.store.db, values.practice, values.username);
+      const found = account?.credentials;
+      if (!account || !found) {
         io.err(`No user "${values.username}" in practice "${values.practice}".\n`);
         return 1;
       }
+      const { practice } = account;
       const { user } = found;
       const result = await adminResetPassword(deps, {
         actor: null,

@@ -1,7 +1,7 @@
 import { generateToken, hashToken } from '../domain/secret-token.js';
-import { findPracticeByCode, findPracticeById } from '../store/practice-store.js';
+import { findPracticeById } from '../store/practice-store.js';
 import { consumeResetToken, findResetToken, insertResetToken } from '../store/reset-token-store.js';
-import { findActiveUsersByEmail, findCredentialsByUsername, findUserById } from '../store/user-store.js';
+import { findAccountByName, findActiveUsersByEmail, findUserById } from '../store/user-store.js';
 import { audit, detailText } from './audit.js';
 import type { RequestOrigin, ServiceDeps } from './context.js';
 import { checkChosenPassword, storeChosenPassword, type NewPasswordProblem } from './new-password.js';
@@ -31,8 +31,9 @@ export async function requestPasswordReset(
   origin: RequestOrigin,
   publicOrigin: string,
 ): Promise<void> {
-  const practice = await findPracticeByCode(deps.store.db, input.practiceCode);
-  const found = practice && (await findCredentialsByUsername(deps.store.db, practice.id, input.username));
+  const account = await findAccountByName(deps.store.db, input.practiceCode, input.username);
+  const practice = account?.practice;
+  const found = account?.credentials;
   const user = found?.user.status === 'active' ? found.user : undefined;
   const token = generateToken();
   const at = deps.clock.now();

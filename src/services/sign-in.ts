@@ -5,11 +5,11 @@ import { nextStage, NO_PROGRESS, type StageProgress, type SignInStage } from '..
 import { generateToken, hashToken } from '../domain/secret-token.js';
 import type { SignInFailureReason } from '../domain/security-counts.js';
 import type { Executor } from '../store/database.js';
-import { findPracticeByCode, type Practice } from '../store/practice-store.js';
+import type { Practice } from '../store/practice-store.js';
 import { advanceSession, insertSession, type StoredSession } from '../store/session-store.js';
 import { isTwoFactorEnabled } from '../store/two-factor-store.js';
 import {
-  findCredentialsByUsername,
+  findAccountByName,
   recordSuccessfulLogin,
   replacePasswordHash,
   type User,
@@ -55,8 +55,9 @@ export async function login(
   rememberedBrowserToken?: string,
 ): Promise<LoginResult> {
   const { store, hasher, clock } = deps;
-  const practice = await findPracticeByCode(store.db, input.practiceCode);
-  const credentials = practice && (await findCredentialsByUsername(store.db, practice.id, input.username));
+  const account = await findAccountByName(store.db, input.practiceCode, input.username);
+  const practice = account?.practice;
+  const credentials = account?.credentials;
   if (!practice || !credentials) {
     await hasher.verifyDummy(input.password);
     const reason = practice ? 'unknown_user' : 'unknown_practice';
