@@ -16,7 +16,7 @@ import { csrf, ownOriginCheck } from './plugins/csrf.js';
 import { clientErrorHandler, errorHandler, frameworkErrors } from './plugins/error-handler.js';
 import { createMetrics } from './metrics.js';
 import { metricsEndpoint } from './plugins/metrics.js';
-import { requestIdOf, requestLog } from './plugins/request-log.js';
+import { deferredRequestLogger, requestIdOf, requestLog } from './plugins/request-log.js';
 import { securitySettingsRoutes } from './practice/security-settings.route.js';
 import { rateLimit } from './plugins/rate-limit.js';
 import { securityHeaders } from './plugins/security-headers.js';
@@ -64,6 +64,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     // A proxy's x-request-id is kept only when it is a short safe token (plugins/request-log.ts).
     genReqId: requestIdOf,
+    childLoggerFactory: deferredRequestLogger,
     frameworkErrors,
     clientErrorHandler,
     ajv: {

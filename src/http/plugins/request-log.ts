@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 
 /**
@@ -19,8 +19,11 @@ export const requestLog = fp(async function requestLog(app: FastifyInstance) {
   app.addHook('onResponse', (request, reply, done) => {
     // The line's fields cost more than a disabled log call; build them only when it logs.
     if (!INFO_LOGGED.has(request.log.level)) return done();
-    request.log.info(
+    // Through the server's logger, with the request id the request's own logger would add:
+    // so that logger is made only for a request that logs something else (see below).
+    app.log.info(
       {
+        reqId: request.id,
         method: request.method,
         path: request.url.split('?')[0],
         route: request.routeOptions.url,
@@ -47,4 +50,63 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export function requestIdOf(request: IncomingMessage): string {
   const given = request.headers['x-request-id'];
   return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/**
+ * A request's logger, made by pino only when it first writes: pino's child() runs the
+ * redaction over its bindings, microseconds on every request, and most requests write nothing
+ * but their request line (written above through the server's logger). Fastify's
+ * `childLoggerFactory`.
+ */
+export const deferredRequestLogger: NonNullable<FastifyServerOptions['childLoggerFactory']> = (
+  parent,
+  bindings,
+  options,
+) => new DeferredLogger(() => parent.child(bindings, options), parent) as unknown as FastifyBaseLogger;
+
+class DeferredLogger {
+  #child: FastifyBaseLogger | undefined;
+  constructor(
+    private readonly make: () => FastifyBaseLogger,
+    private readonly parent: FastifyBaseLogger,
+  ) {}
+  private made(): FastifyBaseLogger {
+    return (this.#child ??= this.make());
+  }
+  private write(level: LogLevel, args: unknown[]): void {
+    const logger = this.made();
+    Reflect.apply(logger[level], logger, args);
+  }
+  get level(): string {
+    return this.#child?.level ?? this.parent.level;
+  }
+  set level(level: string) {
+    this.made().level = level;
+  }
+  fatal(...args: unknown[]): void {
+    this.write('fatal', args);
+  }
+  error(...args: unknown[]): void {
+    this.write('error', args);
+  }
+  warn(...args: unknown[]): void {
+    this.write('warn', args);
+  }
+  info(...args: unknown[]): void {
+    this.write('info', args);
+  }
+  debug(...args: unknown[]): void {
+    this.write('debug', args);
+  }
+  trace(...args: unknown[]): void {
+    this.write('trace', args);
+  }
+  silent(...args: unknown[]): void {
+    this.write('silent', args);
+  }
+  child(...args: Parameters<FastifyBaseLogger['child']>): FastifyBaseLogger {
+    return this.made().child(...args);
+  }
 }
