@@ -172,7 +172,7 @@ export async function findAccountByName(
   return { practice, credentials: { user, passwordHash: row.password_hash } };
 }
 
-/** Looks a user up for sign-in: case-folded user name inside one practice. */
+/** A user and their password hash, by case-folded user name inside one practice. */
 export async function findCredentialsByUsername(
   db: Executor,
   practiceId: string,
