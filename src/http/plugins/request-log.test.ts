@@ -16,8 +16,8 @@ function serverLogger(level: string) {
   return { logger: pino(options, sink), lines };
 }
 
-const make = (parent: pino.Logger) =>
-  deferredRequestLogger.call(undefined as never, parent, { reqId: 'req-7' }, {}, undefined as never);
+const make = (parent: pino.Logger, options: pino.ChildLoggerOptions = {}) =>
+  deferredRequestLogger.call(undefined as never, parent, { reqId: 'req-7' }, options, undefined as never);
 
 describe('a request logger made on first use', () => {
   it('makes no pino child until it writes, and answers the server level meanwhile', async () => {
@@ -30,6 +30,14 @@ describe('a request logger made on first use', () => {
     expect(child).toHaveBeenCalledTimes(1);
     await new Promise((resolve) => setImmediate(resolve));
     expect(lines).toMatchObject([{ reqId: 'req-7', msg: 'written' }]);
+  });
+
+  it("answers a route's own level before it is made, and keeps it once made", () => {
+    const { logger } = serverLogger('info');
+    const requestLogger = make(logger, { level: 'error' });
+    expect(requestLogger.level).toBe('error');
+    requestLogger.error('made now');
+    expect(requestLogger.level).toBe('error');
   });
 
   it('writes with the request id, censors secrets, and makes children that keep both', async () => {

@@ -17,10 +17,11 @@ export const requestLog = fp(async function requestLog(app: FastifyInstance) {
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
-    // The line's fields cost more than a disabled log call; build them only when it logs.
-    if (!INFO_LOGGED.has(request.log.level)) return done();
-    // Through the server's logger, with the request id the request's own logger would add:
-    // so that logger is made only for a request that logs something else (see below).
+    // Written through the server's logger (at its level, LOG_LEVEL), with the request id the
+    // request's own logger would add: that logger is made only for a request that logs
+    // something else (see below). The line's fields cost more than a disabled log call, so
+    // they are built only when it logs.
+    if (!INFO_LOGGED.has(app.log.level)) return done();
     app.log.info(
       {
         reqId: request.id,
@@ -64,13 +65,18 @@ export const deferredRequestLogger: NonNullable<FastifyServerOptions['childLogge
   parent,
   bindings,
   options,
-) => new DeferredLogger(() => parent.child(bindings, options), parent) as unknown as FastifyBaseLogger;
+) =>
+  new DeferredLogger(
+    () => parent.child(bindings, options),
+    // A route's own logLevel comes as options.level; without one the child inherits the server's.
+    () => options.level ?? parent.level,
+  ) as unknown as FastifyBaseLogger;
 
 class DeferredLogger {
   #child: FastifyBaseLogger | undefined;
   constructor(
     private readonly make: () => FastifyBaseLogger,
-    private readonly parent: FastifyBaseLogger,
+    private readonly levelUntilMade: () => string,
   ) {}
   private made(): FastifyBaseLogger {
     return (this.#child ??= this.make());
@@ -80,7 +86,7 @@ class DeferredLogger {
     Reflect.apply(logger[level], logger, args);
   }
   get level(): string {
-    return this.#child?.level ?? this.parent.level;
+    return this.#child?.level ?? this.levelUntilMade();
   }
   set level(level: string) {
     this.made().level = level;
