@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -7,6 +8,10 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    // One test file per core. Vitest's default (cores - 1) runs one file at a time on a 2-core
+    // machine, while most files spend their time waiting on a server, argon2's threads,
+    // PostgreSQL or Chromium; two at a time keeps CI well inside its 20 minutes there.
+    maxWorkers: Math.max(2, availableParallelism()),
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
