@@ -65,28 +65,27 @@ export const deferredRequestLogger: NonNullable<FastifyServerOptions['childLogge
   parent,
   bindings,
   options,
-) =>
-  new DeferredLogger(
-    () => parent.child(bindings, options),
-    // A route's own logLevel comes as options.level; without one the child inherits the server's.
-    () => options.level ?? parent.level,
-  ) as unknown as FastifyBaseLogger;
+) => new DeferredLogger(parent, bindings, options) as unknown as FastifyBaseLogger;
+
+type ChildArguments = Parameters<FastifyBaseLogger['child']>;
 
 class DeferredLogger {
   #child: FastifyBaseLogger | undefined;
   constructor(
-    private readonly make: () => FastifyBaseLogger,
-    private readonly levelUntilMade: () => string,
+    private readonly parent: FastifyBaseLogger,
+    private readonly bindings: ChildArguments[0],
+    private readonly options: NonNullable<ChildArguments[1]>,
   ) {}
   private made(): FastifyBaseLogger {
-    return (this.#child ??= this.make());
+    return (this.#child ??= this.parent.child(this.bindings, this.options));
   }
   private write(level: LogLevel, args: unknown[]): void {
     const logger = this.made();
     Reflect.apply(logger[level], logger, args);
   }
   get level(): string {
-    return this.#child?.level ?? this.levelUntilMade();
+    // A route's own logLevel comes as options.level; without one the child inherits the server's.
+    return this.#child?.level ?? this.options.level ?? this.parent.level;
   }
   set level(level: string) {
     this.made().level = level;
@@ -112,7 +111,7 @@ class DeferredLogger {
   silent(...args: unknown[]): void {
     this.write('silent', args);
   }
-  child(...args: Parameters<FastifyBaseLogger['child']>): FastifyBaseLogger {
+  child(...args: ChildArguments): FastifyBaseLogger {
     return this.made().child(...args);
   }
 }
