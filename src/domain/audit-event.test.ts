@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { eventHash, GENESIS_HASH, isEventType, type AuditEvent } from './audit-event.js';
+import { createHash } from 'node:crypto';
+import { eventHash, GENESIS_HASH, hashedText, isEventType, type AuditEvent } from './audit-event.js';
 
 const event: Omit<AuditEvent, 'hash'> = {
   id: 'e1',
@@ -38,6 +39,44 @@ describe('eventHash', () => {
       { prevHash: 'f'.repeat(64) },
     ];
     for (const variant of variants) expect(eventHash({ ...event, ...variant })).not.toBe(hash);
+  });
+
+  it('is taken over one JSON array of every field, details sorted by key: stored chains keep verifying', () => {
+    const jsonArray = (e: Omit<AuditEvent, 'hash'>) =>
+      JSON.stringify([
+        e.id,
+        e.chainId,
+        e.seq,
+        e.practiceId,
+        e.at,
+        e.type,
+        e.outcome,
+        e.actor?.id ?? null,
+        e.actor?.username ?? null,
+        e.target?.id ?? null,
+        e.target?.username ?? null,
+        e.ip,
+        e.userAgent,
+        Object.entries(e.details).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        e.prevHash,
+      ]);
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+    const unusual: Omit<AuditEvent, 'hash'> = {
+      ...event,
+      seq: 12_345_678_901,
+      practiceId: null,
+      actor: { id: 'u"1', username: 'zoë\\]' },
+      userAgent: 'Mozilla/5.0 "quoted" \u2028 日本語 😀',
+      details: { z: null, a: true, n: -1.5, s: '[,]"' },
+      prevHash: 'ab'.repeat(32),
+    };
+    for (const e of [event, unusual]) expect(eventHash(e)).toBe(sha256(jsonArray(e)));
+  });
+
+  it('hashes the same text a database joins from its pieces around seq and the quoted previous hash', () => {
+    const { beforeSeq, afterSeq, end } = hashedText(event);
+    const joined = `${beforeSeq}${event.seq}${afterSeq}"${event.prevHash}"${end}`;
+    expect(createHash('sha256').update(joined).digest('hex')).toBe(eventHash(event));
   });
 
   it('knows the event names', () => {

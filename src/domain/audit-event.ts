@@ -88,10 +88,26 @@ export function chainIdOf(practiceId: string | null): string {
  * stored field in a fixed order, so any change to any field or to the order breaks it.
  */
 export function eventHash(event: Omit<AuditEvent, 'hash'>): string {
-  const canonical = JSON.stringify([
-    event.id,
-    event.chainId,
-    event.seq,
+  const text = hashedText(event);
+  const canonical =
+    text.beforeSeq + JSON.stringify(event.seq) + text.afterSeq + JSON.stringify(event.prevHash) + text.end;
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/**
+ * The JSON text eventHash is taken over, cut where the seq and the previous hash go (the
+ * previous hash quoted, as JSON writes a hex string), so that a database can claim the chain's
+ * next position and hash the event in one statement (store/audit-store.ts).
+ */
+export interface HashedText {
+  readonly beforeSeq: string;
+  readonly afterSeq: string;
+  readonly end: string;
+}
+
+export function hashedText(event: Omit<AuditEvent, 'seq' | 'prevHash' | 'hash'>): HashedText {
+  const head = JSON.stringify([event.id, event.chainId]);
+  const middle = JSON.stringify([
     event.practiceId,
     event.at,
     event.type,
@@ -103,7 +119,6 @@ export function eventHash(event: Omit<AuditEvent, 'hash'>): string {
     event.ip,
     event.userAgent,
     Object.entries(event.details).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-    event.prevHash,
   ]);
-  return createHash('sha256').update(canonical).digest('hex');
+  return { beforeSeq: `${head.slice(0, -1)},`, afterSeq: `,${middle.slice(1, -1)},`, end: ']' };
 }

@@ -1,61 +1,114 @@
 import { randomUUID } from 'node:crypto';
+import { sql, type Expression, type QueryCreator, type RawBuilder } from 'kysely';
 import {
   chainIdOf,
   eventHash,
   GENESIS_HASH,
+  hashedText,
   type AuditEvent,
   type EventType,
+  type HashedText,
   type NewAuditEvent,
   type Outcome,
 } from '../domain/audit-event.js';
 import { noteAppendedEvent } from './committed-events.js';
-import type { Executor } from './database.js';
-import type { AuditEventRow } from './schema.js';
+import { dialectOf, SQLITE_SHA256_HEX, type Dialect, type Executor } from './database.js';
+import type { AuditEventRow, Database } from './schema.js';
 
 /**
  * Appends one event to its practice's hash chain, inside the caller's transaction.
  *
- * The chain head row is created or bumped with INSERT … ON CONFLICT DO UPDATE … RETURNING, which
- * takes its row lock as an UPDATE does: concurrent writers of one practice (several instances on
- * PostgreSQL) queue on it until commit, so each practice gets one gap-free chain whose order is
- * commit order. SQLite serialises all writers.
+ * One row update claims the chain's next position and hashes the event into it (the database
+ * joins the event's text around the new seq and the previous hash, see domain hashedText): a
+ * new chain starts at seq 1 after the genesis hash; an existing head's seq is bumped, its
+ * last_hash moves to prev_hash and the new event's hash takes its place. That INSERT … ON
+ * CONFLICT DO UPDATE takes the head's row lock as an UPDATE does: concurrent writers of one
+ * practice (several instances on PostgreSQL) queue on it until commit, so each practice gets
+ * one gap-free chain whose order is commit order. SQLite serialises all writers.
+ * On PostgreSQL the event row is inserted by the same statement (one round trip on the
+ * chain's lock); on SQLite, where a statement cannot both update and insert, by a second.
  */
 export async function appendAuditEvent(trx: Executor, event: NewAuditEvent): Promise<AuditEvent> {
-  const chainId = chainIdOf(event.practiceId);
-  // One statement: a new chain starts at seq 1 after the genesis hash; an existing one's seq is
-  // bumped, and last_hash, untouched here, is the previous event's hash.
-  const head = await trx
-    .insertInto('audit_chains')
-    .values({ chain_id: chainId, last_seq: 1, last_hash: GENESIS_HASH })
-    .onConflict((oc) =>
-      oc.column('chain_id').doUpdateSet((eb) => ({ last_seq: eb('audit_chains.last_seq', '+', 1) })),
-    )
-    .returning(['last_seq', 'last_hash'])
-    .executeTakeFirstOrThrow();
-
-  const unsigned = {
-    ...event,
-    id: randomUUID(),
-    chainId,
-    seq: Number(head.last_seq),
-    prevHash: head.last_hash,
+  const dialect = dialectOf(trx);
+  const unpositioned = { ...event, id: randomUUID(), chainId: chainIdOf(event.practiceId) };
+  const claim = claimPosition(dialect, unpositioned.chainId, hashedText(unpositioned));
+  const row = rowWithoutPosition(unpositioned);
+  let position: { readonly seq: number; readonly prev_hash: string; readonly hash: string };
+  if (dialect === 'postgres') {
+    position = await trx
+      .with('head', claim)
+      .insertInto('audit_events')
+      .values((eb) => ({
+        ...row,
+        seq: eb.selectFrom('head').select('head.last_seq'),
+        prev_hash: eb.selectFrom('head').select('head.prev_hash'),
+        hash: eb.selectFrom('head').select('head.last_hash'),
+      }))
+      .returning(['seq', 'prev_hash', 'hash'])
+      .executeTakeFirstOrThrow();
+  } else {
+    const head = await claim(trx).executeTakeFirstOrThrow();
+    position = { seq: head.last_seq, prev_hash: head.prev_hash, hash: head.last_hash };
+    await trx
+      .insertInto('audit_events')
+      .values({ ...row, seq: head.last_seq, prev_hash: head.prev_hash, hash: head.last_hash })
+      .execute();
+  }
+  const stored: AuditEvent = {
+    ...unpositioned,
+    seq: Number(position.seq),
+    prevHash: position.prev_hash,
+    hash: position.hash,
   };
-  const stored: AuditEvent = { ...unsigned, hash: eventHash(unsigned) };
-  await trx.insertInto('audit_events').values(toRow(stored)).execute();
-  await trx
-    .updateTable('audit_chains')
-    .set({ last_hash: stored.hash })
-    .where('chain_id', '=', chainId)
-    .execute();
+  // The database hashed the text; a chain that would fail verification is never written.
+  if (eventHash(stored) !== stored.hash)
+    throw new Error('audit chain: the stored hash does not match the event');
   noteAppendedEvent(trx, stored);
   return stored;
 }
 
-function toRow(event: AuditEvent): AuditEventRow {
+/** The head's upsert that claims a chain's next position and hashes the event's text into it. */
+function claimPosition(dialect: Dialect, chainId: string, text: HashedText) {
+  // The previous hash goes in quoted, as JSON writes a hex string.
+  const hashAt = (seq: Expression<unknown>, prevHash: Expression<unknown>) =>
+    sha256Hex(
+      dialect,
+      sql<string>`cast(${text.beforeSeq} as text) || cast(${seq} as text) || cast(${`${text.afterSeq}"`} as text) || ${prevHash} || cast(${`"${text.end}`} as text)`,
+    );
+  return (db: QueryCreator<Database>) =>
+    db
+      .insertInto('audit_chains')
+      .values({
+        chain_id: chainId,
+        last_seq: 1,
+        prev_hash: GENESIS_HASH,
+        last_hash: hashAt(sql`1`, sql`cast(${GENESIS_HASH} as text)`),
+      })
+      .onConflict((oc) =>
+        oc.column('chain_id').doUpdateSet({
+          last_seq: sql`audit_chains.last_seq + 1`,
+          prev_hash: sql.ref('audit_chains.last_hash'),
+          last_hash: hashAt(sql`audit_chains.last_seq + 1`, sql.ref('audit_chains.last_hash')),
+        }),
+      )
+      // Never null once this statement has set it (the column is null only in older heads).
+      .returning((eb) => ['last_seq', eb.ref('prev_hash').$notNull().as('prev_hash'), 'last_hash']);
+}
+
+/** Hex SHA-256 of a text's UTF-8 bytes, in the database's SQL. */
+function sha256Hex(dialect: Dialect, text: RawBuilder<string>): RawBuilder<string> {
+  return dialect === 'postgres'
+    ? sql<string>`encode(sha256(convert_to(${text}, 'UTF8')), 'hex')`
+    : sql<string>`${sql.raw(SQLITE_SHA256_HEX)}(${text})`;
+}
+
+/** The event's row but for the columns its chain position fills in: seq, prev_hash, hash. */
+function rowWithoutPosition(
+  event: Omit<AuditEvent, 'seq' | 'prevHash' | 'hash'>,
+): Omit<AuditEventRow, 'seq' | 'prev_hash' | 'hash'> {
   return {
     id: event.id,
     chain_id: event.chainId,
-    seq: event.seq,
     practice_id: event.practiceId,
     at: event.at,
     type: event.type,
@@ -67,8 +120,6 @@ function toRow(event: AuditEvent): AuditEventRow {
     ip: event.ip,
     user_agent: event.userAgent,
     details: JSON.stringify(event.details),
-    prev_hash: event.prevHash,
-    hash: event.hash,
   };
 }
 

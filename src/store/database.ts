@@ -63,6 +63,35 @@ export interface PoolState {
 
 export type Executor = Kysely<Database> | Transaction<Database>;
 
+const executorDialects = new WeakMap<Executor, Dialect>();
+
+/** Which database an executor talks to; openStore registers its Kysely and each of its transactions. */
+export function dialectOf(db: Executor): Dialect {
+  const dialect = executorDialects.get(db);
+  if (!dialect) throw new Error('dialectOf: an executor that openStore did not make');
+  return dialect;
+}
+
+/**
+ * The store's transactions, whose audit events are announced after commit (committed-events.ts),
+ * with the dialect of db and of each transaction registered for dialectOf.
+ */
+function transactionsOf(
+  db: Kysely<Database>,
+  dialect: Dialect,
+): Pick<Store, 'transaction' | 'onAuditEventsCommitted'> {
+  executorDialects.set(db, dialect);
+  const feed = createCommittedEventFeed();
+  return {
+    transaction: (fn) =>
+      feed.transaction(db, (trx) => {
+        executorDialects.set(trx, dialect);
+        return fn(trx);
+      }),
+    onAuditEventsCommitted: feed.subscribe,
+  };
+}
+
 /** Runs a compiled statement and returns its rows as arrays in select-list order. */
 export type RowArrayReader = (sql: string, parameters: readonly unknown[]) => Promise<readonly unknown[][]>;
 
@@ -84,6 +113,9 @@ export interface StoreOptions {
 /** The SQLite database's file name inside DATA_DIR. */
 export const SQLITE_FILE = 'gatehouse.sqlite';
 
+/** SQLite's name for a function returning the hex SHA-256 of a text's UTF-8 bytes (see openSqlite). */
+export const SQLITE_SHA256_HEX = 'gatehouse_sha256_hex';
+
 /** Waits at most this long for a PostgreSQL connection or statement, so an outage answers 503, never hangs. */
 const PG_TIMEOUT_MS = 4000;
 
@@ -101,17 +133,20 @@ function openSqlite(file: string): Store {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // What PostgreSQL writes encode(sha256(convert_to(text, 'UTF8')), 'hex'): the audit chain's hash.
+  sqlite.function(SQLITE_SHA256_HEX, { deterministic: true }, (text) =>
+    createHash('sha256').update(String(text)).digest('hex'),
+  );
   const statements = statementCache(sqlite);
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: { close: () => sqlite.close(), prepare: statements.prepare } }),
   });
-  const feed = createCommittedEventFeed();
   const rowArrays: RowArrayReader = async (sql, parameters) =>
     statements.prepareRaw(sql).all(...parameters) as unknown[][];
   return {
     db,
     dialect: 'sqlite',
-    transaction: (fn) => feed.transaction(db, fn),
+    ...transactionsOf(db, 'sqlite'),
     readRowArrays: readingRowArrays(rowArrays),
     // One connection, so one query at a time.
     findSessionWithAccount: sessionLookup(db, 'sqlite', rowArrays, {
@@ -123,7 +158,6 @@ function openSqlite(file: string): Store {
       sqlite.prepare('select 1').get();
     },
     close: () => db.destroy(),
-    onAuditEventsCommitted: feed.subscribe,
     poolState: () => undefined,
   };
 }
@@ -170,7 +204,6 @@ function openPostgres(connectionString: string): Store {
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
-  const feed = createCommittedEventFeed();
   const rowArrays: RowArrayReader = async (sql, parameters) => {
     const result = await pool.query({
       name: statementName(sql),
@@ -183,7 +216,7 @@ function openPostgres(connectionString: string): Store {
   return {
     db,
     dialect: 'postgres',
-    transaction: (fn) => feed.transaction(db, fn),
+    ...transactionsOf(db, 'postgres'),
     readRowArrays: readingRowArrays(rowArrays),
     // Two queries out at once: one slow round trip does not hold up every request.
     findSessionWithAccount: sessionLookup(db, 'postgres', rowArrays, {
@@ -211,7 +244,6 @@ function openPostgres(connectionString: string): Store {
       await pool.query('select 1');
     },
     close: () => db.destroy(),
-    onAuditEventsCommitted: feed.subscribe,
     poolState: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }

@@ -5,6 +5,7 @@ import * as passwords from './migrations/0003-passwords.js';
 import * as activity from './migrations/0004-activity.js';
 import * as protection from './migrations/0005-protection.js';
 import * as twoFactor from './migrations/0006-two-factor.js';
+import * as auditHead from './migrations/0007-audit-head.js';
 import type { Store } from './database.js';
 
 /** Every migration, in order. Names sort lexically; add new ones at the end. */
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-activity': activity,
   '0005-protection': protection,
   '0006-two-factor': twoFactor,
+  '0007-audit-head': auditHead,
 };
 
 /**

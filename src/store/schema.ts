@@ -99,6 +99,8 @@ export interface AuditChainTable {
   chain_id: string;
   last_seq: number;
   last_hash: string;
+  /** The hash before last_hash, written and read only by the statement that appends an event. */
+  prev_hash: string | null;
 }
 
 export interface MailOutboxTable {

@@ -93,6 +93,40 @@ describe('hash chain', () => {
     expect(integrity.body.checked).toBe(report.checked);
   });
 
+  it('hashes in the database what verification hashes in JavaScript, whatever the text, and continues a head written before prev_hash', async () => {
+    const store = stores[0] as Store;
+    const append = (userAgent: string, details: Record<string, string | number | boolean | null>) =>
+      store.transaction((trx) =>
+        audit(trx, {
+          practiceId: practice.practiceId,
+          type: 'logout',
+          outcome: 'success',
+          actor: { id: 'u"1\\', username: 'zoë' },
+          origin: { ip: '2001:db8::1', userAgent },
+          at: Date.now(),
+          details,
+        }),
+      );
+    await append('Mozilla/5.0 "quoted" \\ \u2028 日本語 😀', { z: null, a: true, n: -1.5, s: '[,]"\n' });
+    // A head from before migration 0007 has no prev_hash; the next append must not need one.
+    await store.db
+      .updateTable('audit_chains')
+      .set({ prev_hash: null })
+      .where('chain_id', '=', practice.practiceId)
+      .execute();
+    await append('Zoë’s browser', {});
+    const head = await store.db
+      .selectFrom('audit_chains')
+      .selectAll()
+      .where('chain_id', '=', practice.practiceId)
+      .executeTakeFirstOrThrow();
+    const last = await eventAt(Number(head.last_seq));
+    expect(last.user_agent).toBe('Zoë’s browser');
+    expect([head.prev_hash, head.last_hash]).toEqual([last.prev_hash, last.hash]);
+    expect((await eventAt(Number(head.last_seq) - 1)).hash).toBe(last.prev_hash);
+    expect((await verifyChain(eventsTable(), practice.practiceId)).broken).toBeNull();
+  });
+
   it('names an event changed in the database, and detects a deleted one', async () => {
     const victim = await eventAt(10);
     await eventsTable()
