@@ -6,10 +6,11 @@
 //   me:    GET /api/me with one session, 32 connections
 //   login: POST /api/auth/login, password only, 200 users in turn, 8 connections
 //   bare:  bench/bare-fastify.mjs with the same load as `me` (the limit of issue 7)
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { cpuMs, postgresBackendPids, threadCpuMs } from './lib/cpu.mjs';
 import { runLoad } from './lib/load.mjs';
 import { freshPostgresDatabase, ROOT, startProcess } from './lib/processes.mjs';
 import { seedPractice } from './lib/seed.mjs';
@@ -19,22 +20,6 @@ const PASSWORD = 'bench password: correct horse battery staple';
 const CSRF = 'benchcsrftokenbenchcsrftokenbenchcsrftoken1';
 const [kind = 'sqlite', what = 'me', count = '20000'] = process.argv.slice(2);
 const REQUESTS = Number(count);
-
-/** User + system CPU milliseconds of a process (or, with /task/<tid>, a thread) so far (clock ticks are 10 ms here). */
-function cpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-/** CPU milliseconds of a process's threads so far, summed by thread name (main, libuv-worker, V8 workers). */
-function threadCpuMs(pid) {
-  const byName = new Map();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const name = tid === String(pid) ? 'main' : readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-    byName.set(name, (byName.get(name) ?? 0) + cpuMs(`${pid}/task/${tid}`));
-  }
-  return byName;
-}
 
 async function measure(url, connections, request, processesOf) {
   await runLoad({
@@ -113,12 +98,7 @@ if (kind === 'bare') {
       connectionString: process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     });
   await admin?.connect();
-  const backendPids = async () => {
-    if (!admin) return [];
-    const database = new URL(postgres.url).pathname.slice(1);
-    const { rows } = await admin.query('select pid from pg_stat_activity where datname = $1', [database]);
-    return rows.map((row) => row.pid);
-  };
+  const backendPids = async () => (admin ? postgresBackendPids(admin, postgres.url) : []);
   const request =
     what === 'me'
       ? (i) => ({ path: '/api/me', headers: { cookie: `${sessions[i % sessions.length]}; gh_csrf=${CSRF}` } })
