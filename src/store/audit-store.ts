@@ -7,12 +7,13 @@ import {
   hashedText,
   type AuditEvent,
   type EventType,
-  type HashedText,
   type NewAuditEvent,
   type Outcome,
 } from '../domain/audit-event.js';
 import { noteAppendedEvent } from './committed-events.js';
-import { dialectOf, SQLITE_SHA256_HEX, type Dialect, type Executor } from './database.js';
+import { SQLITE_SHA256_HEX, type Dialect, type Executor } from './database.js';
+import { compiledOnce } from './compiled-once.js';
+import { dialectOf } from './dialect.js';
 import type { AuditEventRow, Database } from './schema.js';
 
 /**
@@ -29,31 +30,19 @@ import type { AuditEventRow, Database } from './schema.js';
  * chain's lock); on SQLite, where a statement cannot both update and insert, by a second.
  */
 export async function appendAuditEvent(trx: Executor, event: NewAuditEvent): Promise<AuditEvent> {
-  const dialect = dialectOf(trx);
   const unpositioned = { ...event, id: randomUUID(), chainId: chainIdOf(event.practiceId) };
-  const claim = claimPosition(dialect, unpositioned.chainId, hashedText(unpositioned));
-  const row = rowWithoutPosition(unpositioned);
-  let position: { readonly seq: number; readonly prev_hash: string; readonly hash: string };
-  if (dialect === 'postgres') {
-    position = await trx
-      .with('head', claim)
-      .insertInto('audit_events')
-      .values((eb) => ({
-        ...row,
-        seq: eb.selectFrom('head').select('head.last_seq'),
-        prev_hash: eb.selectFrom('head').select('head.prev_hash'),
-        hash: eb.selectFrom('head').select('head.last_hash'),
-      }))
-      .returning(['seq', 'prev_hash', 'hash'])
-      .executeTakeFirstOrThrow();
-  } else {
-    const head = await claim(trx).executeTakeFirstOrThrow();
-    position = { seq: head.last_seq, prev_hash: head.prev_hash, hash: head.last_hash };
-    await trx
-      .insertInto('audit_events')
-      .values({ ...row, seq: head.last_seq, prev_hash: head.prev_hash, hash: head.last_hash })
-      .execute();
-  }
+  const text = hashedText(unpositioned);
+  const values: UnpositionedEvent = {
+    ...rowWithoutPosition(unpositioned),
+    text_before_seq: text.beforeSeq,
+    text_after_seq: text.afterSeq,
+    text_end: text.end,
+  };
+  const position =
+    dialectOf(trx) === 'postgres'
+      ? (await appendOnPostgres(trx, values)).rows[0]
+      : await appendOnSqlite(trx, values);
+  if (!position) throw new Error('audit chain: no position claimed');
   const stored: AuditEvent = {
     ...unpositioned,
     seq: Number(position.seq),
@@ -67,15 +56,87 @@ export async function appendAuditEvent(trx: Executor, event: NewAuditEvent): Pro
   return stored;
 }
 
+/** An event's row but for its chain position, with the pieces of its hashed text (hashedText). */
+type UnpositionedEvent = Omit<AuditEventRow, 'seq' | 'prev_hash' | 'hash'> & HashedTextPieces;
+
+interface HashedTextPieces {
+  readonly text_before_seq: string;
+  readonly text_after_seq: string;
+  readonly text_end: string;
+}
+
+const TEXT_PIECES = ['text_before_seq', 'text_after_seq', 'text_end'] as const;
+const UNPOSITIONED_COLUMNS = [
+  'id',
+  'chain_id',
+  'practice_id',
+  'at',
+  'type',
+  'outcome',
+  'actor_id',
+  'actor_username',
+  'target_id',
+  'target_username',
+  'ip',
+  'user_agent',
+  'details',
+] as const satisfies ReadonlyArray<keyof AuditEventRow>;
+
+// Every audited write appends one event: its statements are compiled once (compiled-once.ts).
+const appendOnPostgres = compiledOnce(
+  [...UNPOSITIONED_COLUMNS, ...TEXT_PIECES],
+  (db, { text_before_seq, text_after_seq, text_end, ...row }: UnpositionedEvent) =>
+    db
+      .with('head', (head) =>
+        claimPosition(head, 'postgres', row.chain_id, { text_before_seq, text_after_seq, text_end }),
+      )
+      .insertInto('audit_events')
+      .values((eb) => ({
+        ...row,
+        seq: eb.selectFrom('head').select('head.last_seq'),
+        prev_hash: eb.selectFrom('head').select('head.prev_hash'),
+        hash: eb.selectFrom('head').select('head.last_hash'),
+      }))
+      .returning(['seq', 'prev_hash', 'hash']),
+);
+
+const claimOnSqlite = compiledOnce(
+  ['chain_id', ...TEXT_PIECES],
+  (db, { chain_id, ...text }: Pick<UnpositionedEvent, 'chain_id'> & HashedTextPieces) =>
+    claimPosition(db, 'sqlite', chain_id, text),
+);
+
+const insertOnSqlite = compiledOnce(
+  [...UNPOSITIONED_COLUMNS, 'seq', 'prev_hash', 'hash'],
+  (db, row: AuditEventRow) => db.insertInto('audit_events').values(row),
+);
+
+/** SQLite cannot update and insert in one statement: the head's claim, then the event's insert. */
+async function appendOnSqlite(trx: Executor, values: UnpositionedEvent) {
+  const { text_before_seq, text_after_seq, text_end, ...row } = values;
+  const [head] = (
+    await claimOnSqlite(trx, { chain_id: row.chain_id, text_before_seq, text_after_seq, text_end })
+  ).rows;
+  if (!head) return undefined;
+  const position = { seq: head.last_seq, prev_hash: head.prev_hash, hash: head.last_hash };
+  await insertOnSqlite(trx, { ...row, ...position });
+  return position;
+}
+
 /** The head's upsert that claims a chain's next position and hashes the event's text into it. */
-function claimPosition(dialect: Dialect, chainId: string, text: HashedText) {
+function claimPosition(
+  db: QueryCreator<Database>,
+  dialect: Dialect,
+  chainId: string,
+  text: HashedTextPieces,
+) {
   // The previous hash goes in quoted, as JSON writes a hex string.
   const hashAt = (seq: Expression<unknown>, prevHash: Expression<unknown>) =>
     sha256Hex(
       dialect,
-      sql<string>`cast(${text.beforeSeq} as text) || cast(${seq} as text) || cast(${`${text.afterSeq}"`} as text) || ${prevHash} || cast(${`"${text.end}`} as text)`,
+      sql<string>`cast(${text.text_before_seq} as text) || cast(${seq} as text) || cast(${text.text_after_seq} as text) || '"' || ${prevHash} || '"' || cast(${text.text_end} as text)`,
     );
-  return (db: QueryCreator<Database>) =>
+  return (
     db
       .insertInto('audit_chains')
       .values({
@@ -92,7 +153,8 @@ function claimPosition(dialect: Dialect, chainId: string, text: HashedText) {
         }),
       )
       // Never null once this statement has set it (the column is null only in older heads).
-      .returning((eb) => ['last_seq', eb.ref('prev_hash').$notNull().as('prev_hash'), 'last_hash']);
+      .returning((eb) => ['last_seq', eb.ref('prev_hash').$notNull().as('prev_hash'), 'last_hash'])
+  );
 }
 
 /** Hex SHA-256 of a text's UTF-8 bytes, in the database's SQL. */

@@ -15,6 +15,7 @@ import {
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { createCommittedEventFeed, type CommittedEventsListener } from './committed-events.js';
+import { registerDialect } from './dialect.js';
 import { boundedCache } from '../domain/bounded-cache.js';
 import type { Lookup } from './lookup-batch.js';
 import type { Database } from './schema.js';
@@ -63,15 +64,6 @@ export interface PoolState {
 
 export type Executor = Kysely<Database> | Transaction<Database>;
 
-const executorDialects = new WeakMap<Executor, Dialect>();
-
-/** Which database an executor talks to; openStore registers its Kysely and each of its transactions. */
-export function dialectOf(db: Executor): Dialect {
-  const dialect = executorDialects.get(db);
-  if (!dialect) throw new Error('dialectOf: an executor that openStore did not make');
-  return dialect;
-}
-
 /**
  * The store's transactions, whose audit events are announced after commit (committed-events.ts),
  * with the dialect of db and of each transaction registered for dialectOf.
@@ -80,12 +72,12 @@ function transactionsOf(
   db: Kysely<Database>,
   dialect: Dialect,
 ): Pick<Store, 'transaction' | 'onAuditEventsCommitted'> {
-  executorDialects.set(db, dialect);
+  registerDialect(db, dialect);
   const feed = createCommittedEventFeed();
   return {
     transaction: (fn) =>
       feed.transaction(db, (trx) => {
-        executorDialects.set(trx, dialect);
+        registerDialect(trx, dialect);
         return fn(trx);
       }),
     onAuditEventsCommitted: feed.subscribe,

@@ -1,11 +1,12 @@
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { boundedCache } from '../domain/bounded-cache.js';
 import type { StageProgress, SignInStage } from '../domain/session-stage.js';
+import { compiledOnce } from './compiled-once.js';
 import type { Dialect, Executor, RowArrayReader } from './database.js';
 import { lookupBatcher, type BatchLimits, type Lookup } from './lookup-batch.js';
 import { practiceFromRow, type Practice } from './practice-store.js';
-import type { PracticeRow, SessionRow } from './schema.js';
+import type { PracticeRow, SessionRow, SessionTable } from './schema.js';
 import { USER_COLUMNS, userFromValues, type User } from './user-store.js';
 
 export interface StoredSession {
@@ -43,22 +44,36 @@ function parsedProgress(text: string): StageProgress {
 }
 
 export async function insertSession(db: Executor, session: StoredSession): Promise<void> {
-  await db
-    .insertInto('sessions')
-    .values({
-      id: session.id,
-      user_id: session.userId,
-      practice_id: session.practiceId,
-      stage: session.stage,
-      progress: JSON.stringify(session.progress),
-      created_at: session.createdAt,
-      last_seen_at: session.lastSeenAt,
-      ip: session.ip,
-      user_agent: session.userAgent,
-      public_id: randomUUID(),
-    })
-    .execute();
+  await insertSessionRow(db, {
+    id: session.id,
+    user_id: session.userId,
+    practice_id: session.practiceId,
+    stage: session.stage,
+    progress: JSON.stringify(session.progress),
+    created_at: session.createdAt,
+    last_seen_at: session.lastSeenAt,
+    ip: session.ip,
+    user_agent: session.userAgent,
+    public_id: randomUUID(),
+  });
 }
+
+// Every sign-in makes one.
+const insertSessionRow = compiledOnce(
+  [
+    'id',
+    'user_id',
+    'practice_id',
+    'stage',
+    'progress',
+    'created_at',
+    'last_seen_at',
+    'ip',
+    'user_agent',
+    'public_id',
+  ],
+  (db, row: Insertable<SessionTable>) => db.insertInto('sessions').values(row),
+);
 
 /**
  * What the session lookup selects, in order: the user's columns (USER_COLUMNS), then the

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { compiledOnce } from './compiled-once.js';
 import type { Executor } from './database.js';
 
 /**
@@ -46,13 +47,14 @@ export async function findTwoFactorStatus(db: Executor, userId: string): Promise
 
 /** Whether the user has confirmed TOTP: the one fact a sign-in needs, in one query. */
 export async function isTwoFactorEnabled(db: Executor, userId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('two_factor_totp')
-    .select('enabled_at')
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
+  const [row] = (await selectTotpEnabledAt(db, { userId })).rows;
   return row !== undefined && row.enabled_at !== null;
 }
+
+// Every sign-in asks it.
+const selectTotpEnabledAt = compiledOnce(['userId'], (db, { userId }: { userId: string }) =>
+  db.selectFrom('two_factor_totp').select('enabled_at').where('user_id', '=', userId),
+);
 
 export async function findTotp(db: Executor, userId: string): Promise<StoredTotp | undefined> {
   const row = await db

@@ -1,6 +1,7 @@
 import { foldIdentifier } from '../domain/identifiers.js';
 import { boundedCache } from '../domain/bounded-cache.js';
 import { isRole, type Role } from '../domain/roles.js';
+import { compiledOnce } from './compiled-once.js';
 import type { Executor } from './database.js';
 import { practiceFromRow, type Practice } from './practice-store.js';
 import type { UserRow } from './schema.js';
@@ -140,24 +141,12 @@ export async function findAccountByName(
   practiceCode: string,
   username: string,
 ): Promise<NamedAccount | undefined> {
-  const row = await db
-    .selectFrom('practices')
-    .leftJoin('users', (join) =>
-      join
-        .onRef('users.practice_id', '=', 'practices.id')
-        .on('users.username_folded', '=', foldIdentifier(username)),
-    )
-    .select([
-      'practices.id as practice_row_id',
-      'practices.code as practice_code',
-      'practices.name as practice_name',
-      'practices.settings as practice_settings',
-      'practices.created_at as practice_created_at',
-      ...USER_COLUMNS.map((column) => `users.${column}` as const),
-      'users.password_hash',
-    ])
-    .where('practices.code_folded', '=', foldIdentifier(practiceCode))
-    .executeTakeFirst();
+  const [row] = (
+    await selectAccountByName(db, {
+      codeFolded: foldIdentifier(practiceCode),
+      usernameFolded: foldIdentifier(username),
+    })
+  ).rows;
   if (!row) return undefined;
   const practice = practiceFromRow({
     id: row.practice_row_id,
@@ -171,6 +160,29 @@ export async function findAccountByName(
   const user = userFromValues(USER_COLUMNS.map((column) => row[column]));
   return { practice, credentials: { user, passwordHash: row.password_hash } };
 }
+
+// Every sign-in, before its password check.
+const selectAccountByName = compiledOnce(
+  ['codeFolded', 'usernameFolded'],
+  (db, names: { codeFolded: string; usernameFolded: string }) =>
+    db
+      .selectFrom('practices')
+      .leftJoin('users', (join) =>
+        join
+          .onRef('users.practice_id', '=', 'practices.id')
+          .on('users.username_folded', '=', names.usernameFolded),
+      )
+      .select([
+        'practices.id as practice_row_id',
+        'practices.code as practice_code',
+        'practices.name as practice_name',
+        'practices.settings as practice_settings',
+        'practices.created_at as practice_created_at',
+        ...USER_COLUMNS.map((column) => `users.${column}` as const),
+        'users.password_hash',
+      ])
+      .where('practices.code_folded', '=', names.codeFolded),
+);
 
 /** A user and their password hash, by case-folded user name inside one practice. */
 export async function findCredentialsByUsername(
@@ -228,20 +240,26 @@ export async function recordSuccessfulLogin(
   userId: string,
   login: { readonly at: number; readonly ip: string; readonly userAgent: string },
 ): Promise<void> {
-  await db
-    .updateTable('users')
-    .set({
-      last_login_at: login.at,
-      last_login_ip: login.ip,
-      last_login_user_agent: login.userAgent,
-      failed_attempts: 0,
-      locked_until: null,
-      lock_count: 0,
-      updated_at: login.at,
-    })
-    .where('id', '=', userId)
-    .execute();
+  await updateLastLogin(db, { userId, ...login });
 }
+
+// Every sign-in records one.
+const updateLastLogin = compiledOnce(
+  ['userId', 'at', 'ip', 'userAgent'],
+  (db, login: { userId: string; at: number; ip: string; userAgent: string }) =>
+    db
+      .updateTable('users')
+      .set({
+        last_login_at: login.at,
+        last_login_ip: login.ip,
+        last_login_user_agent: login.userAgent,
+        failed_attempts: 0,
+        locked_until: null,
+        lock_count: 0,
+        updated_at: login.at,
+      })
+      .where('id', '=', login.userId),
+);
 
 /**
  * Counts a wrong password, TOTP or recovery code towards the account's lock, atomically (per

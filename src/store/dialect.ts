@@ -1,0 +1,17 @@
+import type { Dialect, Executor } from './database.js';
+
+/**
+ * Which database an executor talks to. Kysely keeps its dialect to itself, so openStore
+ * registers its Kysely and each of its transactions here as it makes them.
+ */
+const executorDialects = new WeakMap<Executor, Dialect>();
+
+export function registerDialect(db: Executor, dialect: Dialect): void {
+  executorDialects.set(db, dialect);
+}
+
+export function dialectOf(db: Executor): Dialect {
+  const dialect = executorDialects.get(db);
+  if (!dialect) throw new Error('dialectOf: an executor that openStore did not make');
+  return dialect;
+}
