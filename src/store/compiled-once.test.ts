@@ -66,6 +66,17 @@ describe('compiledOnce', () => {
     await expect(literal(store.db, { key: 'a' })).rejects.toThrow();
   });
 
+  it('refuses values it has no stand-in for: an insert would drop their columns', async () => {
+    const insert = compiledOnce(
+      ['key', 'count'],
+      (db, row: { key: string; count: number; expires_at: number }) =>
+        db.insertInto('rate_limits').values(row),
+    );
+    await expect(insert(store.db, { key: 'd', count: 1, expires_at: 300 })).rejects.toThrow(
+      'no stand-in for expires_at',
+    );
+  });
+
   it('runs only on executors whose database openStore registered', async () => {
     const other = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(':memory:') }) });
     const select = compiledOnce(['key'], (db, v: { key: string }) =>

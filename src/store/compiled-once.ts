@@ -16,7 +16,8 @@ class StandIn<Name extends string> {
  * per dialect with a stand-in for each value named in `names`; a parameter of the compiled
  * query that is a stand-in takes the call's value of that name, any other parameter is the
  * statement's own constant. A value Kysely wrote into the text instead of passing it as a
- * parameter would be lost, so a stand-in missing from the parameters throws at the first call.
+ * parameter would be lost, so a stand-in missing from the parameters throws at the first call,
+ * as does a value that `names` leaves out.
  */
 export function compiledOnce<Values extends object, Row>(
   names: readonly (keyof Values & string)[],
@@ -27,6 +28,9 @@ export function compiledOnce<Values extends object, Row>(
     const dialect = dialectOf(db);
     let statement = compiled.get(dialect);
     if (!statement) {
+      // A value with no stand-in would be missing from the statement (an insert would drop its column).
+      const unnamed = Object.keys(values).filter((key) => !(names as readonly string[]).includes(key));
+      if (unnamed.length > 0) throw new Error(`compiledOnce: no stand-in for ${unnamed.join(', ')}`);
       statement = compile(db, names, build);
       compiled.set(dialect, statement);
     }

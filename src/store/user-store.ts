@@ -240,7 +240,7 @@ export async function recordSuccessfulLogin(
   userId: string,
   login: { readonly at: number; readonly ip: string; readonly userAgent: string },
 ): Promise<void> {
-  await updateLastLogin(db, { userId, ...login });
+  await updateLastLogin(db, { userId, at: login.at, ip: login.ip, userAgent: login.userAgent });
 }
 
 // Every sign-in records one.
