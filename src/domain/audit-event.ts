@@ -88,9 +88,13 @@ export function chainIdOf(practiceId: string | null): string {
  * stored field in a fixed order, so any change to any field or to the order breaks it.
  */
 export function eventHash(event: Omit<AuditEvent, 'hash'>): string {
-  const text = hashedText(event);
+  return hashOfText(hashedText(event), event.seq, event.prevHash);
+}
+
+/** eventHash of an event whose hashedText is already at hand. */
+export function hashOfText(text: HashedText, seq: number, prevHash: string): string {
   const canonical =
-    text.beforeSeq + JSON.stringify(event.seq) + text.afterSeq + JSON.stringify(event.prevHash) + text.end;
+    text.beforeSeq + JSON.stringify(seq) + text.afterSeq + JSON.stringify(prevHash) + text.end;
   return createHash('sha256').update(canonical).digest('hex');
 }
 

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Expression, type QueryCreator, type RawBuilder } from 'kysely';
 import {
   chainIdOf,
-  eventHash,
   GENESIS_HASH,
   hashedText,
+  hashOfText,
   type AuditEvent,
   type EventType,
   type NewAuditEvent,
@@ -50,7 +50,7 @@ export async function appendAuditEvent(trx: Executor, event: NewAuditEvent): Pro
     hash: position.hash,
   };
   // The database hashed the text; a chain that would fail verification is never written.
-  if (eventHash(stored) !== stored.hash)
+  if (hashOfText(text, stored.seq, stored.prevHash) !== stored.hash)
     throw new Error('audit chain: the stored hash does not match the event');
   noteAppendedEvent(trx, stored);
   return stored;
