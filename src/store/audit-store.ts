@@ -7,6 +7,7 @@ import {
   hashOfText,
   type AuditEvent,
   type EventType,
+  type HashedText,
   type NewAuditEvent,
   type Outcome,
 } from '../domain/audit-event.js';
@@ -31,17 +32,12 @@ import type { AuditEventRow, Database } from './schema.js';
  */
 export async function appendAuditEvent(trx: Executor, event: NewAuditEvent): Promise<AuditEvent> {
   const unpositioned = { ...event, id: randomUUID(), chainId: chainIdOf(event.practiceId) };
+  const row = rowWithoutPosition(unpositioned);
   const text = hashedText(unpositioned);
-  const values: UnpositionedEvent = {
-    ...rowWithoutPosition(unpositioned),
-    text_before_seq: text.beforeSeq,
-    text_after_seq: text.afterSeq,
-    text_end: text.end,
-  };
   const position =
     dialectOf(trx) === 'postgres'
-      ? (await appendOnPostgres(trx, values)).rows[0]
-      : await appendOnSqlite(trx, values);
+      ? (await appendOnPostgres(trx, { ...row, ...text })).rows[0]
+      : await appendOnSqlite(trx, row, text);
   if (!position) throw new Error('audit chain: no position claimed');
   const stored: AuditEvent = {
     ...unpositioned,
@@ -56,16 +52,10 @@ export async function appendAuditEvent(trx: Executor, event: NewAuditEvent): Pro
   return stored;
 }
 
-/** An event's row but for its chain position, with the pieces of its hashed text (hashedText). */
-type UnpositionedEvent = Omit<AuditEventRow, 'seq' | 'prev_hash' | 'hash'> & HashedTextPieces;
+/** An event's row but for the columns its chain position fills in: seq, prev_hash, hash. */
+type UnpositionedRow = Omit<AuditEventRow, 'seq' | 'prev_hash' | 'hash'>;
 
-interface HashedTextPieces {
-  readonly text_before_seq: string;
-  readonly text_after_seq: string;
-  readonly text_end: string;
-}
-
-const TEXT_PIECES = ['text_before_seq', 'text_after_seq', 'text_end'] as const;
+const TEXT_PIECES = ['beforeSeq', 'afterSeq', 'end'] as const satisfies ReadonlyArray<keyof HashedText>;
 const UNPOSITIONED_COLUMNS = [
   'id',
   'chain_id',
@@ -85,11 +75,9 @@ const UNPOSITIONED_COLUMNS = [
 // Every audited write appends one event: its statements are compiled once (compiled-once.ts).
 const appendOnPostgres = compiledOnce(
   [...UNPOSITIONED_COLUMNS, ...TEXT_PIECES],
-  (db, { text_before_seq, text_after_seq, text_end, ...row }: UnpositionedEvent) =>
+  (db, { beforeSeq, afterSeq, end, ...row }: UnpositionedRow & HashedText) =>
     db
-      .with('head', (head) =>
-        claimPosition(head, 'postgres', row.chain_id, { text_before_seq, text_after_seq, text_end }),
-      )
+      .with('head', (head) => claimPosition(head, 'postgres', row.chain_id, { beforeSeq, afterSeq, end }))
       .insertInto('audit_events')
       .values((eb) => ({
         ...row,
@@ -102,7 +90,7 @@ const appendOnPostgres = compiledOnce(
 
 const claimOnSqlite = compiledOnce(
   ['chain_id', ...TEXT_PIECES],
-  (db, { chain_id, ...text }: Pick<UnpositionedEvent, 'chain_id'> & HashedTextPieces) =>
+  (db, { chain_id, ...text }: Pick<UnpositionedRow, 'chain_id'> & HashedText) =>
     claimPosition(db, 'sqlite', chain_id, text),
 );
 
@@ -112,11 +100,8 @@ const insertOnSqlite = compiledOnce(
 );
 
 /** SQLite cannot update and insert in one statement: the head's claim, then the event's insert. */
-async function appendOnSqlite(trx: Executor, values: UnpositionedEvent) {
-  const { text_before_seq, text_after_seq, text_end, ...row } = values;
-  const [head] = (
-    await claimOnSqlite(trx, { chain_id: row.chain_id, text_before_seq, text_after_seq, text_end })
-  ).rows;
+async function appendOnSqlite(trx: Executor, row: UnpositionedRow, text: HashedText) {
+  const [head] = (await claimOnSqlite(trx, { chain_id: row.chain_id, ...text })).rows;
   if (!head) return undefined;
   const position = { seq: head.last_seq, prev_hash: head.prev_hash, hash: head.last_hash };
   await insertOnSqlite(trx, { ...row, ...position });
@@ -124,17 +109,12 @@ async function appendOnSqlite(trx: Executor, values: UnpositionedEvent) {
 }
 
 /** The head's upsert that claims a chain's next position and hashes the event's text into it. */
-function claimPosition(
-  db: QueryCreator<Database>,
-  dialect: Dialect,
-  chainId: string,
-  text: HashedTextPieces,
-) {
+function claimPosition(db: QueryCreator<Database>, dialect: Dialect, chainId: string, text: HashedText) {
   // The previous hash goes in quoted, as JSON writes a hex string.
   const hashAt = (seq: Expression<unknown>, prevHash: Expression<unknown>) =>
     sha256Hex(
       dialect,
-      sql<string>`cast(${text.text_before_seq} as text) || cast(${seq} as text) || cast(${text.text_after_seq} as text) || '"' || ${prevHash} || '"' || cast(${text.text_end} as text)`,
+      sql<string>`cast(${text.beforeSeq} as text) || cast(${seq} as text) || cast(${text.afterSeq} as text) || '"' || ${prevHash} || '"' || cast(${text.end} as text)`,
     );
   return (
     db
@@ -164,10 +144,8 @@ function sha256Hex(dialect: Dialect, text: RawBuilder<string>): RawBuilder<strin
     : sql<string>`${sql.raw(SQLITE_SHA256_HEX)}(${text})`;
 }
 
-/** The event's row but for the columns its chain position fills in: seq, prev_hash, hash. */
-function rowWithoutPosition(
-  event: Omit<AuditEvent, 'seq' | 'prevHash' | 'hash'>,
-): Omit<AuditEventRow, 'seq' | 'prev_hash' | 'hash'> {
+/** The event as its row, but for the columns its chain position fills in. */
+function rowWithoutPosition(event: Omit<AuditEvent, 'seq' | 'prevHash' | 'hash'>): UnpositionedRow {
   return {
     id: event.id,
     chain_id: event.chainId,
