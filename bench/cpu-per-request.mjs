@@ -12,7 +12,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { cpuMs, postgresBackendPids, threadCpuMs } from './lib/cpu.mjs';
 import { runLoad } from './lib/load.mjs';
-import { freshPostgresDatabase, ROOT, startProcess } from './lib/processes.mjs';
+import { freshPostgresDatabase, POSTGRES_ADMIN_URL, ROOT, startProcess } from './lib/processes.mjs';
 import { seedPractice } from './lib/seed.mjs';
 import { sessionCookies } from './lib/sign-in.mjs';
 
@@ -95,7 +95,7 @@ if (kind === 'bare') {
   const admin =
     postgres &&
     new pg.Client({
-      connectionString: process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+      connectionString: POSTGRES_ADMIN_URL,
     });
   await admin?.connect();
   const backendPids = async () => (admin ? postgresBackendPids(admin, postgres.url) : []);
