@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// argon2id verifications, as many at a time as the thread pool has threads (UV_THREADPOOL_SIZE),
-// until SIGTERM: the work a server's sign-ins share the cores with (bench/sign-in-cost.mjs).
+// argon2id verifications with the server's parameters, IN_FLIGHT at a time (default: one per pool
+// thread, UV_THREADPOOL_SIZE) until SIGTERM: the sign-in limit of `npm run bench` and the work a
+// server's sign-ins share the cores with (bench/lib/argon2-limit.mjs).
 // Prints "ready" once the first verification is done, and the number done so far on SIGUSR2.
 import { hash, verify } from '@node-rs/argon2';
 import { ARGON2_PARAMETERS } from '../dist/src/services/password-hasher.js';
@@ -8,7 +9,7 @@ import { ARGON2_PARAMETERS } from '../dist/src/services/password-hasher.js';
 const PASSWORD = 'argon2 busy';
 // 2 = Algorithm.Argon2id, the server's parameters.
 const stored = await hash(PASSWORD, { algorithm: 2, ...ARGON2_PARAMETERS });
-const parallel = Number(process.env.UV_THREADPOOL_SIZE ?? 2);
+const inFlight = Number(process.env.IN_FLIGHT ?? process.env.UV_THREADPOOL_SIZE ?? 2);
 let done = 0;
 let stopped = false;
 process.on('SIGTERM', () => (stopped = true));
@@ -16,7 +17,7 @@ process.on('SIGUSR2', () => process.stdout.write(`${done}\n`));
 await verify(stored, PASSWORD);
 process.stdout.write('ready\n');
 await Promise.all(
-  Array.from({ length: parallel }, async () => {
+  Array.from({ length: inFlight }, async () => {
     while (!stopped) {
       await verify(stored, PASSWORD);
       done++;

@@ -8,13 +8,13 @@
 import { mkdtempSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { verify } from '@node-rs/argon2';
+import { rawVerifyRate } from './lib/argon2-limit.mjs';
 import { freshPostgresDatabase, ROOT, rssMiB, startProcess } from './lib/processes.mjs';
 import { configFromEnv } from '../dist/src/config.js';
 import { writeResults } from './lib/results.mjs';
 import { seedPractice } from './lib/seed.mjs';
 import { requireWrk, runWrk } from './lib/wrk.mjs';
-import { sessionCookies } from './lib/sign-in.mjs';
+import { BENCH_PASSWORD as PASSWORD, CSRF_HEADERS, sessionCookies, signInRequests } from './lib/sign-in.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 /**
@@ -26,23 +26,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const USERS = 200;
 /** Connections of the GET /api/me load, and of its bare Fastify limit. */
 const ME_CONNECTIONS = 32;
-const PASSWORD = 'bench password: correct horse battery staple';
 const databases = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
-
-/** The ceiling for sign-in: argon2id verifications per second with the server's pool size, here. */
-async function rawVerifyRate(hash, seconds, parallel) {
-  const deadline = Date.now() + seconds * 1000;
-  let count = 0;
-  const worker = async () => {
-    while (Date.now() < deadline) {
-      await verify(hash, PASSWORD);
-      count++;
-    }
-  };
-  const started = Date.now();
-  await Promise.all(Array.from({ length: parallel }, worker));
-  return count / ((Date.now() - started) / 1000);
-}
 
 /** Runs a round ROUNDS times; the round with the median ratio, and every round's ratio. */
 async function medianRound(round) {
@@ -64,14 +48,11 @@ async function withPeakRss(pid, fn) {
   }
 }
 
-const CSRF = 'benchcsrftokenbenchcsrftokenbenchcsrftoken1';
-const csrfHeaders = { cookie: `gh_csrf=${CSRF}`, 'x-csrf-token': CSRF, 'user-agent': 'gatehouse-bench/1.0' };
-
 async function benchDatabase(kind) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-bench-'));
   const postgres = kind === 'postgres' ? await freshPostgresDatabase('gatehouse_http_bench') : undefined;
   const env = { DATA_DIR: dataDir, ...(postgres ? { DATABASE_URL: postgres.url } : {}) };
-  const hash = await seedPractice(env, { code: 'BENCH', prefix: 'user', count: USERS, password: PASSWORD });
+  await seedPractice(env, { code: 'BENCH', prefix: 'user', count: USERS, password: PASSWORD });
   const server = await startProcess(path.join(ROOT, 'dist/src/server.cjs'), env);
   try {
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -80,18 +61,13 @@ async function benchDatabase(kind) {
     const pool = configFromEnv().threadPoolSize;
 
     const signInRound = async () => {
-      const limit = await rawVerifyRate(hash, SECONDS, pool);
+      const limit = await rawVerifyRate({ pool, inFlight: pool * 4, seconds: SECONDS });
       const ours = await withPeakRss(server.pid, () =>
         runWrk({
           url: server.url,
           connections: pool * 4,
           seconds: SECONDS,
-          requests: Array.from({ length: USERS }, (_, i) => ({
-            method: 'POST',
-            path: '/api/auth/login',
-            headers: { ...csrfHeaders, 'content-type': 'application/json' },
-            body: JSON.stringify({ practiceCode: 'BENCH', username: `user${i}`, password: PASSWORD }),
-          })),
+          requests: signInRequests({ practiceCode: 'BENCH', prefix: 'user', count: USERS }),
         }),
       );
       return { limit, ours, ratio: ours.result.rps / limit };
@@ -99,7 +75,7 @@ async function benchDatabase(kind) {
     const signIn = await medianRound(signInRound);
 
     // One session per connection, as many staff members signed in at once.
-    const sessions = await sessionCookies(server.url, csrfHeaders, {
+    const sessions = await sessionCookies(server.url, CSRF_HEADERS, {
       practiceCode: 'BENCH',
       prefix: 'user',
       count: ME_CONNECTIONS,
@@ -122,7 +98,7 @@ async function benchDatabase(kind) {
             seconds: SECONDS,
             requests: sessions.map((session) => ({
               path: '/api/me',
-              headers: { cookie: `${session}; gh_csrf=${CSRF}` },
+              headers: { cookie: `${session}; ${CSRF_HEADERS.cookie}` },
             })),
           }),
         );

@@ -11,8 +11,6 @@
 // the same minutes; and argon2 / (argon2 + the cost beside it), the most a server could reach
 // of the raw verify rate if the service's work were all it did besides argon2.
 // Usage: node bench/sign-in-cost.mjs [sqlite,postgres] [sign-ins]
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,8 +18,9 @@ import pg from 'pg';
 import { configFromEnv } from '../dist/src/config.js';
 import { openServices } from '../dist/src/runtime.js';
 import { login } from '../dist/src/services/sign-in.js';
+import { startArgon2 } from './lib/argon2-limit.mjs';
 import { cpuMs, postgresBackendPids } from './lib/cpu.mjs';
-import { freshPostgresDatabase, POSTGRES_ADMIN_URL, ROOT } from './lib/processes.mjs';
+import { freshPostgresDatabase, POSTGRES_ADMIN_URL } from './lib/processes.mjs';
 import { writeResults } from './lib/results.mjs';
 import { seedPractice } from './lib/seed.mjs';
 
@@ -51,31 +50,16 @@ async function measure(deps, backends) {
   return { mainUs: perSignIn(mainThreadMs() - before.main), backendUs: perSignIn(backendMs) };
 }
 
-/** bench/argon2-busy.mjs on `pool` threads while fn runs; fn's result with argon2's CPU µs per verification meanwhile. */
+/** argon2id verifications on `pool` threads while fn runs; fn's result with argon2's CPU µs per verification meanwhile. */
 async function besideArgon2(fn) {
-  const busy = spawn(process.execPath, [path.join(ROOT, 'bench/argon2-busy.mjs')], {
-    env: { ...process.env, UV_THREADPOOL_SIZE: String(pool) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = [];
-  busy.stdout.setEncoding('utf8').on('data', (chunk) => lines.push(...chunk.trim().split('\n')));
-  const nextLine = async () => {
-    while (lines.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
-    return lines.shift();
-  };
-  const verified = async () => {
-    busy.kill('SIGUSR2');
-    return Number(await nextLine());
-  };
+  const argon2 = await startArgon2({ pool });
   try {
-    if ((await nextLine()) !== 'ready') throw new Error('argon2-busy did not start');
-    const before = { cpu: cpuMs(busy.pid), verified: await verified() };
+    const before = { cpu: argon2.cpuMs(), verified: await argon2.verified() };
     const result = await fn();
-    const verifications = (await verified()) - before.verified;
-    return { ...result, argon2Us: ((cpuMs(busy.pid) - before.cpu) * 1000) / verifications };
+    const verifications = (await argon2.verified()) - before.verified;
+    return { ...result, argon2Us: ((argon2.cpuMs() - before.cpu) * 1000) / verifications };
   } finally {
-    busy.kill('SIGTERM');
-    await once(busy, 'exit');
+    await argon2.stop();
   }
 }
 

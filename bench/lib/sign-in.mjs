@@ -23,3 +23,22 @@ export async function sessionCookies(url, headers, { practiceCode, prefix, count
     cookies.push(await sessionCookie(url, headers, { practiceCode, username: `${prefix}${i}`, password }));
   return cookies;
 }
+
+/** The password every bench user shares (bench/lib/seed.mjs), and a CSRF cookie and header pair. */
+export const BENCH_PASSWORD = 'bench password: correct horse battery staple';
+const CSRF = 'benchcsrftokenbenchcsrftokenbenchcsrftoken1';
+export const CSRF_HEADERS = {
+  cookie: `gh_csrf=${CSRF}`,
+  'x-csrf-token': CSRF,
+  'user-agent': 'gatehouse-bench/1.0',
+};
+
+/** wrk requests (bench/lib/wrk.mjs) signing in `${prefix}0` … `${prefix}${count - 1}` in turn, password only. */
+export function signInRequests({ practiceCode, prefix, count, password = BENCH_PASSWORD }) {
+  return Array.from({ length: count }, (_, i) => ({
+    method: 'POST',
+    path: '/api/auth/login',
+    headers: { ...CSRF_HEADERS, 'content-type': 'application/json' },
+    body: JSON.stringify({ practiceCode, username: `${prefix}${i}`, password }),
+  }));
+}
