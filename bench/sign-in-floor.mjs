@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// What this machine allows a sign-in on PostgreSQL: the real server's sign-in beside servers
+// What this machine allows a sign-in: the real server's sign-in (PostgreSQL, SQLite) beside servers
 // that do nothing but Fastify, the argon2id verification and N round trips to PostgreSQL
 // (bench/sign-in-floor-server.mjs), each as a ratio of the raw verify rate measured just before
 // it, as `npm run bench` measures sign-in. Rounds alternate; the median ratio of each is kept.
@@ -27,16 +27,22 @@ const pool = configFromEnv().threadPoolSize;
 
 await requireWrk();
 const postgres = await freshPostgresDatabase('gatehouse_sign_in_floor');
-const env = { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gatehouse-floor-')), DATABASE_URL: postgres.url };
-const hash = await seedPractice(env, { code: 'BENCH', prefix: 'user', count: USERS, password: PASSWORD });
-const servers = [
-  {
-    name: 'Gatehouse',
-    trips: 8,
+const dataDir = () => mkdtempSync(path.join(tmpdir(), 'gatehouse-floor-'));
+const gatehouse = async (name, trips, env) => {
+  const hash = await seedPractice(env, { code: 'BENCH', prefix: 'user', count: USERS, password: PASSWORD });
+  return {
+    name,
+    trips,
+    hash,
     process: await startProcess(path.join(ROOT, 'dist/src/server.cjs'), env),
     requests: signInRequests({ practiceCode: 'BENCH', prefix: 'user', count: USERS }),
-  },
+  };
+};
+const servers = [
+  await gatehouse('Gatehouse on PostgreSQL', 8, { DATA_DIR: dataDir(), DATABASE_URL: postgres.url }),
+  await gatehouse('Gatehouse on SQLite', 0, { DATA_DIR: dataDir() }),
 ];
+const { hash } = servers[0];
 for (const trips of tripList.split(',').map(Number)) {
   servers.push({
     name: `floor, ${trips} round trips`,
