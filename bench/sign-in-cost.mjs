@@ -19,7 +19,7 @@ import { configFromEnv } from '../dist/src/config.js';
 import { openServices } from '../dist/src/runtime.js';
 import { login } from '../dist/src/services/sign-in.js';
 import { startArgon2 } from './lib/argon2-limit.mjs';
-import { cpuMs, postgresBackendPids } from './lib/cpu.mjs';
+import { cpuByPid, cpuMs, cpuMsSince, postgresBackendPids } from './lib/cpu.mjs';
 import { freshPostgresDatabase, POSTGRES_ADMIN_URL } from './lib/processes.mjs';
 import { writeResults } from './lib/results.mjs';
 import { seedPractice } from './lib/seed.mjs';
@@ -42,10 +42,9 @@ async function measure(deps, backends) {
     if (!result.ok) throw new Error(`sign-in refused: ${result.reason}`);
   };
   for (let i = 0; i < 200; i++) await signIn(i);
-  const pids = await backends();
-  const before = { main: mainThreadMs(), backends: pids.map(cpuMs) };
+  const before = { main: mainThreadMs(), backends: cpuByPid(await backends()) };
   for (let i = 0; i < SIGN_INS; i++) await signIn(i);
-  const backendMs = pids.reduce((sum, pid, i) => sum + cpuMs(pid) - (before.backends[i] ?? 0), 0);
+  const backendMs = cpuMsSince(before.backends, cpuByPid(await backends()));
   const perSignIn = (ms) => (ms * 1000) / SIGN_INS;
   return { mainUs: perSignIn(mainThreadMs() - before.main), backendUs: perSignIn(backendMs) };
 }

@@ -7,12 +7,12 @@
 // backend's) is taken from argon2.
 // Usage: node bench/sign-in-floor.mjs [round trips, e.g. 0,3,8] [rounds]
 import { cpus, tmpdir } from 'node:os';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { configFromEnv } from '../dist/src/config.js';
 import { rawVerifyRate } from './lib/argon2-limit.mjs';
-import { cpuMs, postgresBackendPids } from './lib/cpu.mjs';
+import { cpuByPid, cpuMs, cpuMsSince, postgresBackendPids } from './lib/cpu.mjs';
 import { freshPostgresDatabase, POSTGRES_ADMIN_URL, ROOT, startProcess } from './lib/processes.mjs';
 import { writeResults } from './lib/results.mjs';
 import { seedPractice } from './lib/seed.mjs';
@@ -66,17 +66,14 @@ for (const trips of tripList.split(',').map(Number)) {
 
 const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
 await admin.connect();
-/** CPU ms of the server's main thread and of the database's backends so far (a backend gone since counts nothing, a new one all it has). */
-async function cpuNow(pid) {
-  const backends = new Map();
-  for (const backend of await postgresBackendPids(admin, postgres.url)) {
-    if (existsSync(`/proc/${backend}`)) backends.set(backend, cpuMs(backend));
-  }
-  return { main: cpuMs(`${pid}/task/${pid}`), backends };
-}
+/** CPU ms of the server's main thread and of the database's backends so far. */
+const cpuNow = async (pid) => ({
+  main: cpuMs(`${pid}/task/${pid}`),
+  backends: cpuByPid(await postgresBackendPids(admin, postgres.url)),
+});
 const cpuSince = (before, after) => ({
   main: after.main - before.main,
-  backends: [...after.backends].reduce((sum, [pid, ms]) => sum + ms - (before.backends.get(pid) ?? 0), 0),
+  backends: cpuMsSince(before.backends, after.backends),
 });
 
 try {

@@ -1,7 +1,7 @@
 // CPU time read from /proc: of a process, of each of its threads, of the PostgreSQL backends
 // serving one database. CPU time is far less sensitive than requests/s to other work on a
 // shared machine, so it shows where a request's cost goes.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 /** User + system CPU milliseconds of a process (or, with `<pid>/task/<tid>`, a thread) so far (clock ticks are 10 ms here). */
 export function cpuMs(pid) {
@@ -24,4 +24,14 @@ export async function postgresBackendPids(admin, databaseUrl) {
   const database = new URL(databaseUrl).pathname.slice(1);
   const { rows } = await admin.query('select pid from pg_stat_activity where datname = $1', [database]);
   return rows.map((row) => row.pid);
+}
+
+/** CPU milliseconds so far of each of `pids` still running, by pid. */
+export function cpuByPid(pids) {
+  return new Map(pids.filter((pid) => existsSync(`/proc/${pid}`)).map((pid) => [pid, cpuMs(pid)]));
+}
+
+/** CPU milliseconds spent between two cpuByPid readings: a process gone since counts nothing, a new one all it has. */
+export function cpuMsSince(before, after) {
+  return [...after].reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0);
 }
