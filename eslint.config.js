@@ -5,7 +5,9 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.node24/**', 'data/**', 'test/artifacts/**', 'bench/results/**'] },
+  {
+    ignores: ['dist/**', 'node_modules/**', '.node24/**', 'data/**', 'test/artifacts/**', 'bench/results/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
