@@ -9,6 +9,7 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
+import { COSEALG } from '@simplewebauthn/server/helpers';
 import {
   deletePasskey,
   insertPasskey,
@@ -45,6 +46,13 @@ import {
  */
 export const CHALLENGE_TTL_MS = 5 * 60_000;
 
+/**
+ * The keys a passkey may have, offered and accepted, the same on every Node.js version. The
+ * library's default adds ML-DSA-44 first wherever Web Crypto has it (Node 24), where it is an
+ * experimental feature that may change between patch releases and warns on stderr.
+ */
+const PASSKEY_ALGORITHMS = [COSEALG.EdDSA, COSEALG.ES256, COSEALG.RS256];
+
 /** Where the browser runs the ceremony: RP ID (a host name) and the page's origin. */
 export interface RelyingParty {
   readonly id: string;
@@ -79,6 +87,7 @@ export async function beginPasskeyRegistration(
       transports: [...passkey.transports],
     })),
     authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
+    supportedAlgorithmIDs: PASSKEY_ALGORITHMS,
   });
   await saveChallenge(deps.store.db, {
     userId: user.id,
@@ -110,6 +119,7 @@ export async function finishPasskeyRegistration(
       expectedOrigin: rp.origin,
       expectedRPID: rp.id,
       requireUserVerification: false,
+      supportedAlgorithmIDs: PASSKEY_ALGORITHMS,
     }).catch(() => undefined);
     if (!verification?.verified) return { ok: false, reason: 'not_verified' } as const;
     const { credential } = verification.registrationInfo;

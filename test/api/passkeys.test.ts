@@ -64,6 +64,21 @@ describe('passkey registration', () => {
     expect(stored.challenge).toBe(ok.body.options.challenge);
   });
 
+  it('offers EdDSA, ES256 and RS256 keys on every Node.js version, not Node 24’s experimental ML-DSA-44', async () => {
+    const { user, client } = await signedIn();
+    await enrolTotp(client, user.password, server.clock);
+    const ok = await client.post<{ options: { pubKeyCredParams: { alg: number; type: string }[] } }>(
+      '/api/me/passkeys/registration-options',
+      { currentPassword: user.password },
+    );
+    expect(ok.status).toBe(200);
+    expect(ok.body.options.pubKeyCredParams).toEqual([
+      { alg: -8, type: 'public-key' },
+      { alg: -7, type: 'public-key' },
+      { alg: -257, type: 'public-key' },
+    ]);
+  });
+
   it('refuses a response that does not verify, and uses the challenge up doing so', async () => {
     const { user, client } = await signedIn();
     await enrolTotp(client, user.password, server.clock);
