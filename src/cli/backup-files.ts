@@ -77,7 +77,7 @@ online and consistent:
   Back up:   pg_dump --format=custom --file=${file} "$DATABASE_URL"
   Restore:   createdb -h HOST -U USER gatehouse_restored
              pg_restore --no-owner --exit-on-error --dbname=postgres://USER@HOST/gatehouse_restored ${file}
-  Check:     DATABASE_URL=postgres://USER@HOST/gatehouse_restored npx gatehouse audit verify
+  Check:     DATABASE_URL=postgres://USER@HOST/gatehouse_restored gatehouse audit verify
 
 Restore into a new, empty database and point DATABASE_URL at it (or stop every instance and
 use pg_restore --clean --if-exists on the old one). GATEHOUSE_SECRET_KEY is not in the dump:

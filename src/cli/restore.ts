@@ -84,7 +84,7 @@ docs/keys-and-backup.md has the whole procedure.`,
           'users with two-factor authentication need it removed and must enrol again.\n',
       );
     }
-    io.out('Check it with "npx gatehouse audit verify", then start the server.\n');
+    io.out('Check it with "gatehouse audit verify", then start the server.\n');
     return 0;
   },
 };

@@ -10,6 +10,7 @@ import path from 'node:path';
 export const GUIDE_FILE = path.resolve('docs/deploy.md');
 
 export const GUIDE_BLOCKS = [
+  'service-user',
   'unit',
   'cli',
   'sqlite-env',
@@ -21,6 +22,7 @@ export const GUIDE_BLOCKS = [
   'nginx',
   'first-practice',
   'smtp',
+  'mail-from',
 ] as const;
 export type GuideBlock = (typeof GUIDE_BLOCKS)[number];
 
@@ -86,7 +88,11 @@ export function shellEnvironment(extra: Record<string, string> = {}): NodeJS.Pro
   return { ...env, ...extra };
 }
 
-/** KEY=value lines of an EnvironmentFile (comments and blank lines skipped), as systemd reads them. */
+/**
+ * KEY=value lines of an EnvironmentFile (comments and blank lines skipped), as systemd reads them:
+ * a value wholly in double quotes loses them and its backslash escapes, one in single quotes
+ * loses them.
+ */
 export function parseEnvironmentFile(text: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const line of text.split('\n')) {
@@ -94,9 +100,16 @@ export function parseEnvironmentFile(text: string): Record<string, string> {
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     const eq = trimmed.indexOf('=');
     if (eq <= 0) throw new Error(`not KEY=value: "${trimmed}"`);
-    env[trimmed.slice(0, eq)] = trimmed.slice(eq + 1);
+    env[trimmed.slice(0, eq)] = unquote(trimmed.slice(eq + 1));
   }
   return env;
+}
+
+function unquote(value: string): string {
+  const double = /^"((?:[^"\\]|\\.)*)"$/.exec(value);
+  if (double?.[1] !== undefined) return double[1].replace(/\\(.)/g, '$1');
+  const single = /^'([^']*)'$/.exec(value);
+  return single?.[1] ?? value;
 }
 
 export interface UnitCommand {
@@ -104,12 +117,17 @@ export interface UnitCommand {
   readonly args: readonly string[];
   readonly cwd: string;
   readonly env: Record<string, string>;
+  /** User= and Group= (names), and UMask= (octal text). */
+  readonly user: string;
+  readonly group: string;
+  readonly umask: string;
 }
 
 /**
  * What systemd would run for instance `instance` of the template unit: ExecStart in
  * WorkingDirectory with EnvironmentFile= then Environment= (later wins, as in systemd), on top of
- * a bare PATH like systemd's own environment, so the guide cannot lean on the test's environment.
+ * a bare PATH like systemd's own environment, so the guide cannot lean on the test's environment;
+ * as User= and Group= under UMask=.
  */
 export function unitCommand(unitText: string, instance: string): UnitCommand {
   const settings = unitText
@@ -132,5 +150,13 @@ export function unitCommand(unitText: string, instance: string): UnitCommand {
   }
   const [command, ...args] = one('ExecStart').split(/\s+/);
   if (!command) throw new Error('ExecStart= is empty');
-  return { command, args, cwd: one('WorkingDirectory'), env };
+  return {
+    command,
+    args,
+    cwd: one('WorkingDirectory'),
+    env,
+    user: one('User'),
+    group: one('Group'),
+    umask: one('UMask'),
+  };
 }

@@ -1,12 +1,20 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../support/http-client.js';
 import { firstRunPassword, freePort, spawnServer, type ServerProcess } from '../support/server-process.js';
-import { guideBlock, shellEnvironment, substitute } from './guide.js';
+import { guideBlock, shellEnvironment, substitute, unitCommand } from './guide.js';
 import { guideMachine, type FirstAdmin } from './guide-machine.js';
 
 /**
@@ -83,12 +91,23 @@ describe('README: npm start on SQLite', () => {
   });
 });
 
+/** Owner, group and permission bits of a file, as `stat -c '%u:%g %a'` shows them. */
+function ownerAndMode(file: string): string {
+  const { uid, gid, mode } = statSync(file);
+  return `${uid}:${gid} ${(mode & 0o777).toString(8)}`;
+}
+
 describe('docs/deploy.md: one machine on SQLite', () => {
   it('creates the first practice from the command line, starts the unit, and its administrator signs in', async () => {
     const machine = await guideMachine();
     folders.push(machine.dir);
-    await machine.shell('sqlite-env');
+    const owner = `${machine.owner.uid}:${machine.owner.gid}`;
+    expect(ownerAndMode(machine.dataDir)).toBe(`${owner} 700`);
+    await machine.shell('sqlite-env', 'mail-from');
     const admin = await machine.createFirstPractice();
+    // The command line ran as the service user under its umask: the service can open what it made, nobody else.
+    const database = path.join(machine.dataDir, 'gatehouse.sqlite');
+    expect(ownerAndMode(database)).toBe(`${owner} 600`);
     await machine.shell('sqlite-start');
     const [instance, ...others] = await machine.startUnits();
     servers.push(...(instance ? [instance] : []), ...others);
@@ -98,7 +117,30 @@ describe('docs/deploy.md: one machine on SQLite', () => {
 
     await signInFirstTime(instance?.url ?? '', admin);
     expect(instance?.output()).not.toContain('Temporary Password');
-    expect(statSync(path.join(machine.dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
+    for (const name of ['gatehouse.sqlite', 'gatehouse.sqlite-wal', 'secret.key'])
+      expect(ownerAndMode(path.join(machine.dataDir, name))).toBe(`${owner} 600`);
+  });
+
+  it('reads the settings file alike in the helper and the unit, and the helper stops at a line bash cannot read', async () => {
+    const machine = await guideMachine();
+    folders.push(machine.dir);
+    await machine.shell('sqlite-env', 'mail-from');
+    const mailFrom = async () => {
+      const printed = JSON.parse(await machine.command('gatehouse config --json')) as {
+        variables: Array<{ name: string; value: string; source: string }>;
+      };
+      return printed.variables.find((variable) => variable.name === 'MAIL_FROM');
+    };
+    const expected = 'Acme Gatehouse <gatehouse@acme.example>';
+    expect(await mailFrom()).toMatchObject({ value: expected, source: 'environment' });
+    const unit = unitCommand(substitute(guideBlock('unit'), machine.substitutions), '3000');
+    expect(unit.env.MAIL_FROM).toBe(expected);
+
+    // The line as the guide once gave it: bash reads "<" as a redirection.
+    appendFileSync(path.join(machine.dir, 'etc/gatehouse.env'), `MAIL_FROM=${expected}\nLOG_LEVEL=debug\n`);
+    await expect(machine.command('gatehouse config --json')).rejects.toThrow(/syntax error/);
+    rmSync(path.join(machine.dir, 'etc/gatehouse.env'));
+    await expect(machine.command('gatehouse config --json')).rejects.toThrow(/No such file or directory/);
   });
 
   it.runIf(existsSync('/usr/bin/systemd-analyze'))(
