@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCliProcess } from '../support/cli.js';
 import { HttpClient } from '../support/http-client.js';
 import { firstRunPassword, freePort, spawnServer, type ServerProcess } from '../support/server-process.js';
 import { guideBlock, shellEnvironment, substitute, unitCommand } from './guide.js';
@@ -31,6 +32,8 @@ afterAll(async () => {
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
 
+const NEW_PASSWORD = 'Quiet harbour lanterns 4 deploy guide';
+
 /** Signs in with a temporary password and sets a new one, as the first sign-in requires. */
 async function signInFirstTime(baseUrl: string, admin: FirstAdmin): Promise<HttpClient> {
   const client = new HttpClient(baseUrl);
@@ -41,10 +44,9 @@ async function signInFirstTime(baseUrl: string, admin: FirstAdmin): Promise<Http
   });
   expect(login.status, login.text).toBe(200);
   expect(login.body.next).toBe('password_change');
-  const newPassword = 'Quiet harbour lanterns 4 deploy guide';
   const changed = await client.post<{ next: string }>('/api/auth/password-change', {
-    newPassword,
-    confirmPassword: newPassword,
+    newPassword: NEW_PASSWORD,
+    confirmPassword: NEW_PASSWORD,
   });
   expect(changed.body.next, changed.text).toBe('signed_in');
   const me = await client.get<{ username: string }>('/api/me');
@@ -98,7 +100,7 @@ function ownerAndMode(file: string): string {
 }
 
 describe('docs/deploy.md: one machine on SQLite', () => {
-  it('creates the first practice from the command line, starts the unit, and its administrator signs in', async () => {
+  it('creates the first practice from the command line, starts the unit, its administrator signs in; backs up and restores as the service user', async () => {
     const machine = await guideMachine();
     folders.push(machine.dir);
     const owner = `${machine.owner.uid}:${machine.owner.gid}`;
@@ -117,8 +119,34 @@ describe('docs/deploy.md: one machine on SQLite', () => {
 
     await signInFirstTime(instance?.url ?? '', admin);
     expect(instance?.output()).not.toContain('Temporary Password');
-    for (const name of ['gatehouse.sqlite', 'gatehouse.sqlite-wal', 'secret.key'])
-      expect(ownerAndMode(path.join(machine.dataDir, name))).toBe(`${owner} 600`);
+    const dataFiles = ['gatehouse.sqlite', 'gatehouse.sqlite-wal', 'secret.key'];
+    for (const name of dataFiles) expect(ownerAndMode(path.join(machine.dataDir, name))).toBe(`${owner} 600`);
+
+    // keys-and-backup.md: a backup while it runs, into the service user's folder.
+    expect(await machine.shell('backup-folder', 'sqlite-backup')).toContain('integrity_check ok');
+    const backups = path.join(machine.dir, 'backups');
+    expect(ownerAndMode(backups)).toBe(`${owner} 700`);
+    const backupFiles = readdirSync(backups);
+    expect(backupFiles).toHaveLength(2);
+    for (const name of backupFiles) expect(ownerAndMode(path.join(backups, name))).toBe(`${owner} 600`);
+    const backup = path.join(backups, backupFiles.find((name) => name.endsWith('.sqlite')) ?? '');
+
+    await instance?.kill();
+    // Root restoring without the helper would leave files the service cannot open: refused, nothing changed.
+    const asRoot = await runCliProcess({ DATA_DIR: machine.dataDir }, 'restore', backup, '--force');
+    expect(asRoot.err).toMatch(/belongs to user id \d+, not to the user running this command/);
+    expect(asRoot.status).toBe(2);
+    const restored = await machine.shell('sqlite-restore');
+    expect(restored).toMatch(/Practice ACME: \d+ events, intact\./);
+    const [again] = await machine.startUnits();
+    servers.push(...(again ? [again] : []));
+    for (const name of dataFiles) expect(ownerAndMode(path.join(machine.dataDir, name))).toBe(`${owner} 600`);
+    const login = await new HttpClient(again?.url ?? '').post<{ next: string }>('/api/auth/login', {
+      practiceCode: admin.practiceCode,
+      username: admin.username,
+      password: NEW_PASSWORD,
+    });
+    expect(login.body.next, login.text).toBe('signed_in');
   });
 
   it('reads the settings file alike in the helper and the unit, and the helper stops at a line bash cannot read', async () => {
