@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, spawnServer, type ServerProcess } from '../support/server-process.js';
@@ -35,7 +35,7 @@ export interface GuideMachine {
   shell(...blocks: readonly GuideBlock[]): Promise<string>;
   /** Runs what an operator types into root's shell (`gatehouse …`) after the command-line helper. */
   command(text: string): Promise<string>;
-  /** Starts the unit for every instance the shell asked systemctl to `enable --now`, as systemd would. */
+  /** Starts the unit for every instance the shell asked systemctl to `enable --now` or `start` since the last call, as systemd would. */
   startUnits(): Promise<ServerProcess[]>;
   /** The guide's `gatehouse practice create` and the administrator it printed. */
   createFirstPractice(): Promise<FirstAdmin>;
@@ -86,6 +86,8 @@ export async function guideMachine(options: { readonly databaseUrl?: string } = 
     ['/opt/gatehouse', process.cwd()],
     ['/etc/gatehouse', path.join(dir, 'etc')],
     ['/var/lib/gatehouse', home],
+    ['/var/backups/gatehouse', path.join(dir, 'backups')],
+    ['/var/log/nginx', dir],
     ['/usr/bin/node', process.execPath],
     // The user is the machine's, made by the first test that needs it.
     ['useradd ', `id -u ${SERVICE_USER} >/dev/null 2>&1 || useradd `],
@@ -115,7 +117,11 @@ export async function guideMachine(options: { readonly databaseUrl?: string } = 
     command: (text) => run(['cli'], text),
     async startUnits() {
       const log = existsSync(systemctlLog) ? readFileSync(systemctlLog, 'utf8') : '';
-      const names = [...log.matchAll(/^enable --now (.+)$/gm)].flatMap((match) => match[1]?.split(' ') ?? []);
+      // Each request once: the next call starts only what the shell asked for since.
+      writeFileSync(systemctlLog, '');
+      const names = [...log.matchAll(/^(?:enable --now|start) (.+)$/gm)].flatMap(
+        (match) => match[1]?.split(' ') ?? [],
+      );
       const unit = substitute(guideBlock('unit'), substitutions);
       // Together, as `systemctl enable --now a b c` starts them.
       const results = await Promise.allSettled(

@@ -3,11 +3,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
- * The code blocks of docs/deploy.md that the deploy test runs. A block is marked by the comment
- * `<!-- deploy-test: NAME -->` on the line before its fence; the test changes only what cannot
- * be the same on a test machine (ports, paths, the host name), through `Substitutions`.
+ * The code blocks of the operator's guides that the deploy test runs. A block is marked by the
+ * comment `<!-- deploy-test: NAME -->` on the line before its fence; the test changes only what
+ * cannot be the same on a test machine (ports, paths, the host name), through `Substitutions`.
  */
-export const GUIDE_FILE = path.resolve('docs/deploy.md');
+export const GUIDE_FILES = ['docs/deploy.md', 'docs/keys-and-backup.md', 'docs/operations.md'].map((file) =>
+  path.resolve(file),
+);
 
 export const GUIDE_BLOCKS = [
   'service-user',
@@ -23,16 +25,26 @@ export const GUIDE_BLOCKS = [
   'first-practice',
   'smtp',
   'mail-from',
+  'backup-folder',
+  'sqlite-backup',
+  'sqlite-restore',
+  'metrics-token',
+  'prometheus',
 ] as const;
 export type GuideBlock = (typeof GUIDE_BLOCKS)[number];
 
-export function guideBlock(name: GuideBlock, file = GUIDE_FILE): string {
-  const text = readFileSync(file, 'utf8');
+/** The block marked NAME, from whichever guide has it (each name is marked once in all of them). */
+export function guideBlock(name: GuideBlock): string {
   const marker = `<!-- deploy-test: ${name} -->`;
-  const at = text.indexOf(marker);
-  if (at < 0) throw new Error(`${file} has no block marked "${marker}"`);
-  const fence = /^```[a-z]*\n([\s\S]*?)^```$/m.exec(text.slice(at + marker.length));
-  if (!fence?.[1]) throw new Error(`no code block follows "${marker}" in ${file}`);
+  const found = GUIDE_FILES.flatMap((file) => {
+    const text = readFileSync(file, 'utf8');
+    const at = text.indexOf(marker);
+    return at < 0 ? [] : [{ file, text: text.slice(at + marker.length) }];
+  });
+  if (found.length !== 1 || !found[0])
+    throw new Error(`"${marker}" is in ${found.length} of the guides (${GUIDE_FILES.join(', ')}), not 1`);
+  const fence = /^```[a-z]*\n([\s\S]*?)^```$/m.exec(found[0].text);
+  if (!fence?.[1]) throw new Error(`no code block follows "${marker}" in ${found[0].file}`);
   return fence[1];
 }
 
