@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import {
   appendFileSync,
   existsSync,
@@ -56,7 +57,7 @@ async function signInFirstTime(baseUrl: string, admin: FirstAdmin): Promise<Http
 }
 
 describe('README: npm start on SQLite', () => {
-  it('builds, serves on PORT with data in DATA_DIR, prints the DEMO administrator, who can sign in', async () => {
+  it('builds, serves on PORT with data in DATA_DIR, prints the DEMO administrator, who can sign in; stops on SIGTERM to npm', async () => {
     const port = await freePort();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-readme-'));
     folders.push(dataDir);
@@ -90,6 +91,17 @@ describe('README: npm start on SQLite', () => {
         timeout: 10_000,
       })
       .not.toHaveLength(0);
+
+    // Stopping `npm start` signals npm alone (systemd's main process, or kill PID): the server stops with it.
+    const npmExited = once(server.child, 'exit');
+    server.child.kill('SIGTERM');
+    await npmExited;
+    const health = () =>
+      fetch(`${signInAt}/healthz`).then(
+        () => 'serving',
+        () => 'stopped',
+      );
+    await expect.poll(health, { timeout: 10_000 }).toBe('stopped');
   });
 });
 
