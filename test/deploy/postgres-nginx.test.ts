@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -28,6 +28,8 @@ let client: HttpClient;
 beforeAll(async () => {
   machine = await guideMachine({ databaseUrl: inject('databaseUrl') });
   await machine.shell('postgres-env');
+  const settings = statSync(path.join(machine.dir, 'etc/gatehouse.env'));
+  expect([settings.uid, settings.mode & 0o777]).toEqual([0, 0o600]);
   expect(await machine.shell('postgres-migrate')).toContain('The postgres database is up to date.');
   firstAdmin = await machine.createFirstPractice();
   await machine.shell('metrics-token', 'postgres-start');

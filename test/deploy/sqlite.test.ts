@@ -118,6 +118,8 @@ describe('docs/deploy.md: one machine on SQLite', () => {
     const owner = `${machine.owner.uid}:${machine.owner.gid}`;
     expect(ownerAndMode(machine.dataDir)).toBe(`${owner} 700`);
     await machine.shell('sqlite-env', 'mail-from');
+    // Root's settings: only root reads them (systemd reads them as root for the unit).
+    expect(ownerAndMode(path.join(machine.dir, 'etc/gatehouse.env'))).toBe('0:0 600');
     const admin = await machine.createFirstPractice();
     // The command line ran as the service user under its umask: the service can open what it made, nobody else.
     const database = path.join(machine.dataDir, 'gatehouse.sqlite');
