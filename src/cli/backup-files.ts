@@ -75,12 +75,13 @@ export function postgresInstructions(file: string): string {
 online and consistent:
 
   Back up:   pg_dump --format=custom --file=${file} "$DATABASE_URL"
-  Restore:   createdb -h HOST -U USER gatehouse_restored
-             pg_restore --no-owner --exit-on-error --dbname=postgres://USER@HOST/gatehouse_restored ${file}
-  Check:     DATABASE_URL=postgres://USER@HOST/gatehouse_restored npx gatehouse audit verify
+  Restore:   createdb -h HOST -U ADMIN --owner USER gatehouse_restored
+             pg_restore --no-owner --exit-on-error --role=USER --dbname=postgres://ADMIN@HOST/gatehouse_restored ${file}
+  Check:     DATABASE_URL=postgres://USER@HOST/gatehouse_restored gatehouse audit verify
 
-Restore into a new, empty database and point DATABASE_URL at it (or stop every instance and
-use pg_restore --clean --if-exists on the old one). GATEHOUSE_SECRET_KEY is not in the dump:
-keep it with the backup in your secret store. See docs/keys-and-backup.md.
+Restore into a new, empty database owned by Gatehouse's role USER (--role makes the tables
+its own), then point DATABASE_URL at it or rename it into the old one's place. Restoring over
+the old database with --clean leaves a newer version's tables behind. GATEHOUSE_SECRET_KEY is
+not in the dump: keep it with the backup in your secret store. See docs/keys-and-backup.md.
 `;
 }

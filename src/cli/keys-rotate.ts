@@ -74,7 +74,7 @@ function generate(config: Config, io: CommandIo): number {
     `New key ${secretKeyId(current)} written to ${path.join(config.dataDir, SECRET_KEY_FILE)}; the previous key ` +
       `${secretKeyId(previous)} is kept in ${path.join(config.dataDir, PREVIOUS_SECRET_KEY_FILE)}.\n` +
       'Next: restart the server (it then seals with the new key and still opens the old one), run ' +
-      '"npx gatehouse keys rotate", then delete the previous key file.\n',
+      '"gatehouse keys rotate", then delete the previous key file.\n',
   );
   return 0;
 }

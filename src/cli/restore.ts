@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import {
   checkGatehouseSqlite,
   copySqliteDatabase,
@@ -22,11 +22,12 @@ export const restoreCommand: Command = {
   summary: 'Put a SQLite backup (and its key file) in place under DATA_DIR',
   usage: `gatehouse restore FILE [--force]
 
-Stop the server first. Checks that FILE is a Gatehouse SQLite database passing PRAGMA
-integrity_check, then makes it the database under DATA_DIR, with the key files saved beside
-it (FILE.secret.key, FILE.secret.previous.key) as DATA_DIR's key files. Refuses while a server
-or another command has the database open, and refuses to replace an existing database or a
-different key without --force. Check the result with "gatehouse audit verify".
+Stop the server first, and run it as the server's user. Checks that FILE is a Gatehouse
+SQLite database passing PRAGMA integrity_check, then makes it the database under DATA_DIR,
+with the key files saved beside it (FILE.secret.key, FILE.secret.previous.key) as DATA_DIR's
+key files. Refuses while a server or another command has the database open, or when DATA_DIR
+belongs to another user, and refuses to replace an existing database or a different key
+without --force. Check the result with "gatehouse audit verify".
 
 With DATABASE_URL (PostgreSQL) it prints the pg_restore command to use instead and exits 2.
 docs/keys-and-backup.md has the whole procedure.`,
@@ -36,6 +37,15 @@ docs/keys-and-backup.md has the whole procedure.`,
     const start = sqliteBackupStart('restore', values, io);
     if (typeof start === 'number') return start;
     const { config, file } = start;
+    const foreignOwner = dataDirOwnedByAnother(config.dataDir);
+    if (foreignOwner !== undefined) {
+      io.err(
+        `${config.dataDir} belongs to user id ${foreignOwner}, not to the user running this command: files ` +
+          'restored now would be theirs to lose, and the server could not open them. Run it as the ' +
+          'owner (docs/deploy.md has a gatehouse command that does); nothing was changed.\n',
+      );
+      return 2;
+    }
     const check = checkGatehouseSqlite(file);
     if (!check.ok) {
       io.err(`${file} ${check.problem}; nothing was changed.\n`);
@@ -84,7 +94,18 @@ docs/keys-and-backup.md has the whole procedure.`,
           'users with two-factor authentication need it removed and must enrol again.\n',
       );
     }
-    io.out('Check it with "npx gatehouse audit verify", then start the server.\n');
+    io.out('Check it with "gatehouse audit verify", then start the server.\n');
     return 0;
   },
 };
+
+/**
+ * The owner of DATA_DIR when it is not the user running this (e.g. root restoring for the
+ * service user): the database and key files it would write would not be the server's.
+ */
+function dataDirOwnedByAnother(dataDir: string): number | undefined {
+  const uid = process.getuid?.();
+  if (uid === undefined || !existsSync(dataDir)) return undefined;
+  const owner = statSync(dataDir).uid;
+  return owner === uid ? undefined : owner;
+}

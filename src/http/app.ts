@@ -67,6 +67,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     childLoggerFactory: deferredRequestLogger,
     frameworkErrors,
     clientErrorHandler,
+    // Closing (SIGTERM, a rolling restart) drains: a request that was arriving as close began is
+    // served rather than answered 503, and Node ends its connection after the answer, since the
+    // server no longer listens, so a proxy sends nothing more to this instance on it.
+    return503OnClosing: false,
     ajv: {
       // Strict: wrong types are errors, never coerced; unknown fields are refused, never dropped.
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false },

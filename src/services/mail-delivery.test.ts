@@ -1,4 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +65,26 @@ describe('mail delivery', () => {
     clock.advance(30_001);
     expect(await deliverDueMail(store, flaky, clock, quiet)).toBe(1);
     expect(sent).toEqual(['Your password was changed — Riverside <Counselling>']);
+    await store.close();
+  });
+
+  it('logs why a delivery failed: the SMTP server refused the connection', async () => {
+    const { dataDir, store, clock } = await setup();
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as net.AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const transport = createMailTransport({
+      smtpUrl: `smtp://127.0.0.1:${port}`,
+      dataDir,
+      from: 'a@b.example',
+    });
+    const warnings: object[] = [];
+    const logger = { info: () => undefined, warn: (fields: object) => void warnings.push(fields) };
+    expect(await deliverDueMail(store, transport, clock, logger)).toBe(0);
+    expect(warnings).toEqual([
+      expect.objectContaining({ attempts: 1, reason: expect.stringMatching(/ECONNREFUSED/) }),
+    ]);
     await store.close();
   });
 });

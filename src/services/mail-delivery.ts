@@ -75,12 +75,13 @@ export async function deliverDueMail(
     } catch (error) {
       const attempts = mail.attempts + 1;
       const backoff = Math.min(30_000 * 2 ** (attempts - 1), MAIL_MAX_BACKOFF_MS);
-      await markMailFailed(store.db, mail.id, {
-        attempts,
-        retryAt: clock.now() + backoff,
-        error: (error as Error).message,
-      });
-      logger.warn({ mailId: mail.id, subject: mail.subject, attempts }, 'email delivery failed; will retry');
+      const reason = (error as Error).message;
+      await markMailFailed(store.db, mail.id, { attempts, retryAt: clock.now() + backoff, error: reason });
+      // The transport's own words (refused connection, rejected login, a relay's 5xx), never the message's body.
+      logger.warn(
+        { mailId: mail.id, subject: mail.subject, attempts, reason },
+        'email delivery failed; will retry',
+      );
     }
   }
   return delivered;

@@ -3,13 +3,16 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
- * The code blocks of docs/deploy.md that the deploy test runs. A block is marked by the comment
- * `<!-- deploy-test: NAME -->` on the line before its fence; the test changes only what cannot
- * be the same on a test machine (ports, paths, the host name), through `Substitutions`.
+ * The code blocks of the operator's guides that the deploy test runs. A block is marked by the
+ * comment `<!-- deploy-test: NAME -->` on the line before its fence; the test changes only what
+ * cannot be the same on a test machine (ports, paths, the host name), through `Substitutions`.
  */
-export const GUIDE_FILE = path.resolve('docs/deploy.md');
+export const GUIDE_FILES = ['docs/deploy.md', 'docs/keys-and-backup.md', 'docs/operations.md'].map((file) =>
+  path.resolve(file),
+);
 
 export const GUIDE_BLOCKS = [
+  'service-user',
   'unit',
   'cli',
   'sqlite-env',
@@ -21,16 +24,27 @@ export const GUIDE_BLOCKS = [
   'nginx',
   'first-practice',
   'smtp',
+  'mail-from',
+  'backup-folder',
+  'sqlite-backup',
+  'sqlite-restore',
+  'metrics-token',
+  'prometheus',
 ] as const;
 export type GuideBlock = (typeof GUIDE_BLOCKS)[number];
 
-export function guideBlock(name: GuideBlock, file = GUIDE_FILE): string {
-  const text = readFileSync(file, 'utf8');
+/** The block marked NAME, from whichever guide has it (each name is marked once in all of them). */
+export function guideBlock(name: GuideBlock): string {
   const marker = `<!-- deploy-test: ${name} -->`;
-  const at = text.indexOf(marker);
-  if (at < 0) throw new Error(`${file} has no block marked "${marker}"`);
-  const fence = /^```[a-z]*\n([\s\S]*?)^```$/m.exec(text.slice(at + marker.length));
-  if (!fence?.[1]) throw new Error(`no code block follows "${marker}" in ${file}`);
+  const found = GUIDE_FILES.flatMap((file) => {
+    const text = readFileSync(file, 'utf8');
+    const at = text.indexOf(marker);
+    return at < 0 ? [] : [{ file, text: text.slice(at + marker.length) }];
+  });
+  if (found.length !== 1 || !found[0])
+    throw new Error(`"${marker}" is in ${found.length} of the guides (${GUIDE_FILES.join(', ')}), not 1`);
+  const fence = /^```[a-z]*\n([\s\S]*?)^```$/m.exec(found[0].text);
+  if (!fence?.[1]) throw new Error(`no code block follows "${marker}" in ${found[0].file}`);
   return fence[1];
 }
 
@@ -86,7 +100,11 @@ export function shellEnvironment(extra: Record<string, string> = {}): NodeJS.Pro
   return { ...env, ...extra };
 }
 
-/** KEY=value lines of an EnvironmentFile (comments and blank lines skipped), as systemd reads them. */
+/**
+ * KEY=value lines of an EnvironmentFile (comments and blank lines skipped), as systemd reads them:
+ * a value wholly in double quotes loses them and its backslash escapes, one in single quotes
+ * loses them.
+ */
 export function parseEnvironmentFile(text: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const line of text.split('\n')) {
@@ -94,9 +112,16 @@ export function parseEnvironmentFile(text: string): Record<string, string> {
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     const eq = trimmed.indexOf('=');
     if (eq <= 0) throw new Error(`not KEY=value: "${trimmed}"`);
-    env[trimmed.slice(0, eq)] = trimmed.slice(eq + 1);
+    env[trimmed.slice(0, eq)] = unquote(trimmed.slice(eq + 1));
   }
   return env;
+}
+
+function unquote(value: string): string {
+  const double = /^"((?:[^"\\]|\\.)*)"$/.exec(value);
+  if (double?.[1] !== undefined) return double[1].replace(/\\(.)/g, '$1');
+  const single = /^'([^']*)'$/.exec(value);
+  return single?.[1] ?? value;
 }
 
 export interface UnitCommand {
@@ -104,12 +129,17 @@ export interface UnitCommand {
   readonly args: readonly string[];
   readonly cwd: string;
   readonly env: Record<string, string>;
+  /** User= and Group= (names), and UMask= (octal text). */
+  readonly user: string;
+  readonly group: string;
+  readonly umask: string;
 }
 
 /**
  * What systemd would run for instance `instance` of the template unit: ExecStart in
  * WorkingDirectory with EnvironmentFile= then Environment= (later wins, as in systemd), on top of
- * a bare PATH like systemd's own environment, so the guide cannot lean on the test's environment.
+ * a bare PATH like systemd's own environment, so the guide cannot lean on the test's environment;
+ * as User= and Group= under UMask=.
  */
 export function unitCommand(unitText: string, instance: string): UnitCommand {
   const settings = unitText
@@ -132,5 +162,13 @@ export function unitCommand(unitText: string, instance: string): UnitCommand {
   }
   const [command, ...args] = one('ExecStart').split(/\s+/);
   if (!command) throw new Error('ExecStart= is empty');
-  return { command, args, cwd: one('WorkingDirectory'), env };
+  return {
+    command,
+    args,
+    cwd: one('WorkingDirectory'),
+    env,
+    user: one('User'),
+    group: one('Group'),
+    umask: one('UMask'),
+  };
 }

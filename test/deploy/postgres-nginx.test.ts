@@ -1,10 +1,10 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { HttpClient } from '../support/http-client.js';
 import type { ServerProcess } from '../support/server-process.js';
-import { guideBlock, substitute } from './guide.js';
+import { guideBlock, parseEnvironmentFile, substitute } from './guide.js';
 import { guideMachine, type FirstAdmin, type GuideMachine } from './guide-machine.js';
 import { httpsFetch } from './https-fetch.js';
 import { startNginx, type NginxProcess } from './nginx.js';
@@ -28,9 +28,11 @@ let client: HttpClient;
 beforeAll(async () => {
   machine = await guideMachine({ databaseUrl: inject('databaseUrl') });
   await machine.shell('postgres-env');
+  const settings = statSync(path.join(machine.dir, 'etc/gatehouse.env'));
+  expect([settings.uid, settings.mode & 0o777]).toEqual([0, 0o600]);
   expect(await machine.shell('postgres-migrate')).toContain('The postgres database is up to date.');
   firstAdmin = await machine.createFirstPractice();
-  await machine.shell('postgres-start');
+  await machine.shell('metrics-token', 'postgres-start');
   instances = await machine.startUnits();
   expect(instances.map((instance) => instance.port)).toEqual([3001, 3002, 3003].map(machine.port));
 
@@ -95,6 +97,40 @@ describe('docs/deploy.md: three instances on PostgreSQL behind nginx with TLS', 
     const signIns = activity.body.items.filter((event) => event.type === 'login.succeeded');
     expect(signIns.length).toBeGreaterThan(0);
     expect(new Set(signIns.map((event) => event.ip))).toEqual(new Set([CLIENT_ADDRESS]));
+  });
+
+  it('refuses /metrics through nginx; Prometheus scrapes each instance where the guide binds it', async () => {
+    const token = parseEnvironmentFile(
+      readFileSync(path.join(machine.dir, 'etc/gatehouse.env'), 'utf8'),
+    ).METRICS_TOKEN;
+    expect(token).toMatch(/^[0-9a-f]{64}$/);
+    const authorization = { authorization: `Bearer ${token ?? ''}` };
+    for (const metricsPath of ['/metrics', '/metrics/', '/%6Detrics'])
+      expect((await client.get(metricsPath, authorization)).status).toBe(404);
+
+    const prometheus = substitute(guideBlock('prometheus'), machine.substitutions);
+    const targets = /targets: \[(.*)\]/
+      .exec(prometheus)?.[1]
+      ?.split(',')
+      .map((target) => target.trim().slice(1, -1));
+    expect(targets).toEqual(instances.map((instance) => new URL(instance.url).host));
+    for (const target of targets ?? []) {
+      const scrape = await fetch(`http://${target}/metrics`, { headers: authorization });
+      expect(scrape.status).toBe(200);
+      expect(await scrape.text()).toContain('gatehouse_http_request_duration_seconds');
+    }
+  });
+
+  it("logs nginx's request id in its access log and in the server's lines for that request", async () => {
+    const response = await client.get('/api/me');
+    const requestId = response.headers.get('x-request-id') ?? '';
+    expect(requestId).toMatch(/^[0-9a-f]{32}$/);
+    expect(readFileSync(path.join(machine.dir, 'gatehouse.access.log'), 'utf8')).toContain(
+      `request_id=${requestId}`,
+    );
+    await expect
+      .poll(() => instances.filter((instance) => instance.output().includes(`"reqId":"${requestId}"`)))
+      .toHaveLength(1);
   });
 
   it('spreads requests over the three instances, and goes on when one of them stops', async () => {

@@ -1,12 +1,22 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCliProcess } from '../support/cli.js';
 import { HttpClient } from '../support/http-client.js';
 import { firstRunPassword, freePort, spawnServer, type ServerProcess } from '../support/server-process.js';
-import { guideBlock, shellEnvironment, substitute } from './guide.js';
+import { guideBlock, shellEnvironment, substitute, unitCommand } from './guide.js';
 import { guideMachine, type FirstAdmin } from './guide-machine.js';
 
 /**
@@ -23,6 +33,8 @@ afterAll(async () => {
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
 
+const NEW_PASSWORD = 'Quiet harbour lanterns 4 deploy guide';
+
 /** Signs in with a temporary password and sets a new one, as the first sign-in requires. */
 async function signInFirstTime(baseUrl: string, admin: FirstAdmin): Promise<HttpClient> {
   const client = new HttpClient(baseUrl);
@@ -33,10 +45,9 @@ async function signInFirstTime(baseUrl: string, admin: FirstAdmin): Promise<Http
   });
   expect(login.status, login.text).toBe(200);
   expect(login.body.next).toBe('password_change');
-  const newPassword = 'Quiet harbour lanterns 4 deploy guide';
   const changed = await client.post<{ next: string }>('/api/auth/password-change', {
-    newPassword,
-    confirmPassword: newPassword,
+    newPassword: NEW_PASSWORD,
+    confirmPassword: NEW_PASSWORD,
   });
   expect(changed.body.next, changed.text).toBe('signed_in');
   const me = await client.get<{ username: string }>('/api/me');
@@ -46,7 +57,7 @@ async function signInFirstTime(baseUrl: string, admin: FirstAdmin): Promise<Http
 }
 
 describe('README: npm start on SQLite', () => {
-  it('builds, serves on PORT with data in DATA_DIR, prints the DEMO administrator, who can sign in', async () => {
+  it('builds, serves on PORT with data in DATA_DIR, prints the DEMO administrator, who can sign in; stops on SIGTERM to npm', async () => {
     const port = await freePort();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-readme-'));
     folders.push(dataDir);
@@ -80,15 +91,39 @@ describe('README: npm start on SQLite', () => {
         timeout: 10_000,
       })
       .not.toHaveLength(0);
+
+    // Stopping `npm start` signals npm alone (systemd's main process, or kill PID): the server stops with it.
+    const npmExited = once(server.child, 'exit');
+    server.child.kill('SIGTERM');
+    await npmExited;
+    const health = () =>
+      fetch(`${signInAt}/healthz`).then(
+        () => 'serving',
+        () => 'stopped',
+      );
+    await expect.poll(health, { timeout: 10_000 }).toBe('stopped');
   });
 });
 
+/** Owner, group and permission bits of a file, as `stat -c '%u:%g %a'` shows them. */
+function ownerAndMode(file: string): string {
+  const { uid, gid, mode } = statSync(file);
+  return `${uid}:${gid} ${(mode & 0o777).toString(8)}`;
+}
+
 describe('docs/deploy.md: one machine on SQLite', () => {
-  it('creates the first practice from the command line, starts the unit, and its administrator signs in', async () => {
+  it('creates the first practice from the command line, starts the unit, its administrator signs in; backs up and restores as the service user', async () => {
     const machine = await guideMachine();
     folders.push(machine.dir);
-    await machine.shell('sqlite-env');
+    const owner = `${machine.owner.uid}:${machine.owner.gid}`;
+    expect(ownerAndMode(machine.dataDir)).toBe(`${owner} 700`);
+    await machine.shell('sqlite-env', 'mail-from');
+    // Root's settings: only root reads them (systemd reads them as root for the unit).
+    expect(ownerAndMode(path.join(machine.dir, 'etc/gatehouse.env'))).toBe('0:0 600');
     const admin = await machine.createFirstPractice();
+    // The command line ran as the service user under its umask: the service can open what it made, nobody else.
+    const database = path.join(machine.dataDir, 'gatehouse.sqlite');
+    expect(ownerAndMode(database)).toBe(`${owner} 600`);
     await machine.shell('sqlite-start');
     const [instance, ...others] = await machine.startUnits();
     servers.push(...(instance ? [instance] : []), ...others);
@@ -98,7 +133,56 @@ describe('docs/deploy.md: one machine on SQLite', () => {
 
     await signInFirstTime(instance?.url ?? '', admin);
     expect(instance?.output()).not.toContain('Temporary Password');
-    expect(statSync(path.join(machine.dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
+    const dataFiles = ['gatehouse.sqlite', 'gatehouse.sqlite-wal', 'secret.key'];
+    for (const name of dataFiles) expect(ownerAndMode(path.join(machine.dataDir, name))).toBe(`${owner} 600`);
+
+    // keys-and-backup.md: a backup while it runs, into the service user's folder.
+    expect(await machine.shell('backup-folder', 'sqlite-backup')).toContain('integrity_check ok');
+    const backups = path.join(machine.dir, 'backups');
+    expect(ownerAndMode(backups)).toBe(`${owner} 700`);
+    const backupFiles = readdirSync(backups);
+    expect(backupFiles).toHaveLength(2);
+    for (const name of backupFiles) expect(ownerAndMode(path.join(backups, name))).toBe(`${owner} 600`);
+    const backup = path.join(backups, backupFiles.find((name) => name.endsWith('.sqlite')) ?? '');
+
+    await instance?.kill();
+    // Root restoring without the helper would leave files the service cannot open: refused, nothing changed.
+    const asRoot = await runCliProcess({ DATA_DIR: machine.dataDir }, 'restore', backup, '--force');
+    expect(asRoot.err).toMatch(/belongs to user id \d+, not to the user running this command/);
+    expect(asRoot.status).toBe(2);
+    const restored = await machine.shell('sqlite-restore');
+    expect(restored).toMatch(/Practice ACME: \d+ events, intact\./);
+    const [again] = await machine.startUnits();
+    servers.push(...(again ? [again] : []));
+    for (const name of dataFiles) expect(ownerAndMode(path.join(machine.dataDir, name))).toBe(`${owner} 600`);
+    const login = await new HttpClient(again?.url ?? '').post<{ next: string }>('/api/auth/login', {
+      practiceCode: admin.practiceCode,
+      username: admin.username,
+      password: NEW_PASSWORD,
+    });
+    expect(login.body.next, login.text).toBe('signed_in');
+  });
+
+  it('reads the settings file alike in the helper and the unit, and the helper stops at a line bash cannot read', async () => {
+    const machine = await guideMachine();
+    folders.push(machine.dir);
+    await machine.shell('sqlite-env', 'mail-from');
+    const mailFrom = async () => {
+      const printed = JSON.parse(await machine.command('gatehouse config --json')) as {
+        variables: Array<{ name: string; value: string; source: string }>;
+      };
+      return printed.variables.find((variable) => variable.name === 'MAIL_FROM');
+    };
+    const expected = 'Acme Gatehouse <gatehouse@acme.example>';
+    expect(await mailFrom()).toMatchObject({ value: expected, source: 'environment' });
+    const unit = unitCommand(substitute(guideBlock('unit'), machine.substitutions), '3000');
+    expect(unit.env.MAIL_FROM).toBe(expected);
+
+    // The line as the guide once gave it: bash reads "<" as a redirection.
+    appendFileSync(path.join(machine.dir, 'etc/gatehouse.env'), `MAIL_FROM=${expected}\nLOG_LEVEL=debug\n`);
+    await expect(machine.command('gatehouse config --json')).rejects.toThrow(/syntax error/);
+    rmSync(path.join(machine.dir, 'etc/gatehouse.env'));
+    await expect(machine.command('gatehouse config --json')).rejects.toThrow(/No such file or directory/);
   });
 
   it.runIf(existsSync('/usr/bin/systemd-analyze'))(

@@ -55,6 +55,9 @@ export interface SpawnServerOptions {
   readonly port: number;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd?: string;
+  /** The user and group to run as (the test runs as root): a systemd unit's User= and Group=. */
+  readonly uid?: number;
+  readonly gid?: number;
   /** How long to wait for /readyz; `npm start` builds first and needs longer. */
   readonly readyTimeoutMs?: number;
   /**
@@ -73,6 +76,8 @@ export async function spawnServer(
   const child = spawn(command, args, {
     env: options.env,
     cwd: options.cwd,
+    uid: options.uid,
+    gid: options.gid,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: options.processGroup ?? false,
   });
