@@ -1,10 +1,11 @@
 import { createReadStream } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { configFromEnv } from '../config.js';
 import { checkpointKeysOf, checkpointOfLine, type AuditCheckpoint } from '../domain/audit-checkpoint.js';
 import { NO_PRACTICE_CHAIN } from '../domain/audit-event.js';
 import { openServices } from '../runtime.js';
-import { resolveSecretKeys } from '../secret-key.js';
+import { existingSecretKeys, SECRET_KEY_FILE } from '../secret-key.js';
 import { verifyChain, type ChainReport } from '../services/audit-verification.js';
 import { listChainIdsToVerify } from '../store/audit-checkpoint-store.js';
 import { findPracticeByCode, findPracticeById } from '../store/practice-store.js';
@@ -33,7 +34,16 @@ the command needs the server's key (and GATEHOUSE_PREVIOUS_SECRET_KEY for older 
   options: { practice: { type: 'string' }, checkpoints: { type: 'string' }, json: { type: 'boolean' } },
   async run(values, io) {
     const config = configFromEnv(io.env);
-    const keys = checkpointKeysOf(resolveSecretKeys(config));
+    // Reads only: a missing key file is reported, never generated (that would be another key).
+    const secretKeys = existingSecretKeys(config);
+    if (!secretKeys) {
+      io.err(
+        `There is no ${path.join(config.dataDir, SECRET_KEY_FILE)}: checkpoints are checked with the key that ` +
+          'signed them. Restore the key file with the database, or set GATEHOUSE_SECRET_KEY.\n',
+      );
+      return 2;
+    }
+    const keys = checkpointKeysOf(secretKeys);
     let external: AuditCheckpoint[] = [];
     if (typeof values.checkpoints === 'string') {
       const read = await readCheckpointFile(values.checkpoints);
@@ -42,7 +52,8 @@ the command needs the server's key (and GATEHOUSE_PREVIOUS_SECRET_KEY for older 
         return 2;
       }
       external = read.checkpoints;
-      if (!values.json) io.out(`Read ${external.length} checkpoints from ${values.checkpoints}.\n`);
+      const logs = external.length === 1 ? '1 log' : `${external.length} logs`;
+      if (!values.json) io.out(`Read the newest checkpoint of ${logs} from ${values.checkpoints}.\n`);
     }
     const deps = await openServices(config);
     try {
