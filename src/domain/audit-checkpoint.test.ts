@@ -6,7 +6,6 @@ import {
   checkpointKeysOf,
   checkpointOfLine,
   signCheckpoint,
-  signedWithCurrentKey,
 } from './audit-checkpoint.js';
 
 const secret = randomBytes(32);
@@ -19,7 +18,6 @@ describe('audit checkpoint', () => {
     expect(keys[0].equals(secret)).toBe(false);
     expect(checkpoint).toMatchObject({ ...position, key: expect.stringMatching(/^[0-9a-f]{12}$/) });
     expect(checkCheckpointSignature(keys, checkpoint)).toBeUndefined();
-    expect(signedWithCurrentKey(keys, checkpoint)).toBe(true);
   });
 
   it('names a checkpoint with any field changed as forged', () => {
@@ -37,7 +35,6 @@ describe('audit checkpoint', () => {
     const old = signCheckpoint(keys, position);
     const rotated = checkpointKeysOf([randomBytes(32), secret]);
     expect(checkCheckpointSignature(rotated, old)).toBeUndefined();
-    expect(signedWithCurrentKey(rotated, old)).toBe(false);
     expect(checkCheckpointSignature([rotated[0]], old)).toMatchObject({ problem: 'checkpoint_unknown_key' });
   });
 

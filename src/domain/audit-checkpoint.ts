@@ -65,30 +65,6 @@ export function signCheckpoint(keys: CheckpointKeys, position: CheckpointPositio
   return { ...position, key: secretKeyId(current), mac: macOf(current, position) };
 }
 
-/** Whether this checkpoint was signed under the current key (else the server re-signs it). */
-export function signedWithCurrentKey(keys: CheckpointKeys, checkpoint: AuditCheckpoint): boolean {
-  return checkpoint.key === secretKeyId(keys[0]);
-}
-
-/** A checkpoint read from a file or a log line, or undefined when the value is not one. */
-export function parseCheckpoint(value: unknown): AuditCheckpoint | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { chainId, seq, hash, at, key, mac } = value as Record<string, unknown>;
-  const valid =
-    typeof chainId === 'string' &&
-    chainId.length > 0 &&
-    Number.isSafeInteger(seq) &&
-    (seq as number) >= 1 &&
-    typeof hash === 'string' &&
-    HEX_64.test(hash) &&
-    Number.isSafeInteger(at) &&
-    typeof key === 'string' &&
-    KEY_ID.test(key) &&
-    typeof mac === 'string' &&
-    HEX_64.test(mac);
-  return valid ? { chainId, seq: seq as number, hash, at: at as number, key, mac } : undefined;
-}
-
 /** The message of a checkpoint's server log line, whose `auditCheckpoint` field is the checkpoint. */
 export const CHECKPOINT_LOG_MESSAGE = 'audit checkpoint';
 
@@ -171,4 +147,23 @@ export function checkCheckpointReached(
 function macOf(key: Buffer, position: CheckpointPosition): string {
   const text = JSON.stringify([position.chainId, position.seq, position.hash, position.at]);
   return createHmac('sha256', key).update(text).digest('hex');
+}
+
+/** A checkpoint read from a file or a log line, or undefined when the value is not one. */
+function parseCheckpoint(value: unknown): AuditCheckpoint | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { chainId, seq, hash, at, key, mac } = value as Record<string, unknown>;
+  const valid =
+    typeof chainId === 'string' &&
+    chainId.length > 0 &&
+    Number.isSafeInteger(seq) &&
+    (seq as number) >= 1 &&
+    typeof hash === 'string' &&
+    HEX_64.test(hash) &&
+    Number.isSafeInteger(at) &&
+    typeof key === 'string' &&
+    KEY_ID.test(key) &&
+    typeof mac === 'string' &&
+    HEX_64.test(mac);
+  return valid ? { chainId, seq: seq as number, hash, at: at as number, key, mac } : undefined;
 }

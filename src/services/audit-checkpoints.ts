@@ -9,6 +9,7 @@ import { secretKeyId } from '../domain/secret-box.js';
 import { listUncheckpointedHeads, saveCheckpoint } from '../store/audit-checkpoint-store.js';
 import type { Store } from '../store/database.js';
 import type { Clock } from './context.js';
+import { startRepeatingTask, type RepeatingTask } from './repeating-task.js';
 
 /**
  * Writes the activity log's signed checkpoints (domain/audit-checkpoint.ts): one for each chain
@@ -46,22 +47,11 @@ export function startAuditCheckpoints(
   clock: Clock,
   logger: CheckpointLogger,
   intervalMs = AUDIT_CHECKPOINT_INTERVAL_MS,
-): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  const pass = () => {
-    running = running
-      .then(() => writeAuditCheckpoints(store, keys, clock, logger))
-      .catch((error: unknown) =>
-        logger.warn({ error: (error as Error).message }, 'audit checkpoints not written; will retry'),
-      );
-  };
-  pass();
-  const timer = setInterval(pass, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+): RepeatingTask {
+  return startRepeatingTask(() => writeAuditCheckpoints(store, keys, clock, logger), {
+    intervalMs,
+    immediately: true,
+    onFailure: (error) =>
+      logger.warn({ error: (error as Error).message }, 'audit checkpoints not written; will retry'),
+  });
 }
