@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configFromEnv } from './config.js';
+import { checkpointKeysOf } from './domain/audit-checkpoint.js';
 import { secretKeyId } from './domain/secret-box.js';
 import { buildApp } from './http/app.js';
 import { loggerOptions, openServices } from './runtime.js';
 import { resolveSecretKeys } from './secret-key.js';
+import { startAuditCheckpoints } from './services/audit-checkpoints.js';
 import { ensureFirstPractice, firstRunNotice } from './services/bootstrap.js';
 import { createMailTransport, startMailDelivery } from './services/mail-delivery.js';
 
@@ -31,6 +33,13 @@ const mail = startMailDelivery(
   deps.clock,
   app.log,
 );
+// Each checkpoint also goes to the log at info, which log shipping keeps outside the database.
+const checkpoints = startAuditCheckpoints(
+  deps.store,
+  checkpointKeysOf([secretKey, ...previousSecretKeys]),
+  deps.clock,
+  app.log,
+);
 const address = await app.listen({ port: config.port, host: config.host });
 const url = config.publicUrl?.origin ?? address.replace('[::1]', 'localhost');
 if (created?.ok) process.stdout.write(`\n${firstRunNotice(created, url)}\n\n`);
@@ -46,6 +55,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void app
       .close()
       .then(() => mail.stop())
+      .then(() => checkpoints.stop())
       .then(() => deps.store.close())
       .finally(() => process.exit(0));
   });

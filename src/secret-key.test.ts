@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  existingSecretKeys,
   generateNextKeyFile,
   PREVIOUS_SECRET_KEY_FILE,
   resolveSecretKey,
@@ -26,6 +27,20 @@ describe('resolveSecretKey', () => {
     expect(() => resolveSecretKey({ secretKey: undefined, dataDir: dir, databaseUrl: undefined })).toThrow(
       /secret\.key must hold 32 bytes/,
     );
+  });
+
+  it('finds no key for commands that only read where a start would generate one, and writes no file', () => {
+    const dir = dataDir();
+    const config = {
+      secretKey: undefined,
+      previousSecretKey: undefined,
+      dataDir: dir,
+      databaseUrl: undefined,
+    };
+    expect(existingSecretKeys(config)).toBeUndefined();
+    expect(existsSync(path.join(dir, SECRET_KEY_FILE))).toBe(false);
+    const [generated] = resolveSecretKeys(config);
+    expect(existingSecretKeys(config)?.[0].equals(generated)).toBe(true);
   });
 
   it('generates a key once into DATA_DIR/secret.key with mode 0600, then reads it back', () => {

@@ -49,6 +49,15 @@ export function resolveSecretKeys(config: KeyConfig & Pick<Config, 'previousSecr
   return previous === undefined || previous.equals(current) ? [current] : [current, previous];
 }
 
+/** resolveSecretKeys for commands that only read: undefined where a start would generate the key file. */
+export function existingSecretKeys(
+  config: KeyConfig & Pick<Config, 'previousSecretKey'>,
+): SecretKeys | undefined {
+  const generated = config.secretKey === undefined && config.databaseUrl === undefined;
+  if (generated && !existsSync(path.join(config.dataDir, SECRET_KEY_FILE))) return undefined;
+  return resolveSecretKeys(config);
+}
+
 function resolvePreviousSecretKey(config: KeyConfig & Pick<Config, 'previousSecretKey'>): Buffer | undefined {
   if (config.previousSecretKey !== undefined) return config.previousSecretKey;
   // The previous key file belongs to the generated key file; a key from the environment has its own.

@@ -1,8 +1,13 @@
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { configFromEnv } from '../config.js';
+import { checkpointKeysOf, checkpointOfLine, type AuditCheckpoint } from '../domain/audit-checkpoint.js';
 import { NO_PRACTICE_CHAIN } from '../domain/audit-event.js';
 import { openServices } from '../runtime.js';
+import { existingSecretKeys, SECRET_KEY_FILE } from '../secret-key.js';
 import { verifyChain, type ChainReport } from '../services/audit-verification.js';
-import { listChainIds } from '../store/activity-store.js';
+import { listChainIdsToVerify } from '../store/audit-checkpoint-store.js';
 import { findPracticeByCode, findPracticeById } from '../store/practice-store.js';
 import type { Command } from './command.js';
 
@@ -11,17 +16,46 @@ const EXIT_BROKEN = 3;
 
 export const auditVerifyCommand: Command = {
   path: ['audit', 'verify'],
-  summary: 'Check the activity log’s hash chains and name the first broken event',
-  usage: `gatehouse audit verify [--practice CODE] [--json]
+  summary: 'Check the activity log’s hash chains and checkpoints and name the first broken event',
+  usage: `gatehouse audit verify [--practice CODE] [--checkpoints FILE] [--json]
 
 Walks each practice's activity log from its first event, recomputing every event's hash
-and checking that each links to the one before it and that none is missing. Prints the
-first broken event of each practice. Exit status 0 when every log is intact, 3 when one
-is not. Without --practice every practice is checked (and the log of sign-ins that named
-no known practice). Reads only: no command changes or deletes events.`,
-  options: { practice: { type: 'string' }, json: { type: 'boolean' } },
+and checking that each links to the one before it and that none is missing, then that the
+log still holds the event of its newest signed checkpoint (so a log cut short or rewritten
+below it is found) and that every checkpoint's signature is valid. A practice without a log
+is broken. Prints the first problem of each practice. Exit status 0 when every log is
+intact, 3 when one is not. Without --practice every practice is checked (and the log of
+sign-ins that named no known practice). Reads only: no command changes or deletes events.
+
+--checkpoints FILE also checks the checkpoints kept outside the database: lines printed by
+"gatehouse audit checkpoint", or the server's log itself (its "audit checkpoint" lines; other
+lines are skipped). Checkpoints are signed with a key derived from GATEHOUSE_SECRET_KEY, so
+the command needs the server's key (and GATEHOUSE_PREVIOUS_SECRET_KEY for older ones).`,
+  options: { practice: { type: 'string' }, checkpoints: { type: 'string' }, json: { type: 'boolean' } },
   async run(values, io) {
-    const deps = await openServices(configFromEnv(io.env));
+    const config = configFromEnv(io.env);
+    // Reads only: a missing key file is reported, never generated (that would be another key).
+    const secretKeys = existingSecretKeys(config);
+    if (!secretKeys) {
+      io.err(
+        `There is no ${path.join(config.dataDir, SECRET_KEY_FILE)}: checkpoints are checked with the key that ` +
+          'signed them. Restore the key file with the database, or set GATEHOUSE_SECRET_KEY.\n',
+      );
+      return 2;
+    }
+    const keys = checkpointKeysOf(secretKeys);
+    let external: AuditCheckpoint[] = [];
+    if (typeof values.checkpoints === 'string') {
+      const read = await readCheckpointFile(values.checkpoints);
+      if ('problem' in read) {
+        io.err(`${read.problem}\n`);
+        return 2;
+      }
+      external = read.checkpoints;
+      const logs = external.length === 1 ? '1 log' : `${external.length} logs`;
+      if (!values.json) io.out(`Read the newest checkpoint of ${logs} from ${values.checkpoints}.\n`);
+    }
+    const deps = await openServices(config);
     try {
       const { db } = deps.store;
       let chains: string[];
@@ -33,12 +67,14 @@ no known practice). Reads only: no command changes or deletes events.`,
         }
         chains = [practice.id];
       } else {
-        chains = await listChainIds(db);
+        const named = [...(await listChainIdsToVerify(db)), ...external.map((c) => c.chainId)];
+        chains = [...new Set(named)].sort();
       }
       const reports: (ChainReport & { practice: string })[] = [];
       for (const chainId of chains) {
         const practice = chainId === NO_PRACTICE_CHAIN ? undefined : await findPracticeById(db, chainId);
-        reports.push({ ...(await verifyChain(db, chainId)), practice: practice?.code ?? chainId });
+        const report = await verifyChain(db, chainId, { keys, external });
+        reports.push({ ...report, practice: practice?.code ?? chainId });
       }
       if (values.json)
         io.out(`${JSON.stringify({ valid: reports.every((r) => !r.broken), chains: reports })}\n`);
@@ -50,9 +86,37 @@ no known practice). Reads only: no command changes or deletes events.`,
   },
 };
 
+/**
+ * The newest checkpoint of each chain in a file, read line by line (a server log may be large).
+ * The newest is enough: an intact chain that holds it holds every earlier event as it was.
+ */
+async function readCheckpointFile(
+  file: string,
+): Promise<{ checkpoints: AuditCheckpoint[] } | { problem: string }> {
+  const newest = new Map<string, AuditCheckpoint>();
+  let lineNumber = 0;
+  try {
+    for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+      lineNumber++;
+      const checkpoint = checkpointOfLine(line);
+      if (checkpoint === 'damaged')
+        return { problem: `Line ${lineNumber} of ${file} is a damaged checkpoint: it does not read as one.` };
+      const known = checkpoint && newest.get(checkpoint.chainId);
+      if (checkpoint && (!known || checkpoint.seq > known.seq)) newest.set(checkpoint.chainId, checkpoint);
+    }
+  } catch (error) {
+    return { problem: `Cannot read ${file}: ${(error as Error).message}` };
+  }
+  if (newest.size === 0) return { problem: `${file} holds no checkpoint.` };
+  return { checkpoints: [...newest.values()] };
+}
+
 function describe(report: ChainReport & { practice: string }): string {
   const name =
     report.chainId === NO_PRACTICE_CHAIN ? 'Unknown-practice sign-ins' : `Practice ${report.practice}`;
-  if (!report.broken) return `${name}: ${report.checked} events, intact.`;
-  return `${name}: BROKEN after ${report.checked} good events. ${report.broken.message}`;
+  if (report.broken) return `${name}: BROKEN after ${report.checked} good events. ${report.broken.message}`;
+  const checkpoint = report.checkpoint
+    ? ` Newest checkpoint: event ${report.checkpoint.seq}, signed ${new Date(report.checkpoint.at).toISOString()}.`
+    : ' No checkpoint yet.';
+  return `${name}: ${report.checked} events, intact.${checkpoint}`;
 }

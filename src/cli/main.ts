@@ -1,3 +1,4 @@
+import { auditCheckpointCommand } from './audit-checkpoint.js';
 import { auditExportCommand } from './audit-export.js';
 import { auditVerifyCommand } from './audit-verify.js';
 import { backupCommand } from './backup.js';
@@ -16,6 +17,7 @@ const COMMANDS: readonly Command[] = [
   practiceCreateCommand,
   userResetPasswordCommand,
   auditVerifyCommand,
+  auditCheckpointCommand,
   auditExportCommand,
   keysRotateCommand,
   backupCommand,

@@ -12,6 +12,8 @@ import { eventHash, GENESIS_HASH, type AuditEvent } from './audit-event.js';
  *
  * An attacker with write access to the database who rewrites every later event and the
  * head can forge a consistent chain; the chain detects edits, it does not prevent them.
+ * Signed checkpoints (audit-checkpoint.ts) catch that below the newest one, and a practice
+ * whose chain is gone altogether (no_chain).
  */
 export const CHAIN_PROBLEMS = [
   'missing_event',
@@ -19,6 +21,11 @@ export const CHAIN_PROBLEMS = [
   'broken_link',
   'unreadable',
   'head_mismatch',
+  'no_chain',
+  'truncated',
+  'checkpoint_mismatch',
+  'checkpoint_forged',
+  'checkpoint_unknown_key',
 ] as const;
 
 export type ChainProblem = (typeof CHAIN_PROBLEMS)[number];
@@ -88,5 +95,15 @@ export function checkChainHead(last: ChainPosition, head: ChainPosition | undefi
     seq: last.seq,
     eventId: null,
     message: `The log's recorded end (event ${headSeq}) does not match its last event (${last.seq}).`,
+  };
+}
+
+/** The break of a chain that should exist (a practice's, or one a checkpoint names) but has no event and no head. */
+export function missingChain(): ChainBreak {
+  return {
+    problem: 'no_chain',
+    seq: 1,
+    eventId: null,
+    message: 'The log has no events and no recorded end: it was deleted.',
   };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { claimDueMail, markMailFailed, markMailSent, type QueuedMail } from '../store/mail-store.js';
 import type { Clock } from './context.js';
+import { startRepeatingTask, type RepeatingTask } from './repeating-task.js';
 import type { Store } from '../store/database.js';
 
 /**
@@ -94,16 +95,9 @@ export function startMailDelivery(
   clock: Clock,
   logger: MailLogger,
   intervalMs = 1000,
-): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = running.then(() => deliverDueMail(store, transport, clock, logger)).catch(() => undefined);
-  }, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+): RepeatingTask {
+  return startRepeatingTask(() => deliverDueMail(store, transport, clock, logger), {
+    intervalMs,
+    onFailure: () => undefined,
+  });
 }

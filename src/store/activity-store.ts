@@ -306,9 +306,3 @@ export async function findChainHead(db: Executor, chainId: string): Promise<Chai
     .executeTakeFirst();
   return row && { seq: Number(row.last_seq), hash: row.last_hash };
 }
-
-/** Every chain that has a head (each practice, and the chain of unknown-practice events). */
-export async function listChainIds(db: Executor): Promise<string[]> {
-  const rows = await db.selectFrom('audit_chains').select('chain_id').orderBy('chain_id').execute();
-  return rows.map((row) => row.chain_id);
-}

@@ -6,6 +6,7 @@ import * as activity from './migrations/0004-activity.js';
 import * as protection from './migrations/0005-protection.js';
 import * as twoFactor from './migrations/0006-two-factor.js';
 import * as auditHead from './migrations/0007-audit-head.js';
+import * as auditCheckpoints from './migrations/0011-audit-checkpoints.js';
 import type { Store } from './database.js';
 
 /** Every migration, in order. Names sort lexically; add new ones at the end. */
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-protection': protection,
   '0006-two-factor': twoFactor,
   '0007-audit-head': auditHead,
+  '0011-audit-checkpoints': auditCheckpoints,
 };
 
 /**

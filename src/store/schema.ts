@@ -10,6 +10,7 @@ export interface Database {
   sessions: SessionTable;
   audit_events: AuditEventTable;
   audit_chains: AuditChainTable;
+  audit_checkpoints: AuditCheckpointTable;
   mail_outbox: MailOutboxTable;
   password_history: PasswordHistoryTable;
   password_reset_tokens: PasswordResetTokenTable;
@@ -101,6 +102,16 @@ export interface AuditChainTable {
   last_hash: string;
   /** The hash before last_hash, written and read only by the statement that appends an event. */
   prev_hash: string | null;
+}
+
+/** The newest signed checkpoint of each chain (domain/audit-checkpoint.ts). */
+export interface AuditCheckpointTable {
+  chain_id: string;
+  seq: number;
+  hash: string;
+  at: number;
+  key_id: string;
+  mac: string;
 }
 
 export interface MailOutboxTable {

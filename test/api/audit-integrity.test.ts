@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { checkpointKeysOf } from '../../src/domain/audit-checkpoint.js';
 import { audit } from '../../src/services/audit.js';
 import { verifyChain } from '../../src/services/audit-verification.js';
 import { openStore, type Store } from '../../src/store/database.js';
@@ -14,6 +15,7 @@ import {
   startTestServer,
   testDatabase,
   testDatabaseUrl,
+  TEST_SECRET_KEY,
   type TestPractice,
   type TestServer,
 } from '../support/test-server.js';
@@ -27,7 +29,11 @@ let adminClient: HttpClient;
 
 beforeAll(async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-audit-'));
-  env = testDatabase() === 'postgres' ? { DATABASE_URL: await testDatabaseUrl() } : { DATA_DIR: dataDir };
+  env = {
+    ...(testDatabase() === 'postgres' ? { DATABASE_URL: await testDatabaseUrl() } : { DATA_DIR: dataDir }),
+    // The server's key: `audit verify` checks the checkpoints signed under it.
+    GATEHOUSE_SECRET_KEY: TEST_SECRET_KEY.toString('base64'),
+  };
   // Two instances share PostgreSQL. SQLite has one writer per file (one instance): two handles
   // in one process would block each other's synchronous busy wait, so both writers share one.
   const first = openStore({ databaseUrl: env.DATABASE_URL, dataDir });
@@ -52,6 +58,7 @@ async function cli(...argv: string[]) {
 }
 
 const eventsTable = () => (stores[0] as Store).db;
+const checkpoints = { keys: checkpointKeysOf([TEST_SECRET_KEY]) };
 
 async function eventAt(seq: number) {
   return eventsTable()
@@ -81,7 +88,7 @@ describe('hash chain', () => {
         ),
       );
     await Promise.all([write(stores[0] as Store, 25), write(stores.at(-1) as Store, 25)]);
-    const report = await verifyChain(eventsTable(), practice.practiceId);
+    const report = await verifyChain(eventsTable(), practice.practiceId, checkpoints);
     expect(report.broken).toBeNull();
     expect(report.checked).toBeGreaterThanOrEqual(50);
 
@@ -124,7 +131,7 @@ describe('hash chain', () => {
     expect(last.user_agent).toBe('Zoë’s browser');
     expect([head.prev_hash, head.last_hash]).toEqual([last.prev_hash, last.hash]);
     expect((await eventAt(Number(head.last_seq) - 1)).hash).toBe(last.prev_hash);
-    expect((await verifyChain(eventsTable(), practice.practiceId)).broken).toBeNull();
+    expect((await verifyChain(eventsTable(), practice.practiceId, checkpoints)).broken).toBeNull();
   });
 
   it('names an event changed in the database, and detects a deleted one', async () => {
@@ -150,7 +157,7 @@ describe('hash chain', () => {
       .set({ ip: victim.ip })
       .where('id', '=', victim.id)
       .execute();
-    expect((await verifyChain(eventsTable(), practice.practiceId)).broken).toBeNull();
+    expect((await verifyChain(eventsTable(), practice.practiceId, checkpoints)).broken).toBeNull();
 
     const gone = await eventAt(20);
     await eventsTable().deleteFrom('audit_events').where('id', '=', gone.id).execute();
@@ -169,23 +176,23 @@ describe('hash chain', () => {
       .executeTakeFirstOrThrow();
     const newest = await eventAt(Number(head.last_seq));
     await eventsTable().deleteFrom('audit_events').where('id', '=', newest.id).execute();
-    expect((await verifyChain(eventsTable(), practice.practiceId)).broken).toMatchObject({
+    expect((await verifyChain(eventsTable(), practice.practiceId, checkpoints)).broken).toMatchObject({
       problem: 'missing_event',
       seq: Number(head.last_seq),
     });
     await eventsTable().insertInto('audit_events').values(newest).execute();
-    expect((await verifyChain(eventsTable(), practice.practiceId)).broken).toBeNull();
+    expect((await verifyChain(eventsTable(), practice.practiceId, checkpoints)).broken).toBeNull();
   });
 
   it('offers no route that edits or deletes events', async () => {
-    const before = await verifyChain(eventsTable(), practice.practiceId);
+    const before = await verifyChain(eventsTable(), practice.practiceId, checkpoints);
     const { id } = await eventAt(5);
     for (const method of ['DELETE', 'PUT', 'PATCH', 'POST'])
       for (const target of ['/api/activity', `/api/activity/${id}`])
         expect((await adminClient.request(method, target, method === 'DELETE' ? undefined : {})).status).toBe(
           404,
         );
-    const after = await verifyChain(eventsTable(), practice.practiceId);
+    const after = await verifyChain(eventsTable(), practice.practiceId, checkpoints);
     expect(after.broken).toBeNull();
     expect(after.checked).toBeGreaterThan(before.checked - 1);
   });

@@ -14,7 +14,7 @@ import {
   sqliteEnv,
 } from '../support/live-accounts.js';
 import type { SeededAccount } from '../support/seed-accounts.js';
-import { tempDataDir } from '../support/server-process.js';
+import { INSTANCE_KEY, tempDataDir } from '../support/server-process.js';
 
 /**
  * `gatehouse backup` / `gatehouse restore` on SQLite against real server processes (the
@@ -151,7 +151,12 @@ describe('PostgreSQL: pg_dump / pg_restore, as the commands say', () => {
       openStore({ databaseUrl: urlOf(sourceName), dataDir: tempDataDir() }),
       4,
     );
-    const pgEnv = { DATA_DIR: tempDataDir(), DATABASE_URL: urlOf(sourceName) };
+    // The servers' key: `audit verify` checks the checkpoints they signed with it.
+    const pgEnv = {
+      DATA_DIR: tempDataDir(),
+      DATABASE_URL: urlOf(sourceName),
+      GATEHOUSE_SECRET_KEY: INSTANCE_KEY,
+    };
     const server = await servers.start(pgEnv);
     const writing = keepWriting(server, seeded.code, seeded.accounts);
     await writing.reached(10);

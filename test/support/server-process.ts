@@ -33,7 +33,7 @@ export function tempDataDir(): string {
 }
 
 /** One instance key for every server this test process starts: instances on one database must share it. */
-const INSTANCE_KEY = randomBytes(32).toString('base64');
+export const INSTANCE_KEY = randomBytes(32).toString('base64');
 
 export async function startServerProcess(env: Record<string, string>, port?: number): Promise<ServerProcess> {
   const listenPort = port ?? (await freePort());

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ACTIVITY_GROUPS, ungroupedTypes } from '../../domain/activity-filter.js';
+import type { CheckpointKeys } from '../../domain/audit-checkpoint.js';
 import { ApiError } from '../../domain/errors.js';
 import { eventLabel } from '../../domain/event-labels.js';
 import { readActivity, recordActivityViewed, type ActivityScope } from '../../services/activity.js';
@@ -43,9 +44,14 @@ const IntegrityReport = Type.Object({
     }),
     Type.Null(),
   ]),
+  /** The newest signed checkpoint the log was checked against (domain/audit-checkpoint.ts). */
+  checkpoint: Type.Union([Type.Object({ seq: Type.Integer(), at: Type.Integer() }), Type.Null()]),
 });
 
-export const activityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = async (app, { deps }) => {
+export const activityRoutes: FastifyPluginAsyncTypebox<{
+  deps: ServiceDeps;
+  checkpointKeys: CheckpointKeys;
+}> = async (app, { deps, checkpointKeys }) => {
   /** The scope a `user` filter asks for: that user of the caller's practice, or 404. */
   async function scopeOf(practiceId: string, userId: string | undefined): Promise<ActivityScope> {
     if (userId === undefined) return { kind: 'practice' };
@@ -135,13 +141,17 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = 
     {
       config: { roles: ['practice_admin'] },
       schema: {
-        summary: 'Checks the practice’s activity-log hash chain and names the first broken event',
+        summary:
+          'Checks the practice’s activity-log hash chain against its signed checkpoint and names the first broken event',
         response: { 200: IntegrityReport, ...commonErrors },
       },
     },
     async (request) => {
-      const report = await verifyChain(deps.store.db, sessionOf(request).practice.id);
-      return { valid: report.broken === null, checked: report.checked, broken: report.broken };
+      const report = await verifyChain(deps.store.db, sessionOf(request).practice.id, {
+        keys: checkpointKeys,
+      });
+      const { checked, broken, checkpoint } = report;
+      return { valid: broken === null, checked, broken, checkpoint };
     },
   );
 };
