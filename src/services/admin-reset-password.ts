@@ -40,7 +40,7 @@ export async function adminResetPassword(
     });
     await endUserSessions(trx, { user: target, actor, reason: 'admin_password_reset', origin, at });
     // A reset means the password may be known to someone else: remembered browsers must pass 2FA again.
-    await forgetRememberedBrowsers(trx, target.id);
+    await forgetRememberedBrowsers(trx, { user: target, actor, reason: 'admin_password_reset', origin, at });
     await audit(trx, {
       practiceId: practice.id,
       type: 'password.admin_reset',

@@ -115,7 +115,7 @@ export async function resetPasswordWithToken(
     await storeChosenPassword(trx, user, { passwordHash: check.passwordHash, at, clearFailures: true });
     await endUserSessions(trx, { user, actor: null, reason: 'password_reset', origin, at });
     // A reset means the password may be known to someone else: remembered browsers must pass 2FA again.
-    await forgetRememberedBrowsers(trx, user.id);
+    await forgetRememberedBrowsers(trx, { user, actor: null, reason: 'password_reset', origin, at });
     await audit(trx, {
       practiceId: practice.id,
       type: 'password.reset_completed',

@@ -15,6 +15,7 @@ export type RevocationReason =
   | 'admin_password_reset'
   | 'user_deactivated'
   | 'two_factor_removed'
+  | 'two_factor_disabled'
   | 'signed_out_everywhere'
   | 'signed_out_by_user'
   | 'single_session';

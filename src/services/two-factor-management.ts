@@ -37,7 +37,7 @@ export async function disableTwoFactor(
   return deps.store.transaction(async (trx) => {
     if (!(await findTwoFactorStatus(trx, user.id)).enabled)
       return { ok: false, reason: 'not_enabled' } as const;
-    await removeEverything(trx, user.id);
+    await removeEverything(trx, { user, actor: user, reason: 'two_factor_disabled', origin, at: now });
     await recordChange(trx, { type: 'two_factor.disabled', actor: user, user, practice, origin, now });
     await notifyUser(
       trx,
@@ -98,7 +98,13 @@ export async function removeTwoFactorByAdmin(
   return deps.store.transaction(async (trx) => {
     const status = await findTwoFactorStatus(trx, target.id);
     if (!status.enabled && status.passkeys === 0) return false;
-    await removeEverything(trx, target.id);
+    await removeEverything(trx, {
+      user: target,
+      actor: admin.user,
+      reason: 'two_factor_removed',
+      origin,
+      at: now,
+    });
     await recordChange(trx, {
       type: 'two_factor.removed_by_admin',
       actor: admin.user,
@@ -131,9 +137,12 @@ export async function removeTwoFactorByAdmin(
   });
 }
 
-async function removeEverything(trx: Executor, userId: string): Promise<void> {
-  await deleteTwoFactor(trx, userId);
-  await forgetRememberedBrowsers(trx, userId);
+async function removeEverything(
+  trx: Executor,
+  removal: Parameters<typeof forgetRememberedBrowsers>[1],
+): Promise<void> {
+  await deleteTwoFactor(trx, removal.user.id);
+  await forgetRememberedBrowsers(trx, removal);
 }
 
 async function recordChange(

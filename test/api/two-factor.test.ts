@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCodeAt } from '../../src/domain/totp.js';
-import { forgetRememberedBrowsers } from '../../src/services/remembered-browsers.js';
 import type { Store } from '../../src/store/database.js';
 import { eventsOf } from '../support/events.js';
 import { HttpClient, signedInClient } from '../support/http-client.js';
@@ -368,10 +367,66 @@ describe('remembered browsers', () => {
     expect((await passwordStep(user, browser)).next).toBe('two_factor');
   });
 
-  it('end with a password reset (forgetRememberedBrowsers)', async () => {
+  it('are recorded when remembered, forgotten one by one, and forgotten all at an admin reset', async () => {
     const { user, browser } = await rememberedClient();
-    await server.deps.store.transaction((trx) => forgetRememberedBrowsers(trx, user.id));
-    expect((await passwordStep(user, browser)).next).toBe('two_factor');
+    const added = (await eventsOf(server.deps.store, user.id, 5)).find(
+      (event) => event.type === 'remembered_browser.added',
+    );
+    const { items } = (await browser.get<{ items: { id: string }[] }>('/api/me/remembered-browsers')).body;
+    const id = items[0]?.id ?? '';
+    expect(added).toMatchObject({
+      type: 'remembered_browser.added',
+      outcome: 'success',
+      actor: { id: user.id },
+      target: { id: user.id },
+      details: { browser: id, expiresAt: new Date(server.clock.now() + 30 * 86_400_000).toISOString() },
+    });
+    expect((await browser.request('DELETE', `/api/me/remembered-browsers/${id}`)).status).toBe(204);
+    expect(await eventsOf(server.deps.store, user.id, 1)).toMatchObject([
+      { type: 'remembered_browser.removed', actor: { id: user.id }, details: { browser: id, browsers: 1 } },
+    ]);
+    // A refused request records nothing.
+    expect((await browser.request('DELETE', `/api/me/remembered-browsers/${id}`)).status).toBe(404);
+    expect((await eventsOf(server.deps.store, user.id, 1))[0]?.type).toBe('remembered_browser.removed');
+
+    const again = await rememberedClient();
+    const admin = await newUser(['practice_admin']);
+    const adminClient = await signedInClient(server.url, practice.code, admin);
+    expect((await adminClient.post(`/api/staff/${again.user.id}/reset-password`)).status).toBe(200);
+    const events = await eventsOf(server.deps.store, again.user.id, 3);
+    expect(events.find((event) => event.type === 'remembered_browser.removed')).toMatchObject({
+      actor: { id: admin.id },
+      target: { id: again.user.id },
+      details: { reason: 'admin_password_reset', browsers: 1 },
+    });
+  });
+
+  it('listed are exactly those that still skip the step, under the practice’s current setting', async () => {
+    const otherPractice = await seedPractice(server.deps);
+    const admin = await newUser(['practice_admin'], otherPractice);
+    const adminClient = await signedInClient(server.url, otherPractice.code, admin);
+    const { secret } = await enrolTotp(adminClient, admin.password, server.clock);
+    const { client } = await passwordStep(admin, new HttpClient(server.url), otherPractice);
+    await client.post('/api/auth/two-factor', {
+      code: nextTotpCode(server.clock, secret),
+      rememberBrowser: true,
+    });
+    const listed = async () =>
+      (await client.get<{ items: unknown[] }>('/api/me/remembered-browsers')).body.items.length;
+    expect(await listed()).toBe(1);
+    const settings = await client.get<Record<string, unknown>>('/api/practice/security-settings');
+    const put = await client.request('PUT', '/api/practice/security-settings', {
+      ...settings.body,
+      rememberBrowserDays: 7,
+    });
+    expect(put.status).toBe(200);
+    // Past the new 7 days but inside the 30 the browser was remembered for: it no longer counts.
+    server.clock.advance(8 * 86_400_000);
+    expect((await passwordStep(admin, client, otherPractice)).next).toBe('two_factor');
+    const code = nextTotpCode(server.clock, secret);
+    const signedIn = await client.post('/api/auth/two-factor', { code, rememberBrowser: false });
+    expect(signedIn.status).toBe(200);
+    expect(await listed()).toBe(0);
   });
 
   it('do not work for another user of the same browser', async () => {
@@ -517,10 +572,11 @@ describe('admin removal', () => {
     expect(events.map((e) => e.type)).toEqual([
       'session.revoked',
       'two_factor.removed_by_admin',
-      'login.succeeded',
+      'remembered_browser.removed',
     ]);
     expect(events[1]?.actor).toEqual({ id: admin.id, username: admin.username });
     expect(events[0]).toMatchObject({ details: { reason: 'two_factor_removed' } });
+    expect(events[2]).toMatchObject({ details: { reason: 'two_factor_removed', browsers: 1 } });
     expect((await mailTo(user)).join()).toContain('Your two-factor authentication was removed');
     // No second factor any more, and the remembered browser is forgotten with it.
     expect((await passwordStep(user, remembered)).next).toBe('signed_in');
