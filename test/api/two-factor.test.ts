@@ -429,6 +429,32 @@ describe('remembered browsers', () => {
     expect(await listed()).toBe(0);
   });
 
+  it('end when the user changes their password and signs the other sessions out, not when they keep them', async () => {
+    const changePassword = async (signOutOtherSessions: boolean) => {
+      const { user, client, browser } = await rememberedClient();
+      const newPassword = `copper kettles whistle at dawn ${userCounter}`;
+      const changed = await client.post('/api/me/password', {
+        currentPassword: user.password,
+        newPassword,
+        confirmPassword: newPassword,
+        signOutOtherSessions,
+      });
+      expect(changed.status, changed.text).toBe(200);
+      return { user: { ...user, password: newPassword }, browser };
+    };
+    const kept = await changePassword(false);
+    expect((await passwordStep(kept.user, kept.browser)).next).toBe('signed_in');
+
+    const ended = await changePassword(true);
+    expect((await ended.browser.get('/api/me')).status).toBe(401);
+    expect((await passwordStep(ended.user, ended.browser)).next).toBe('two_factor');
+    const events = await eventsOf(server.deps.store, ended.user.id, 5);
+    expect(events.find((event) => event.type === 'remembered_browser.removed')).toMatchObject({
+      actor: { id: ended.user.id },
+      details: { reason: 'password_changed', browsers: 1 },
+    });
+  });
+
   it('do not work for another user of the same browser', async () => {
     const { browser } = await rememberedClient();
     const { user: someoneElse } = await enrolledUser();
@@ -480,6 +506,31 @@ describe('turning two-factor authentication off', () => {
     expect((await mailTo(user)).join()).toContain('Two-factor authentication is off');
     const twice = await client.request('DELETE', '/api/me/two-factor', { currentPassword: user.password });
     expect(twice.status).toBe(409);
+  });
+
+  it('ends the user’s other sessions and remembered browsers, keeping this one', async () => {
+    const { user, client, secret } = await enrolledUser();
+    const { client: other } = await passwordStep(user);
+    const remembered = await other.post('/api/auth/two-factor', {
+      code: nextTotpCode(server.clock, secret),
+      rememberBrowser: true,
+    });
+    expect(remembered.status).toBe(200);
+    const off = await client.request('DELETE', '/api/me/two-factor', { currentPassword: user.password });
+    expect(off.status).toBe(204);
+    expect((await client.get('/api/me')).status).toBe(200);
+    expect((await other.get('/api/me')).status).toBe(401);
+    const events = await eventsOf(server.deps.store, user.id, 3);
+    expect(events.map((e) => e.type)).toEqual([
+      'remembered_browser.removed',
+      'session.revoked',
+      'two_factor.disabled',
+    ]);
+    expect(events[1]).toMatchObject({ details: { reason: 'two_factor_disabled', sessions: 1 } });
+    // Turned on again, the browser remembered before must pass the new second factor.
+    const again = await enrolTotp(client, user.password, server.clock);
+    expect(again.secret).not.toBe(secret);
+    expect((await passwordStep(user, other)).next).toBe('two_factor');
   });
 });
 
@@ -570,13 +621,13 @@ describe('admin removal', () => {
     expect((await remembered.get('/api/me')).status).toBe(401);
     const events = await eventsOf(server.deps.store, user.id, 3);
     expect(events.map((e) => e.type)).toEqual([
+      'remembered_browser.removed',
       'session.revoked',
       'two_factor.removed_by_admin',
-      'remembered_browser.removed',
     ]);
-    expect(events[1]?.actor).toEqual({ id: admin.id, username: admin.username });
-    expect(events[0]).toMatchObject({ details: { reason: 'two_factor_removed' } });
-    expect(events[2]).toMatchObject({ details: { reason: 'two_factor_removed', browsers: 1 } });
+    expect(events[2]?.actor).toEqual({ id: admin.id, username: admin.username });
+    expect(events[1]).toMatchObject({ details: { reason: 'two_factor_removed' } });
+    expect(events[0]).toMatchObject({ details: { reason: 'two_factor_removed', browsers: 1 } });
     expect((await mailTo(user)).join()).toContain('Your two-factor authentication was removed');
     // No second factor any more, and the remembered browser is forgotten with it.
     expect((await passwordStep(user, remembered)).next).toBe('signed_in');
