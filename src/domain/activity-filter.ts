@@ -35,6 +35,11 @@ export const ACTIVITY_GROUPS = [
       'two_factor.removed_by_admin',
       'recovery_code.used',
       'recovery_codes.regenerated',
+      'passkey.added',
+      'passkey.removed',
+      'passkey.renamed',
+      'remembered_browser.added',
+      'remembered_browser.removed',
     ],
   },
   {

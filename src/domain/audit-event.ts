@@ -35,6 +35,9 @@ export const EVENT_TYPES = [
   'activity.viewed',
   'passkey.added',
   'passkey.removed',
+  'passkey.renamed',
+  'remembered_browser.added',
+  'remembered_browser.removed',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

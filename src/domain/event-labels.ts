@@ -33,6 +33,11 @@ export const EVENT_LABELS: Partial<Record<EventType, string>> = {
   'practice.created': 'Practice created',
   'settings.changed': 'Security settings changed',
   'activity.viewed': 'Activity log viewed',
+  'passkey.added': 'Passkey added',
+  'passkey.removed': 'Passkey removed',
+  'passkey.renamed': 'Passkey renamed',
+  'remembered_browser.added': 'Browser remembered for two-factor',
+  'remembered_browser.removed': 'Remembered browser forgotten',
 };
 
 export function eventLabel(type: string): string {

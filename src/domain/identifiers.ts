@@ -8,6 +8,3 @@ export function foldIdentifier(value: string): string {
 
 /** Practice codes: letters, digits, dash and underscore, 2..32 characters. */
 export const PRACTICE_CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$/;
-
-/** User names: letters, digits and . _ - @, 1..64 characters. */
-export const USERNAME_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}._@-]{0,63}$/u;

@@ -86,6 +86,16 @@ describe('evaluatePassword', () => {
     expect(rules('ILoveYou2024!', { minLength: 8 })).toContain('common_password');
   });
 
+  it('refuses look-alikes of a blocklisted password or a context word (Unicode TS #39 skeletons)', () => {
+    const overlaid = [...'password'].map((letter) => `${letter}\u0334`).join('');
+    expect(rules(overlaid)).toContain('common_password');
+    expect(rules('раssword', { minLength: 8 })).toContain('common_password');
+    expect(rules('pässwörd', { minLength: 8 })).toContain('common_password');
+    // jane.doe with a Cyrillic а and о, inside an otherwise strong password.
+    expect(rules('violet tugboat jаne.dоe ladder')).toContain('context');
+    expect(rules('violet tugboat ladder оrchard')).toEqual([]);
+  });
+
   it('returns every violation at once', () => {
     expect(rules('aaaa', { requireDigit: true })).toEqual(
       expect.arrayContaining(['min_length', 'strength', 'digit', 'repeated_characters']),

@@ -2,6 +2,7 @@ import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { adjacencyGraphs, dictionary as commonDictionary } from '@zxcvbn-ts/language-common';
 import { dictionary as englishDictionary, translations } from '@zxcvbn-ts/language-en';
 import { COMMON_PASSWORDS } from './common-passwords.js';
+import { wordSkeleton } from './look-alike.js';
 import { normalizePassword } from './password-text.js';
 import type { PasswordPolicySettings } from './security-settings.js';
 
@@ -19,6 +20,8 @@ import type { PasswordPolicySettings } from './security-settings.js';
  *   leading/trailing digits and symbols removed ("Password123!" is "password") (P4).
  * - Context words (P5): practice code and name, user name, first and last name, email local
  *   part; a password equal to one, or containing one of 4+ characters, is refused.
+ * - Both compare look-alike skeletons too (src/domain/look-alike.ts), so a Cyrillic р or
+ *   combining marks over each letter do not turn "password" or a user name into a new word.
  * - Optional composition classes and the longest run of one character (practice settings, P6).
  * - History (the last N passwords) needs the stored hashes, so the service checks it and
  *   reports it with the rule id `history`; it is listed here for the checklist.
@@ -160,11 +163,15 @@ export function historyViolation(policy: PasswordPolicySettings): PasswordViolat
 }
 
 const COMMON = new Set(COMMON_PASSWORDS.map((word) => word.toLowerCase()));
+const COMMON_SKELETONS = new Set(COMMON_PASSWORDS.map(wordSkeleton));
 
 function isCommonPassword(text: string): boolean {
   const folded = text.toLowerCase();
   const core = folded.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
-  return COMMON.has(folded) || (core.length > 0 && COMMON.has(core));
+  return [folded, core].some(
+    (candidate) =>
+      candidate.length > 0 && (COMMON.has(candidate) || COMMON_SKELETONS.has(wordSkeleton(candidate))),
+  );
 }
 
 /** Each context value, and its parts split at anything not a letter or digit, lower-cased. */
@@ -179,6 +186,10 @@ function contextWords(values: readonly string[]): string[] {
 }
 
 function usesContextWord(text: string, words: readonly string[]): boolean {
+  return containsWord(text, words) || containsWord(wordSkeleton(text), words.map(wordSkeleton));
+}
+
+function containsWord(text: string, words: readonly string[]): boolean {
   const folded = text.toLowerCase();
   const squeezed = folded.replace(/[^\p{L}\p{N}]+/gu, '');
   return words.some(

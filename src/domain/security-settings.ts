@@ -90,18 +90,33 @@ export const SETTING_BOUNDS = {
 /** Below this minimum length the admin must acknowledge a warning (NIST recommends 15 for single-factor). */
 export const RECOMMENDED_MIN_LENGTH = 12;
 
-/** The fields that differ between two settings documents, as dotted paths. */
-export function changedSettings(before: SecuritySettings, after: SecuritySettings): string[] {
-  const changed: string[] = [];
+/** One setting that differs between two documents: its dotted path, old and new value. */
+export interface SettingChange {
+  readonly path: string;
+  /** Lists (the IP allow-list's entries) as JSON text, so every value fits an event detail. */
+  readonly from: string | number | boolean | null;
+  readonly to: string | number | boolean | null;
+}
+
+/** The settings that differ between two documents, in the document's order. */
+export function changedSettings(before: SecuritySettings, after: SecuritySettings): SettingChange[] {
+  const changed: SettingChange[] = [];
   const walk = (a: unknown, b: unknown, prefix: string) => {
     if (isPlainObject(a) && isPlainObject(b)) {
       for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
         walk(a[key], b[key], prefix ? `${prefix}.${key}` : key);
       }
-    } else if (JSON.stringify(a) !== JSON.stringify(b)) changed.push(prefix);
+    } else if (JSON.stringify(a) !== JSON.stringify(b))
+      changed.push({ path: prefix, from: detailValue(a), to: detailValue(b) });
   };
   walk(before, after, '');
   return changed;
+}
+
+function detailValue(value: unknown): string | number | boolean | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  return JSON.stringify(value);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -4,7 +4,6 @@ import { audit } from './audit.js';
 import type { RequestOrigin, ServiceDeps } from './context.js';
 import { issueTemporaryPassword } from './new-password.js';
 import { notifyUser } from './notify.js';
-import { forgetRememberedBrowsers } from './remembered-browsers.js';
 import { endUserSessions } from './session-revocation.js';
 
 /**
@@ -38,9 +37,8 @@ export async function adminResetPassword(
       temporaryExpiresAt: issued.expiresAt,
       at,
     });
+    // Remembered browsers end too: the old password may be known to someone else.
     await endUserSessions(trx, { user: target, actor, reason: 'admin_password_reset', origin, at });
-    // A reset means the password may be known to someone else: remembered browsers must pass 2FA again.
-    await forgetRememberedBrowsers(trx, target.id);
     await audit(trx, {
       practiceId: practice.id,
       type: 'password.admin_reset',

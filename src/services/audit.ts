@@ -38,7 +38,7 @@ function party(who: User | EventParty): EventParty {
 }
 
 /** User-typed text for an event detail: cut short, control characters made visible. */
-export function detailText(value: string): string {
+export function detailText(value: string, maxLength = MAX_DETAIL_TEXT): string {
   // eslint-disable-next-line no-control-regex
-  return value.slice(0, MAX_DETAIL_TEXT).replace(/[\u0000-\u001f\u007f]/g, '\uFFFD');
+  return value.slice(0, maxLength).replace(/[\u0000-\u001f\u007f]/g, '\uFFFD');
 }

@@ -6,7 +6,6 @@ import { audit, detailText } from './audit.js';
 import type { RequestOrigin, ServiceDeps } from './context.js';
 import { checkChosenPassword, storeChosenPassword, type NewPasswordProblem } from './new-password.js';
 import { notifyUser } from './notify.js';
-import { forgetRememberedBrowsers } from './remembered-browsers.js';
 import { endUserSessions } from './session-revocation.js';
 
 /**
@@ -113,9 +112,8 @@ export async function resetPasswordWithToken(
     // Two requests racing with one token: only the first to mark it used goes on.
     if (!(await consumeResetToken(trx, stored.id, at))) return false;
     await storeChosenPassword(trx, user, { passwordHash: check.passwordHash, at, clearFailures: true });
+    // Remembered browsers end too: the old password may be known to someone else.
     await endUserSessions(trx, { user, actor: null, reason: 'password_reset', origin, at });
-    // A reset means the password may be known to someone else: remembered browsers must pass 2FA again.
-    await forgetRememberedBrowsers(trx, user.id);
     await audit(trx, {
       practiceId: practice.id,
       type: 'password.reset_completed',

@@ -15,12 +15,13 @@ import {
   insertPasskey,
   listPasskeys,
   recordPasskeyUse,
+  renamePasskey,
   saveChallenge,
   takeChallenge,
   type Passkey,
 } from '../store/passkey-store.js';
 import { findTwoFactorStatus } from '../store/two-factor-store.js';
-import { audit } from './audit.js';
+import { audit, detailText } from './audit.js';
 import type { RequestOrigin } from './context.js';
 import { verifyCurrentPassword } from './current-password.js';
 import { notifyUser } from './notify.js';
@@ -40,6 +41,7 @@ import {
  * - Offered once two-factor authentication is on (an authenticator app and recovery codes
  *   stay the way back in); turning 2FA off or an admin removal deletes the passkeys too.
  * - Registering needs the current password (F4); every addition and removal is emailed (F5).
+ * - Adding, renaming and removing each record their event in the change's transaction.
  * - Challenges live in the database for 5 minutes, one per user and purpose, used once, so a
  *   ceremony begun on one instance finishes on any other.
  * - User verification is preferred, not required: this is a second factor after the password.
@@ -253,6 +255,32 @@ export async function removePasskey(
         ],
       },
     );
+    return true;
+  });
+}
+
+/** Renames one of the user's passkeys, with its event; false when the id is not theirs. */
+export async function renameOwnPasskey(
+  deps: TwoFactorDeps,
+  auth: ValidSession,
+  change: { readonly id: string; readonly name: string },
+  origin: RequestOrigin,
+): Promise<boolean> {
+  const { user, practice } = auth;
+  const now = deps.clock.now();
+  return deps.store.transaction(async (trx) => {
+    const before = (await listPasskeys(trx, user.id)).find((passkey) => passkey.id === change.id);
+    if (!before || !(await renamePasskey(trx, user.id, change.id, change.name))) return false;
+    await audit(trx, {
+      practiceId: practice.id,
+      type: 'passkey.renamed',
+      outcome: 'success',
+      actor: user,
+      target: user,
+      origin,
+      at: now,
+      details: { passkey: change.id, from: detailText(before.name), to: detailText(change.name) },
+    });
     return true;
   });
 }

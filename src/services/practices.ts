@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { PRACTICE_CODE_PATTERN, USERNAME_PATTERN } from '../domain/identifiers.js';
+import { PRACTICE_CODE_PATTERN } from '../domain/identifiers.js';
 import { DEFAULT_SECURITY_SETTINGS } from '../domain/security-settings.js';
+import { usernameProblem } from '../domain/username.js';
 import { findPracticeByCode, insertPractice, type Practice } from '../store/practice-store.js';
 import { insertUser } from '../store/user-store.js';
 import { audit } from './audit.js';
@@ -95,9 +96,8 @@ function validate(input: NewPracticeInput): string | undefined {
     return 'The practice code must be 2 to 32 letters, digits, dashes or underscores.';
   }
   if (!input.name.trim() || input.name.length > 200) return 'The practice name must be 1 to 200 characters.';
-  if (!USERNAME_PATTERN.test(input.admin.username)) {
-    return 'The user name must be 1 to 64 letters, digits or . _ - @, starting with a letter or digit.';
-  }
+  const usernameInvalid = usernameProblem(input.admin.username);
+  if (usernameInvalid) return usernameInvalid;
   if (!/^[^\s@]+@[^\s@]+$/.test(input.admin.email) || input.admin.email.length > 254) {
     return 'The email address is not valid.';
   }

@@ -1,13 +1,23 @@
-import { changedSettings, settingsProblems, type SecuritySettings } from '../domain/security-settings.js';
+import {
+  changedSettings,
+  settingsProblems,
+  type SecuritySettings,
+  type SettingChange,
+} from '../domain/security-settings.js';
 import { findPracticeById, updatePracticeSettings } from '../store/practice-store.js';
 import type { User } from '../store/user-store.js';
-import { audit } from './audit.js';
+import { audit, detailText } from './audit.js';
 import type { RequestOrigin, ServiceDeps } from './context.js';
 
 /**
  * A practice's security settings: read, and replaced whole by a Practice Administrator.
- * The change and its `settings.changed` event (naming the changed fields) commit together.
+ * The change and its `settings.changed` event commit together. The event names the changed
+ * fields (`changed`) and gives each one's old and new value (`<field>.from`, `<field>.to`); the
+ * settings hold no secret, so every value may be recorded.
  */
+/** Longest text value (a time zone, the IP allow-list as JSON) kept in the event. */
+const MAX_SETTING_TEXT = 500;
+
 export type UpdateSettingsResult =
   | { readonly ok: true; readonly settings: SecuritySettings }
   | { readonly ok: false; readonly problems: readonly string[] };
@@ -45,8 +55,23 @@ export async function updateSecuritySettings(
       actor,
       origin,
       at: deps.clock.now(),
-      details: { changed: changed.join(', ').slice(0, 500) },
+      details: {
+        changed: changed
+          .map((change) => change.path)
+          .join(', ')
+          .slice(0, MAX_SETTING_TEXT),
+        ...Object.fromEntries(
+          changed.flatMap(({ path, from, to }) => [
+            [`${path}.from`, settingDetail(from)],
+            [`${path}.to`, settingDetail(to)],
+          ]),
+        ),
+      },
     });
   });
   return { ok: true, settings };
+}
+
+function settingDetail(value: SettingChange['from']): SettingChange['from'] {
+  return typeof value === 'string' ? detailText(value, MAX_SETTING_TEXT) : value;
 }

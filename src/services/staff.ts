@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { USERNAME_PATTERN } from '../domain/identifiers.js';
 import type { Role } from '../domain/roles.js';
+import { lookAlikeUsername, usernameProblem } from '../domain/username.js';
 import type { Practice } from '../store/practice-store.js';
 import {
   findUserById,
   insertUser,
+  listUsernames,
   setUserStatus,
   updateUserProfile,
   usernameTaken,
@@ -19,7 +20,8 @@ import { endUserSessions } from './session-revocation.js';
 /**
  * Staff administration by a Practice Administrator, always inside their own practice (R7):
  * New User (with a temporary password shown once, R6), edit, roles, deactivate (ends every
- * session, S5) and reactivate. Each change and its event commit together.
+ * session, S5) and reactivate. Each change and its event commit together. A new user name
+ * must not look like one the practice has (src/domain/username.ts).
  */
 export interface NewStaffInput {
   readonly username: string;
@@ -42,6 +44,7 @@ export interface StaffChange {
 export type StaffProblem =
   | { readonly reason: 'invalid'; readonly message: string }
   | { readonly reason: 'username_taken' }
+  | { readonly reason: 'username_look_alike'; readonly existing: string }
   | { readonly reason: 'own_account'; readonly message: string };
 
 export type CreateStaffResult =
@@ -61,6 +64,8 @@ export async function createStaffUser(
   if (invalid) return { ok: false, problem: { reason: 'invalid', message: invalid } };
   if (await usernameTaken(deps.store.db, practice.id, input.username))
     return { ok: false, problem: { reason: 'username_taken' } };
+  const existing = lookAlikeUsername(input.username, await listUsernames(deps.store.db, practice.id));
+  if (existing !== undefined) return { ok: false, problem: { reason: 'username_look_alike', existing } };
 
   const issued = await issueTemporaryPassword(deps, practice, input);
   const id = randomUUID();
@@ -184,9 +189,10 @@ function profileOf(input: NewStaffInput) {
 }
 
 function validateNewStaff(input: NewStaffInput): string | undefined {
-  if (!USERNAME_PATTERN.test(input.username))
-    return 'The user name must be 1 to 64 letters, digits or . _ - @, starting with a letter or digit.';
-  return validateProfile({ ...profileOf(input), roles: input.roles, supervisor: input.supervisor ?? false });
+  return (
+    usernameProblem(input.username) ??
+    validateProfile({ ...profileOf(input), roles: input.roles, supervisor: input.supervisor ?? false })
+  );
 }
 
 function validateProfile(profile: UserProfileChange): string | undefined {

@@ -7,7 +7,6 @@ import { audit } from './audit.js';
 import type { RequestOrigin } from './context.js';
 import { verifyCurrentPassword } from './current-password.js';
 import { notifyUser } from './notify.js';
-import { forgetRememberedBrowsers } from './remembered-browsers.js';
 import { endUserSessions } from './session-revocation.js';
 import type { ValidSession } from './sessions.js';
 import { issueRecoveryCodes } from './two-factor-enrollment.js';
@@ -16,8 +15,11 @@ import type { TwoFactorDeps } from './two-factor-deps.js';
 /**
  * Managing two-factor authentication once it is on (F4, F5, F8):
  * - the user turns it off, or gets a new set of recovery codes: current password first;
- * - a Practice Administrator removes it for a user of their practice: the user's sessions
- *   and remembered browsers end, and if the practice requires 2FA they enrol again at next sign-in.
+ * - a Practice Administrator removes it for a user of their practice;
+ * either way the second factor is gone, so the user's sessions end (all but the caller's own
+ * when they turned it off themselves) with their remembered browsers, as for any changed
+ * credential (services/session-revocation.ts); if the practice requires 2FA the user enrols
+ * again at next sign-in.
  * Every change is one transaction with its event and the email to the user.
  */
 export type ManageFailure = 'invalid_current_password' | 'not_enabled' | 'required_by_practice';
@@ -28,7 +30,7 @@ export async function disableTwoFactor(
   currentPassword: string,
   origin: RequestOrigin,
 ): Promise<{ readonly ok: true } | { readonly ok: false; readonly reason: ManageFailure }> {
-  const { user, practice } = auth;
+  const { user, practice, session } = auth;
   if (!(await verifyCurrentPassword(deps, user, currentPassword)))
     return { ok: false, reason: 'invalid_current_password' };
   // The practice requires it: turning it off would only force a new enrolment at next sign-in.
@@ -37,8 +39,16 @@ export async function disableTwoFactor(
   return deps.store.transaction(async (trx) => {
     if (!(await findTwoFactorStatus(trx, user.id)).enabled)
       return { ok: false, reason: 'not_enabled' } as const;
-    await removeEverything(trx, user.id);
+    await deleteTwoFactor(trx, user.id);
     await recordChange(trx, { type: 'two_factor.disabled', actor: user, user, practice, origin, now });
+    await endUserSessions(trx, {
+      user,
+      actor: user,
+      reason: 'two_factor_disabled',
+      origin,
+      at: now,
+      exceptSessionId: session.id,
+    });
     await notifyUser(
       trx,
       { user, practice, origin, at: now },
@@ -46,7 +56,7 @@ export async function disableTwoFactor(
         subject: 'Two-factor authentication is off',
         paragraphs: [
           'Two-factor authentication was turned off for your account. Signing in now needs only your password.',
-          'Your recovery codes, passkeys and remembered browsers no longer work.',
+          'Your recovery codes, passkeys and remembered browsers no longer work, and you were signed out everywhere else.',
         ],
       },
     );
@@ -98,7 +108,7 @@ export async function removeTwoFactorByAdmin(
   return deps.store.transaction(async (trx) => {
     const status = await findTwoFactorStatus(trx, target.id);
     if (!status.enabled && status.passkeys === 0) return false;
-    await removeEverything(trx, target.id);
+    await deleteTwoFactor(trx, target.id);
     await recordChange(trx, {
       type: 'two_factor.removed_by_admin',
       actor: admin.user,
@@ -129,11 +139,6 @@ export async function removeTwoFactorByAdmin(
     );
     return true;
   });
-}
-
-async function removeEverything(trx: Executor, userId: string): Promise<void> {
-  await deleteTwoFactor(trx, userId);
-  await forgetRememberedBrowsers(trx, userId);
 }
 
 async function recordChange(

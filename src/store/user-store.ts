@@ -436,3 +436,13 @@ export async function usernameTaken(db: Executor, practiceId: string, username: 
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** Every user name of the practice, deactivated users' included, for look-alike checks. */
+export async function listUsernames(db: Executor, practiceId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select('username')
+    .where('practice_id', '=', practiceId)
+    .execute();
+  return rows.map((row) => row.username);
+}

@@ -89,6 +89,9 @@ const L1_ITEM_OF: Record<EventType, L1Item | { readonly notInL1: string }> = {
   'activity.viewed': "reads of another user's activity",
   'passkey.added': '2FA enrol',
   'passkey.removed': '2FA remove',
+  'passkey.renamed': { notInL1: 'a passkey’s name; the credential stays as it was' },
+  'remembered_browser.added': { notInL1: 'follows the two_factor.succeeded it skips later steps for' },
+  'remembered_browser.removed': { notInL1: 'a browser must pass the second factor again' },
 };
 
 /** The row's user agent and x-forwarded-for, to send with the one request that is the action. */
@@ -689,7 +692,11 @@ const ROWS: readonly Row[] = [
         outcome: 'success',
         actor: party(admin),
         target: null,
-        details: { changed: 'passwordPolicy.historyCount' },
+        details: {
+          changed: 'passwordPolicy.historyCount',
+          'passwordPolicy.historyCount.from': settings.body.passwordPolicy.historyCount,
+          'passwordPolicy.historyCount.to': settings.body.passwordPolicy.historyCount + 1,
+        },
       };
     },
   },

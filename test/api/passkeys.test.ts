@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventsOf } from '../support/events.js';
 import { HttpClient, signedInClient } from '../support/http-client.js';
+import { registerPasskey, type RegistrationOptions } from '../support/software-authenticator.js';
 import {
   seedPractice,
   seedUser,
@@ -116,6 +118,38 @@ describe('passkey registration', () => {
     expect((await client.request('PATCH', '/api/me/passkeys/someone-elses', { name: 'Mine' })).status).toBe(
       404,
     );
+  });
+});
+
+describe('renaming a passkey', () => {
+  it('records passkey.renamed with the old and new name; a refused rename records nothing', async () => {
+    const { user, client } = await signedIn();
+    await enrolTotp(client, user.password, server.clock);
+    const begun = await client.post<{ options: RegistrationOptions }>(
+      '/api/me/passkeys/registration-options',
+      { currentPassword: user.password },
+    );
+    const response = registerPasskey(begun.body.options, server.url);
+    const added = await client.post<{ id: string }>('/api/me/passkeys', { name: 'Desk key', response });
+    expect(added.status, added.text).toBe(201);
+
+    const renamed = await client.request('PATCH', `/api/me/passkeys/${added.body.id}`, { name: 'Blue key' });
+    expect(renamed.status).toBe(204);
+    expect((await client.get<{ items: { name: string }[] }>('/api/me/passkeys')).body.items).toMatchObject([
+      { name: 'Blue key' },
+    ]);
+    const [event] = await eventsOf(server.deps.store, user.id, 1);
+    expect(event).toMatchObject({
+      type: 'passkey.renamed',
+      outcome: 'success',
+      actor: { id: user.id },
+      target: { id: user.id },
+      details: { passkey: added.body.id, from: 'Desk key', to: 'Blue key' },
+    });
+
+    const refused = await client.request('PATCH', '/api/me/passkeys/someone-elses', { name: 'Mine' });
+    expect(refused.status).toBe(404);
+    expect((await eventsOf(server.deps.store, user.id, 1))[0]?.id).toBe(event?.id);
   });
 });
 

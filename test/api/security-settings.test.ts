@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SECURITY_SETTINGS } from '../../src/domain/security-settings.js';
+import { DEFAULT_SECURITY_SETTINGS, type SecuritySettings } from '../../src/domain/security-settings.js';
 import { eventsOf } from '../support/events.js';
 import { signedInClient, type HttpClient } from '../support/http-client.js';
 import { seedPractice, seedUser, startTestServer, type TestServer } from '../support/test-server.js';
@@ -40,7 +40,29 @@ describe('GET/PUT /api/practice/security-settings', () => {
     expect(event).toMatchObject({
       type: 'settings.changed',
       actor: { id: adminId },
-      details: { changed: 'passwordPolicy.minLength, idleTimeoutMinutes' },
+      details: {
+        changed: 'passwordPolicy.minLength, idleTimeoutMinutes',
+        'passwordPolicy.minLength.from': 12,
+        'passwordPolicy.minLength.to': 14,
+        'idleTimeoutMinutes.from': 30,
+        'idleTimeoutMinutes.to': 15,
+      },
+    });
+    expect(Object.keys(event?.details ?? {})).toHaveLength(5);
+  });
+
+  it('records the old and new IP allow-list and time zone as text', async () => {
+    const before = (await admin.get<SecuritySettings>('/api/practice/security-settings')).body;
+    const entries = [{ name: 'Front desk', cidr: '203.0.113.0/24' }];
+    const next = { ...before, timeZone: 'Europe/Berlin', ipAllowList: { enabled: false, entries } };
+    expect((await admin.request('PUT', '/api/practice/security-settings', next)).status).toBe(200);
+    const [event] = await eventsOf(server.deps.store, adminId);
+    expect(event?.details).toEqual({
+      changed: 'ipAllowList.entries, timeZone',
+      'ipAllowList.entries.from': '[]',
+      'ipAllowList.entries.to': JSON.stringify(entries),
+      'timeZone.from': before.timeZone,
+      'timeZone.to': 'Europe/Berlin',
     });
   });
 

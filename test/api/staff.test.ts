@@ -144,6 +144,44 @@ describe('New User (POST /api/staff)', () => {
     expect(badEmail.body).toMatchObject({ error: { code: 'invalid_request' } });
   });
 
+  it('refuses a look-alike of a practice user name (409) or a mixed-script one (400), not names in one script', async () => {
+    for (const name of ['alice', 'adam', 'bob', 'coco']) expect((await createUser(name)).status).toBe(201);
+    // Cyrillic а, Greek α: letters of two scripts.
+    for (const name of ['аlice', 'аdmin', 'adαm']) {
+      const mixed = await createUser(name);
+      expect(mixed.status, name).toBe(400);
+      expect(mixed.body).toMatchObject({ error: { code: 'invalid_request' } });
+    }
+    // One script each, but the same skeleton as a name in the practice: dotless ı, digit 0, all-Cyrillic.
+    for (const [name, lookalike] of [
+      ['alıce', 'alice'],
+      ['B0B', 'bob'],
+      ['сосо', 'coco'],
+    ]) {
+      const refused = await createUser(name ?? '');
+      expect(refused.status, name).toBe(409);
+      expect(refused.body).toMatchObject({
+        error: { code: 'conflict', message: expect.stringContaining(`“${lookalike}”`) },
+      });
+    }
+    for (const name of ['José', 'jose', 'Zoë', '王小明', '山田たろう', 'Алексей', 'alicia'])
+      expect((await createUser(name)).status, name).toBe(201);
+    // Another practice's names are not compared.
+    const elsewhere = await seedUser(server.deps, otherPractice, {
+      username: 'otheradmin',
+      roles: ['practice_admin'],
+    });
+    const otherClient = await signedInClient(server.url, otherPractice.code, elsewhere);
+    const there = await otherClient.post('/api/staff', {
+      username: 'alıce',
+      firstName: 'Alice',
+      lastName: 'Other',
+      email: 'alice@other.test',
+      roles: ['clinician'],
+    });
+    expect(there.status).toBe(201);
+  });
+
   it('sets the Supervisor flag when asked', async () => {
     const response = await adminClient.post<{ user: { supervisor: boolean } }>('/api/staff', {
       username: 'super',

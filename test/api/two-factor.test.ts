@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCodeAt } from '../../src/domain/totp.js';
-import { forgetRememberedBrowsers } from '../../src/services/remembered-browsers.js';
 import type { Store } from '../../src/store/database.js';
 import { eventsOf } from '../support/events.js';
 import { HttpClient, signedInClient } from '../support/http-client.js';
@@ -368,10 +367,92 @@ describe('remembered browsers', () => {
     expect((await passwordStep(user, browser)).next).toBe('two_factor');
   });
 
-  it('end with a password reset (forgetRememberedBrowsers)', async () => {
+  it('are recorded when remembered, forgotten one by one, and forgotten all at an admin reset', async () => {
     const { user, browser } = await rememberedClient();
-    await server.deps.store.transaction((trx) => forgetRememberedBrowsers(trx, user.id));
-    expect((await passwordStep(user, browser)).next).toBe('two_factor');
+    const added = (await eventsOf(server.deps.store, user.id, 5)).find(
+      (event) => event.type === 'remembered_browser.added',
+    );
+    const { items } = (await browser.get<{ items: { id: string }[] }>('/api/me/remembered-browsers')).body;
+    const id = items[0]?.id ?? '';
+    expect(added).toMatchObject({
+      type: 'remembered_browser.added',
+      outcome: 'success',
+      actor: { id: user.id },
+      target: { id: user.id },
+      details: { browser: id, expiresAt: new Date(server.clock.now() + 30 * 86_400_000).toISOString() },
+    });
+    expect((await browser.request('DELETE', `/api/me/remembered-browsers/${id}`)).status).toBe(204);
+    expect(await eventsOf(server.deps.store, user.id, 1)).toMatchObject([
+      { type: 'remembered_browser.removed', actor: { id: user.id }, details: { browser: id, browsers: 1 } },
+    ]);
+    // A refused request records nothing.
+    expect((await browser.request('DELETE', `/api/me/remembered-browsers/${id}`)).status).toBe(404);
+    expect((await eventsOf(server.deps.store, user.id, 1))[0]?.type).toBe('remembered_browser.removed');
+
+    const again = await rememberedClient();
+    const admin = await newUser(['practice_admin']);
+    const adminClient = await signedInClient(server.url, practice.code, admin);
+    expect((await adminClient.post(`/api/staff/${again.user.id}/reset-password`)).status).toBe(200);
+    const events = await eventsOf(server.deps.store, again.user.id, 3);
+    expect(events.find((event) => event.type === 'remembered_browser.removed')).toMatchObject({
+      actor: { id: admin.id },
+      target: { id: again.user.id },
+      details: { reason: 'admin_password_reset', browsers: 1 },
+    });
+  });
+
+  it('listed are exactly those that still skip the step, under the practice’s current setting', async () => {
+    const otherPractice = await seedPractice(server.deps);
+    const admin = await newUser(['practice_admin'], otherPractice);
+    const adminClient = await signedInClient(server.url, otherPractice.code, admin);
+    const { secret } = await enrolTotp(adminClient, admin.password, server.clock);
+    const { client } = await passwordStep(admin, new HttpClient(server.url), otherPractice);
+    await client.post('/api/auth/two-factor', {
+      code: nextTotpCode(server.clock, secret),
+      rememberBrowser: true,
+    });
+    const listed = async () =>
+      (await client.get<{ items: unknown[] }>('/api/me/remembered-browsers')).body.items.length;
+    expect(await listed()).toBe(1);
+    const settings = await client.get<Record<string, unknown>>('/api/practice/security-settings');
+    const put = await client.request('PUT', '/api/practice/security-settings', {
+      ...settings.body,
+      rememberBrowserDays: 7,
+    });
+    expect(put.status).toBe(200);
+    // Past the new 7 days but inside the 30 the browser was remembered for: it no longer counts.
+    server.clock.advance(8 * 86_400_000);
+    expect((await passwordStep(admin, client, otherPractice)).next).toBe('two_factor');
+    const code = nextTotpCode(server.clock, secret);
+    const signedIn = await client.post('/api/auth/two-factor', { code, rememberBrowser: false });
+    expect(signedIn.status).toBe(200);
+    expect(await listed()).toBe(0);
+  });
+
+  it('end when the user changes their password and signs the other sessions out, not when they keep them', async () => {
+    const changePassword = async (signOutOtherSessions: boolean) => {
+      const { user, client, browser } = await rememberedClient();
+      const newPassword = `copper kettles whistle at dawn ${userCounter}`;
+      const changed = await client.post('/api/me/password', {
+        currentPassword: user.password,
+        newPassword,
+        confirmPassword: newPassword,
+        signOutOtherSessions,
+      });
+      expect(changed.status, changed.text).toBe(200);
+      return { user: { ...user, password: newPassword }, browser };
+    };
+    const kept = await changePassword(false);
+    expect((await passwordStep(kept.user, kept.browser)).next).toBe('signed_in');
+
+    const ended = await changePassword(true);
+    expect((await ended.browser.get('/api/me')).status).toBe(401);
+    expect((await passwordStep(ended.user, ended.browser)).next).toBe('two_factor');
+    const events = await eventsOf(server.deps.store, ended.user.id, 5);
+    expect(events.find((event) => event.type === 'remembered_browser.removed')).toMatchObject({
+      actor: { id: ended.user.id },
+      details: { reason: 'password_changed', browsers: 1 },
+    });
   });
 
   it('do not work for another user of the same browser', async () => {
@@ -425,6 +506,31 @@ describe('turning two-factor authentication off', () => {
     expect((await mailTo(user)).join()).toContain('Two-factor authentication is off');
     const twice = await client.request('DELETE', '/api/me/two-factor', { currentPassword: user.password });
     expect(twice.status).toBe(409);
+  });
+
+  it('ends the user’s other sessions and remembered browsers, keeping this one', async () => {
+    const { user, client, secret } = await enrolledUser();
+    const { client: other } = await passwordStep(user);
+    const remembered = await other.post('/api/auth/two-factor', {
+      code: nextTotpCode(server.clock, secret),
+      rememberBrowser: true,
+    });
+    expect(remembered.status).toBe(200);
+    const off = await client.request('DELETE', '/api/me/two-factor', { currentPassword: user.password });
+    expect(off.status).toBe(204);
+    expect((await client.get('/api/me')).status).toBe(200);
+    expect((await other.get('/api/me')).status).toBe(401);
+    const events = await eventsOf(server.deps.store, user.id, 3);
+    expect(events.map((e) => e.type)).toEqual([
+      'remembered_browser.removed',
+      'session.revoked',
+      'two_factor.disabled',
+    ]);
+    expect(events[1]).toMatchObject({ details: { reason: 'two_factor_disabled', sessions: 1 } });
+    // Turned on again, the browser remembered before must pass the new second factor.
+    const again = await enrolTotp(client, user.password, server.clock);
+    expect(again.secret).not.toBe(secret);
+    expect((await passwordStep(user, other)).next).toBe('two_factor');
   });
 });
 
@@ -515,12 +621,13 @@ describe('admin removal', () => {
     expect((await remembered.get('/api/me')).status).toBe(401);
     const events = await eventsOf(server.deps.store, user.id, 3);
     expect(events.map((e) => e.type)).toEqual([
+      'remembered_browser.removed',
       'session.revoked',
       'two_factor.removed_by_admin',
-      'login.succeeded',
     ]);
-    expect(events[1]?.actor).toEqual({ id: admin.id, username: admin.username });
-    expect(events[0]).toMatchObject({ details: { reason: 'two_factor_removed' } });
+    expect(events[2]?.actor).toEqual({ id: admin.id, username: admin.username });
+    expect(events[1]).toMatchObject({ details: { reason: 'two_factor_removed' } });
+    expect(events[0]).toMatchObject({ details: { reason: 'two_factor_removed', browsers: 1 } });
     expect((await mailTo(user)).join()).toContain('Your two-factor authentication was removed');
     // No second factor any more, and the remembered browser is forgotten with it.
     expect((await passwordStep(user, remembered)).next).toBe('signed_in');

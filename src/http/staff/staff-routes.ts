@@ -50,6 +50,11 @@ function staffProblemError(problem: StaffProblem): ApiError {
       'conflict',
       'A user with this user name already exists in your practice. Choose another.',
     );
+  if (problem.reason === 'username_look_alike')
+    return new ApiError(
+      'conflict',
+      `This user name looks like “${problem.existing}”, who is already in your practice. Choose another.`,
+    );
   if (problem.reason === 'own_account') return new ApiError('conflict', problem.message);
   return new ApiError('invalid_request', problem.message);
 }

@@ -7,9 +7,10 @@ import {
   finishPasskeyRegistration,
   finishPasskeySignIn,
   removePasskey,
+  renameOwnPasskey,
 } from '../../services/passkeys.js';
 import type { TwoFactorDeps } from '../../services/two-factor-deps.js';
-import { listPasskeys, renamePasskey, type Passkey } from '../../store/passkey-store.js';
+import { listPasskeys, type Passkey } from '../../store/passkey-store.js';
 import { sessionOf } from '../access.js';
 import type { CookiePolicy } from '../cookies.js';
 import { requestOrigin } from '../request-origin.js';
@@ -130,11 +131,11 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
       },
     },
     async (request, reply) => {
-      const renamed = await renamePasskey(
-        deps.store.db,
-        sessionOf(request).user.id,
-        request.params.id,
-        request.body.name,
+      const renamed = await renameOwnPasskey(
+        deps,
+        sessionOf(request),
+        { id: request.params.id, name: request.body.name },
+        requestOrigin(request),
       );
       if (!renamed) throw new ApiError('not_found', 'No passkey with this id.');
       return reply.status(204).send(null);

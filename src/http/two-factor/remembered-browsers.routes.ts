@@ -3,8 +3,9 @@ import { Type } from 'typebox';
 import { ApiError } from '../../domain/errors.js';
 import { describeBrowser } from '../../domain/user-agent.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { deleteRememberedBrowser, listRememberedBrowsers } from '../../store/remembered-browser-store.js';
+import { forgetOwnRememberedBrowser, listOwnRememberedBrowsers } from '../../services/remembered-browsers.js';
 import { sessionOf } from '../access.js';
+import { requestOrigin } from '../request-origin.js';
 import { commonErrors, ErrorResponse, IdParams } from '../schemas.js';
 
 /** The browsers the signed-in user asked to remember for the second factor: list and forget. */
@@ -36,8 +37,7 @@ export const rememberedBrowserRoutes: FastifyPluginAsyncTypebox<{ readonly deps:
       },
     },
     async (request) => {
-      const { user } = sessionOf(request);
-      const browsers = await listRememberedBrowsers(deps.store.db, user.id, deps.clock.now());
+      const browsers = await listOwnRememberedBrowsers(deps, sessionOf(request));
       return {
         items: browsers.map((browser) => ({
           id: browser.id,
@@ -61,9 +61,13 @@ export const rememberedBrowserRoutes: FastifyPluginAsyncTypebox<{ readonly deps:
       },
     },
     async (request, reply) => {
-      const { user } = sessionOf(request);
-      if (!(await deleteRememberedBrowser(deps.store.db, user.id, request.params.id)))
-        throw new ApiError('not_found', 'No remembered browser with this id.');
+      const forgotten = await forgetOwnRememberedBrowser(
+        deps,
+        sessionOf(request),
+        request.params.id,
+        requestOrigin(request),
+      );
+      if (!forgotten) throw new ApiError('not_found', 'No remembered browser with this id.');
       return reply.status(204).send(null);
     },
   );
