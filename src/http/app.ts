@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { SecretKeys } from '../domain/secret-box.js';
+import { trustsHop, type TrustedProxies } from '../domain/trusted-proxies.js';
 import type { ServiceDeps } from '../services/context.js';
 import { passwordAuthRoutes } from './auth/password-routes.js';
 import { activityRoutes } from './activity/routes.js';
@@ -35,7 +36,8 @@ import { staffTwoFactorRoutes } from './two-factor/staff-two-factor.route.js';
 export interface AppOptions {
   readonly deps: ServiceDeps;
   readonly publicUrl: URL | undefined;
-  readonly trustProxy: boolean;
+  /** TRUST_PROXY: whose x-forwarded-* headers to believe (domain/trusted-proxies.ts). */
+  readonly trustProxy: TrustedProxies;
   readonly logger: FastifyServerOptions['logger'];
   /** Folder of the built web app (dist/web). */
   readonly webRoot: string;
@@ -58,7 +60,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const cookies = cookiePolicy(https);
   const app = Fastify({
     logger: options.logger,
-    trustProxy: options.trustProxy,
+    // Always a function: Fastify's own `true` believes every hop, and its hop count none.
+    trustProxy: options.trustProxy === false ? false : trustsHop(options.trustProxy),
     bodyLimit: BODY_LIMIT_BYTES,
     // One log line per request (see plugins/request-log.ts) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),

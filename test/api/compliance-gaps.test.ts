@@ -28,7 +28,7 @@ const MINUTE = 60_000;
 const NEW_PASSWORD = 'violet tugboat saffron orchard';
 
 beforeAll(async () => {
-  server = await startTestServer({ trustProxy: true });
+  server = await startTestServer({ trustProxy: 1 });
   practice = await seedPractice(server.deps);
   admin = await seedUser(server.deps, practice, { username: 'boss', roles: ['practice_admin'] });
 });
