@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { deriveCsrfKey } from '../domain/csrf-token.js';
 import type { SecretKeys } from '../domain/secret-box.js';
 import { trustsHop, type TrustedProxies } from '../domain/trusted-proxies.js';
 import type { ServiceDeps } from '../services/context.js';
@@ -93,7 +94,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(securityHeaders, { https });
   await app.register(cookie);
-  await app.register(csrf, { cookies, isOwnOrigin: ownOriginCheck(options.publicUrl) });
+  await app.register(csrf, {
+    cookies,
+    key: deriveCsrfKey(options.secretKey),
+    isOwnOrigin: ownOriginCheck(options.publicUrl),
+  });
   await app.register(authenticate, { deps: options.deps, cookies });
   await app.register(rateLimit, {
     deps: options.deps,
@@ -104,11 +109,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(systemRoutes, { store: options.deps.store });
   await app.register(authRoutes, { deps: options.deps, cookies });
   await app.register(meRoutes);
-  await app.register(passwordAuthRoutes, {
-    deps: options.deps,
-    cookies,
-    publicUrl: options.publicUrl,
-  });
+  await app.register(passwordAuthRoutes, { deps: options.deps, publicUrl: options.publicUrl });
   await app.register(mePasswordRoutes, { deps: options.deps });
   await app.register(staffRoutes, { deps: options.deps });
   await app.register(meSecurityRoutes, { deps: options.deps });
@@ -118,7 +119,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(securitySettingsRoutes, { deps: options.deps, guards: [requireTwoFactorGuard] });
   const secretKeys: SecretKeys = [options.secretKey, ...(options.previousSecretKeys ?? [])];
   const twoFactorDeps = { ...options.deps, secretKeys };
-  await app.register(meTwoFactorRoutes, { deps: twoFactorDeps, cookies });
+  await app.register(meTwoFactorRoutes, { deps: twoFactorDeps });
   await app.register(twoFactorSignInRoutes, { deps: twoFactorDeps, cookies });
   await app.register(rememberedBrowserRoutes, { deps: options.deps });
   await app.register(staffTwoFactorRoutes, { deps: twoFactorDeps });

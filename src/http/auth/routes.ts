@@ -106,7 +106,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       }
       // A sign-in replaces whatever session this browser had.
       if (request.auth) await logout(deps, request.auth, requestOrigin(request));
-      reply.setCookie(cookies.sessionName, result.token, cookies.session);
+      reply.setSessionCookie(result.token);
       return { next: result.stage };
     },
   );
@@ -119,7 +119,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     },
     async (request, reply) => {
       if (request.auth) await logout(deps, request.auth, requestOrigin(request));
-      reply.clearCookie(cookies.sessionName, cookies.session);
+      reply.clearSessionCookie();
       return reply.status(204).send(null);
     },
   );
