@@ -143,8 +143,8 @@ describe('POST /api/auth/login', () => {
       password: practice.temporaryPassword,
     });
     expect(response.body).toEqual({ next: 'password_change' });
-    const session = await browser.get<{ stage: string; user: { username: string } }>('/api/auth/session');
-    expect(session.body).toMatchObject({ stage: 'password_change', user: { username: 'admin' } });
+    const session = await browser.get('/api/auth/session');
+    expect(session.body).toEqual({ stage: 'password_change', user: null });
     const me = await browser.get('/api/me');
     expect(me.status).toBe(403);
     expect(me.body).toMatchObject({ error: { code: 'stage_required' } });
