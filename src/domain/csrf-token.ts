@@ -12,8 +12,8 @@ import { createHmac, hkdfSync } from 'node:crypto';
  *
  * A browser is bound to its session cookie once a correct password made one (any stage), and
  * before that to a random pre-session cookie (HttpOnly, like the session's), so a sign-in too
- * needs a token of this browser. A rotated secret key turns every token stale: the web app
- * fetches a fresh one after a `csrf_failed`, as it does after any session change.
+ * needs a token of this browser. During a key rotation tokens of the previous key are still
+ * accepted (plugins/csrf.ts), and a GET hands out the current one.
  */
 export interface CsrfBinding {
   readonly kind: 'session' | 'pre_session';

@@ -96,7 +96,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(cookie);
   await app.register(csrf, {
     cookies,
-    key: deriveCsrfKey(options.secretKey),
+    keys: [deriveCsrfKey(options.secretKey), ...(options.previousSecretKeys ?? []).map(deriveCsrfKey)],
     isOwnOrigin: ownOriginCheck(options.publicUrl),
   });
   await app.register(authenticate, { deps: options.deps, cookies });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findUserById } from '../../src/store/user-store.js';
 import { tableCounts } from '../support/events.js';
@@ -6,6 +7,7 @@ import {
   seedPractice,
   seedUser,
   startTestServer,
+  TEST_SECRET_KEY,
   type SeededUser,
   type TestPractice,
   type TestServer,
@@ -109,6 +111,24 @@ describe('CSRF', () => {
     });
     expect(login.status).toBe(403);
     expect(login.body).toMatchObject({ error: { code: 'csrf_failed' } });
+  });
+
+  it('accepts a token made under the previous secret key during a key rotation', async () => {
+    const rotated = await startTestServer({
+      store: server.deps.store,
+      clock: server.clock,
+      secretKey: randomBytes(32),
+      previousSecretKeys: [TEST_SECRET_KEY],
+    });
+    try {
+      const browser = (await signedInClient(server.url, practice.code, user)).cloneTo(rotated.url);
+      expect((await browser.post('/api/auth/keep-alive')).status).toBe(200);
+      const renewed = await browser.get('/api/auth/session');
+      expect(renewed.headers.getSetCookie().join()).toMatch(/gh_csrf=/);
+      expect((await browser.post('/api/auth/keep-alive')).status).toBe(200);
+    } finally {
+      await rotated.close();
+    }
   });
 
   it('hands out a new token with each new session id, and the old one stops working', async () => {

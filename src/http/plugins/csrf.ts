@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { csrfTokenFor, type CsrfBinding } from '../../domain/csrf-token.js';
 import { ApiError } from '../../domain/errors.js';
+import type { SecretKeys } from '../../domain/secret-box.js';
 import { constantTimeEqual, generateToken } from '../../domain/secret-token.js';
 import type { CookiePolicy } from '../cookies.js';
 
@@ -19,8 +20,11 @@ import type { CookiePolicy } from '../cookies.js';
  */
 export interface CsrfOptions {
   readonly cookies: CookiePolicy;
-  /** deriveCsrfKey(the instance's secret key). */
-  readonly key: Buffer;
+  /**
+   * deriveCsrfKey of each secret key, as in fastify-cookie's signer: the first makes tokens,
+   * every one is accepted, so a key rotation does not refuse the tokens browsers hold.
+   */
+  readonly keys: SecretKeys;
   /** Decides whether an Origin header value is ours. */
   readonly isOwnOrigin: (origin: string, request: FastifyRequest) => boolean;
 }
@@ -37,7 +41,8 @@ declare module 'fastify' {
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export const csrf = fp(async function csrf(app: FastifyInstance, options: CsrfOptions) {
-  const { cookies, key, isOwnOrigin } = options;
+  const { cookies, keys, isOwnOrigin } = options;
+  const [key] = keys;
 
   function bindingOf(request: FastifyRequest): CsrfBinding | undefined {
     const session = request.cookies[cookies.sessionName];
@@ -46,16 +51,14 @@ export const csrf = fp(async function csrf(app: FastifyInstance, options: CsrfOp
     return preSession ? { kind: 'pre_session', value: preSession } : undefined;
   }
 
-  function bindTo(reply: FastifyReply, binding: CsrfBinding): string {
-    const token = csrfTokenFor(key, binding);
-    reply.setCookie(cookies.csrfName, token, cookies.csrf);
-    return token;
+  function bindTo(reply: FastifyReply, binding: CsrfBinding): void {
+    reply.setCookie(cookies.csrfName, csrfTokenFor(key, binding), cookies.csrf);
   }
 
-  function startPreSession(reply: FastifyReply): string {
+  function startPreSession(reply: FastifyReply): void {
     const value = generateToken();
     reply.setCookie(cookies.preSessionName, value, cookies.session);
-    return bindTo(reply, { kind: 'pre_session', value });
+    bindTo(reply, { kind: 'pre_session', value });
   }
 
   app.decorateReply('setSessionCookie', function (this: FastifyReply, token: string) {
@@ -82,7 +85,7 @@ export const csrf = fp(async function csrf(app: FastifyInstance, options: CsrfOp
     if (
       !binding ||
       typeof headerToken !== 'string' ||
-      !constantTimeEqual(csrfTokenFor(key, binding), headerToken)
+      !keys.some((each) => constantTimeEqual(csrfTokenFor(each, binding), headerToken))
     ) {
       return done(new ApiError('csrf_failed'));
     }
