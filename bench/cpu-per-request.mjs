@@ -14,10 +14,9 @@ import { cpuMs, postgresBackendPids, threadCpuMs } from './lib/cpu.mjs';
 import { runLoad } from './lib/load.mjs';
 import { freshPostgresDatabase, POSTGRES_ADMIN_URL, ROOT, startProcess } from './lib/processes.mjs';
 import { seedPractice } from './lib/seed.mjs';
-import { sessionCookies } from './lib/sign-in.mjs';
+import { csrfHeaders, sessionCookies } from './lib/sign-in.mjs';
 
 const PASSWORD = 'bench password: correct horse battery staple';
-const CSRF = 'benchcsrftokenbenchcsrftokenbenchcsrftoken1';
 const [kind = 'sqlite', what = 'me', count = '20000'] = process.argv.slice(2);
 const REQUESTS = Number(count);
 
@@ -78,7 +77,7 @@ if (kind === 'bare') {
   const env = { DATA_DIR: dataDir, ...(postgres ? { DATABASE_URL: postgres.url } : {}) };
   await seedPractice(env, { code: 'BENCH', prefix: 'user', count: 200, password: PASSWORD });
   const server = await startProcess(path.join(ROOT, 'dist/src/server.cjs'), env);
-  const headers = { cookie: `gh_csrf=${CSRF}`, 'x-csrf-token': CSRF, 'user-agent': 'gatehouse-bench/1.0' };
+  const headers = await csrfHeaders(server.url);
   const loginBody = (i) =>
     JSON.stringify({ practiceCode: 'BENCH', username: `user${i % 200}`, password: PASSWORD });
   // One session per connection, as bench/http.mjs does.
@@ -101,7 +100,7 @@ if (kind === 'bare') {
   const backendPids = async () => (admin ? postgresBackendPids(admin, postgres.url) : []);
   const request =
     what === 'me'
-      ? (i) => ({ path: '/api/me', headers: { cookie: `${sessions[i % sessions.length]}; gh_csrf=${CSRF}` } })
+      ? (i) => ({ path: '/api/me', headers: { cookie: sessions[i % sessions.length] } })
       : (i) => ({ method: 'POST', path: '/api/auth/login', headers, body: loginBody(i) });
   try {
     const { result, perRequest, spent, loadGenerator } = await measure(

@@ -14,7 +14,7 @@ import { configFromEnv } from '../dist/src/config.js';
 import { writeResults } from './lib/results.mjs';
 import { seedPractice } from './lib/seed.mjs';
 import { requireWrk, runWrk } from './lib/wrk.mjs';
-import { BENCH_PASSWORD as PASSWORD, CSRF_HEADERS, sessionCookies, signInRequests } from './lib/sign-in.mjs';
+import { BENCH_PASSWORD as PASSWORD, csrfHeaders, sessionCookies, signInRequests } from './lib/sign-in.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 /**
@@ -60,6 +60,7 @@ async function benchDatabase(kind) {
     // The server's own pool size (UV_THREADPOOL_SIZE, else the cores but at least 2).
     const pool = configFromEnv().threadPoolSize;
 
+    const signInHeaders = await csrfHeaders(server.url);
     const signInRound = async () => {
       const limit = await rawVerifyRate({ pool, inFlight: pool * 4, seconds: SECONDS });
       const ours = await withPeakRss(server.pid, () =>
@@ -67,7 +68,12 @@ async function benchDatabase(kind) {
           url: server.url,
           connections: pool * 4,
           seconds: SECONDS,
-          requests: signInRequests({ practiceCode: 'BENCH', prefix: 'user', count: USERS }),
+          requests: signInRequests({
+            headers: signInHeaders,
+            practiceCode: 'BENCH',
+            prefix: 'user',
+            count: USERS,
+          }),
         }),
       );
       return { limit, ours, ratio: ours.result.rps / limit };
@@ -75,7 +81,7 @@ async function benchDatabase(kind) {
     const signIn = await medianRound(signInRound);
 
     // One session per connection, as many staff members signed in at once.
-    const sessions = await sessionCookies(server.url, CSRF_HEADERS, {
+    const sessions = await sessionCookies(server.url, await csrfHeaders(server.url), {
       practiceCode: 'BENCH',
       prefix: 'user',
       count: ME_CONNECTIONS,
@@ -98,7 +104,7 @@ async function benchDatabase(kind) {
             seconds: SECONDS,
             requests: sessions.map((session) => ({
               path: '/api/me',
-              headers: { cookie: `${session}; ${CSRF_HEADERS.cookie}` },
+              headers: { cookie: session },
             })),
           }),
         );

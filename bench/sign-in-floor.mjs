@@ -16,7 +16,7 @@ import { cpuByPid, cpuMs, cpuMsSince, postgresBackendPids } from './lib/cpu.mjs'
 import { freshPostgresDatabase, POSTGRES_ADMIN_URL, ROOT, startProcess } from './lib/processes.mjs';
 import { writeResults } from './lib/results.mjs';
 import { seedPractice } from './lib/seed.mjs';
-import { BENCH_PASSWORD as PASSWORD, signInRequests } from './lib/sign-in.mjs';
+import { BENCH_PASSWORD as PASSWORD, csrfHeaders, signInRequests } from './lib/sign-in.mjs';
 import { requireWrk, runWrk } from './lib/wrk.mjs';
 
 const [tripList = '0,3,8', roundCount = '3'] = process.argv.slice(2);
@@ -30,12 +30,18 @@ const postgres = await freshPostgresDatabase('gatehouse_sign_in_floor');
 const dataDir = () => mkdtempSync(path.join(tmpdir(), 'gatehouse-floor-'));
 const gatehouse = async (name, trips, env) => {
   const hash = await seedPractice(env, { code: 'BENCH', prefix: 'user', count: USERS, password: PASSWORD });
+  const server = await startProcess(path.join(ROOT, 'dist/src/server.cjs'), env);
   return {
     name,
     trips,
     hash,
-    process: await startProcess(path.join(ROOT, 'dist/src/server.cjs'), env),
-    requests: signInRequests({ practiceCode: 'BENCH', prefix: 'user', count: USERS }),
+    process: server,
+    requests: signInRequests({
+      headers: await csrfHeaders(server.url),
+      practiceCode: 'BENCH',
+      prefix: 'user',
+      count: USERS,
+    }),
   };
 };
 const servers = [

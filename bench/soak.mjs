@@ -8,7 +8,7 @@ import { runLoad } from './lib/load.mjs';
 import { freshPostgresDatabase, ROOT, rssMiB, startProcess } from './lib/processes.mjs';
 import { writeResults } from './lib/results.mjs';
 import { seedPractice } from './lib/seed.mjs';
-import { sessionCookies } from './lib/sign-in.mjs';
+import { csrfHeaders, sessionCookies } from './lib/sign-in.mjs';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
 const SAMPLE_SECONDS = Number(process.env.SOAK_SAMPLE_SECONDS ?? 30);
@@ -18,11 +18,9 @@ const USERS = 50;
 const PASSWORD = 'soak password: correct horse battery staple';
 const databases = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
 
-const CSRF = 'soakcsrftokensoakcsrftokensoakcsrftoken12345';
-const base = { cookie: `gh_csrf=${CSRF}`, 'x-csrf-token': CSRF, 'user-agent': 'gatehouse-soak/1.0' };
-
 /** One sample period of mixed load: a sign-in, then reads, then a sign-out, per simulated user. */
 async function mixedLoad(url, seconds) {
+  const base = await csrfHeaders(url, 'gatehouse-soak/1.0');
   const sessions = await sessionCookies(url, base, {
     practiceCode: 'SOAK',
     prefix: 'soak',
@@ -49,14 +47,15 @@ async function mixedLoad(url, seconds) {
       expectStatus: 200,
       request: (i) => ({
         path: i % 2 ? '/api/me' : '/api/auth/session',
-        headers: { ...base, cookie: `${sessions[i % sessions.length]}; gh_csrf=${CSRF}` },
+        headers: { ...base, cookie: sessions[i % sessions.length] },
       }),
     }),
   ]);
   for (const session of sessions) {
+    const token = session.split('gh_csrf=')[1];
     await fetch(`${url}/api/auth/logout`, {
       method: 'POST',
-      headers: { ...base, cookie: `${session}; gh_csrf=${CSRF}` },
+      headers: { ...base, cookie: session, 'x-csrf-token': token },
     });
   }
   return { signIns, reads };

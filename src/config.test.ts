@@ -64,7 +64,7 @@ describe('configFromEnv', () => {
       host: '0.0.0.0',
       dataDir: '/var/lib/gatehouse',
       databaseUrl: 'postgresql://gh:pw@db.internal:5432/gatehouse',
-      trustProxy: true,
+      trustProxy: 1,
       logLevel: 'warn',
       threadPoolSize: 8,
     });
@@ -72,6 +72,11 @@ describe('configFromEnv', () => {
     expect(config.secretKey?.equals(KEY)).toBe(true);
     expect(config.previousSecretKey?.equals(PREVIOUS_KEY)).toBe(true);
     expect(configFromEnv({ TRUST_PROXY: 'off' }).trustProxy).toBe(false);
+    expect(configFromEnv({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(configFromEnv({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8' }).trustProxy).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+    ]);
   });
 
   it.each([
@@ -88,7 +93,11 @@ describe('configFromEnv', () => {
       'ftp://example.org',
       'PUBLIC_URL must be an absolute http(s) URL such as https://gatehouse.example.org, not "ftp://example.org".',
     ],
-    ['TRUST_PROXY', 'maybe', 'TRUST_PROXY must be true or false (or 1/0, yes/no, on/off), not "maybe".'],
+    [
+      'TRUST_PROXY',
+      '10.0.0.0/33',
+      'TRUST_PROXY must be true, false, a hop count such as 2, or proxy addresses/CIDR ranges such as 10.0.0.0/8,192.0.2.7, not "10.0.0.0/33".',
+    ],
     [
       'LOG_LEVEL',
       'verbose',
@@ -152,7 +161,7 @@ describe('configFromEnv', () => {
   });
 
   it('names every wrong variable at once, so one start-up attempt shows them all', () => {
-    const problems = problemsOf({ PORT: 'x', LOG_LEVEL: 'loud', TRUST_PROXY: '2', HOST: '127.0.0.1' });
+    const problems = problemsOf({ PORT: 'x', LOG_LEVEL: 'loud', TRUST_PROXY: 'maybe', HOST: '127.0.0.1' });
     expect(problems.map((problem) => problem.split(' ')[0])).toEqual(['PORT', 'TRUST_PROXY', 'LOG_LEVEL']);
   });
 });

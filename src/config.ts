@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { decodeSecretKey, SECRET_KEY_BYTES } from './domain/secret-box.js';
+import { parseTrustedProxies, type TrustedProxies } from './domain/trusted-proxies.js';
 
 /**
  * Every environment variable Gatehouse reads, as data: name, default, meaning, whether it is
@@ -47,9 +48,6 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export function isLogLevel(value: string): value is LogLevel {
   return (LOG_LEVELS as readonly string[]).includes(value);
 }
-
-const TRUE_WORDS = ['1', 'true', 'yes', 'on'];
-const FALSE_WORDS = ['0', 'false', 'no', 'off'];
 
 /** Shortest METRICS_TOKEN accepted: long enough that guessing it is hopeless. */
 export const METRICS_TOKEN_MIN_LENGTH = 32;
@@ -137,17 +135,19 @@ export const CONFIG_VARIABLES = {
       return checked.ok ? ok(new URL(text)) : checked;
     },
   }),
-  trustProxy: variable<boolean>({
+  trustProxy: variable<TrustedProxies>({
     name: 'TRUST_PROXY',
     defaultText: 'false',
-    meaning: 'believe `x-forwarded-for` / `x-forwarded-proto` from a reverse proxy',
+    meaning: 'reverse proxies to believe: `true` (one), a hop count, or their addresses/CIDRs',
     secret: 'no',
     fallback: () => false,
     parse: (text) => {
-      const word = text.toLowerCase();
-      if (TRUE_WORDS.includes(word)) return ok(true);
-      if (FALSE_WORDS.includes(word)) return ok(false);
-      return expected('true or false (or 1/0, yes/no, on/off)');
+      const proxies = parseTrustedProxies(text);
+      return proxies === undefined
+        ? expected(
+            'true, false, a hop count such as 2, or proxy addresses/CIDR ranges such as 10.0.0.0/8,192.0.2.7',
+          )
+        : ok(proxies);
     },
   }),
   smtpUrl: variable<string | undefined>({

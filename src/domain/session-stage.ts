@@ -53,3 +53,13 @@ export function nextStage(facts: StageFacts, progress: StageProgress): SignInSta
   if (facts.mustEnrollTwoFactor && !progress.twoFactorEnrolled) return 'two_factor_enrollment';
   return 'signed_in';
 }
+
+/**
+ * Whether a session may learn whose account it is (names, email, roles, practice, the words a
+ * password must avoid): only once signed in. Before that it has shown no more than a password,
+ * perhaps a stolen one, so each step is answered with what that step needs and nothing else
+ * (SECURITY-CHECKLIST S3).
+ */
+export function revealsAccount(stage: SignInStage): boolean {
+  return stage === 'signed_in';
+}

@@ -3,7 +3,9 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { checkpointKeysOf } from '../domain/audit-checkpoint.js';
+import { deriveCsrfKey } from '../domain/csrf-token.js';
 import type { SecretKeys } from '../domain/secret-box.js';
+import { trustsHop, type TrustedProxies } from '../domain/trusted-proxies.js';
 import type { ServiceDeps } from '../services/context.js';
 import { passwordAuthRoutes } from './auth/password-routes.js';
 import { activityRoutes } from './activity/routes.js';
@@ -36,7 +38,8 @@ import { staffTwoFactorRoutes } from './two-factor/staff-two-factor.route.js';
 export interface AppOptions {
   readonly deps: ServiceDeps;
   readonly publicUrl: URL | undefined;
-  readonly trustProxy: boolean;
+  /** TRUST_PROXY: whose x-forwarded-* headers to believe (domain/trusted-proxies.ts). */
+  readonly trustProxy: TrustedProxies;
   readonly logger: FastifyServerOptions['logger'];
   /** Folder of the built web app (dist/web). */
   readonly webRoot: string;
@@ -59,7 +62,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const cookies = cookiePolicy(https);
   const app = Fastify({
     logger: options.logger,
-    trustProxy: options.trustProxy,
+    // Always a function: Fastify's own `true` believes every hop, and its hop count none.
+    trustProxy: options.trustProxy === false ? false : trustsHop(options.trustProxy),
     bodyLimit: BODY_LIMIT_BYTES,
     // One log line per request (see plugins/request-log.ts) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
@@ -95,7 +99,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(securityHeaders, { https });
   await app.register(cookie);
-  await app.register(csrf, { cookies, isOwnOrigin: ownOriginCheck(options.publicUrl) });
+  await app.register(csrf, {
+    cookies,
+    keys: [deriveCsrfKey(options.secretKey), ...(options.previousSecretKeys ?? []).map(deriveCsrfKey)],
+    isOwnOrigin: ownOriginCheck(options.publicUrl),
+  });
   await app.register(authenticate, { deps: options.deps, cookies });
   await app.register(rateLimit, {
     deps: options.deps,
@@ -106,11 +114,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(systemRoutes, { store: options.deps.store });
   await app.register(authRoutes, { deps: options.deps, cookies });
   await app.register(meRoutes);
-  await app.register(passwordAuthRoutes, {
-    deps: options.deps,
-    cookies,
-    publicUrl: options.publicUrl,
-  });
+  await app.register(passwordAuthRoutes, { deps: options.deps, publicUrl: options.publicUrl });
   await app.register(mePasswordRoutes, { deps: options.deps });
   await app.register(staffRoutes, { deps: options.deps });
   await app.register(meSecurityRoutes, { deps: options.deps });
@@ -120,7 +124,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(unlockRoute, { deps: options.deps });
   await app.register(securitySettingsRoutes, { deps: options.deps, guards: [requireTwoFactorGuard] });
   const twoFactorDeps = { ...options.deps, secretKeys };
-  await app.register(meTwoFactorRoutes, { deps: twoFactorDeps, cookies });
+  await app.register(meTwoFactorRoutes, { deps: twoFactorDeps });
   await app.register(twoFactorSignInRoutes, { deps: twoFactorDeps, cookies });
   await app.register(rememberedBrowserRoutes, { deps: options.deps });
   await app.register(staffTwoFactorRoutes, { deps: twoFactorDeps });

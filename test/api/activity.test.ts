@@ -48,7 +48,7 @@ let otherAdmin: SeededUser;
 beforeAll(async () => {
   const clock = testClock(Date.UTC(2026, 10, 28, 13, 1, 2, 345));
   server = await startTestServer({ clock });
-  proxied = await startTestServer({ clock, store: server.deps.store, trustProxy: true });
+  proxied = await startTestServer({ clock, store: server.deps.store, trustProxy: 1 });
   practice = await seedPractice(server.deps);
   admin = await seedUser(server.deps, practice, { username: 'boss', roles: ['practice_admin'] });
   clinician = await seedUser(server.deps, practice, { username: 'carol' });

@@ -137,7 +137,7 @@ let auditor: SeededUser;
 let clinicalAdmin: SeededUser;
 
 beforeAll(async () => {
-  server = await startTestServer({ trustProxy: true });
+  server = await startTestServer({ trustProxy: 1 });
   practice = await seedPractice(server.deps);
   admin = await seedUser(server.deps, practice, { username: 'boss', roles: ['practice_admin'] });
   auditor = await seedUser(server.deps, practice, { username: 'auditor', roles: ['practice_admin'] });

@@ -28,7 +28,7 @@ const MINUTE = 60_000;
 const NEW_PASSWORD = 'violet tugboat saffron orchard';
 
 beforeAll(async () => {
-  server = await startTestServer({ trustProxy: true });
+  server = await startTestServer({ trustProxy: 1 });
   practice = await seedPractice(server.deps);
   admin = await seedUser(server.deps, practice, { username: 'boss', roles: ['practice_admin'] });
 });
@@ -214,12 +214,26 @@ const PUBLIC_ROUTES = [
   'POST /api/auth/forgot-password',
   'POST /api/auth/reset-password',
   'POST /api/auth/forgot-practice-code',
-  'GET /api/me/password-policy',
 ];
+
+/** A new browser whose sign-in stopped at `stage`, and the user it belongs to. */
+async function signedInHalfway(stage: 'password_change' | 'two_factor') {
+  const user = await newUser();
+  let password = user.password;
+  if (stage === 'password_change') {
+    const reset = await (
+      await signedInClient(server.url, practice.code, admin)
+    ).post<{ temporaryPassword: string }>(`/api/staff/${user.id}/reset-password`);
+    password = reset.body.temporaryPassword;
+  } else await enrolTotp(await signedInClient(server.url, practice.code, user), password, server.clock);
+  const halfway = new HttpClient(server.url);
+  expect((await login(user, password, halfway)).body.next).toBe(stage);
+  return { halfway, user };
+}
 
 describe('S3: a half-signed-in session reaches nothing but its step', () => {
   it.each([
-    ['password_change', ['POST /api/auth/password-change']],
+    ['password_change', ['POST /api/auth/password-change', 'GET /api/me/password-policy']],
     [
       'two_factor',
       [
@@ -230,16 +244,7 @@ describe('S3: a half-signed-in session reaches nothing but its step', () => {
       ],
     ],
   ] as const)('at stage %s every other route answers 403 stage_required', async (stage, ownStep) => {
-    const user = await newUser();
-    let password = user.password;
-    if (stage === 'password_change') {
-      const reset = await (
-        await signedInClient(server.url, practice.code, admin)
-      ).post<{ temporaryPassword: string }>(`/api/staff/${user.id}/reset-password`);
-      password = reset.body.temporaryPassword;
-    } else await enrolTotp(await signedInClient(server.url, practice.code, user), password, server.clock);
-    const halfway = new HttpClient(server.url);
-    expect((await login(user, password, halfway)).body.next).toBe(stage);
+    const { halfway } = await signedInHalfway(stage);
 
     const skip = new Set([...PUBLIC_ROUTES, ...ownStep]);
     const routes = apiRoutes(server.app).filter((route) => !skip.has(`${route.method} ${route.path}`));
@@ -255,4 +260,27 @@ describe('S3: a half-signed-in session reaches nothing but its step', () => {
     // Still at its step: none of the refused calls moved or ended the session.
     expect((await halfway.get<{ stage: string }>('/api/auth/session')).body.stage).toBe(stage);
   });
+
+  it.each(['two_factor', 'password_change'] as const)(
+    'at stage %s the session answer names nobody and the password policy gives no context words',
+    async (stage) => {
+      const { halfway, user } = await signedInHalfway(stage);
+      const session = await halfway.get('/api/auth/session');
+      expect(session.body).toEqual({ stage, user: null });
+      const policy = await halfway.get<{ requirements: unknown[]; contextWords: string[] }>(
+        '/api/me/password-policy',
+      );
+      if (stage === 'two_factor') {
+        expect(policy.status).toBe(403);
+        expect(policy.body).toMatchObject({ error: { code: 'stage_required' } });
+      } else {
+        // The forced change still shows the practice's rules; the server checks the words itself.
+        expect(policy.status).toBe(200);
+        expect(policy.body.requirements.length).toBeGreaterThan(0);
+        expect(policy.body.contextWords).toEqual([]);
+      }
+      for (const answer of [session.text, policy.text])
+        for (const word of [user.username, emailOf(user), practice.code]) expect(answer).not.toContain(word);
+    },
+  );
 });

@@ -31,7 +31,7 @@ const allowList: SecuritySettings = {
 };
 
 beforeAll(async () => {
-  proxied = await startTestServer({ trustProxy: true });
+  proxied = await startTestServer({ trustProxy: 1 });
   // The same database without TRUST_PROXY: x-forwarded-for is not believed.
   direct = await startTestServer({ store: proxied.deps.store, clock: proxied.clock });
   practice = await seedPractice(proxied.deps);

@@ -24,8 +24,8 @@ const IP_MAX = RATE_LIMITS.login.rules[0].max;
 beforeAll(async () => {
   stores = await openTestStores(2);
   const clock = testClock();
-  first = await startTestServer({ store: stores[0], clock, trustProxy: true });
-  second = await startTestServer({ store: stores[1], clock, trustProxy: true });
+  first = await startTestServer({ store: stores[0], clock, trustProxy: 1 });
+  second = await startTestServer({ store: stores[1], clock, trustProxy: 1 });
   practice = await seedPractice(first.deps);
 });
 afterAll(async () => {

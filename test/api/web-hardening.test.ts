@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findUserById } from '../../src/store/user-store.js';
 import { tableCounts } from '../support/events.js';
@@ -6,6 +7,7 @@ import {
   seedPractice,
   seedUser,
   startTestServer,
+  TEST_SECRET_KEY,
   type SeededUser,
   type TestPractice,
   type TestServer,
@@ -86,6 +88,73 @@ describe('CSRF', () => {
     const ownOrigin = await boss.post(`/api/staff/${user.id}/unlock`, undefined, { origin: server.url });
     expect(ownOrigin.status).toBe(200);
   });
+
+  it('refuses the token of another session, even planted as the cookie, before and after sign-in', async () => {
+    const boss = await signedInClient(server.url, practice.code, admin);
+    const other = await signedInClient(server.url, practice.code, user);
+    boss.cookies.set('gh_csrf', other.csrfToken() ?? '');
+    const refused = await boss.post('/api/auth/logout');
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ error: { code: 'csrf_failed' } });
+    expect((await boss.get('/api/me')).status).toBe(200);
+
+    // Before sign-in a token belongs to the browser's pre-session: no login with another's.
+    const attacker = new HttpClient(server.url);
+    await attacker.get('/api/auth/session');
+    const victim = new HttpClient(server.url);
+    await victim.get('/api/auth/session');
+    victim.cookies.set('gh_csrf', attacker.csrfToken() ?? '');
+    const login = await victim.post('/api/auth/login', {
+      practiceCode: practice.code,
+      username: user.username,
+      password: user.password,
+    });
+    expect(login.status).toBe(403);
+    expect(login.body).toMatchObject({ error: { code: 'csrf_failed' } });
+  });
+
+  it('accepts a token made under the previous secret key during a key rotation', async () => {
+    const rotated = await startTestServer({
+      store: server.deps.store,
+      clock: server.clock,
+      secretKey: randomBytes(32),
+      previousSecretKeys: [TEST_SECRET_KEY],
+    });
+    try {
+      const browser = (await signedInClient(server.url, practice.code, user)).cloneTo(rotated.url);
+      expect((await browser.post('/api/auth/keep-alive')).status).toBe(200);
+      const renewed = await browser.get('/api/auth/session');
+      expect(renewed.headers.getSetCookie().join()).toMatch(/gh_csrf=/);
+      expect((await browser.post('/api/auth/keep-alive')).status).toBe(200);
+    } finally {
+      await rotated.close();
+    }
+  });
+
+  it('hands out a new token with each new session id, and the old one stops working', async () => {
+    const browser = new HttpClient(server.url);
+    await browser.get('/api/auth/session');
+    const anonymous = browser.csrfToken();
+    const login = await browser.post('/api/auth/login', {
+      practiceCode: practice.code,
+      username: user.username,
+      password: user.password,
+    });
+    expect(login.headers.getSetCookie().join('\n')).toMatch(/^gh_csrf=[\w-]{43}; Path=\/; SameSite=Lax$/m);
+    const signedIn = browser.csrfToken();
+    expect(signedIn).not.toBe(anonymous);
+    expect(signedIn).not.toContain(browser.cookies.get('gh_session'));
+    const stale = await browser.post('/api/auth/keep-alive', undefined, { 'x-csrf-token': anonymous ?? '' });
+    expect(stale.status).toBe(403);
+    expect((await browser.post('/api/auth/keep-alive')).status).toBe(200);
+
+    expect((await browser.post('/api/auth/logout')).status).toBe(204);
+    const signedOut = browser.csrfToken();
+    expect(signedOut).not.toBe(signedIn);
+    expect(
+      (await browser.post('/api/auth/logout', undefined, { 'x-csrf-token': signedIn ?? '' })).status,
+    ).toBe(403);
+  });
 });
 
 describe('cookies and headers', () => {
@@ -102,6 +171,15 @@ describe('cookies and headers', () => {
     expect(cookie).not.toMatch(/Domain/i);
     expect(login.headers.get('strict-transport-security')).toMatch(/max-age=\d{7,}/);
     expect((await browser.get('/api/me')).status).toBe(200);
+  });
+
+  it('under https: the CSRF cookie is __Host-gh_csrf, readable by the page, Secure, SameSite=Lax, Path=/', async () => {
+    const response = await new HttpClient(secure.url).get('/api/auth/session');
+    const cookies = response.headers.getSetCookie();
+    expect(cookies.find((line) => line.startsWith('__Host-gh_csrf='))).toMatch(
+      /^__Host-gh_csrf=[\w-]{43}; Path=\/; Secure; SameSite=Lax$/,
+    );
+    expect(cookies.find((line) => line.startsWith('gh_csrf='))).toBeUndefined();
   });
 
   it('over plain http: gh_session without Secure and no HSTS', async () => {

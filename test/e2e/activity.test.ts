@@ -23,7 +23,7 @@ let admin: SeededUser;
 let clinician: SeededUser;
 
 beforeAll(async () => {
-  server = await startTestServer({ trustProxy: true });
+  server = await startTestServer({ trustProxy: 1 });
   practice = await seedPractice(server.deps);
   admin = await seedUser(server.deps, practice, { username: 'office.admin', roles: ['practice_admin'] });
   clinician = await seedUser(server.deps, practice, { username: 'dr.lee' });

@@ -77,7 +77,7 @@ let jordanSecret = '';
 let adminPage: Page;
 
 beforeAll(async () => {
-  server = await startTestServer({ clock: testClock(START), trustProxy: true, rateLimiting: false });
+  server = await startTestServer({ clock: testClock(START), trustProxy: 1, rateLimiting: false });
   // Passkeys need a host name; browsers refuse them for an IP address.
   origin = server.url.replace('127.0.0.1', 'localhost');
   const created = await createPractice(

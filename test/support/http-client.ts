@@ -2,6 +2,9 @@
  * A browser-like HTTP client: keeps cookies, fetches the CSRF cookie with a GET when it has
  * none, and echoes it in x-csrf-token on unsafe methods, as the web app does.
  */
+
+/** The readable CSRF cookie: `__Host-gh_csrf` under an https PUBLIC_URL, else `gh_csrf`. */
+export const CSRF_COOKIES = ['__Host-gh_csrf', 'gh_csrf'] as const;
 export interface ApiResponse<T = unknown> {
   readonly status: number;
   readonly headers: Headers;
@@ -29,6 +32,11 @@ export class HttpClient {
     return twin;
   }
 
+  /** The CSRF token this browser holds, as the web app reads it. */
+  csrfToken(): string | undefined {
+    return CSRF_COOKIES.map((name) => this.cookies.get(name)).find((token) => token !== undefined);
+  }
+
   get<T = unknown>(path: string, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
     return this.request<T>('GET', path, undefined, headers);
   }
@@ -48,10 +56,10 @@ export class HttpClient {
     headers: Record<string, string> = {},
   ): Promise<ApiResponse<T>> {
     const unsafe = method !== 'GET' && method !== 'HEAD';
-    if (unsafe && !this.cookies.has('gh_csrf')) await this.get('/api/auth/session');
+    if (unsafe && this.csrfToken() === undefined) await this.get('/api/auth/session');
     const all: Record<string, string> = { ...this.#defaultHeaders };
     if (this.cookies.size > 0) all.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (unsafe) all['x-csrf-token'] = this.cookies.get('gh_csrf') ?? '';
+    if (unsafe) all['x-csrf-token'] = this.csrfToken() ?? '';
     if (body !== undefined) all['content-type'] = 'application/json';
     Object.assign(all, headers);
     const send = this.#fetch; // called unbound, as the global fetch expects

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { inject } from 'vitest';
 import type { Role } from '../../src/domain/roles.js';
+import type { TrustedProxies } from '../../src/domain/trusted-proxies.js';
 import { buildApp } from '../../src/http/app.js';
 import { loggerOptions } from '../../src/runtime.js';
 import type { Clock, ServiceDeps } from '../../src/services/context.js';
@@ -92,7 +93,8 @@ export interface TestServerOptions {
   /** Share a store (and so a database) with another instance. */
   readonly store?: Store;
   readonly clock?: TestClock;
-  readonly trustProxy?: boolean;
+  /** TRUST_PROXY as parsed: false (default), a hop count, or proxy addresses/CIDRs. */
+  readonly trustProxy?: TrustedProxies;
   readonly publicUrl?: string;
   readonly logger?: boolean;
   /** Collects every log line (at level trace, with the production redaction) into this array. */

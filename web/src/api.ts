@@ -16,7 +16,8 @@ import type {
   User,
 } from './types.js';
 
-const CSRF_COOKIE = 'gh_csrf';
+/** The server's readable CSRF cookie: `__Host-gh_csrf` when served over https, else `gh_csrf`. */
+const CSRF_COOKIES = ['__Host-gh_csrf', 'gh_csrf'];
 const CSRF_HEADER = 'x-csrf-token';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -125,10 +126,18 @@ async function send(
 
 /** Returns the CSRF token, asking the server for one (any GET sets it) when the cookie is missing. */
 async function csrfToken(forceRefresh = false): Promise<string | null> {
-  const existing = readCookie(CSRF_COOKIE);
+  const existing = readCsrfCookie();
   if (existing !== null && !forceRefresh) return existing;
   await send('GET', '/api/auth/session', undefined, null);
-  return readCookie(CSRF_COOKIE);
+  return readCsrfCookie();
+}
+
+function readCsrfCookie(): string | null {
+  for (const name of CSRF_COOKIES) {
+    const token = readCookie(name);
+    if (token !== null) return token;
+  }
+  return null;
 }
 
 /** Listeners told after every answered API call: each one may have renewed the session's idle timer. */

@@ -9,7 +9,6 @@ import {
   resetPasswordWithToken,
 } from '../../services/forgot-password.js';
 import { sessionOf } from '../access.js';
-import type { CookiePolicy } from '../cookies.js';
 import { newPasswordError } from '../password-errors.js';
 import { publicOrigin } from '../public-origin.js';
 import { requestOrigin } from '../request-origin.js';
@@ -24,7 +23,6 @@ import { commonErrors, ErrorResponse, LIMITS, NO_CONTROL_CHARACTERS, Stage } fro
  */
 export interface PasswordAuthRoutesOptions {
   readonly deps: ServiceDeps;
-  readonly cookies: CookiePolicy;
   readonly publicUrl: URL | undefined;
 }
 
@@ -41,7 +39,7 @@ const name = (maxLength: number) => Type.String({ minLength: 1, maxLength, patte
 
 export const passwordAuthRoutes: FastifyPluginAsyncTypebox<PasswordAuthRoutesOptions> = async (
   app,
-  { deps, cookies, publicUrl },
+  { deps, publicUrl },
 ) => {
   app.post(
     '/api/auth/password-change',
@@ -64,7 +62,7 @@ export const passwordAuthRoutes: FastifyPluginAsyncTypebox<PasswordAuthRoutesOpt
         if (result.problem.reason === 'session_gone') throw new ApiError('session_expired');
         throw newPasswordError(result.problem);
       }
-      reply.setCookie(cookies.sessionName, result.token, cookies.session);
+      reply.setSessionCookie(result.token);
       return { next: result.stage };
     },
   );

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError } from '../../domain/errors.js';
 import { RATE_LIMITS } from '../../domain/rate-limits.js';
+import { revealsAccount } from '../../domain/session-stage.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { keepSessionAlive, logout, sessionDeadlines, type ValidSession } from '../../services/sessions.js';
 import { login } from '../../services/sign-in.js';
@@ -56,7 +57,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
           200: Type.Object({
             stage: Stage,
             user: Type.Union([PublicUser, Type.Null()]),
-            // Present with a session: when it ends unless used again, and at the latest.
+            // Present once signed in: when it ends unless used again, and at the latest.
             ...Type.Partial(Type.Object(SessionTimes)).properties,
           }),
         },
@@ -65,6 +66,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     async (request) => {
       const auth = request.auth;
       if (!auth) return { stage: 'anonymous' as const, user: null };
+      // A step's page needs only its stage; it learns the account once signed in.
+      if (!revealsAccount(auth.session.stage)) return { stage: auth.session.stage, user: null };
       return {
         stage: auth.session.stage,
         user: toPublicUser(auth.user, auth.practice),
@@ -106,7 +109,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       }
       // A sign-in replaces whatever session this browser had.
       if (request.auth) await logout(deps, request.auth, requestOrigin(request));
-      reply.setCookie(cookies.sessionName, result.token, cookies.session);
+      reply.setSessionCookie(result.token);
       return { next: result.stage };
     },
   );
@@ -119,7 +122,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     },
     async (request, reply) => {
       if (request.auth) await logout(deps, request.auth, requestOrigin(request));
-      reply.clearCookie(cookies.sessionName, cookies.session);
+      reply.clearSessionCookie();
       return reply.status(204).send(null);
     },
   );

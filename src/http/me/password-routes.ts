@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError } from '../../domain/errors.js';
 import { PASSWORD_RULES, passwordRequirements } from '../../domain/password-policy.js';
+import { revealsAccount } from '../../domain/session-stage.js';
 import { changeOwnPassword } from '../../services/change-password.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { passwordContextFor } from '../../services/new-password.js';
@@ -15,7 +16,7 @@ import { commonErrors, ErrorResponse, LIMITS } from '../schemas.js';
 export const PasswordPolicyResponse = Type.Object({
   policy: SecuritySettingsSchema.properties.passwordPolicy,
   requirements: Type.Array(Type.Object({ rule: Type.Enum(PASSWORD_RULES), text: Type.String() })),
-  /** Words the password must not be built on (the user's names, the practice's), for the live checklist. */
+  /** Words the password must not be built on (the user's names, the practice's), for the live checklist; empty before sign-in ends. */
   contextWords: Type.Array(Type.String()),
 });
 
@@ -23,21 +24,22 @@ export const mePasswordRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> 
   app.get(
     '/api/me/password-policy',
     {
-      // Also read by the forced password change of a sign-in, so any stage with a session may ask.
-      config: { access: 'public' },
+      // Also read by the forced password change of a sign-in, which gets the rules only.
+      config: { access: ['signed_in', 'password_change'] },
       schema: {
         summary: 'The password requirements that apply to the caller, as a list to render',
         response: { 200: PasswordPolicyResponse, ...commonErrors },
       },
     },
     async (request) => {
-      if (!request.auth) throw new ApiError('not_authenticated');
-      const { user, practice } = request.auth;
+      const { session, user, practice } = sessionOf(request);
       const policy = practice.settings.passwordPolicy;
       return {
         policy,
         requirements: passwordRequirements(policy),
-        contextWords: [...passwordContextFor(practice, user).contextWords],
+        contextWords: revealsAccount(session.stage)
+          ? [...passwordContextFor(practice, user).contextWords]
+          : [],
       };
     },
   );

@@ -32,7 +32,7 @@ export const authenticate = fp(async function authenticate(
       if (check.status === 'valid') request.auth = check.value;
       else {
         expired = check.status === 'expired';
-        reply.clearCookie(cookies.sessionName, cookies.session);
+        reply.clearSessionCookie();
       }
     }
     enforceAccess(request, expired);

@@ -1,34 +1,92 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { csrfTokenFor, type CsrfBinding } from '../../domain/csrf-token.js';
 import { ApiError } from '../../domain/errors.js';
+import type { SecretKeys } from '../../domain/secret-box.js';
 import { constantTimeEqual, generateToken } from '../../domain/secret-token.js';
 import type { CookiePolicy } from '../cookies.js';
 
 /**
- * CSRF double submit (SECURITY-CHECKLIST C2). Any GET without the readable `gh_csrf` cookie
- * gets one; every POST/PUT/PATCH/DELETE must echo it in `x-csrf-token`, and when an Origin
- * header is present it must be our own origin, else 403 `csrf_failed`. GET never changes state.
+ * CSRF (SECURITY-CHECKLIST C2). The readable `gh_csrf` cookie (`__Host-gh_csrf` under https)
+ * holds the token of the browser's session, or of its pre-session before sign-in
+ * (domain/csrf-token.ts); every POST/PUT/PATCH/DELETE must send that token in `x-csrf-token`,
+ * and when an Origin header is present it must be our own origin, else 403 `csrf_failed`.
+ * Any GET whose cookie is missing or belongs to another session gets the right one. GET never
+ * changes state.
+ *
+ * The session cookie is set and cleared only through `reply.setSessionCookie` and
+ * `reply.clearSessionCookie`, so every new session id (sign-in, each later stage, sign-out, an
+ * expired cookie) hands the browser its new token in the same answer.
  */
 export interface CsrfOptions {
   readonly cookies: CookiePolicy;
+  /**
+   * deriveCsrfKey of each secret key, as in fastify-cookie's signer: the first makes tokens,
+   * every one is accepted, so a key rotation does not refuse the tokens browsers hold.
+   */
+  readonly keys: SecretKeys;
   /** Decides whether an Origin header value is ours. */
   readonly isOwnOrigin: (origin: string, request: FastifyRequest) => boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** Gives the browser this session cookie and the CSRF token bound to it. */
+    setSessionCookie(token: string): FastifyReply;
+    /** Removes the session cookie and binds the browser to a new pre-session. */
+    clearSessionCookie(): FastifyReply;
+  }
 }
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export const csrf = fp(async function csrf(app: FastifyInstance, options: CsrfOptions) {
-  const { cookies, isOwnOrigin } = options;
+  const { cookies, keys, isOwnOrigin } = options;
+  const [key] = keys;
+
+  function bindingOf(request: FastifyRequest): CsrfBinding | undefined {
+    const session = request.cookies[cookies.sessionName];
+    if (session) return { kind: 'session', value: session };
+    const preSession = request.cookies[cookies.preSessionName];
+    return preSession ? { kind: 'pre_session', value: preSession } : undefined;
+  }
+
+  function bindTo(reply: FastifyReply, binding: CsrfBinding): void {
+    reply.setCookie(cookies.csrfName, csrfTokenFor(key, binding), cookies.csrf);
+  }
+
+  function startPreSession(reply: FastifyReply): void {
+    const value = generateToken();
+    reply.setCookie(cookies.preSessionName, value, cookies.session);
+    bindTo(reply, { kind: 'pre_session', value });
+  }
+
+  app.decorateReply('setSessionCookie', function (this: FastifyReply, token: string) {
+    this.setCookie(cookies.sessionName, token, cookies.session);
+    bindTo(this, { kind: 'session', value: token });
+    return this;
+  });
+  app.decorateReply('clearSessionCookie', function (this: FastifyReply) {
+    this.clearCookie(cookies.sessionName, cookies.session);
+    startPreSession(this);
+    return this;
+  });
+
   app.addHook('onRequest', (request, reply, done) => {
-    const cookieToken = request.cookies[cookies.csrfName];
+    const binding = bindingOf(request);
     if (!UNSAFE_METHODS.has(request.method)) {
-      if (!cookieToken) reply.setCookie(cookies.csrfName, generateToken(), cookies.csrf);
+      if (!binding) startPreSession(reply);
+      else if (request.cookies[cookies.csrfName] !== csrfTokenFor(key, binding)) bindTo(reply, binding);
       return done();
     }
     const origin = request.headers.origin;
     if (origin !== undefined && !isOwnOrigin(origin, request)) return done(new ApiError('csrf_failed'));
     const headerToken = request.headers['x-csrf-token'];
-    if (!cookieToken || typeof headerToken !== 'string' || !constantTimeEqual(cookieToken, headerToken)) {
+    if (
+      !binding ||
+      typeof headerToken !== 'string' ||
+      !keys.some((each) => constantTimeEqual(csrfTokenFor(each, binding), headerToken))
+    ) {
       return done(new ApiError('csrf_failed'));
     }
     done();

@@ -10,14 +10,12 @@ import {
 } from '../../services/two-factor-management.js';
 import { findTwoFactorStatus } from '../../store/two-factor-store.js';
 import { sessionOf, type RouteAccess } from '../access.js';
-import type { CookiePolicy } from '../cookies.js';
 import { requestOrigin } from '../request-origin.js';
 import { commonErrors, ErrorResponse, LIMITS, Stage } from '../schemas.js';
 
 /** The signed-in user's own two-factor authentication: status, enrolment, turning off, recovery codes. */
 export interface TwoFactorRoutesOptions {
   readonly deps: TwoFactorDeps;
-  readonly cookies: CookiePolicy;
 }
 
 const strict = { additionalProperties: false } as const;
@@ -39,10 +37,7 @@ const MANAGE_ERRORS: Record<ManageFailure, ApiErrorCode> = {
 /** Setup and confirm serve both the Profile and the sign-in stage a practice requirement forces. */
 const ENROLMENT_ACCESS: RouteAccess = ['signed_in', 'two_factor_enrollment'];
 
-export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions> = async (
-  app,
-  { deps, cookies },
-) => {
+export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions> = async (app, { deps }) => {
   app.get(
     '/api/me/two-factor',
     {
@@ -120,7 +115,7 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
         );
       }
       if (!result.session) return { recoveryCodes: [...result.recoveryCodes] };
-      reply.setCookie(cookies.sessionName, result.session.token, cookies.session);
+      reply.setSessionCookie(result.session.token);
       return { recoveryCodes: [...result.recoveryCodes], next: result.session.stage };
     },
   );

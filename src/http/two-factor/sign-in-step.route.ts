@@ -11,8 +11,13 @@ import { commonErrors, Stage } from '../schemas.js';
 import { RATE_LIMITS } from '../../domain/rate-limits.js';
 import { CodeField, type TwoFactorRoutesOptions } from './me-two-factor.routes.js';
 
+export interface TwoFactorSignInOptions extends TwoFactorRoutesOptions {
+  /** For the "remember this browser" cookie. */
+  readonly cookies: CookiePolicy;
+}
+
 /** Sign-in step two: `POST /api/auth/two-factor` with a TOTP or recovery code (stage two_factor only). */
-export const twoFactorSignInRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions> = async (
+export const twoFactorSignInRoutes: FastifyPluginAsyncTypebox<TwoFactorSignInOptions> = async (
   app,
   { deps, cookies },
 ) => {
@@ -73,7 +78,7 @@ export function setSignInCookies(
   },
   now: number,
 ): void {
-  reply.setCookie(cookies.sessionName, result.token, cookies.session);
+  reply.setSessionCookie(result.token);
   if (result.remembered) {
     reply.setCookie(cookies.rememberName, result.remembered.token, {
       ...cookies.remember,
