@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eventsOf } from '../support/events.js';
 import { HttpClient, signedInClient } from '../support/http-client.js';
+import { ERASED_BODY } from '../../src/store/mail-store.js';
 import { readOutbox, resetTokenFor } from '../support/mail.js';
 import {
   seedPractice,
@@ -86,6 +87,26 @@ describe('POST /api/auth/forgot-password', () => {
     expect((await login(user, user.password)).status).toBe(200);
     const stored = await server.deps.store.db.selectFrom('password_reset_tokens').select('id').execute();
     expect(stored.some((row) => row.id === token)).toBe(false);
+  });
+
+  it('keeps no reset link at rest: once delivered, the email’s body is erased and its record kept', async () => {
+    const user = await seedUser(server.deps, practice, { username: 'erased' });
+    const token = await tokenFor(user);
+    const rows = await server.deps.store.db
+      .selectFrom('mail_outbox')
+      .selectAll()
+      .where('to_address', '=', emailOf(user))
+      .execute();
+    expect(rows).toEqual([
+      expect.objectContaining({
+        subject: expect.stringMatching(/^Reset your password/),
+        text_body: ERASED_BODY,
+        html_body: ERASED_BODY,
+        sent_at: expect.any(Number),
+      }),
+    ]);
+    const everyRow = await server.deps.store.db.selectFrom('mail_outbox').selectAll().execute();
+    expect(JSON.stringify(everyRow)).not.toContain(token);
   });
 
   it('still works for a locked account, and the reset clears the lock', async () => {
