@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { SecretKeys } from '../domain/secret-box.js';
+import { createBackgroundWork, type BackgroundWork } from '../services/background-work.js';
 import type { ServiceDeps } from '../services/context.js';
 import { passwordAuthRoutes } from './auth/password-routes.js';
 import { activityRoutes } from './activity/routes.js';
@@ -49,6 +50,13 @@ export interface AppOptions {
   readonly metricsToken?: string | undefined;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Work requests hand off (services/background-work.ts); drained when the app closes. */
+    readonly backgroundWork: BackgroundWork;
+  }
+}
+
 /** Request bodies larger than this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -72,6 +80,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false },
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const backgroundWork = createBackgroundWork(app.log);
+  app.decorate('backgroundWork', backgroundWork);
+  app.addHook('onClose', () => backgroundWork.drain());
 
   await app.register(errorHandler);
   await app.register(requestLog);
@@ -105,6 +117,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     deps: options.deps,
     cookies,
     publicUrl: options.publicUrl,
+    backgroundWork,
   });
   await app.register(mePasswordRoutes, { deps: options.deps });
   await app.register(staffRoutes, { deps: options.deps });

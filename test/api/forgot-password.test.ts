@@ -74,6 +74,7 @@ describe('POST /api/auth/forgot-password', () => {
       expect(answer.status).toBe(202);
       expect(answer.text).toBe('{"status":"accepted"}');
     }
+    await server.app.backgroundWork.drain();
     const events = await eventsOf(server.deps.store, user.id);
     expect(events[0]).toMatchObject({ type: 'password.reset_requested', outcome: 'success' });
   });
