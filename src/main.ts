@@ -6,6 +6,7 @@ import { buildApp } from './http/app.js';
 import { loggerOptions, openServices } from './runtime.js';
 import { resolveSecretKeys } from './secret-key.js';
 import { ensureFirstPractice, firstRunNotice } from './services/bootstrap.js';
+import { startExpiredRowsPurge } from './services/expired-rows-purge.js';
 import { createMailTransport, startMailDelivery } from './services/mail-delivery.js';
 
 /** `npm start`: migrate, create the demo practice on first run, serve API and web app. */
@@ -31,6 +32,7 @@ const mail = startMailDelivery(
   deps.clock,
   app.log,
 );
+const purge = startExpiredRowsPurge(deps.store, deps.clock, app.log);
 const address = await app.listen({ port: config.port, host: config.host });
 const url = config.publicUrl?.origin ?? address.replace('[::1]', 'localhost');
 if (created?.ok) process.stdout.write(`\n${firstRunNotice(created, url)}\n\n`);
@@ -45,7 +47,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void app
       .close()
-      .then(() => mail.stop())
+      .then(() => Promise.all([mail.stop(), purge.stop()]))
       .then(() => deps.store.close())
       .finally(() => process.exit(0));
   });
