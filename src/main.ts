@@ -8,6 +8,7 @@ import { loggerOptions, openServices } from './runtime.js';
 import { resolveSecretKeys } from './secret-key.js';
 import { startAuditCheckpoints } from './services/audit-checkpoints.js';
 import { ensureFirstPractice, firstRunNotice } from './services/bootstrap.js';
+import { startExpiredRowsPurge } from './services/expired-rows-purge.js';
 import { createMailTransport, startMailDelivery } from './services/mail-delivery.js';
 
 /** `npm start`: migrate, create the demo practice on first run, serve API and web app. */
@@ -40,6 +41,7 @@ const checkpoints = startAuditCheckpoints(
   deps.clock,
   app.log,
 );
+const purge = startExpiredRowsPurge(deps.store, deps.clock, app.log);
 const address = await app.listen({ port: config.port, host: config.host });
 const url = config.publicUrl?.origin ?? address.replace('[::1]', 'localhost');
 if (created?.ok) process.stdout.write(`\n${firstRunNotice(created, url)}\n\n`);
@@ -54,8 +56,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void app
       .close()
-      .then(() => mail.stop())
-      .then(() => checkpoints.stop())
+      .then(() => Promise.all([mail.stop(), checkpoints.stop(), purge.stop()]))
       .then(() => deps.store.close())
       .finally(() => process.exit(0));
   });

@@ -6,6 +6,7 @@ import { checkpointKeysOf } from '../domain/audit-checkpoint.js';
 import { deriveCsrfKey } from '../domain/csrf-token.js';
 import type { SecretKeys } from '../domain/secret-box.js';
 import { trustsHop, type TrustedProxies } from '../domain/trusted-proxies.js';
+import { createBackgroundWork, type BackgroundWork } from '../services/background-work.js';
 import type { ServiceDeps } from '../services/context.js';
 import { passwordAuthRoutes } from './auth/password-routes.js';
 import { activityRoutes } from './activity/routes.js';
@@ -53,6 +54,13 @@ export interface AppOptions {
   readonly metricsToken?: string | undefined;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Work requests hand off (services/background-work.ts); drained when the app closes. */
+    readonly backgroundWork: BackgroundWork;
+  }
+}
+
 /** Request bodies larger than this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -81,6 +89,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false },
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const backgroundWork = createBackgroundWork(app.log);
+  app.decorate('backgroundWork', backgroundWork);
+  app.addHook('onClose', () => backgroundWork.drain());
 
   await app.register(errorHandler);
   await app.register(requestLog);
@@ -114,7 +126,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(systemRoutes, { store: options.deps.store });
   await app.register(authRoutes, { deps: options.deps, cookies });
   await app.register(meRoutes);
-  await app.register(passwordAuthRoutes, { deps: options.deps, publicUrl: options.publicUrl });
+  await app.register(passwordAuthRoutes, {
+    deps: options.deps,
+    publicUrl: options.publicUrl,
+    backgroundWork,
+  });
   await app.register(mePasswordRoutes, { deps: options.deps });
   await app.register(staffRoutes, { deps: options.deps });
   await app.register(meSecurityRoutes, { deps: options.deps });

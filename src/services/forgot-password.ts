@@ -11,11 +11,11 @@ import { endUserSessions } from './session-revocation.js';
 /**
  * Forgotten password and forgotten practice code (R1–R5, T5).
  *
- * - A request answers the same whether or not the account exists (the route always says 202);
- *   both paths do the same lookups and write one event, so timing does not tell them apart.
- *   Requesting changes nothing on the account; a locked account may still reset.
+ * - A request answers the same whether or not the account exists: the route says 202 before
+ *   any of this runs (queued, http/auth/password-routes.ts), so timing does not tell them
+ *   apart. Requesting changes nothing on the account; a locked account may still reset.
  * - Token: 256 random bits, only its SHA-256 stored, bound to one user, single use, valid
- *   RESET_TOKEN_MINUTES. The link is built from the configured public origin (never the Host
+ *   RESET_TOKEN_MINUTES, and ended by any change of the password (setPasswordHash). The link is built from the configured public origin (never the Host
  *   header) with the token in the URL fragment (#token=…), which browsers never send to servers.
  * - Completing a reset sets a policy-valid password, ends every session, clears a lock, sends a
  *   notice, and does not sign in (2FA still applies at the next sign-in).

@@ -59,8 +59,19 @@ export async function claimDueMail(
   return claimed;
 }
 
+/**
+ * What a delivered email's body becomes: a body may carry a secret (a reset link), and once the
+ * message is out the outbox need not hold it; recipient, subject and times stay for the record.
+ */
+export const ERASED_BODY = '[erased after delivery]';
+
+/** Marks an email delivered and erases its body in the same statement, so no delivered body stays. */
 export async function markMailSent(db: Executor, id: string, at: number): Promise<void> {
-  await db.updateTable('mail_outbox').set({ sent_at: at, last_error: null }).where('id', '=', id).execute();
+  await db
+    .updateTable('mail_outbox')
+    .set({ sent_at: at, last_error: null, text_body: ERASED_BODY, html_body: ERASED_BODY })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function markMailFailed(

@@ -62,3 +62,11 @@ export async function consumeResetToken(db: Executor, id: string, at: number): P
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/**
+ * Ends every reset token of a user, used or not: a link issued before a password change, an
+ * admin reset or another completed reset must not work after it (setPasswordHash calls this).
+ */
+export async function endResetTokens(db: Executor, userId: string): Promise<void> {
+  await db.deleteFrom('password_reset_tokens').where('user_id', '=', userId).execute();
+}

@@ -4,6 +4,7 @@ import { isRole, type Role } from '../domain/roles.js';
 import { compiledOnce } from './compiled-once.js';
 import type { Executor } from './database.js';
 import { practiceFromRow, type Practice } from './practice-store.js';
+import { endResetTokens } from './reset-token-store.js';
 import type { UserRow } from './schema.js';
 
 /** A user as the services see it. The password hash is only in `UserCredentials`. */
@@ -370,6 +371,8 @@ export async function findPasswordHash(db: Executor, userId: string): Promise<st
 /**
  * Sets a new password hash: a chosen one (mustChange false, no expiry) or a temporary one
  * (mustChange true, with its expiry). `clearFailures` also ends a lock (forgotten-password reset).
+ * Every password change passes here (change, forced change, reset, admin reset), so here the
+ * user's outstanding reset tokens end with it; call it inside the change's transaction.
  */
 export async function setPasswordHash(
   db: Executor,
@@ -394,6 +397,7 @@ export async function setPasswordHash(
     })
     .where('id', '=', userId)
     .execute();
+  await endResetTokens(db, userId);
 }
 
 /** Fields an administrator edits on a staff member. */

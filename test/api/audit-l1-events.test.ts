@@ -415,6 +415,7 @@ const ROWS: readonly Row[] = [
       const user = await newUser();
       const body = { practiceCode: practice.code, username: user.username };
       await expectStatus(new HttpClient(server.url, as).post('/api/auth/forgot-password', body), 202);
+      await server.app.backgroundWork.drain();
       return { outcome: 'success', actor: null, target: party(user) };
     },
   },

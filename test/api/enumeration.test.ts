@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setUserStatus } from '../../src/store/user-store.js';
 import { HttpClient, type ApiResponse } from '../support/http-client.js';
+import { compareMedianTimes, outsideCaller } from '../support/timing.js';
 import {
   seedPractice,
   seedUser,
@@ -11,8 +12,9 @@ import {
 } from '../support/test-server.js';
 
 /**
- * No enumeration (T4): unknown practice, unknown user, wrong password, locked and deactivated
- * accounts get one answer — status, body, headers (but the date and request id) and timing. Rate limits are
+ * No enumeration (T4, R1): unknown practice, unknown user, wrong password, locked and deactivated
+ * accounts get one answer — status, body, headers (but the date and request id) and timing;
+ * forgotten-password requests for existing and unknown accounts take the same time. Rate limits are
  * off here: this test sends hundreds of failures on purpose (they are tested in rate-limits).
  */
 let server: TestServer;
@@ -20,6 +22,7 @@ let practice: TestPractice;
 let existing: SeededUser;
 let locked: SeededUser;
 let deactivated: SeededUser;
+const caller = outsideCaller();
 
 beforeAll(async () => {
   server = await startTestServer({ rateLimiting: false });
@@ -40,9 +43,14 @@ beforeAll(async () => {
     server.clock.now(),
   );
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await caller.close();
+  await server.close();
+});
 
 const client = () => new HttpClient(server.url);
+/** A browser whose requests are sent and timed on the timing caller's own thread. */
+const outsideClient = () => new HttpClient(server.url, {}, caller.fetch);
 
 function attempt(browser: HttpClient, practiceCode: string, username: string, password: string) {
   return browser.post('/api/auth/login', { practiceCode, username, password });
@@ -52,12 +60,6 @@ function attempt(browser: HttpClient, practiceCode: string, username: string, pa
 function visible(response: ApiResponse) {
   const headers = [...response.headers].filter(([name]) => name !== 'date' && name !== 'x-request-id');
   return { status: response.status, body: response.text, headers };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 describe('sign-in answers reveal nothing', () => {
@@ -80,53 +82,57 @@ describe('sign-in answers reveal nothing', () => {
     'take the same time: medians of 200 interleaved attempts each differ by less than 10%',
     { timeout: 240_000, retry: 2 },
     async () => {
-      const existingTimes: number[] = [];
-      const unknownTimes: number[] = [];
-      const existingBrowser = client();
-      const unknownBrowser = client();
+      const existingBrowser = outsideClient();
+      const unknownBrowser = outsideClient();
       await existingBrowser.get('/api/auth/session');
       await unknownBrowser.get('/api/auth/session');
-      const timed = async (times: number[], send: () => Promise<ApiResponse>) => {
-        const start = performance.now();
-        const response = await send();
-        times.push(performance.now() - start);
-        return visible(response);
-      };
       let firstExisting: ReturnType<typeof visible> | undefined;
       let firstUnknown: ReturnType<typeof visible> | undefined;
-      // Warm-up, not measured: the first failures lock the account and the JIT settles.
-      for (let i = 0; i < 20; i++) {
-        await attempt(existingBrowser, practice.code, existing.username, `warm-up ${i}`);
-        await attempt(unknownBrowser, practice.code, `warm.up.${i}`, `warm-up ${i}`);
-      }
-      existingTimes.length = 0;
-      unknownTimes.length = 0;
-      for (let i = 0; i < 200; i++) {
-        // Alternate which kind goes first, so drift in machine load hits both alike.
-        const order = i % 2 === 0 ? ['existing', 'unknown'] : ['unknown', 'existing'];
-        for (const kind of order) {
-          if (kind === 'existing') {
-            const answer = await timed(existingTimes, () =>
-              attempt(existingBrowser, practice.code, existing.username, `wrong password ${i}`),
-            );
-            firstExisting ??= answer;
-            expect(answer).toEqual(firstExisting);
-          } else {
-            const answer = await timed(unknownTimes, () =>
-              attempt(unknownBrowser, practice.code, `nobody.${i}`, `wrong password ${i}`),
-            );
-            firstUnknown ??= answer;
-            expect(answer).toEqual(firstUnknown);
-          }
-        }
-      }
+      // The warm-up's failures lock the account and let the JIT settle before anything is measured.
+      const { relativeDifference, summary } = await compareMedianTimes({
+        caller,
+        rounds: 200,
+        warmUp: 20,
+        a: {
+          send: (i) => attempt(existingBrowser, practice.code, existing.username, `wrong password ${i}`),
+          check: (response) => expect(visible(response)).toEqual((firstExisting ??= visible(response))),
+        },
+        b: {
+          send: (i) => attempt(unknownBrowser, practice.code, `nobody.${i}`, `wrong password ${i}`),
+          check: (response) => expect(visible(response)).toEqual((firstUnknown ??= visible(response))),
+        },
+      });
       expect(firstExisting).toEqual(firstUnknown);
-      const a = median(existingTimes);
-      const b = median(unknownTimes);
-      expect(
-        Math.abs(a - b) / Math.min(a, b),
-        `medians ${a.toFixed(1)} ms vs ${b.toFixed(1)} ms`,
-      ).toBeLessThan(0.1);
+      expect(relativeDifference, summary).toBeLessThan(0.1);
+    },
+  );
+});
+
+describe('forgot-password answers reveal nothing (R1)', () => {
+  const forgot = (browser: HttpClient, username: string) =>
+    browser.post('/api/auth/forgot-password', { practiceCode: practice.code, username });
+
+  // As above: a noisy run may be repeated; a real leak fails every time.
+  it(
+    'take the same time: medians of 200 interleaved requests for an existing and an unknown account differ by less than 10%',
+    { timeout: 240_000, retry: 2 },
+    async () => {
+      const existingBrowser = outsideClient();
+      const unknownBrowser = outsideClient();
+      await existingBrowser.get('/api/auth/session');
+      await unknownBrowser.get('/api/auth/session');
+      const accepted = (response: ApiResponse) =>
+        expect([response.status, response.text]).toEqual([202, '{"status":"accepted"}']);
+      const { relativeDifference, summary } = await compareMedianTimes({
+        caller,
+        rounds: 200,
+        warmUp: 20,
+        a: { send: () => forgot(existingBrowser, existing.username), check: accepted },
+        b: { send: (i) => forgot(unknownBrowser, `nobody.${i}`), check: accepted },
+        // A request's queued work ends before the next request: none is timed beside another's work.
+        settle: () => server.app.backgroundWork.drain(),
+      });
+      expect(relativeDifference, summary).toBeLessThan(0.1);
     },
   );
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eventsOf } from '../support/events.js';
 import { HttpClient, signedInClient } from '../support/http-client.js';
+import { ERASED_BODY } from '../../src/store/mail-store.js';
 import { readOutbox, resetTokenFor } from '../support/mail.js';
 import {
   seedPractice,
@@ -26,6 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+let userCount = 0;
 const emailOf = (user: SeededUser) => `${user.username}@${practice.code.toLowerCase()}.test`;
 const NEW_PASSWORD = 'violet tugboat saffron orchard';
 
@@ -72,6 +74,7 @@ describe('POST /api/auth/forgot-password', () => {
       expect(answer.status).toBe(202);
       expect(answer.text).toBe('{"status":"accepted"}');
     }
+    await server.app.backgroundWork.drain();
     const events = await eventsOf(server.deps.store, user.id);
     expect(events[0]).toMatchObject({ type: 'password.reset_requested', outcome: 'success' });
   });
@@ -86,6 +89,26 @@ describe('POST /api/auth/forgot-password', () => {
     expect((await login(user, user.password)).status).toBe(200);
     const stored = await server.deps.store.db.selectFrom('password_reset_tokens').select('id').execute();
     expect(stored.some((row) => row.id === token)).toBe(false);
+  });
+
+  it('keeps no reset link at rest: once delivered, the email’s body is erased and its record kept', async () => {
+    const user = await seedUser(server.deps, practice, { username: 'erased' });
+    const token = await tokenFor(user);
+    const rows = await server.deps.store.db
+      .selectFrom('mail_outbox')
+      .selectAll()
+      .where('to_address', '=', emailOf(user))
+      .execute();
+    expect(rows).toEqual([
+      expect.objectContaining({
+        subject: expect.stringMatching(/^Reset your password/),
+        text_body: ERASED_BODY,
+        html_body: ERASED_BODY,
+        sent_at: expect.any(Number),
+      }),
+    ]);
+    const everyRow = await server.deps.store.db.selectFrom('mail_outbox').selectAll().execute();
+    expect(JSON.stringify(everyRow)).not.toContain(token);
   });
 
   it('still works for a locked account, and the reset clears the lock', async () => {
@@ -186,6 +209,55 @@ describe('POST /api/auth/reset-password', () => {
     expect(reuse.status).toBe(422);
     expect(JSON.stringify(reuse.body)).toContain('"rule":"history"');
     expect((await reset(token)).status).toBe(200);
+  });
+});
+
+describe('outstanding reset links end with any password change (R8)', () => {
+  const OTHER_PASSWORD = 'amber lantern pebble meadow';
+
+  /** Each way a password changes, done by its own route, after the user asked for a link. */
+  const changes: ReadonlyArray<readonly [string, (user: SeededUser) => Promise<number>]> = [
+    ['a reset with a newer link', async (user) => (await reset(await tokenFor(user), OTHER_PASSWORD)).status],
+    [
+      'Change Your Password',
+      async (user) => {
+        const signedIn = await signedInClient(server.url, practice.code, user);
+        const changed = await signedIn.post('/api/me/password', {
+          currentPassword: user.password,
+          newPassword: OTHER_PASSWORD,
+          confirmPassword: OTHER_PASSWORD,
+          signOutOtherSessions: false,
+        });
+        return changed.status;
+      },
+    ],
+    [
+      'an admin reset',
+      async (user) => {
+        const admin = await seedUser(server.deps, practice, {
+          username: `boss.of.${user.username}`,
+          roles: ['practice_admin'],
+        });
+        const boss = await signedInClient(server.url, practice.code, admin);
+        return (await boss.post(`/api/staff/${user.id}/reset-password`, {})).status;
+      },
+    ],
+  ];
+
+  it.each(changes)('refuses a link issued before %s with 400 invalid_token', async (_change, change) => {
+    const user = await seedUser(server.deps, practice, { username: `outrun.${userCount++}` });
+    const earlier = await tokenFor(user);
+    expect(await change(user)).toBe(200);
+    const late = await reset(earlier);
+    expect(late.status).toBe(400);
+    expect(late.body).toMatchObject({ error: { code: 'invalid_token' } });
+    expect((await login(user, NEW_PASSWORD)).status).toBe(401);
+    const left = await server.deps.store.db
+      .selectFrom('password_reset_tokens')
+      .select('id')
+      .where('user_id', '=', user.id)
+      .execute();
+    expect(left).toEqual([]);
   });
 });
 

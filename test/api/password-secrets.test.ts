@@ -140,6 +140,7 @@ it('keeps passwords, temporary passwords, reset tokens and session ids out of lo
       username: 'nina',
     }),
   );
+  await app.backgroundWork.drain();
   await deliverDueMail(store, transport, deps.clock, app.log);
   const token = resetTokenFor(path.join(outboxDir, 'outbox'), 'nina@example.test') ?? 'missing';
   const ninaThird = 'violet tugboat thistle orchard';

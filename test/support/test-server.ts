@@ -81,7 +81,10 @@ export interface TestServer {
   readonly url: string;
   /** Where this server's .eml files go (DATA_DIR/outbox). */
   readonly outboxDir: string;
-  /** Delivers every queued email now (the production poller does this every second). */
+  /**
+   * Finishes the work requests handed off (app.backgroundWork), then delivers every queued
+   * email now (the production poller does this every second).
+   */
   deliverMail(): Promise<number>;
   readonly app: FastifyInstance;
   readonly deps: ServiceDeps;
@@ -132,7 +135,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   return {
     url: address,
     outboxDir: path.join(dataDir, 'outbox'),
-    deliverMail: () => deliverDueMail(store, transport, clock, quiet),
+    deliverMail: async () => {
+      await app.backgroundWork.drain();
+      return deliverDueMail(store, transport, clock, quiet);
+    },
     app,
     deps,
     clock,

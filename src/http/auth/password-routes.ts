@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError } from '../../domain/errors.js';
+import type { BackgroundWork } from '../../services/background-work.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { completeForcedPasswordChange } from '../../services/forced-password-change.js';
 import {
@@ -18,12 +20,15 @@ import { commonErrors, ErrorResponse, LIMITS, NO_CONTROL_CHARACTERS, Stage } fro
 /**
  * Password steps outside a signed-in session: the forced change of a sign-in, forgotten
  * password (request + reset with the emailed token) and forgotten practice code. Requests
- * always answer 202, whatever exists (R1). Rate limits per account and IP are added by the
- * protection feature through route config.
+ * always answer 202, whatever exists (R1), and answer before any look-up: the per-account work
+ * (token, event, email) runs queued in backgroundWork, so no timing tells an existing account
+ * from an unknown one. Rate limits per account and IP are added by the protection feature
+ * through route config.
  */
 export interface PasswordAuthRoutesOptions {
   readonly deps: ServiceDeps;
   readonly publicUrl: URL | undefined;
+  readonly backgroundWork: BackgroundWork;
 }
 
 const NewPasswordFields = {
@@ -35,11 +40,14 @@ const NewPasswordFields = {
 const AcceptedResponse = Type.Object({ status: Type.Literal('accepted') });
 const ACCEPTED = { status: 'accepted' } as const;
 
+/** Settles once the answer has left (or the caller has gone): 'close' comes in both cases. */
+const answered = (reply: FastifyReply) => new Promise((resolve) => reply.raw.once('close', resolve));
+
 const name = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: NO_CONTROL_CHARACTERS });
 
 export const passwordAuthRoutes: FastifyPluginAsyncTypebox<PasswordAuthRoutesOptions> = async (
   app,
-  { deps, publicUrl },
+  { deps, publicUrl, backgroundWork },
 ) => {
   app.post(
     '/api/auth/password-change',
@@ -81,11 +89,11 @@ export const passwordAuthRoutes: FastifyPluginAsyncTypebox<PasswordAuthRoutesOpt
       },
     },
     async (request, reply) => {
-      await requestPasswordReset(
-        deps,
-        request.body,
-        requestOrigin(request),
-        publicOrigin(request, publicUrl),
+      const [origin, link] = [requestOrigin(request), publicOrigin(request, publicUrl)];
+      backgroundWork.run(
+        'password reset request',
+        () => requestPasswordReset(deps, request.body, origin, link),
+        answered(reply),
       );
       return reply.status(202).send(ACCEPTED);
     },
@@ -129,11 +137,11 @@ export const passwordAuthRoutes: FastifyPluginAsyncTypebox<PasswordAuthRoutesOpt
       },
     },
     async (request, reply) => {
-      await requestPracticeCodeReminder(
-        deps,
-        request.body,
-        requestOrigin(request),
-        publicOrigin(request, publicUrl),
+      const [origin, link] = [requestOrigin(request), publicOrigin(request, publicUrl)];
+      backgroundWork.run(
+        'practice code reminder',
+        () => requestPracticeCodeReminder(deps, request.body, origin, link),
+        answered(reply),
       );
       return reply.status(202).send(ACCEPTED);
     },
