@@ -56,7 +56,11 @@ export async function claimAttempt(
 }
 
 /** Gives the place back after a right secret; returns when the account's lock ends, if it is locked now. */
-export async function returnAttempt(trx: Executor, place: AttemptPlace, now: number): Promise<number | undefined> {
+export async function returnAttempt(
+  trx: Executor,
+  place: AttemptPlace,
+  now: number,
+): Promise<number | undefined> {
   const lockedUntil = await returnAttemptPlace(trx, place.user.id);
   return isLocked({ lockedUntil }, now) ? (lockedUntil ?? undefined) : undefined;
 }

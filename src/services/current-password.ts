@@ -16,8 +16,7 @@ import type { ValidSession } from './sessions.js';
 export type CurrentPasswordRefusal = 'invalid_current_password' | 'account_locked';
 
 export type CurrentPasswordCheck =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly reason: CurrentPasswordRefusal };
+  { readonly ok: true } | { readonly ok: false; readonly reason: CurrentPasswordRefusal };
 
 export async function confirmCurrentPassword(
   deps: ServiceDeps,

@@ -179,27 +179,34 @@ export async function finishPasskeySignIn(
   rp: RelyingParty,
   origin: RequestOrigin,
 ): Promise<SecondFactorResult> {
-  return attemptSecondFactor(deps, auth, { origin, rememberBrowser: input.rememberBrowser }, async (trx, now) => {
-    const challenge = await takeChallenge(trx, auth.user.id, 'authentication', now);
-    const passkey = (await listPasskeys(trx, auth.user.id)).find((p) => p.credentialId === input.response.id);
-    if (challenge === undefined || !passkey) return { ok: false, reason: 'invalid_passkey' };
-    const verification = await verifyAuthenticationResponse({
-      response: input.response,
-      expectedChallenge: challenge,
-      expectedOrigin: rp.origin,
-      expectedRPID: rp.id,
-      credential: {
-        id: passkey.credentialId,
-        publicKey: new Uint8Array(Buffer.from(passkey.publicKey, 'base64url')),
-        counter: passkey.signCount,
-        transports: [...passkey.transports],
-      },
-      requireUserVerification: false,
-    }).catch(() => undefined);
-    if (!verification?.verified) return { ok: false, reason: 'invalid_passkey' };
-    await recordPasskeyUse(trx, passkey.id, verification.authenticationInfo.newCounter, now);
-    return { ok: true, method: 'passkey' };
-  });
+  return attemptSecondFactor(
+    deps,
+    auth,
+    { origin, rememberBrowser: input.rememberBrowser },
+    async (trx, now) => {
+      const challenge = await takeChallenge(trx, auth.user.id, 'authentication', now);
+      const passkey = (await listPasskeys(trx, auth.user.id)).find(
+        (p) => p.credentialId === input.response.id,
+      );
+      if (challenge === undefined || !passkey) return { ok: false, reason: 'invalid_passkey' };
+      const verification = await verifyAuthenticationResponse({
+        response: input.response,
+        expectedChallenge: challenge,
+        expectedOrigin: rp.origin,
+        expectedRPID: rp.id,
+        credential: {
+          id: passkey.credentialId,
+          publicKey: new Uint8Array(Buffer.from(passkey.publicKey, 'base64url')),
+          counter: passkey.signCount,
+          transports: [...passkey.transports],
+        },
+        requireUserVerification: false,
+      }).catch(() => undefined);
+      if (!verification?.verified) return { ok: false, reason: 'invalid_passkey' };
+      await recordPasskeyUse(trx, passkey.id, verification.authenticationInfo.newCounter, now);
+      return { ok: true, method: 'passkey' };
+    },
+  );
 }
 
 /** Removes one of the user's passkeys, with its event and email; false when the id is not theirs. */

@@ -53,7 +53,11 @@ export function createRateLimiter(deps: Pick<ServiceDeps, 'store' | 'clock'>): R
       }
       const hits: RateLimitHit[] = [];
       for (const { key, rule } of buckets) {
-        const expiresAt = await takeRateLimitHit(store.db, key, { now, windowMs: rule.windowMs, max: rule.max });
+        const expiresAt = await takeRateLimitHit(store.db, key, {
+          now,
+          windowMs: rule.windowMs,
+          max: rule.max,
+        });
         if (expiresAt === undefined) {
           await giveBack(hits);
           const windowEnd = (await findRateLimitWindowEnd(store.db, key, now)) ?? now;

@@ -45,28 +45,33 @@ export async function completeSecondFactor(
   input: SecondFactorInput,
   origin: RequestOrigin,
 ): Promise<SecondFactorResult> {
-  return attemptSecondFactor(deps, auth, { origin, rememberBrowser: input.rememberBrowser }, async (trx, now) => {
-    const check = await checkSecondFactorCode(trx, deps.secretKeys, auth.user.id, input.code, now);
-    if (!check.ok || check.method === 'totp') return check;
-    return {
-      ok: true,
-      method: check.method,
-      async onPassed() {
-        const { user, practice } = auth;
-        await audit(trx, {
-          practiceId: practice.id,
-          type: 'recovery_code.used',
-          outcome: 'success',
-          actor: user,
-          target: user,
-          origin,
-          at: now,
-          details: { remaining: check.remaining },
-        });
-        await notifyUser(trx, { user, practice, origin, at: now }, recoveryCodeUsedEmail(check.remaining));
-      },
-    };
-  });
+  return attemptSecondFactor(
+    deps,
+    auth,
+    { origin, rememberBrowser: input.rememberBrowser },
+    async (trx, now) => {
+      const check = await checkSecondFactorCode(trx, deps.secretKeys, auth.user.id, input.code, now);
+      if (!check.ok || check.method === 'totp') return check;
+      return {
+        ok: true,
+        method: check.method,
+        async onPassed() {
+          const { user, practice } = auth;
+          await audit(trx, {
+            practiceId: practice.id,
+            type: 'recovery_code.used',
+            outcome: 'success',
+            actor: user,
+            target: user,
+            origin,
+            at: now,
+            details: { remaining: check.remaining },
+          });
+          await notifyUser(trx, { user, practice, origin, at: now }, recoveryCodeUsedEmail(check.remaining));
+        },
+      };
+    },
+  );
 }
 
 /** What a second factor's own check found; onPassed records more once the sign-in has moved on. */
@@ -98,7 +103,8 @@ export async function attemptSecondFactor(
   const { origin } = context;
   const place = await claimAttempt(deps.store.db, auth, deps.clock.now());
   const now = deps.clock.now();
-  if (!place) return deps.store.transaction((trx) => recordFailure(trx, auth, { origin, now, reason: 'locked' }));
+  if (!place)
+    return deps.store.transaction((trx) => recordFailure(trx, auth, { origin, now, reason: 'locked' }));
   try {
     return await deps.store.transaction(async (trx) => {
       const result = await check(trx, now);

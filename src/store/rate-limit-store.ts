@@ -51,7 +51,11 @@ export async function returnRateLimitHit(db: Executor, key: string, expiresAt: n
 }
 
 /** When a bucket's current window ends; undefined when it has none (never hit, or ended). */
-export async function findRateLimitWindowEnd(db: Executor, key: string, now: number): Promise<number | undefined> {
+export async function findRateLimitWindowEnd(
+  db: Executor,
+  key: string,
+  now: number,
+): Promise<number | undefined> {
   const row = await db
     .selectFrom('rate_limits')
     .select('expires_at')

@@ -303,7 +303,12 @@ export async function returnAttemptPlace(db: Executor, userId: string): Promise<
   const row = await db
     .updateTable('users')
     .set((eb) => ({
-      failed_attempts: eb.case().when('failed_attempts', '>', 0).then(eb('failed_attempts', '-', 1)).else(0).end(),
+      failed_attempts: eb
+        .case()
+        .when('failed_attempts', '>', 0)
+        .then(eb('failed_attempts', '-', 1))
+        .else(0)
+        .end(),
     }))
     .where('id', '=', userId)
     .returning('locked_until')

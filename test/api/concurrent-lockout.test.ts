@@ -93,75 +93,86 @@ async function lockedUntil(user: SeededUser): Promise<number | null> {
 }
 
 describe('guesses sent at once', () => {
-  it(`check at most ${THRESHOLD} of ${BURST} wrong passwords over two instances, refuse the right one sent with more, and keep the lock`, SLOW, async () => {
-    const user = await seedUser(first.deps, practice, { username: 'burst.password' });
-    const before = verifications;
-    const answers = await Promise.all(wrongPasswords(user));
-    expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 401));
-    expect(await eventCount(user, 'login.failed', 'wrong_password')).toBe(THRESHOLD);
-    expect(await eventCount(user, 'account.locked')).toBe(1);
-    // The lock's own few checks (domain/account-lock.ts) come out of the next lock's count.
-    expect(verifications - before).toBeLessThanOrEqual(THRESHOLD + CHECKS_WHILE_LOCKED);
-    const until = await lockedUntil(user);
-    expect(until).toBe(first.clock.now() + 15 * MINUTE);
+  it(
+    `check at most ${THRESHOLD} of ${BURST} wrong passwords over two instances, refuse the right one sent with more, and keep the lock`,
+    SLOW,
+    async () => {
+      const user = await seedUser(first.deps, practice, { username: 'burst.password' });
+      const before = verifications;
+      const answers = await Promise.all(wrongPasswords(user));
+      expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 401));
+      expect(await eventCount(user, 'login.failed', 'wrong_password')).toBe(THRESHOLD);
+      expect(await eventCount(user, 'account.locked')).toBe(1);
+      // The lock's own few checks (domain/account-lock.ts) come out of the next lock's count.
+      expect(verifications - before).toBeLessThanOrEqual(THRESHOLD + CHECKS_WHILE_LOCKED);
+      const until = await lockedUntil(user);
+      expect(until).toBe(first.clock.now() + 15 * MINUTE);
 
-    const withRight = await Promise.all([...wrongPasswords(user), signIn([second], user, user.password, 0)]);
-    expect(withRight.filter((answer) => answer.status === 200)).toEqual([]);
-    expect([401, 403]).toContain(withRight.at(-1)?.status);
-    expect(await lockedUntil(user)).toBe(until);
-    expect(await eventCount(user, 'login.succeeded')).toBe(0);
+      const withRight = await Promise.all([
+        ...wrongPasswords(user),
+        signIn([second], user, user.password, 0),
+      ]);
+      expect(withRight.filter((answer) => answer.status === 200)).toEqual([]);
+      expect([401, 403]).toContain(withRight.at(-1)?.status);
+      expect(await lockedUntil(user)).toBe(until);
+      expect(await eventCount(user, 'login.succeeded')).toBe(0);
 
-    // From one lock to the next, at most THRESHOLD guesses are checked in all.
-    first.clock.advance(15 * MINUTE + 1);
-    let guesses = 0;
-    while ((await lockedUntil(user)) === until && guesses <= THRESHOLD) {
-      expect((await signIn([first, second], user, `later guess ${guesses}`, guesses)).status).toBe(401);
-      guesses++;
-    }
-    expect(await eventCount(user, 'account.locked')).toBe(2);
-    expect(verifications - before).toBeLessThanOrEqual(2 * THRESHOLD);
-  });
+      // From one lock to the next, at most THRESHOLD guesses are checked in all.
+      first.clock.advance(15 * MINUTE + 1);
+      let guesses = 0;
+      while ((await lockedUntil(user)) === until && guesses <= THRESHOLD) {
+        expect((await signIn([first, second], user, `later guess ${guesses}`, guesses)).status).toBe(401);
+        guesses++;
+      }
+      expect(await eventCount(user, 'account.locked')).toBe(2);
+      expect(verifications - before).toBeLessThanOrEqual(2 * THRESHOLD);
+    },
+  );
 
-  it(`check at most ${THRESHOLD} of ${BURST} wrong second-factor codes over two instances; the right code then signs nothing in`, SLOW, async () => {
-    const user = await seedUser(first.deps, practice, { username: 'burst.code' });
-    const { secret } = await enrolTotp(
-      await signedInClient(first.url, practice.code, user),
-      user.password,
-      first.clock,
-    );
-    const browser = new HttpClient(first.url);
-    const step = await browser.post<{ next: string }>('/api/auth/login', {
-      practiceCode: practice.code,
-      username: user.username,
-      password: user.password,
-    });
-    expect(step.body.next).toBe('two_factor');
-    first.clock.advance(30_000);
-    const now = first.clock.now();
-    const right = totpCodeAt(secret, now);
-    // Codes of the steps a check accepts, and one more each side, are never sent as wrong ones.
-    const near = new Set([-2, -1, 0, 1, 2].map((steps) => totpCodeAt(secret, now + steps * 30_000)));
-    const wrongCodes = Array.from({ length: BURST + near.size }, (_, i) => String(100_000 + i)).filter(
-      (code) => !near.has(code),
-    );
-    const wrong = (i: number) => wrongCodes[i] ?? '';
-    const twin = browser.cloneTo(second.url);
-    const answers = await Promise.all(
-      Array.from({ length: BURST }, (_, i) =>
-        (i % 2 ? twin : browser).post('/api/auth/two-factor', { code: wrong(i), rememberBrowser: false }),
-      ),
-    );
-    expect(answers.filter((answer) => answer.status === 200)).toEqual([]);
-    expect(await eventCount(user, 'two_factor.failed', 'invalid_code')).toBe(THRESHOLD);
-    expect(await eventCount(user, 'account.locked')).toBe(1);
-    const until = await lockedUntil(user);
-    expect(until).not.toBeNull();
+  it(
+    `check at most ${THRESHOLD} of ${BURST} wrong second-factor codes over two instances; the right code then signs nothing in`,
+    SLOW,
+    async () => {
+      const user = await seedUser(first.deps, practice, { username: 'burst.code' });
+      const { secret } = await enrolTotp(
+        await signedInClient(first.url, practice.code, user),
+        user.password,
+        first.clock,
+      );
+      const browser = new HttpClient(first.url);
+      const step = await browser.post<{ next: string }>('/api/auth/login', {
+        practiceCode: practice.code,
+        username: user.username,
+        password: user.password,
+      });
+      expect(step.body.next).toBe('two_factor');
+      first.clock.advance(30_000);
+      const now = first.clock.now();
+      const right = totpCodeAt(secret, now);
+      // Codes of the steps a check accepts, and one more each side, are never sent as wrong ones.
+      const near = new Set([-2, -1, 0, 1, 2].map((steps) => totpCodeAt(secret, now + steps * 30_000)));
+      const wrongCodes = Array.from({ length: BURST + near.size }, (_, i) => String(100_000 + i)).filter(
+        (code) => !near.has(code),
+      );
+      const wrong = (i: number) => wrongCodes[i] ?? '';
+      const twin = browser.cloneTo(second.url);
+      const answers = await Promise.all(
+        Array.from({ length: BURST }, (_, i) =>
+          (i % 2 ? twin : browser).post('/api/auth/two-factor', { code: wrong(i), rememberBrowser: false }),
+        ),
+      );
+      expect(answers.filter((answer) => answer.status === 200)).toEqual([]);
+      expect(await eventCount(user, 'two_factor.failed', 'invalid_code')).toBe(THRESHOLD);
+      expect(await eventCount(user, 'account.locked')).toBe(1);
+      const until = await lockedUntil(user);
+      expect(until).not.toBeNull();
 
-    const late = await browser.post('/api/auth/two-factor', { code: right, rememberBrowser: false });
-    expect(late.status).toBe(401);
-    expect(await eventCount(user, 'two_factor.succeeded')).toBe(0);
-    expect(await lockedUntil(user)).toBe(until);
-  });
+      const late = await browser.post('/api/auth/two-factor', { code: right, rememberBrowser: false });
+      expect(late.status).toBe(401);
+      expect(await eventCount(user, 'two_factor.succeeded')).toBe(0);
+      expect(await lockedUntil(user)).toBe(until);
+    },
+  );
 
   it('record no success for a right code whose sign-in ended while it was checked', async () => {
     const user = await seedUser(first.deps, practice, { username: 'ended.code' });

@@ -54,7 +54,9 @@ export const rateLimit = fp(async function rateLimit(app: FastifyInstance, optio
     };
     const giveBack: onSendHookHandler = async (request, reply: FastifyReply) => {
       const hits = taken.get(request);
-      if (!hits || !policy.countStatuses || policy.countStatuses.includes(reply.statusCode)) return;
+      const status = reply.statusCode;
+      // A 5xx keeps its hit: the request may have done its work (checked a password) before failing.
+      if (!hits || !policy.countStatuses || policy.countStatuses.includes(status) || status >= 500) return;
       try {
         await limiter.giveBack(hits);
       } catch (error) {
