@@ -26,12 +26,12 @@ describe('isLocked', () => {
 
 describe('attemptLimits', () => {
   it('offers threshold places while active, and a few checks while locked only to sign-in', () => {
-    expect(attemptLimits(10, true)).toEqual({ active: 10, locked: 2 });
-    expect(attemptLimits(10, false)).toEqual({ active: 10, locked: 0 });
+    expect(attemptLimits(10, true)).toMatchObject({ active: 10, locked: 2 });
+    expect(attemptLimits(10, false)).toMatchObject({ active: 10, locked: 0 });
   });
 
   it('keeps the checks while locked below the threshold, so the count can still reach it', () => {
-    expect(attemptLimits(3, true)).toEqual({ active: 3, locked: 2 });
-    expect(attemptLimits(2, true)).toEqual({ active: 2, locked: 1 });
+    expect(attemptLimits(3, true)).toMatchObject({ active: 3, locked: 2 });
+    expect(attemptLimits(2, true)).toMatchObject({ active: 2, locked: 1 });
   });
 });

@@ -26,6 +26,14 @@ export const MAX_LOCK_MS = 24 * 3_600_000;
 
 export const CHECKS_WHILE_LOCKED = 2;
 
+/**
+ * A full count on an account that is not locked means the attempt holding the last place is
+ * still being checked, or its request failed before it could lock (a database timeout). After
+ * this long (far beyond any check or transaction) the place counts as abandoned and the next
+ * attempt may take one more, whose failure locks, so a lost lock cannot shut the account for good.
+ */
+export const ABANDONED_PLACE_MS = 60_000;
+
 /** How long the n-th lock in a row lasts (n = 1 for the first). */
 export function lockDurationMs(baseMinutes: number, lockNumber: number): number {
   const doublings = Math.max(0, Math.min(lockNumber - 1, 30));
@@ -44,9 +52,10 @@ export function isLocked(account: { readonly lockedUntil: number | null }, now: 
 export function attemptLimits(
   threshold: number,
   checksWhileLocked: boolean,
-): { readonly active: number; readonly locked: number } {
+): { readonly active: number; readonly locked: number; readonly abandonedMs: number } {
   return {
     active: threshold,
     locked: checksWhileLocked ? Math.max(0, Math.min(CHECKS_WHILE_LOCKED, threshold - 1)) : 0,
+    abandonedMs: ABANDONED_PLACE_MS,
   };
 }

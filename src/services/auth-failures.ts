@@ -67,7 +67,7 @@ export async function returnAttempt(
 
 export type AuthFailureOutcome = 'counted' | 'locked';
 
-/** Keeps a wrong secret's place; the place that reaches the threshold locks the account. */
+/** Keeps a wrong secret's place; the place that reaches the threshold (or, abandoned, passes it) locks the account. */
 export async function countFailure(
   trx: Executor,
   place: AttemptPlace,

@@ -265,12 +265,16 @@ const updateLastLogin = compiledOnce(
  * Claims a place in the account's failure count before a secret is checked, in one atomic
  * statement (per account, across IPs and instances; domain/account-lock.ts): adds one unless
  * the count already holds `limits.active` places (or `limits.locked` while the account is
- * locked). Undefined when there was no place.
+ * locked), or, unlocked, no place was taken for `limits.abandonedMs`. Undefined when there was
+ * no place.
  */
 export async function claimAttemptPlace(
   db: Executor,
   userId: string,
-  claim: { readonly at: number; readonly limits: { readonly active: number; readonly locked: number } },
+  claim: {
+    readonly at: number;
+    readonly limits: { readonly active: number; readonly locked: number; readonly abandonedMs: number };
+  },
 ): Promise<
   | { readonly failedAttempts: number; readonly lockCount: number; readonly lockedUntil: number | null }
   | undefined
@@ -281,11 +285,17 @@ export async function claimAttemptPlace(
     .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1), updated_at: at }))
     .where('id', '=', userId)
     .where((eb) =>
-      eb(
-        'failed_attempts',
-        '<',
-        eb.case().when('locked_until', '>', at).then(limits.locked).else(limits.active).end(),
-      ),
+      eb.or([
+        eb(
+          'failed_attempts',
+          '<',
+          eb.case().when('locked_until', '>', at).then(limits.locked).else(limits.active).end(),
+        ),
+        eb.and([
+          eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', at)]),
+          eb('updated_at', '<=', at - limits.abandonedMs),
+        ]),
+      ]),
     )
     .returning(['failed_attempts', 'lock_count', 'locked_until'])
     .executeTakeFirst();

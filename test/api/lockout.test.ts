@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ABANDONED_PLACE_MS } from '../../src/domain/account-lock.js';
 import { claimAttempt, countFailure } from '../../src/services/auth-failures.js';
 import type { Store } from '../../src/store/database.js';
 import { findPracticeById } from '../../src/store/practice-store.js';
@@ -197,6 +198,24 @@ describe('account lock', () => {
     expect(await lockedUntil(user)).toBe(first.clock.now() + 15 * MINUTE);
     expect(await claimAttempt(first.deps.store.db, account, first.clock.now())).toBeUndefined();
     expect((await attempt(user, user.password, 2)).status).toBe(403);
+  });
+
+  it('lets a lock that its request could not write happen later, so a full count never shuts the account for good', async () => {
+    const user = await seedUser(first.deps, practice, { username: 'target9' });
+    const stored = await findUserById(first.deps.store.db, practice.practiceId, user.id);
+    const current = await findPracticeById(first.deps.store.db, practice.practiceId);
+    if (!stored || !current) throw new Error('seeded user missing');
+    // Ten places taken by checks whose requests then failed (a database timeout) before counting.
+    for (let i = 0; i < 10; i++)
+      expect(
+        await claimAttempt(first.deps.store.db, { user: stored, practice: current }, first.clock.now()),
+      ).toBeDefined();
+    expect((await attempt(user, user.password, 0)).status).toBe(401);
+    expect(await lockedUntil(user)).toBeNull();
+
+    first.clock.advance(ABANDONED_PLACE_MS);
+    expect((await attempt(user, 'wrong after the pause', 1)).status).toBe(401);
+    expect(await lockedUntil(user)).toBe(first.clock.now() + 15 * MINUTE);
   });
 
   it('uses the practice’s threshold and minutes', async () => {
