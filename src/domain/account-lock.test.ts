@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLocked, lockDurationMs, MAX_LOCK_MS } from './account-lock.js';
+import { attemptLimits, isLocked, lockDurationMs, MAX_LOCK_MS } from './account-lock.js';
 
 describe('lockDurationMs', () => {
   it('starts at the base minutes and doubles on each repeat lock', () => {
@@ -21,5 +21,17 @@ describe('isLocked', () => {
     expect(isLocked({ lockedUntil: null }, 1000)).toBe(false);
     expect(isLocked({ lockedUntil: 2000 }, 1999)).toBe(true);
     expect(isLocked({ lockedUntil: 2000 }, 2000)).toBe(false);
+  });
+});
+
+describe('attemptLimits', () => {
+  it('offers threshold places while active, and a few checks while locked only to sign-in', () => {
+    expect(attemptLimits(10, true)).toMatchObject({ active: 10, locked: 2 });
+    expect(attemptLimits(10, false)).toMatchObject({ active: 10, locked: 0 });
+  });
+
+  it('keeps the checks while locked below the threshold, so the count can still reach it', () => {
+    expect(attemptLimits(3, true)).toMatchObject({ active: 3, locked: 2 });
+    expect(attemptLimits(2, true)).toMatchObject({ active: 2, locked: 1 });
   });
 });

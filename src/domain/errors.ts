@@ -21,6 +21,11 @@ export const API_ERRORS = {
     message:
       'Your practice does not allow sign-in from this computer’s network. Contact your Practice Administrator.',
   },
+  account_locked: {
+    status: 403,
+    message:
+      'This account is locked after too many failed attempts. It unlocks by itself at the time given, or your Practice Administrator can unlock it now.',
+  },
   not_found: { status: 404, message: 'Nothing was found at this address.' },
   conflict: { status: 409, message: 'This conflicts with existing data.' },
   payload_too_large: { status: 413, message: 'The request is too large.' },

@@ -12,9 +12,13 @@ import { createHash } from 'node:crypto';
  * | forgotPassword       | 20 / h            | 5 / h (practice+name)      | every request     |
  * | forgotPracticeCode   | 20 / h            | 5 / h (email)              | every request     |
  * | resetPassword        | 30 / 15 min       | —                          | failures (400)    |
+ * | reauthenticate       | 100 / 15 min      | 20 / 15 min (session user) | failures (400/403)|
  *
- * Successful sign-ins never count, so a whole practice can sign in from one office address at
- * 8 am. Over a limit: 429 `rate_limited` with Retry-After (seconds until the window ends).
+ * Count first (services/rate-limiter.ts): a request takes its hit before the work and gets it
+ * back when its answer does not count, so requests sent at once never get more than `max`
+ * through. Successful sign-ins never count, so a whole practice can sign in from one office
+ * address at 8 am. Over a limit: 429 `rate_limited` with Retry-After (seconds until the window
+ * ends). `reauthenticate` covers every "enter your current password" prompt.
  * The per-account lock (account-lock.ts) is separate and stricter for known accounts; the
  * per-account limit here also covers unknown names, so both answer alike.
  */
@@ -74,6 +78,14 @@ export const RATE_LIMITS = {
     name: 'reset-password',
     rules: [{ scope: 'ip', max: 30, windowMs: 15 * MINUTE }],
     countStatuses: [400],
+  },
+  reauthenticate: {
+    name: 'reauthenticate',
+    rules: [
+      { scope: 'ip', max: 100, windowMs: 15 * MINUTE },
+      { scope: 'user', max: 20, windowMs: 15 * MINUTE },
+    ],
+    countStatuses: [400, 403],
   },
 } as const satisfies Record<string, RateLimitPolicy>;
 

@@ -29,6 +29,7 @@ export const TWO_FACTOR_FAILURE_REASONS = [
   'not_enrolled',
   'invalid_passkey',
   'locked',
+  'session_ended',
 ] as const;
 
 /** The label value where a label does not apply (a success has no failure reason). */

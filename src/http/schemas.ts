@@ -10,6 +10,8 @@ export const ErrorResponse = Type.Object({
     code: Type.String(),
     message: Type.String(),
     violations: Type.Optional(Type.Array(Type.Object({ rule: Type.String(), message: Type.String() }))),
+    /** account_locked only: when the lock ends (ISO 8601). */
+    lockedUntil: Type.Optional(Type.String()),
   }),
 });
 

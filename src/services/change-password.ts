@@ -1,9 +1,9 @@
 import type { Executor } from '../store/database.js';
 import type { Practice } from '../store/practice-store.js';
-import { findPasswordHash, type User } from '../store/user-store.js';
+import type { User } from '../store/user-store.js';
 import { audit } from './audit.js';
-import { countAuthFailure } from './auth-failures.js';
 import type { RequestOrigin, ServiceDeps } from './context.js';
+import { confirmCurrentPassword } from './current-password.js';
 import { checkChosenPassword, storeChosenPassword, type NewPasswordProblem } from './new-password.js';
 import { notifyUser } from './notify.js';
 import { endUserSessions } from './session-revocation.js';
@@ -13,7 +13,8 @@ import type { ValidSession } from './sessions.js';
  * Change Your Password (P9): the current password, then a new one that meets the practice's
  * policy (and is none of the last N). The user's other sessions end unless they choose to keep
  * them; the current one stays. `password.changed` is recorded and the user is emailed (time,
- * IP, browser; never the password). A wrong current password counts as a failed attempt (T1).
+ * IP, browser; never the password). The current password is confirmed like every re-authentication
+ * prompt (current-password.ts): a wrong one counts as a failed attempt (T1), a locked account is refused.
  */
 export interface ChangePasswordInput {
   readonly currentPassword: string;
@@ -26,7 +27,10 @@ export type ChangePasswordResult =
   | { readonly ok: true; readonly otherSessionsEnded: number }
   | {
       readonly ok: false;
-      readonly problem: { readonly reason: 'invalid_current_password' } | NewPasswordProblem;
+      readonly problem:
+        | { readonly reason: 'invalid_current_password' }
+        | { readonly reason: 'account_locked' }
+        | NewPasswordProblem;
     };
 
 export async function changeOwnPassword(
@@ -36,24 +40,11 @@ export async function changeOwnPassword(
   origin: RequestOrigin,
 ): Promise<ChangePasswordResult> {
   const { user, practice, session } = current;
-  const storedHash = await findPasswordHash(deps.store.db, user.id);
-  if (storedHash === undefined || !(await deps.hasher.verify(storedHash, input.currentPassword))) {
-    const at = deps.clock.now();
-    await deps.store.transaction(async (trx) => {
-      await countAuthFailure(trx, user, at, origin);
-      await audit(trx, {
-        practiceId: practice.id,
-        type: 'password.changed',
-        outcome: 'failure',
-        actor: user,
-        target: user,
-        origin,
-        at,
-        details: { reason: 'invalid_current_password' },
-      });
-    });
-    return { ok: false, problem: { reason: 'invalid_current_password' } };
-  }
+  const confirmed = await confirmCurrentPassword(deps, current, input.currentPassword, {
+    origin,
+    failureEvent: 'password.changed',
+  });
+  if (!confirmed.ok) return { ok: false, problem: { reason: confirmed.reason } };
   const check = await checkChosenPassword(deps, { practice, user, ...input });
   if (!check.ok) return { ok: false, problem: check.problem };
 

@@ -23,16 +23,11 @@ import {
 import { findTwoFactorStatus } from '../store/two-factor-store.js';
 import { audit, detailText } from './audit.js';
 import type { RequestOrigin } from './context.js';
-import { verifyCurrentPassword } from './current-password.js';
+import { confirmCurrentPassword, type CurrentPasswordRefusal } from './current-password.js';
 import { notifyUser } from './notify.js';
 import type { ValidSession } from './sessions.js';
 import type { TwoFactorDeps } from './two-factor-deps.js';
-import {
-  failSecondFactor,
-  isLocked,
-  passSecondFactor,
-  type SecondFactorResult,
-} from './two-factor-sign-in.js';
+import { attemptSecondFactor, type SecondFactorResult } from './two-factor-sign-in.js';
 
 /**
  * Passkeys and security keys (WebAuthn, F6): the phishing-resistant second factor. A passkey
@@ -63,17 +58,21 @@ export interface RelyingParty {
 
 export type BeginRegistrationResult =
   | { readonly ok: true; readonly options: PublicKeyCredentialCreationOptionsJSON }
-  | { readonly ok: false; readonly reason: 'invalid_current_password' | 'not_enabled' };
+  | { readonly ok: false; readonly reason: CurrentPasswordRefusal | 'not_enabled' };
 
 export async function beginPasskeyRegistration(
   deps: TwoFactorDeps,
   auth: ValidSession,
   currentPassword: string,
   rp: RelyingParty,
+  origin: RequestOrigin,
 ): Promise<BeginRegistrationResult> {
   const { user } = auth;
-  if (!(await verifyCurrentPassword(deps, user, currentPassword)))
-    return { ok: false, reason: 'invalid_current_password' };
+  const confirmed = await confirmCurrentPassword(deps, auth, currentPassword, {
+    origin,
+    failureEvent: 'passkey.added',
+  });
+  if (!confirmed.ok) return confirmed;
   if (!(await findTwoFactorStatus(deps.store.db, user.id)).enabled)
     return { ok: false, reason: 'not_enabled' };
   const existing = await listPasskeys(deps.store.db, user.id);
@@ -192,36 +191,34 @@ export async function finishPasskeySignIn(
   rp: RelyingParty,
   origin: RequestOrigin,
 ): Promise<SecondFactorResult> {
-  const now = deps.clock.now();
-  return deps.store.transaction(async (trx) => {
-    if (isLocked(auth, now)) return failSecondFactor(trx, auth, { origin, now, reason: 'locked' });
-    const challenge = await takeChallenge(trx, auth.user.id, 'authentication', now);
-    const passkey = (await listPasskeys(trx, auth.user.id)).find((p) => p.credentialId === input.response.id);
-    if (challenge === undefined || !passkey)
-      return failSecondFactor(trx, auth, { origin, now, reason: 'invalid_passkey' });
-    const verification = await verifyAuthenticationResponse({
-      response: input.response,
-      expectedChallenge: challenge,
-      expectedOrigin: rp.origin,
-      expectedRPID: rp.id,
-      credential: {
-        id: passkey.credentialId,
-        publicKey: new Uint8Array(Buffer.from(passkey.publicKey, 'base64url')),
-        counter: passkey.signCount,
-        transports: [...passkey.transports],
-      },
-      requireUserVerification: false,
-    }).catch(() => undefined);
-    if (!verification?.verified)
-      return failSecondFactor(trx, auth, { origin, now, reason: 'invalid_passkey' });
-    await recordPasskeyUse(trx, passkey.id, verification.authenticationInfo.newCounter, now);
-    return passSecondFactor(trx, auth, {
-      origin,
-      now,
-      method: 'passkey',
-      rememberBrowser: input.rememberBrowser,
-    });
-  });
+  return attemptSecondFactor(
+    deps,
+    auth,
+    { origin, rememberBrowser: input.rememberBrowser },
+    async (trx, now) => {
+      const challenge = await takeChallenge(trx, auth.user.id, 'authentication', now);
+      const passkey = (await listPasskeys(trx, auth.user.id)).find(
+        (p) => p.credentialId === input.response.id,
+      );
+      if (challenge === undefined || !passkey) return { ok: false, reason: 'invalid_passkey' };
+      const verification = await verifyAuthenticationResponse({
+        response: input.response,
+        expectedChallenge: challenge,
+        expectedOrigin: rp.origin,
+        expectedRPID: rp.id,
+        credential: {
+          id: passkey.credentialId,
+          publicKey: new Uint8Array(Buffer.from(passkey.publicKey, 'base64url')),
+          counter: passkey.signCount,
+          transports: [...passkey.transports],
+        },
+        requireUserVerification: false,
+      }).catch(() => undefined);
+      if (!verification?.verified) return { ok: false, reason: 'invalid_passkey' };
+      await recordPasskeyUse(trx, passkey.id, verification.authenticationInfo.newCounter, now);
+      return { ok: true, method: 'passkey' };
+    },
+  );
 }
 
 /** Removes one of the user's passkeys, with its event and email; false when the id is not theirs. */

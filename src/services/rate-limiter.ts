@@ -1,10 +1,19 @@
 import { retryAfterSeconds, type RateLimitRule } from '../domain/rate-limits.js';
-import { findRateLimitCounts, incrementRateLimit, pruneRateLimits } from '../store/rate-limit-store.js';
+import {
+  findRateLimitWindowEnd,
+  pruneRateLimits,
+  returnRateLimitHit,
+  takeRateLimitHit,
+} from '../store/rate-limit-store.js';
 import type { ServiceDeps } from './context.js';
 
 /**
- * The database-backed limiter behind every rate-limit policy (see domain/rate-limits.ts):
- * `checkRateLimits` before the work, `countRateLimits` after it when the answer counts.
+ * The database-backed limiter behind every rate-limit policy (see domain/rate-limits.ts), count
+ * first: `take` claims a hit from each of the request's buckets before the work, each in one
+ * atomic statement that refuses a full bucket, so however many requests arrive at once, on
+ * however many instances, no more than a rule's `max` get through in its window. Over any
+ * limit, the hits already taken are given back and the request is refused. `giveBack` returns
+ * the hits of a request whose answer does not count (the policy's `countStatuses`).
  * Ended windows are pruned at most once a minute per instance.
  */
 export interface RateLimitBucket {
@@ -12,45 +21,52 @@ export interface RateLimitBucket {
   readonly rule: RateLimitRule;
 }
 
-export type RateLimitCheck =
-  { readonly ok: true } | { readonly ok: false; readonly retryAfterSeconds: number };
+/** A hit taken from a bucket, in the window that ends at expiresAt. */
+export interface RateLimitHit {
+  readonly key: string;
+  readonly expiresAt: number;
+}
+
+export type RateLimitTake =
+  | { readonly ok: true; readonly hits: readonly RateLimitHit[] }
+  | { readonly ok: false; readonly retryAfterSeconds: number };
 
 const PRUNE_INTERVAL_MS = 60_000;
 
 export interface RateLimiter {
-  check(buckets: readonly RateLimitBucket[]): Promise<RateLimitCheck>;
-  count(buckets: readonly RateLimitBucket[]): Promise<void>;
+  take(buckets: readonly RateLimitBucket[]): Promise<RateLimitTake>;
+  giveBack(hits: readonly RateLimitHit[]): Promise<void>;
 }
 
 export function createRateLimiter(deps: Pick<ServiceDeps, 'store' | 'clock'>): RateLimiter {
   const { store, clock } = deps;
   let lastPrune = 0;
+  const giveBack = async (hits: readonly RateLimitHit[]) => {
+    for (const { key, expiresAt } of hits) await returnRateLimitHit(store.db, key, expiresAt);
+  };
   return {
-    async check(buckets) {
+    async take(buckets) {
       const now = clock.now();
-      let retryAfter = 0;
-      const counts = await findRateLimitCounts(
-        store.db,
-        buckets.map((bucket) => bucket.key),
-        now,
-      );
-      for (const { key, rule } of buckets) {
-        const current = counts.get(key);
-        if (current && current.count >= rule.max) {
-          retryAfter = Math.max(retryAfter, retryAfterSeconds(current.expiresAt, now));
-        }
-      }
-      return retryAfter > 0 ? { ok: false, retryAfterSeconds: retryAfter } : { ok: true };
-    },
-    async count(buckets) {
-      const now = clock.now();
-      for (const { key, rule } of buckets) {
-        await incrementRateLimit(store.db, key, { now, windowMs: rule.windowMs });
-      }
       if (now - lastPrune >= PRUNE_INTERVAL_MS) {
         lastPrune = now;
         await pruneRateLimits(store.db, now);
       }
+      const hits: RateLimitHit[] = [];
+      for (const { key, rule } of buckets) {
+        const expiresAt = await takeRateLimitHit(store.db, key, {
+          now,
+          windowMs: rule.windowMs,
+          max: rule.max,
+        });
+        if (expiresAt === undefined) {
+          await giveBack(hits);
+          const windowEnd = (await findRateLimitWindowEnd(store.db, key, now)) ?? now;
+          return { ok: false, retryAfterSeconds: retryAfterSeconds(windowEnd, now) };
+        }
+        hits.push({ key, expiresAt });
+      }
+      return { ok: true, hits };
     },
+    giveBack,
   };
 }

@@ -1,4 +1,3 @@
-import { isLocked } from '../domain/account-lock.js';
 import { ipAllowed } from '../domain/ip-allow-list.js';
 import { isPracticeAdmin } from '../domain/roles.js';
 import { nextStage, NO_PROGRESS, type StageProgress, type SignInStage } from '../domain/session-stage.js';
@@ -15,7 +14,7 @@ import {
   type User,
 } from '../store/user-store.js';
 import { audit, detailText } from './audit.js';
-import { countAuthFailure } from './auth-failures.js';
+import { claimAttempt, countFailure, returnAttempt } from './auth-failures.js';
 import type { RequestOrigin, ServiceDeps } from './context.js';
 import { endUserSessions } from './session-revocation.js';
 import { findRememberedBrowserFor, markRememberedBrowserUsed } from './remembered-browsers.js';
@@ -25,9 +24,12 @@ import { findRememberedBrowserFor, markRememberedBrowserUsed } from './remembere
  *
  * Unknown practice, unknown user, wrong password, locked account, deactivated user and expired
  * temporary password all return the same `invalid_credentials` after one argon2 verification
- * (a dummy one when there is no user), so neither the answer nor its timing tells them apart.
- * The reason is kept only in the `login.failed` event. A wrong password counts towards the
- * account lock (auth-failures.ts); a locked account refuses even the right password.
+ * (a dummy one when there is no user, or when the account's count has no place left), so neither
+ * the answer nor its timing tells them apart. The reason is kept only in the `login.failed`
+ * event. Each attempt claims its place in the account's count before its password is checked
+ * (auth-failures.ts): a wrong password keeps it, a right one gives it back. The one exception to
+ * the uniform answer: a correct password on a locked account is told the lock's end
+ * (`lockedUntil`), never signs in and never clears the lock.
  * Only after a correct password is the practice's IP allow-list checked (Practice
  * Administrators exempt): `ip_not_allowed`. A correct password opens a session at the first
  * stage still owed (see domain/session-stage.ts); `login.succeeded` is recorded when a session
@@ -43,7 +45,12 @@ export interface LoginInput {
 
 export type LoginResult =
   | { readonly ok: true; readonly token: string; readonly stage: SignInStage }
-  | { readonly ok: false; readonly reason: LoginFailureReason };
+  | {
+      readonly ok: false;
+      readonly reason: LoginFailureReason;
+      /** Only for a correct password on a locked account: when the lock ends. */
+      readonly lockedUntil?: number;
+    };
 
 /** Kept only in the `login.failed` event (and as a /metrics label); the caller sees one answer. */
 export type LoginFailureReason = SignInFailureReason;
@@ -80,12 +87,18 @@ export async function login(
   }
 
   const { user, passwordHash } = credentials;
-  const passwordOk = await hasher.verify(passwordHash, input.password);
+  const place = await claimAttempt(store.db, { user, practice }, clock.now(), true);
+  let passwordOk = false;
+  if (place) passwordOk = await hasher.verify(passwordHash, input.password);
+  // No place: the user's hash is not checked, but the answer takes the time of a check.
+  else await hasher.verifyDummy(input.password);
   const now = clock.now();
-  const reason = failureReason(user, practice, passwordOk, origin, now);
-  if (reason) {
-    await store.transaction(async (trx) => {
-      if (reason === 'wrong_password') await countAuthFailure(trx, user, now, origin);
+  const upgradedHash =
+    passwordOk && hasher.needsRehash(passwordHash) ? await hasher.hash(input.password) : undefined;
+  const token = generateToken();
+  const sessionId = hashToken(token);
+  return store.transaction(async (trx): Promise<LoginResult> => {
+    const refused = async (reason: LoginFailureReason, lockedUntil?: number): Promise<LoginResult> => {
       await audit(trx, {
         practiceId: practice.id,
         type: 'login.failed',
@@ -96,14 +109,19 @@ export async function login(
         at: now,
         details: reason === 'ip_not_allowed' ? { reason, ip: origin.ip } : { reason },
       });
-    });
-    return { ok: false, reason };
-  }
+      return { ok: false, reason, lockedUntil };
+    };
+    if (!place) return refused('locked');
+    if (!passwordOk) {
+      await countFailure(trx, place, origin);
+      return refused(place.whileLocked ? 'locked' : 'wrong_password');
+    }
+    // Only a correct password learns of the lock (DESIGN: 403 account_locked).
+    const lockedUntil = await returnAttempt(trx, place, now);
+    if (lockedUntil !== undefined) return refused('locked', lockedUntil);
+    const reason = failureReason(user, practice, origin, now);
+    if (reason) return refused(reason);
 
-  const upgradedHash = hasher.needsRehash(passwordHash) ? await hasher.hash(input.password) : undefined;
-  const token = generateToken();
-  const sessionId = hashToken(token);
-  const stage = await store.transaction(async (trx) => {
     if (upgradedHash) await replacePasswordHash(trx, user.id, upgradedHash);
     if (user.passwordMustChange) {
       await audit(trx, {
@@ -147,21 +165,16 @@ export async function login(
       userAgent: origin.userAgent,
     });
     if (first === 'signed_in') await completeSignIn(trx, { user, practice, sessionId, origin, now });
-    return first;
+    return { ok: true, token, stage: first };
   });
-  return { ok: true, token, stage };
 }
 
 function failureReason(
   user: User,
   practice: Practice,
-  passwordOk: boolean,
   origin: RequestOrigin,
   now: number,
 ): LoginFailureReason | undefined {
-  // A locked account is refused before its password counts: the lock neither grows nor leaks.
-  if (isLocked(user, now)) return 'locked';
-  if (!passwordOk) return 'wrong_password';
   if (user.status !== 'active') return 'deactivated';
   if (user.temporaryPasswordExpiresAt !== null && user.temporaryPasswordExpiresAt <= now) {
     return 'temporary_password_expired';

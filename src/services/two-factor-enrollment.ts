@@ -12,7 +12,7 @@ import {
 } from '../store/two-factor-store.js';
 import { audit } from './audit.js';
 import type { RequestOrigin } from './context.js';
-import { verifyCurrentPassword } from './current-password.js';
+import { confirmCurrentPassword, type CurrentPasswordRefusal } from './current-password.js';
 import { notifyUser } from './notify.js';
 import type { ValidSession } from './sessions.js';
 import { advanceSignIn } from './sign-in.js';
@@ -31,16 +31,20 @@ import type { TwoFactorDeps } from './two-factor-deps.js';
  */
 export type SetupResult =
   | { readonly ok: true; readonly secret: string; readonly otpauthUri: string; readonly qrCodeSvg: string }
-  | { readonly ok: false; readonly reason: 'invalid_current_password' | 'already_enabled' };
+  | { readonly ok: false; readonly reason: CurrentPasswordRefusal | 'already_enabled' };
 
 export async function beginTotpSetup(
   deps: TwoFactorDeps,
   auth: ValidSession,
   currentPassword: string,
+  origin: RequestOrigin,
 ): Promise<SetupResult> {
   const { user, practice } = auth;
-  if (!(await verifyCurrentPassword(deps, user, currentPassword)))
-    return { ok: false, reason: 'invalid_current_password' };
+  const confirmed = await confirmCurrentPassword(deps, auth, currentPassword, {
+    origin,
+    failureEvent: 'two_factor.enrolled',
+  });
+  if (!confirmed.ok) return confirmed;
   const secret = generateTotpSecret();
   const uri = otpauthUri(secret, practice.name, user.username);
   const saved = await savePendingTotp(

@@ -5,7 +5,7 @@ import { deleteTwoFactor, findTwoFactorStatus } from '../store/two-factor-store.
 import type { User } from '../store/user-store.js';
 import { audit } from './audit.js';
 import type { RequestOrigin } from './context.js';
-import { verifyCurrentPassword } from './current-password.js';
+import { confirmCurrentPassword, type CurrentPasswordRefusal } from './current-password.js';
 import { notifyUser } from './notify.js';
 import { endUserSessions } from './session-revocation.js';
 import type { ValidSession } from './sessions.js';
@@ -22,7 +22,7 @@ import type { TwoFactorDeps } from './two-factor-deps.js';
  * again at next sign-in.
  * Every change is one transaction with its event and the email to the user.
  */
-export type ManageFailure = 'invalid_current_password' | 'not_enabled' | 'required_by_practice';
+export type ManageFailure = CurrentPasswordRefusal | 'not_enabled' | 'required_by_practice';
 
 export async function disableTwoFactor(
   deps: TwoFactorDeps,
@@ -31,8 +31,11 @@ export async function disableTwoFactor(
   origin: RequestOrigin,
 ): Promise<{ readonly ok: true } | { readonly ok: false; readonly reason: ManageFailure }> {
   const { user, practice, session } = auth;
-  if (!(await verifyCurrentPassword(deps, user, currentPassword)))
-    return { ok: false, reason: 'invalid_current_password' };
+  const confirmed = await confirmCurrentPassword(deps, auth, currentPassword, {
+    origin,
+    failureEvent: 'two_factor.disabled',
+  });
+  if (!confirmed.ok) return confirmed;
   // The practice requires it: turning it off would only force a new enrolment at next sign-in.
   if (practice.settings.requireTwoFactor) return { ok: false, reason: 'required_by_practice' };
   const now = deps.clock.now();
@@ -74,8 +77,11 @@ export async function regenerateRecoveryCodes(
   | { readonly ok: false; readonly reason: ManageFailure }
 > {
   const { user, practice } = auth;
-  if (!(await verifyCurrentPassword(deps, user, currentPassword)))
-    return { ok: false, reason: 'invalid_current_password' };
+  const confirmed = await confirmCurrentPassword(deps, auth, currentPassword, {
+    origin,
+    failureEvent: 'recovery_codes.regenerated',
+  });
+  if (!confirmed.ok) return confirmed;
   const now = deps.clock.now();
   return deps.store.transaction(async (trx) => {
     if (!(await findTwoFactorStatus(trx, user.id)).enabled)

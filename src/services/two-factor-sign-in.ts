@@ -2,7 +2,7 @@ import { RECOVERY_CODES_WARN_BELOW } from '../domain/recovery-codes.js';
 import type { SignInStage } from '../domain/session-stage.js';
 import type { Executor } from '../store/database.js';
 import { audit } from './audit.js';
-import { countAuthFailure } from './auth-failures.js';
+import { claimAttempt, countFailure, returnAttempt } from './auth-failures.js';
 import type { RequestOrigin } from './context.js';
 import { notifyUser } from './notify.js';
 import { rememberBrowser, rememberBrowserAllowed } from './remembered-browsers.js';
@@ -19,7 +19,8 @@ import type { TwoFactorDeps } from './two-factor-deps.js';
  *   `recovery_code.used`, with an email that says how many are left and, below 3, to make a
  *   new set), and may remember the browser.
  * - Failure (wrong, replayed or used-up code, unverifiable passkey) records `two_factor.failed`
- *   and counts towards the account's lock (T3). A locked account is refused without a check.
+ *   and counts towards the account's lock (T3), count first (attemptSecondFactor). A locked
+ *   account is refused without a check.
  * - Codes never reach an event, a log or an error message (F7, L3).
  */
 export interface SecondFactorInput {
@@ -44,45 +45,111 @@ export async function completeSecondFactor(
   input: SecondFactorInput,
   origin: RequestOrigin,
 ): Promise<SecondFactorResult> {
+  return attemptSecondFactor(
+    deps,
+    auth,
+    { origin, rememberBrowser: input.rememberBrowser },
+    async (trx, now) => {
+      const check = await checkSecondFactorCode(trx, deps.secretKeys, auth.user.id, input.code, now);
+      if (!check.ok || check.method === 'totp') return check;
+      return {
+        ok: true,
+        method: check.method,
+        async onPassed() {
+          const { user, practice } = auth;
+          await audit(trx, {
+            practiceId: practice.id,
+            type: 'recovery_code.used',
+            outcome: 'success',
+            actor: user,
+            target: user,
+            origin,
+            at: now,
+            details: { remaining: check.remaining },
+          });
+          await notifyUser(trx, { user, practice, origin, at: now }, recoveryCodeUsedEmail(check.remaining));
+        },
+      };
+    },
+  );
+}
+
+/** What a second factor's own check found; onPassed records more once the sign-in has moved on. */
+export type SecondFactorCheck =
+  | { readonly ok: true; readonly method: SecondFactorMethod; readonly onPassed?: () => Promise<void> }
+  | { readonly ok: false; readonly reason: string };
+
+/** Why a checked second factor still fails: thrown to roll back everything the check did. */
+class SecondFactorRefused extends Error {
+  constructor(readonly reason: 'locked' | 'session_ended') {
+    super(reason);
+  }
+}
+
+/**
+ * Every second factor (code or passkey) goes this one way: claim a place in the account's count
+ * (auth-failures.ts) before the check, so attempts sent at once are checked at most `threshold`
+ * times; a failed check keeps the place and records `two_factor.failed`; a passed one gives the
+ * place back and moves the session on. A pass that cannot stand (the account locked, or the
+ * sign-in ended, while it was checked) is rolled back whole, so no success event, used recovery
+ * code or remembered browser outlives a refused answer.
+ */
+export async function attemptSecondFactor(
+  deps: TwoFactorDeps,
+  auth: ValidSession,
+  context: { readonly origin: RequestOrigin; readonly rememberBrowser: boolean },
+  check: (trx: Executor, now: number) => Promise<SecondFactorCheck>,
+): Promise<SecondFactorResult> {
+  const { origin } = context;
+  const place = await claimAttempt(deps.store.db, auth, deps.clock.now());
   const now = deps.clock.now();
-  return deps.store.transaction(async (trx) => {
-    if (isLocked(auth, now)) return failSecondFactor(trx, auth, { origin, now, reason: 'locked' });
-    const check = await checkSecondFactorCode(trx, deps.secretKeys, auth.user.id, input.code, now);
-    if (!check.ok) return failSecondFactor(trx, auth, { origin, now, reason: check.reason });
-    if (check.method === 'recovery_code') {
-      const { user, practice } = auth;
+  if (!place)
+    return deps.store.transaction((trx) => recordFailure(trx, auth, { origin, now, reason: 'locked' }));
+  try {
+    return await deps.store.transaction(async (trx) => {
+      const result = await check(trx, now);
+      if (!result.ok) {
+        await countFailure(trx, place, origin);
+        return recordFailure(trx, auth, { origin, now, reason: result.reason });
+      }
+      if ((await returnAttempt(trx, place, now)) !== undefined) throw new SecondFactorRefused('locked');
+      const { user, practice, session } = auth;
+      await result.onPassed?.();
       await audit(trx, {
         practiceId: practice.id,
-        type: 'recovery_code.used',
+        type: 'two_factor.succeeded',
         outcome: 'success',
         actor: user,
         target: user,
         origin,
         at: now,
-        details: { remaining: check.remaining },
+        details: { method: result.method },
       });
-      await notifyUser(trx, { user, practice, origin, at: now }, recoveryCodeUsedEmail(check.remaining));
-    }
-    return passSecondFactor(trx, auth, {
-      origin,
-      now,
-      method: check.method,
-      rememberBrowser: input.rememberBrowser,
+      const remembered =
+        context.rememberBrowser && rememberBrowserAllowed(practice)
+          ? await rememberBrowser(trx, { user, practice, origin, now })
+          : undefined;
+      const next = await advanceSignIn(trx, session, {
+        user,
+        practice,
+        progress: { ...session.progress, secondFactorDone: true },
+        origin,
+        now,
+      });
+      if (!next) throw new SecondFactorRefused('session_ended');
+      return { ok: true, token: next.token, stage: next.stage, remembered } as const;
     });
-  });
+  } catch (error) {
+    if (!(error instanceof SecondFactorRefused)) throw error;
+    return deps.store.transaction((trx) => recordFailure(trx, auth, { origin, now, reason: error.reason }));
+  }
 }
 
-export function isLocked(auth: ValidSession, now: number): boolean {
-  return auth.user.lockedUntil !== null && auth.user.lockedUntil > now;
-}
-
-/** Records a failed second factor and counts it towards the lock (except when already locked). */
-export async function failSecondFactor(
+async function recordFailure(
   trx: Executor,
   { user, practice }: ValidSession,
   context: { readonly origin: RequestOrigin; readonly now: number; readonly reason: string },
 ): Promise<{ readonly ok: false }> {
-  if (context.reason !== 'locked') await countAuthFailure(trx, user, context.now, context.origin);
   await audit(trx, {
     practiceId: practice.id,
     type: 'two_factor.failed',
@@ -94,43 +161,6 @@ export async function failSecondFactor(
     details: { reason: context.reason },
   });
   return { ok: false };
-}
-
-/** Records the passed second factor, remembers the browser if asked, and moves the session on. */
-export async function passSecondFactor(
-  trx: Executor,
-  { user, practice, session }: ValidSession,
-  context: {
-    readonly origin: RequestOrigin;
-    readonly now: number;
-    readonly method: SecondFactorMethod;
-    readonly rememberBrowser: boolean;
-  },
-): Promise<SecondFactorResult> {
-  const { origin, now } = context;
-  await audit(trx, {
-    practiceId: practice.id,
-    type: 'two_factor.succeeded',
-    outcome: 'success',
-    actor: user,
-    target: user,
-    origin,
-    at: now,
-    details: { method: context.method },
-  });
-  const remembered =
-    context.rememberBrowser && rememberBrowserAllowed(practice)
-      ? await rememberBrowser(trx, { user, practice, origin, now })
-      : undefined;
-  const next = await advanceSignIn(trx, session, {
-    user,
-    practice,
-    progress: { ...session.progress, secondFactorDone: true },
-    origin,
-    now,
-  });
-  if (!next) return { ok: false };
-  return { ok: true, token: next.token, stage: next.stage, remembered };
 }
 
 function recoveryCodeUsedEmail(remaining: number) {

@@ -70,7 +70,8 @@ describe('sign-in answers reveal nothing', () => {
       await attempt(browser, 'NO-SUCH-PRACTICE', existing.username, existing.password),
       await attempt(browser, practice.code, 'no.such.person', existing.password),
       await attempt(browser, practice.code, existing.username, 'a wrong password'),
-      await attempt(browser, practice.code, locked.username, locked.password),
+      // Only a correct password learns of a lock (lockout.test.ts); a wrong one is told nothing.
+      await attempt(browser, practice.code, locked.username, 'a wrong password'),
       await attempt(browser, practice.code, deactivated.username, deactivated.password),
     ].map(visible);
     expect(answers[0]?.status).toBe(401);

@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countAuthFailure } from '../../src/services/auth-failures.js';
+import { ABANDONED_PLACE_MS } from '../../src/domain/account-lock.js';
+import { claimAttempt, countFailure } from '../../src/services/auth-failures.js';
 import type { Store } from '../../src/store/database.js';
+import { findPracticeById } from '../../src/store/practice-store.js';
 import { findUserById } from '../../src/store/user-store.js';
 import { eventsOf } from '../support/events.js';
 import { HttpClient, signedInClient } from '../support/http-client.js';
@@ -72,7 +74,7 @@ async function lockedUntil(user: SeededUser): Promise<number | null> {
 }
 
 describe('account lock', () => {
-  it('locks after 10 wrong passwords over two instances and three IPs; the right one then answers like a wrong one', async () => {
+  it('locks after 10 wrong passwords over two instances and three IPs; the right one is then told the lock’s end, a wrong one the uniform answer', async () => {
     const user = await seedUser(first.deps, practice, { username: 'target1' });
     await failTimes(user, 9);
     expect(await lockedUntil(user)).toBeNull();
@@ -81,11 +83,17 @@ describe('account lock', () => {
 
     const right = await attempt(user, user.password, 10);
     const wrong = await attempt(user, 'still wrong', 10);
-    expect(right.status).toBe(401);
-    expect(right.text).toBe(wrong.text);
-    expect(JSON.parse(right.text)).toEqual({
-      error: { code: 'invalid_credentials', message: expect.any(String) },
+    expect(right.status).toBe(403);
+    expect(right.body).toEqual({
+      error: {
+        code: 'account_locked',
+        message: expect.any(String),
+        lockedUntil: new Date(first.clock.now() + 15 * MINUTE).toISOString(),
+      },
     });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toEqual({ error: { code: 'invalid_credentials', message: expect.any(String) } });
+    expect(await lockedUntil(user)).toBe(first.clock.now() + 15 * MINUTE);
 
     const events = await eventsOf(first.deps.store, user.id);
     const locked = events.find((event) => event.type === 'account.locked');
@@ -156,7 +164,7 @@ describe('account lock', () => {
     await failTimes(user, 10);
     expect(await lockedUntil(user)).toBe(first.clock.now() + 30 * MINUTE);
     first.clock.advance(29 * MINUTE);
-    expect((await attempt(user, user.password, 1)).status).toBe(401);
+    expect((await attempt(user, user.password, 1)).status).toBe(403);
     first.clock.advance(MINUTE + 1);
     expect((await attempt(user, user.password, 1)).status).toBe(200);
 
@@ -172,31 +180,47 @@ describe('account lock', () => {
     expect(await lockedUntil(user)).toBeNull();
   });
 
-  it('counts TOTP and recovery-code failures through countAuthFailure towards the same lock', async () => {
+  it('counts TOTP and recovery-code failures through claimAttempt and countFailure towards the same lock', async () => {
     const user = await seedUser(first.deps, practice, { username: 'target7' });
     await failTimes(user, 4);
     const stored = await findUserById(first.deps.store.db, practice.practiceId, user.id);
-    if (!stored) throw new Error('seeded user missing');
+    const current = await findPracticeById(first.deps.store.db, practice.practiceId);
+    if (!stored || !current) throw new Error('seeded user missing');
+    const account = { user: stored, practice: current };
     const origin = { ip: '192.0.2.9', userAgent: 'totp test' };
     const outcomes: string[] = [];
     for (let i = 0; i < 6; i++) {
-      outcomes.push(
-        await first.deps.store.transaction((trx) => countAuthFailure(trx, stored, first.clock.now(), origin)),
-      );
+      const place = await claimAttempt(first.deps.store.db, account, first.clock.now());
+      if (!place) throw new Error('no place before the threshold');
+      outcomes.push(await first.deps.store.transaction((trx) => countFailure(trx, place, origin)));
     }
     expect(outcomes).toEqual(['counted', 'counted', 'counted', 'counted', 'counted', 'locked']);
     expect(await lockedUntil(user)).toBe(first.clock.now() + 15 * MINUTE);
-    const relocked = await findUserById(first.deps.store.db, practice.practiceId, user.id);
-    if (!relocked) throw new Error('seeded user missing');
-    expect(
-      await first.deps.store.transaction((trx) => countAuthFailure(trx, relocked, first.clock.now(), origin)),
-    ).toBe('already_locked');
-    expect((await attempt(user, user.password, 2)).status).toBe(401);
+    expect(await claimAttempt(first.deps.store.db, account, first.clock.now())).toBeUndefined();
+    expect((await attempt(user, user.password, 2)).status).toBe(403);
+  });
+
+  it('lets a lock that its request could not write happen later, so a full count never shuts the account for good', async () => {
+    const user = await seedUser(first.deps, practice, { username: 'target9' });
+    const stored = await findUserById(first.deps.store.db, practice.practiceId, user.id);
+    const current = await findPracticeById(first.deps.store.db, practice.practiceId);
+    if (!stored || !current) throw new Error('seeded user missing');
+    // Ten places taken by checks whose requests then failed (a database timeout) before counting.
+    for (let i = 0; i < 10; i++)
+      expect(
+        await claimAttempt(first.deps.store.db, { user: stored, practice: current }, first.clock.now()),
+      ).toBeDefined();
+    expect((await attempt(user, user.password, 0)).status).toBe(401);
+    expect(await lockedUntil(user)).toBeNull();
+
+    first.clock.advance(ABANDONED_PLACE_MS);
+    expect((await attempt(user, 'wrong after the pause', 1)).status).toBe(401);
+    expect(await lockedUntil(user)).toBe(first.clock.now() + 15 * MINUTE);
   });
 
   it('uses the practice’s threshold and minutes', async () => {
     const user = await seedUser(first.deps, practice, { username: 'target8' });
-    const { updatePracticeSettings, findPracticeById } = await import('../../src/store/practice-store.js');
+    const { updatePracticeSettings } = await import('../../src/store/practice-store.js');
     const current = await findPracticeById(first.deps.store.db, practice.practiceId);
     if (!current) throw new Error('practice missing');
     await updatePracticeSettings(first.deps.store.db, practice.practiceId, {

@@ -88,8 +88,8 @@ describe('/metrics', () => {
     const signedIn = await signedInClient(server.url, practice.code, alice);
     expect((await login(alice, 'not alice’s password')).status).toBe(401);
     for (let i = 0; i < LOCK_THRESHOLD; i++) expect((await login(bob, `wrong ${i}`)).status).toBe(401);
-    // Locked now: the right password is refused too, with reason `locked`.
-    expect((await login(bob, bob.password)).status).toBe(401);
+    // Locked now: the right password is refused too, with reason `locked` (403 account_locked).
+    expect((await login(bob, bob.password)).status).toBe(403);
     const forgot = new HttpClient(server.url);
     const statuses: number[] = [];
     for (let i = 0; i <= FORGOT_PASSWORD_ACCOUNT_MAX; i++) {
@@ -124,8 +124,11 @@ describe('/metrics', () => {
     // Latency by route pattern and status: never the raw URL with its id.
     const loginCount = { method: 'POST', route: '/api/auth/login', status_code: '401' };
     expect(sample(text, 'gatehouse_http_request_duration_seconds_count', loginCount)).toBe(
-      2 + LOCK_THRESHOLD,
+      1 + LOCK_THRESHOLD,
     );
+    expect(
+      sample(text, 'gatehouse_http_request_duration_seconds_count', { ...loginCount, status_code: '403' }),
+    ).toBe(1);
     expect(
       sample(text, 'gatehouse_http_request_duration_seconds_count', {
         route: '/api/auth/forgot-password',

@@ -85,6 +85,28 @@ describe('rateLimit route config', () => {
     expect((await post('/reset', { token: 'good' }, '203.0.113.5')).statusCode).toBe(429);
   });
 
+  it('lets no more than the limit through when requests arrive at once', async () => {
+    const [, emailRule] = RATE_LIMITS.forgotPracticeCode.rules;
+    const answers = await Promise.all(
+      Array.from({ length: 3 * emailRule.max }, (_, i) =>
+        post('/remind', { email: 'burst@example.test' }, `192.0.2.${100 + i}`),
+      ),
+    );
+    expect(answers.filter((answer) => answer.statusCode === 202)).toHaveLength(emailRule.max);
+    expect(answers.filter((answer) => answer.statusCode === 429)).toHaveLength(2 * emailRule.max);
+  });
+
+  it('gives back the hits of answers that do not count, even sent at once', async () => {
+    const [rule] = RATE_LIMITS.resetPassword.rules;
+    const goods = await Promise.all(
+      Array.from({ length: 2 * rule.max }, () => post('/reset', { token: 'good' }, '203.0.113.77')),
+    );
+    expect(goods.filter((answer) => answer.statusCode === 200).length).toBeGreaterThanOrEqual(rule.max);
+    for (let i = 0; i < rule.max; i++)
+      expect((await post('/reset', { token: 'bad' }, '203.0.113.77')).statusCode).toBe(400);
+    expect((await post('/reset', { token: 'bad' }, '203.0.113.77')).statusCode).toBe(429);
+  });
+
   it('leaves routes without the config alone', async () => {
     for (let i = 0; i < 30; i++) expect((await post('/open', {}, '203.0.113.5')).statusCode).toBe(200);
   });

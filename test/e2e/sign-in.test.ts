@@ -69,6 +69,25 @@ describe('signing in through the page', () => {
     await page.close();
   });
 
+  it('tells a correct password on a locked account that it is locked, until when, and who can unlock it', async () => {
+    const locked = await seedUser(server.deps, practice, { username: 'locked.clinician' });
+    const until = server.clock.now() + 15 * 60_000;
+    await server.deps.store.db
+      .updateTable('users')
+      .set({ locked_until: until })
+      .where('id', '=', locked.id)
+      .execute();
+    const page = await browser.newPage();
+    await signIn(page, locked.username, locked.password);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    const text = await alert.textContent();
+    expect(text).toContain('This account is locked until ');
+    expect(text).toContain(String(new Date(until).getFullYear()));
+    expect(text).toContain('Your Practice Administrator can unlock it now.');
+    await page.close();
+  });
+
   it('takes an administrator with a temporary password to the forced password change', async () => {
     const page = await browser.newPage();
     await signIn(page, practice.adminUsername, practice.temporaryPassword);

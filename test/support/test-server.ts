@@ -12,7 +12,7 @@ import type { TrustedProxies } from '../../src/domain/trusted-proxies.js';
 import { buildApp } from '../../src/http/app.js';
 import { loggerOptions } from '../../src/runtime.js';
 import type { Clock, ServiceDeps } from '../../src/services/context.js';
-import { createPasswordHasher } from '../../src/services/password-hasher.js';
+import { createPasswordHasher, type PasswordHasher } from '../../src/services/password-hasher.js';
 import { createMailTransport, deliverDueMail } from '../../src/services/mail-delivery.js';
 import { createPractice } from '../../src/services/practices.js';
 import { openStore, type Store } from '../../src/store/database.js';
@@ -110,13 +110,15 @@ export interface TestServerOptions {
   readonly previousSecretKeys?: readonly Buffer[];
   /** METRICS_TOKEN; absent, /metrics is off. */
   readonly metricsToken?: string;
+  /** The password hasher; absent, the production one (tests wrap it to count verifications). */
+  readonly hasher?: PasswordHasher;
 }
 
 /** A real server on a real port over a real database, as `npm start` builds it. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const store = options.store ?? (await openTestStore());
   const clock = options.clock ?? testClock();
-  const deps: ServiceDeps = { store, clock, hasher: createPasswordHasher() };
+  const deps: ServiceDeps = { store, clock, hasher: options.hasher ?? createPasswordHasher() };
   const app = await buildApp({
     deps,
     publicUrl: options.publicUrl ? new URL(options.publicUrl) : undefined,

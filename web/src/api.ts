@@ -27,13 +27,22 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly violations: PolicyViolation[];
+  /** account_locked: when the lock ends (ISO 8601), if the server said. */
+  readonly lockedUntil: string | undefined;
 
-  constructor(status: number, code: string, message: string, violations: PolicyViolation[] = []) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    violations: PolicyViolation[] = [],
+    lockedUntil?: string,
+  ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.violations = violations;
+    this.lockedUntil = lockedUntil;
   }
 
   /** True when the endpoint itself is missing (not yet shipped by the server). */
@@ -93,7 +102,8 @@ async function toApiError(response: Response): Promise<ApiError> {
       typeof error.message === 'string' && error.message.trim() !== ''
         ? error.message
         : fallbackMessage(response.status);
-    return new ApiError(response.status, code, message, toViolations(error.violations));
+    const lockedUntil = typeof error.lockedUntil === 'string' ? error.lockedUntil : undefined;
+    return new ApiError(response.status, code, message, toViolations(error.violations), lockedUntil);
   }
   return new ApiError(response.status, `http_${response.status}`, fallbackMessage(response.status));
 }

@@ -105,6 +105,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
         request.cookies[cookies.rememberName],
       );
       if (!result.ok) {
+        if (result.lockedUntil !== undefined)
+          throw new ApiError('account_locked', undefined, {
+            lockedUntil: new Date(result.lockedUntil).toISOString(),
+          });
         throw new ApiError(result.reason === 'ip_not_allowed' ? 'ip_not_allowed' : 'invalid_credentials');
       }
       // A sign-in replaces whatever session this browser had.

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError } from '../../domain/errors.js';
 import { PASSWORD_RULES, passwordRequirements } from '../../domain/password-policy.js';
+import { RATE_LIMITS } from '../../domain/rate-limits.js';
 import { revealsAccount } from '../../domain/session-stage.js';
 import { changeOwnPassword } from '../../services/change-password.js';
 import type { ServiceDeps } from '../../services/context.js';
@@ -47,6 +48,7 @@ export const mePasswordRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> 
   app.post(
     '/api/me/password',
     {
+      config: { rateLimit: RATE_LIMITS.reauthenticate },
       schema: {
         summary: 'Change Your Password',
         body: Type.Object(
@@ -74,9 +76,10 @@ export const mePasswordRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> 
         requestOrigin(request),
       );
       if (!result.ok) {
-        if (result.problem.reason === 'invalid_current_password')
-          throw new ApiError('invalid_current_password');
-        throw newPasswordError(result.problem);
+        const { problem } = result;
+        if (problem.reason === 'invalid_current_password' || problem.reason === 'account_locked')
+          throw new ApiError(problem.reason);
+        throw newPasswordError(problem);
       }
       return { status: 'password_changed' as const, otherSessionsEnded: result.otherSessionsEnded };
     },

@@ -10,13 +10,14 @@ import { ApiError } from '../../domain/errors.js';
 import { foldIdentifier } from '../../domain/identifiers.js';
 import { rateLimitKey, type RateLimitPolicy, type RateLimitScope } from '../../domain/rate-limits.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { createRateLimiter, type RateLimitBucket } from '../../services/rate-limiter.js';
+import { createRateLimiter, type RateLimitBucket, type RateLimitHit } from '../../services/rate-limiter.js';
 
 /**
  * Per-route rate limits, as @fastify/rate-limit does it: a route opts in with
- * `config: { rateLimit: RATE_LIMITS.forgotPassword }` and this plugin's onRoute hook adds the
- * check (preHandler, after body validation and authentication) and the count (onSend, when
- * the answer's status counts) to that route only. Counters: database-backed, see
+ * `config: { rateLimit: RATE_LIMITS.forgotPassword }` and this plugin's onRoute hook adds, to
+ * that route only, the hit taken before the work (preHandler, after body validation and
+ * authentication; 429 when a bucket is full) and the hit given back when the answer's status
+ * does not count (onSend). Counters: database-backed and count first, see
  * services/rate-limiter.ts; policies and numbers: domain/rate-limits.ts.
  */
 declare module 'fastify' {
@@ -37,34 +38,34 @@ export interface RateLimitOptions {
 export const rateLimit = fp(async function rateLimit(app: FastifyInstance, options: RateLimitOptions) {
   if (!options.enabled) return;
   const limiter = createRateLimiter(options.deps);
-  const buckets = new WeakMap<FastifyRequest, readonly RateLimitBucket[]>();
+  const taken = new WeakMap<FastifyRequest, readonly RateLimitHit[]>();
 
   app.addHook('onRoute', (route) => {
     const policy = route.config?.rateLimit;
     if (!policy) return;
-    const check: preHandlerHookHandler = async (request, reply) => {
-      const mine = bucketsFor(policy, request);
-      buckets.set(request, mine);
-      const result = await limiter.check(mine);
+    const take: preHandlerHookHandler = async (request, reply) => {
+      const result = await limiter.take(bucketsFor(policy, request));
       if (!result.ok) {
         options.onLimited?.(policy.name);
         void reply.header('retry-after', String(result.retryAfterSeconds));
         throw new ApiError('rate_limited');
       }
+      taken.set(request, result.hits);
     };
-    const count: onSendHookHandler = async (request, reply: FastifyReply) => {
-      const mine = buckets.get(request);
+    const giveBack: onSendHookHandler = async (request, reply: FastifyReply) => {
+      const hits = taken.get(request);
       const status = reply.statusCode;
-      if (!mine || status === 429 || (policy.countStatuses && !policy.countStatuses.includes(status))) return;
+      // A 5xx keeps its hit: the request may have done its work (checked a password) before failing.
+      if (!hits || !policy.countStatuses || policy.countStatuses.includes(status) || status >= 500) return;
       try {
-        await limiter.count(mine);
+        await limiter.giveBack(hits);
       } catch (error) {
-        // The answer is already decided; a lost count must not turn it into a 500.
-        request.log.warn({ err: { message: (error as Error).message } }, 'rate limit not counted');
+        // The answer is already decided; a hit not given back must not turn it into a 500.
+        request.log.warn({ err: { message: (error as Error).message } }, 'rate limit hit not given back');
       }
     };
-    route.preHandler = [...asArray(route.preHandler), check];
-    route.onSend = [...asArray(route.onSend), count];
+    route.preHandler = [...asArray(route.preHandler), take];
+    route.onSend = [...asArray(route.onSend), giveBack];
   });
 });
 

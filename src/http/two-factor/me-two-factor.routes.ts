@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError, type ApiErrorCode } from '../../domain/errors.js';
+import { RATE_LIMITS } from '../../domain/rate-limits.js';
 import { beginTotpSetup, confirmTotpSetup } from '../../services/two-factor-enrollment.js';
 import type { TwoFactorDeps } from '../../services/two-factor-deps.js';
 import {
@@ -30,6 +31,7 @@ const errors = { ...commonErrors, 409: ErrorResponse };
 
 const MANAGE_ERRORS: Record<ManageFailure, ApiErrorCode> = {
   invalid_current_password: 'invalid_current_password',
+  account_locked: 'account_locked',
   not_enabled: 'two_factor_not_enabled',
   required_by_practice: 'two_factor_required',
 };
@@ -41,6 +43,7 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
   app.get(
     '/api/me/two-factor',
     {
+      config: { rateLimit: RATE_LIMITS.reauthenticate },
       schema: {
         summary: 'Whether two-factor authentication is on, recovery codes left, passkeys',
         response: {
@@ -64,7 +67,7 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
   app.post(
     '/api/me/two-factor/totp/setup',
     {
-      config: { access: ENROLMENT_ACCESS },
+      config: { access: ENROLMENT_ACCESS, rateLimit: RATE_LIMITS.reauthenticate },
       schema: {
         summary: 'Start enrolling an authenticator app (needs the current password)',
         body: CurrentPasswordBody,
@@ -75,12 +78,15 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
       },
     },
     async (request) => {
-      const result = await beginTotpSetup(deps, sessionOf(request), request.body.currentPassword);
+      const result = await beginTotpSetup(
+        deps,
+        sessionOf(request),
+        request.body.currentPassword,
+        requestOrigin(request),
+      );
       if (result.ok)
         return { secret: result.secret, otpauthUri: result.otpauthUri, qrCodeSvg: result.qrCodeSvg };
-      throw new ApiError(
-        result.reason === 'already_enabled' ? 'two_factor_already_enabled' : 'invalid_current_password',
-      );
+      throw new ApiError(result.reason === 'already_enabled' ? 'two_factor_already_enabled' : result.reason);
     },
   );
 
@@ -144,6 +150,7 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
   app.post(
     '/api/me/two-factor/recovery-codes',
     {
+      config: { rateLimit: RATE_LIMITS.reauthenticate },
       schema: {
         summary: 'Replace the recovery codes with a new set (needs the current password)',
         body: CurrentPasswordBody,

@@ -71,6 +71,7 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
   app.post(
     '/api/me/passkeys/registration-options',
     {
+      config: { rateLimit: RATE_LIMITS.reauthenticate },
       schema: {
         summary: 'Start registering a passkey (needs the current password)',
         body: Type.Object(
@@ -86,6 +87,7 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
         sessionOf(request),
         request.body.currentPassword,
         relyingPartyFor(publicUrl, request),
+        requestOrigin(request),
       );
       if (result.ok) return { options: result.options };
       if (result.reason === 'not_enabled')
@@ -93,7 +95,7 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
           'two_factor_not_enabled',
           'Turn on two-factor authentication with an authenticator app before adding a passkey.',
         );
-      throw new ApiError('invalid_current_password');
+      throw new ApiError(result.reason);
     },
   );
 

@@ -6,6 +6,7 @@ import { FormAlert } from '../components/form-alert.js';
 import { Notice } from '../components/notice.js';
 import { PasswordField } from '../components/password-field.js';
 import { TextField } from '../components/text-field.js';
+import { formatDateTime } from '../lib/format.js';
 import { useLocation } from '../lib/router.js';
 import { usePageTitle } from '../lib/use-page-title.js';
 import { useSession } from '../session.js';
@@ -56,7 +57,12 @@ export function SignInPage() {
     } catch (caught) {
       const apiError =
         caught instanceof ApiError ? caught : new ApiError(0, 'unknown', 'Something went wrong. Try again.');
-      fail(apiError.message);
+      // A correct password on a locked account: say plainly until when, and who can help now.
+      fail(
+        apiError.code === 'account_locked' && apiError.lockedUntil !== undefined
+          ? `This account is locked until ${formatDateTime(apiError.lockedUntil)}. Your Practice Administrator can unlock it now.`
+          : apiError.message,
+      );
       if (apiError.code === 'invalid_credentials') {
         setPassword('');
         passwordRef.current?.focus();
