@@ -66,6 +66,15 @@ function integerIn(min: number, max: number) {
   };
 }
 
+/**
+ * PostgreSQL connections per instance. Measured with bench/practice.mjs (bench/README.md): more
+ * connections than this did not raise sign-in throughput on two cores, where argon2 is the limit.
+ */
+export const DEFAULT_DATABASE_POOL_SIZE = 10;
+
+/** Far above any useful pool; PostgreSQL's own max_connections is the real bound. */
+const MAX_DATABASE_POOL_SIZE = 1000;
+
 /** An address no relay delivers to: fine for the outbox files, to be set for real mail. */
 export const DEFAULT_MAIL_FROM = 'Gatehouse <no-reply@gatehouse.invalid>';
 
@@ -122,6 +131,14 @@ export const CONFIG_VARIABLES = {
       ['postgres:', 'postgresql:'],
       'a postgres:// or postgresql:// URL such as postgres://gatehouse:PASSWORD@db.example.org/gatehouse',
     ),
+  }),
+  databasePoolSize: variable<number>({
+    name: 'DATABASE_POOL_SIZE',
+    defaultText: String(DEFAULT_DATABASE_POOL_SIZE),
+    meaning: 'PostgreSQL connections per instance; all instances’ together stay below `max_connections`',
+    secret: 'no',
+    fallback: () => DEFAULT_DATABASE_POOL_SIZE,
+    parse: integerIn(1, MAX_DATABASE_POOL_SIZE),
   }),
   publicUrl: variable<URL | undefined>({
     name: 'PUBLIC_URL',
