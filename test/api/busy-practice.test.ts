@@ -23,7 +23,7 @@ import {
  */
 
 // Real argon2 on a shared two-core machine: 50 password changes hash and verify twice each.
-vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
+vi.setConfig({ testTimeout: 600_000, hookTimeout: 600_000 });
 
 const CHANGES = 50;
 const RESETS = 20;
