@@ -67,8 +67,8 @@ function integerIn(min: number, max: number) {
 }
 
 /**
- * PostgreSQL connections per instance. Measured with bench/practice.mjs (bench/README.md): more
- * connections than this did not raise sign-in throughput on two cores, where argon2 is the limit.
+ * PostgreSQL connections per instance: the pool size before it was configurable, which the
+ * benchmarks in bench/README.md ran with; not yet compared with other sizes.
  */
 export const DEFAULT_DATABASE_POOL_SIZE = 10;
 
