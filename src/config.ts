@@ -64,6 +64,15 @@ function integerIn(min: number, max: number) {
   };
 }
 
+/**
+ * PostgreSQL connections per instance: the pool size before it was configurable, which the
+ * benchmarks in bench/README.md ran with; not yet compared with other sizes.
+ */
+export const DEFAULT_DATABASE_POOL_SIZE = 10;
+
+/** Far above any useful pool; PostgreSQL's own max_connections is the real bound. */
+const MAX_DATABASE_POOL_SIZE = 1000;
+
 /** An address no relay delivers to: fine for the outbox files, to be set for real mail. */
 export const DEFAULT_MAIL_FROM = 'Gatehouse <no-reply@gatehouse.invalid>';
 
@@ -120,6 +129,14 @@ export const CONFIG_VARIABLES = {
       ['postgres:', 'postgresql:'],
       'a postgres:// or postgresql:// URL such as postgres://gatehouse:PASSWORD@db.example.org/gatehouse',
     ),
+  }),
+  databasePoolSize: variable<number>({
+    name: 'DATABASE_POOL_SIZE',
+    defaultText: String(DEFAULT_DATABASE_POOL_SIZE),
+    meaning: 'PostgreSQL connections per instance; all instances’ together stay below `max_connections`',
+    secret: 'no',
+    fallback: () => DEFAULT_DATABASE_POOL_SIZE,
+    parse: integerIn(1, MAX_DATABASE_POOL_SIZE),
   }),
   publicUrl: variable<URL | undefined>({
     name: 'PUBLIC_URL',

@@ -7,7 +7,11 @@ import { migrateToLatest } from './store/migrate.js';
 
 /** Opens the database, brings its schema up to date and wires the services. Shared by server and CLI. */
 export async function openServices(config: Config, clock: Clock = systemClock): Promise<ServiceDeps> {
-  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+  });
   try {
     await migrateToLatest(store);
   } catch (error) {

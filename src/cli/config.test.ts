@@ -28,7 +28,7 @@ describe('gatehouse config', () => {
     const { status, out } = await runConfig([], ENV);
     expect(status).toBe(0);
     const lines = out.trimEnd().split('\n');
-    expect(lines).toHaveLength(13);
+    expect(lines).toHaveLength(14);
     expect(lines.find((line) => line.startsWith('PORT '))).toMatch(/^PORT +8443 +\(environment\)$/);
     expect(lines.find((line) => line.startsWith('HOST '))).toMatch(/^HOST +127\.0\.0\.1 +\(default\)$/);
     expect(lines.find((line) => line.startsWith('GATEHOUSE_SECRET_KEY '))).toMatch(
@@ -41,6 +41,9 @@ describe('gatehouse config', () => {
       'postgres://gatehouse:********@db.internal/gatehouse',
     );
     expect(lines.find((line) => line.startsWith('METRICS_TOKEN '))).toMatch(/\(not set\) +\(default\)$/);
+    expect(lines.find((line) => line.startsWith('DATABASE_POOL_SIZE '))).toMatch(
+      /^DATABASE_POOL_SIZE +10 +\(default\)$/,
+    );
     expect(out).not.toContain(KEY);
     expect(out).not.toContain(PREVIOUS_KEY);
     expect(out).not.toContain('db-secret-7');

@@ -18,9 +18,12 @@ export interface AuditInput {
   readonly details?: Readonly<Record<string, string | number | boolean | null>>;
 }
 
-/** The one way every flow records a security event, inside the transaction of the change it records. */
+/**
+ * The one way every flow records a security event, inside the transaction of the change it
+ * records: it reaches the practice's chain when that transaction commits (store/audit-store.ts).
+ */
 export async function audit(trx: Executor, input: AuditInput): Promise<void> {
-  await appendAuditEvent(trx, {
+  appendAuditEvent(trx, {
     practiceId: input.practiceId,
     type: input.type,
     outcome: input.outcome,

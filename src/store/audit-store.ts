@@ -11,27 +11,66 @@ import {
   type NewAuditEvent,
   type Outcome,
 } from '../domain/audit-event.js';
-import { noteAppendedEvent } from './committed-events.js';
-import { SQLITE_SHA256_HEX, type Dialect, type Executor } from './database.js';
+import { queuedEventsOf } from './committed-events.js';
+import type { Dialect, Executor } from './database.js';
 import { compiledOnce } from './compiled-once.js';
 import { dialectOf } from './dialect.js';
+import { SQLITE_SHA256_HEX } from './sqlite-sha256.js';
 import type { AuditEventRow, Database } from './schema.js';
 
 /**
- * Appends one event to its practice's hash chain, inside the caller's transaction.
+ * Audit events in their practices' hash chains.
  *
- * One row update claims the chain's next position and hashes the event into it (the database
- * joins the event's text around the new seq and the previous hash, see domain hashedText): a
- * new chain starts at seq 1 after the genesis hash; an existing head's seq is bumped, its
- * last_hash moves to prev_hash and the new event's hash takes its place. That INSERT … ON
- * CONFLICT DO UPDATE takes the head's row lock as an UPDATE does: concurrent writers of one
- * practice (several instances on PostgreSQL) queue on it until commit, so each practice gets
- * one gap-free chain whose order is commit order. SQLite serialises all writers.
- * On PostgreSQL the event row is inserted by the same statement (one round trip on the
- * chain's lock); on SQLite, where a statement cannot both update and insert, by a second.
+ * Each practice has one gap-free chain (seq 1, 2, …; each event's hash covers the previous
+ * one) whose head row in audit_chains holds its last seq and hash. Claiming the chain's next
+ * position locks that row until COMMIT: with several instances on PostgreSQL, that lock is
+ * what keeps the chain gap-free and its order commit order. SQLite serialises all writers.
+ *
+ * Where the claim happens decides how long a practice's writers wait for one another. Claimed
+ * where a service records its event, the head stayed locked through the rest of the write
+ * (session revocation, the mail notice, their round trips) while the practice's other writers
+ * queued on it holding pool connections, until statement timeouts and a dry pool: a big
+ * practice's busy morning. So appendAuditEvent only queues the event on its transaction
+ * (committed-events.ts), and writeAuditEvents claims positions and writes the events as the
+ * transaction's very last statements, directly before COMMIT: a practice's head is locked for
+ * one round trip per event of the transaction (usually one) plus the COMMIT. Chosen over
+ * chaining committed events later by a sealer because nothing changes for readers or for
+ * crash safety: an event is in its chain, or nowhere, the moment its write commits, inside the
+ * write's one transaction, with no background process to coordinate between instances.
+ *
+ * A transaction whose events fall into several chains (a practice's and the no-practice chain)
+ * claims them in chain id order and locks nothing after them, so two transactions never wait
+ * for each other's heads in opposite orders: no deadlock.
+ *
+ * One row update claims a position and hashes the event into it (the database joins the
+ * event's text around the new seq and the previous hash, see domain hashedText): a new chain
+ * starts at seq 1 after the genesis hash; an existing head's seq is bumped, its last_hash moves
+ * to prev_hash and the new event's hash takes its place. On PostgreSQL the event row is
+ * inserted by the same statement; on SQLite, where a statement cannot both update and insert,
+ * by a second.
  */
-export async function appendAuditEvent(trx: Executor, event: NewAuditEvent): Promise<AuditEvent> {
-  const unpositioned = { ...event, id: randomUUID(), chainId: chainIdOf(event.practiceId) };
+export function appendAuditEvent(trx: Executor, event: NewAuditEvent): void {
+  queuedEventsOf(trx).push(event);
+}
+
+/** A transaction's queued events written into their chains (see above); returns them as stored, in the order given. */
+export async function writeAuditEvents(
+  trx: Executor,
+  events: readonly NewAuditEvent[],
+): Promise<AuditEvent[]> {
+  const inChainOrder = events
+    .map((event, index) => ({
+      event: { ...event, id: randomUUID(), chainId: chainIdOf(event.practiceId) },
+      index,
+    }))
+    .sort((a, b) => (a.event.chainId < b.event.chainId ? -1 : a.event.chainId > b.event.chainId ? 1 : 0));
+  const stored: AuditEvent[] = [];
+  for (const { event, index } of inChainOrder) stored[index] = await appendToChain(trx, event);
+  return stored;
+}
+
+/** Claims the event's chain position and writes it there. */
+async function appendToChain(trx: Executor, unpositioned: UnpositionedEvent): Promise<AuditEvent> {
   const row = rowWithoutPosition(unpositioned);
   const text = hashedText(unpositioned);
   const position =
@@ -48,9 +87,11 @@ export async function appendAuditEvent(trx: Executor, event: NewAuditEvent): Pro
   // The database hashed the text; a chain that would fail verification is never written.
   if (hashOfText(text, stored.seq, stored.prevHash) !== stored.hash)
     throw new Error('audit chain: the stored hash does not match the event');
-  noteAppendedEvent(trx, stored);
   return stored;
 }
+
+/** An event with its id and chain, before its chain position is claimed. */
+type UnpositionedEvent = Omit<AuditEvent, 'seq' | 'prevHash' | 'hash'>;
 
 /** An event's row but for the columns its chain position fills in: seq, prev_hash, hash. */
 type UnpositionedRow = Omit<AuditEventRow, 'seq' | 'prev_hash' | 'hash'>;
@@ -145,7 +186,7 @@ function sha256Hex(dialect: Dialect, text: RawBuilder<string>): RawBuilder<strin
 }
 
 /** The event as its row, but for the columns its chain position fills in. */
-function rowWithoutPosition(event: Omit<AuditEvent, 'seq' | 'prevHash' | 'hash'>): UnpositionedRow {
+function rowWithoutPosition(event: UnpositionedEvent): UnpositionedRow {
   return {
     id: event.id,
     chain_id: event.chainId,

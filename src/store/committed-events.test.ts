@@ -36,7 +36,7 @@ describe('committed audit events', () => {
 
     await expect(
       store.transaction(async (trx) => {
-        await appendAuditEvent(trx, event('login.failed'));
+        appendAuditEvent(trx, event('login.failed'));
         expect(heard).toEqual([]);
         throw new Error('roll back');
       }),
@@ -44,14 +44,23 @@ describe('committed audit events', () => {
     expect(heard).toEqual([]);
 
     await store.transaction(async (trx) => {
-      await appendAuditEvent(trx, event('login.failed'));
-      await appendAuditEvent(trx, event('account.locked'));
+      appendAuditEvent(trx, event('login.failed'));
+      appendAuditEvent(trx, event('account.locked'));
       expect(heard).toEqual([]);
     });
     expect(heard.map((events) => events.map((e) => e.type))).toEqual([['login.failed', 'account.locked']]);
 
     unsubscribe();
-    await store.transaction((trx) => appendAuditEvent(trx, event('logout')));
+    await store.transaction(async (trx) => appendAuditEvent(trx, event('logout')));
     expect(heard).toHaveLength(1);
+  });
+
+  it('are recorded only inside store.transaction(), before its end: never lost outside one', async () => {
+    expect(() => appendAuditEvent(store.db, event('logout'))).toThrow(/only inside store.transaction/);
+    await store.db.transaction().execute(async (trx) => {
+      expect(() => appendAuditEvent(trx, event('logout'))).toThrow(/only inside store.transaction/);
+    });
+    const ended = await store.transaction(async (trx) => trx);
+    expect(() => appendAuditEvent(ended, event('logout'))).toThrow(/only inside store.transaction/);
   });
 });

@@ -1,31 +1,43 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { AuditEvent } from '../domain/audit-event.js';
+import type { AuditEvent, NewAuditEvent } from '../domain/audit-event.js';
 import type { Database } from './schema.js';
 
 /**
- * Audit events reach listeners (the metrics) only once their transaction has committed, so a
- * rolled-back change counts nothing and a counted event is one the activity log holds.
- * appendAuditEvent notes each event on its transaction; the store's transaction() hands the
- * transaction's events to every listener after COMMIT, in the order they were appended.
- * Events appended outside store.transaction() (none today) are not announced.
+ * A store transaction's audit events: recorded during the transaction, written into their
+ * chains by its last statements, announced once it has committed.
+ *
+ * appendAuditEvent queues each event on its transaction; when the transaction's work is done,
+ * the store's transaction() hands the queue to the chain writer (audit-store.ts, whose header
+ * says why the chain is written last) and then commits. Listeners (the metrics) hear the events
+ * only after COMMIT, in the order they were appended, so a rolled-back change counts nothing
+ * and a counted event is one the activity log holds. An event has no place outside a write's
+ * transaction: appending one anywhere but inside store.transaction() throws.
  */
 export type CommittedEventsListener = (events: readonly AuditEvent[]) => void;
 
-const pendingByTransaction = new WeakMap<Transaction<Database>, AuditEvent[]>();
+/** Writes a transaction's queued events into their chains; returns them as stored, in the order given. */
+export type ChainWriter = (
+  trx: Transaction<Database>,
+  events: readonly NewAuditEvent[],
+) => Promise<AuditEvent[]>;
 
-/** Called by appendAuditEvent: the event is announced if and when `trx` commits. */
-export function noteAppendedEvent(trx: Kysely<Database> | Transaction<Database>, event: AuditEvent): void {
-  if (trx.isTransaction) pendingByTransaction.get(trx as Transaction<Database>)?.push(event);
+const queuedByTransaction = new WeakMap<Transaction<Database>, NewAuditEvent[]>();
+
+/** The events queued on a store transaction, to which an event is appended; throws for anything else. */
+export function queuedEventsOf(trx: Kysely<Database> | Transaction<Database>): NewAuditEvent[] {
+  const queued = trx.isTransaction ? queuedByTransaction.get(trx as Transaction<Database>) : undefined;
+  if (!queued) throw new Error('audit events are recorded only inside store.transaction(), before its end');
+  return queued;
 }
 
 export interface CommittedEventFeed {
   /** Adds a listener; returns the function that removes it. */
   subscribe(listener: CommittedEventsListener): () => void;
-  /** Runs fn in one transaction of db, then announces the audit events it committed. */
+  /** Runs fn in one transaction of db, writes its audit events last, commits, then announces them. */
   transaction<T>(db: Kysely<Database>, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
 }
 
-export function createCommittedEventFeed(): CommittedEventFeed {
+export function createCommittedEventFeed(writeChains: ChainWriter): CommittedEventFeed {
   const listeners = new Set<CommittedEventsListener>();
   return {
     subscribe(listener) {
@@ -33,15 +45,20 @@ export function createCommittedEventFeed(): CommittedEventFeed {
       return () => void listeners.delete(listener);
     },
     async transaction(db, fn) {
-      const events: AuditEvent[] = [];
-      const result = await db.transaction().execute((trx) => {
-        pendingByTransaction.set(trx, events);
-        return fn(trx);
+      let committed: readonly AuditEvent[] = [];
+      const result = await db.transaction().execute(async (trx) => {
+        const queued: NewAuditEvent[] = [];
+        queuedByTransaction.set(trx, queued);
+        const value = await fn(trx);
+        // Closed before writing: an event appended later would be lost, so it throws instead.
+        queuedByTransaction.delete(trx);
+        if (queued.length > 0) committed = await writeChains(trx, queued);
+        return value;
       });
-      if (events.length > 0) {
+      if (committed.length > 0) {
         for (const listener of listeners) {
           try {
-            listener(events);
+            listener(committed);
           } catch {
             // The change is committed and its answer decided; a listener's bug must not turn it into a 500.
           }

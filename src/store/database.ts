@@ -14,12 +14,15 @@ import {
 } from 'kysely';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { writeAuditEvents } from './audit-store.js';
 import { createCommittedEventFeed, type CommittedEventsListener } from './committed-events.js';
 import { registerDialect } from './dialect.js';
+import { DEFAULT_DATABASE_POOL_SIZE } from '../config.js';
 import { boundedCache } from '../domain/bounded-cache.js';
 import type { Lookup } from './lookup-batch.js';
 import type { Database } from './schema.js';
 import { sessionLookup, type SessionWithAccount } from './session-store.js';
+import { registerSqliteSha256 } from './sqlite-sha256.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -27,7 +30,10 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Store {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
-  /** Runs fn in one transaction; a write and its audit event commit together or not at all. */
+  /**
+   * Runs fn in one transaction; a write and its audit events commit together or not at all,
+   * the events written into their chains last, just before COMMIT (audit-store.ts).
+   */
   transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   /**
    * Runs a read and returns its rows as arrays in select-list order: no object per row, for
@@ -65,7 +71,7 @@ export interface PoolState {
 export type Executor = Kysely<Database> | Transaction<Database>;
 
 /**
- * The store's transactions, whose audit events are announced after commit (committed-events.ts),
+ * The store's transactions, whose audit events are written last and announced after commit (committed-events.ts),
  * with the dialect of db and of each transaction registered for dialectOf.
  */
 function transactionsOf(
@@ -73,7 +79,7 @@ function transactionsOf(
   dialect: Dialect,
 ): Pick<Store, 'transaction' | 'onAuditEventsCommitted'> {
   registerDialect(db, dialect);
-  const feed = createCommittedEventFeed();
+  const feed = createCommittedEventFeed(writeAuditEvents);
   return {
     transaction: (fn) =>
       feed.transaction(db, (trx) => {
@@ -100,20 +106,19 @@ export interface StoreOptions {
   readonly dataDir: string;
   /** SQLite file name inside dataDir. */
   readonly sqliteFile?: string;
+  /** PostgreSQL connections in the pool (DATABASE_POOL_SIZE); SQLite has one. */
+  readonly poolSize?: number;
 }
 
 /** The SQLite database's file name inside DATA_DIR. */
 export const SQLITE_FILE = 'gatehouse.sqlite';
-
-/** SQLite's name for a function returning the hex SHA-256 of a text's UTF-8 bytes (see openSqlite). */
-export const SQLITE_SHA256_HEX = 'gatehouse_sha256_hex';
 
 /** Waits at most this long for a PostgreSQL connection or statement, so an outage answers 503, never hangs. */
 const PG_TIMEOUT_MS = 4000;
 
 export function openStore(options: StoreOptions): Store {
   return options.databaseUrl?.startsWith('postgres')
-    ? openPostgres(options.databaseUrl)
+    ? openPostgres(options.databaseUrl, options.poolSize ?? DEFAULT_DATABASE_POOL_SIZE)
     : openSqlite(path.join(options.dataDir, options.sqliteFile ?? SQLITE_FILE));
 }
 
@@ -125,10 +130,7 @@ function openSqlite(file: string): Store {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  // What PostgreSQL writes encode(sha256(convert_to(text, 'UTF8')), 'hex'): the audit chain's hash.
-  sqlite.function(SQLITE_SHA256_HEX, { deterministic: true }, (text) =>
-    createHash('sha256').update(String(text)).digest('hex'),
-  );
+  registerSqliteSha256(sqlite);
   const statements = statementCache(sqlite);
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: { close: () => sqlite.close(), prepare: statements.prepare } }),
@@ -179,10 +181,10 @@ const PG_TYPES = {
       : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-function openPostgres(connectionString: string): Store {
+function openPostgres(connectionString: string, poolSize: number): Store {
   const pool = new pg.Pool({
     connectionString,
-    max: 10,
+    max: poolSize,
     connectionTimeoutMillis: PG_TIMEOUT_MS,
     statement_timeout: PG_TIMEOUT_MS,
     query_timeout: PG_TIMEOUT_MS + 500,

@@ -1,0 +1,135 @@
+// `npm run bench:practice`: one big practice at 8 AM (issue 19). A burst of 1,000 staff of ONE
+// practice signing in (100 connections), against the same burst spread over 100 practices of
+// 10 staff each; every sign-in is an audited write into its practice's chain. On SQLite (one
+// instance) and on PostgreSQL with three instances on one database, the connections split
+// evenly between them. Goal: one-practice throughput ≥ 0.9 × spread, p99 < 2 × spread p99,
+// no errors. Figures in bench/README.md.
+import { mkdtempSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { runLoad } from './lib/load.mjs';
+import { freshPostgresDatabase, startProcess } from './lib/processes.mjs';
+import { writeResults } from './lib/results.mjs';
+import { seedPractice } from './lib/seed.mjs';
+import { BENCH_PASSWORD, CSRF_HEADERS } from './lib/sign-in.mjs';
+
+const STAFF = Number(process.env.BENCH_STAFF ?? 1000);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
+const SPREAD_PRACTICES = 100;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+const databases = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
+/** A bound, not a target: a burst that takes longer than this has failed anyway. */
+const BURST_LIMIT_MS = 300_000;
+
+/** The one practice ONE with `STAFF` staff, and S0 … S99 with STAFF / 100 staff each. */
+async function seed(env) {
+  await seedPractice(env, { code: 'ONE', prefix: 'one', count: STAFF, password: BENCH_PASSWORD });
+  for (let p = 0; p < SPREAD_PRACTICES; p++)
+    await seedPractice(env, {
+      code: `S${p}`,
+      prefix: 'staff',
+      count: STAFF / SPREAD_PRACTICES,
+      password: BENCH_PASSWORD,
+    });
+}
+
+/** Who signs in as the burst's i-th request: all of ONE, or each practice in turn. */
+const WHO = {
+  one: (i) => ({ practiceCode: 'ONE', username: `one${i}` }),
+  spread: (i) => ({
+    practiceCode: `S${i % SPREAD_PRACTICES}`,
+    username: `staff${Math.floor(i / SPREAD_PRACTICES)}`,
+  }),
+};
+
+/** Every staff member signs in once; requests and connections split evenly over the instances. */
+async function burst(urls, who) {
+  const started = performance.now();
+  const count = urls.length;
+  const evenShare = (total, n) => Math.floor(total / count) + (n < total % count ? 1 : 0);
+  const parts = await Promise.all(
+    urls.map((url, n) =>
+      runLoad({
+        url,
+        connections: evenShare(CONNECTIONS, n),
+        durationMs: BURST_LIMIT_MS,
+        maxRequests: evenShare(STAFF, n),
+        expectStatus: 200,
+        request: (i) => ({
+          method: 'POST',
+          path: '/api/auth/login',
+          headers: CSRF_HEADERS,
+          body: JSON.stringify({ ...who(n + i * count), password: BENCH_PASSWORD }),
+        }),
+      }),
+    ),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  // Percentiles of the whole burst: the worst instance's, a bound on the union's.
+  return {
+    requests: parts.reduce((sum, part) => sum + part.requests, 0),
+    seconds,
+    rps: parts.reduce((sum, part) => sum + part.requests, 0) / seconds,
+    p50: Math.max(...parts.map((part) => part.p50)),
+    p99: Math.max(...parts.map((part) => part.p99)),
+    errors: parts.reduce((sum, part) => sum + part.errors, 0),
+  };
+}
+
+async function run(database) {
+  const instances = database === 'postgres' ? 3 : 1;
+  const pg = database === 'postgres' ? await freshPostgresDatabase('gatehouse_practice_bench') : undefined;
+  const env = pg ? { DATABASE_URL: pg.url } : { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gh-practice-')) };
+  try {
+    await seed(env);
+    const servers = [];
+    for (let n = 0; n < instances; n++) servers.push(await startProcess('dist/src/server.cjs', env));
+    const urls = servers.map((server) => server.url);
+    const rounds = [];
+    try {
+      for (let round = 0; round < ROUNDS; round++) {
+        // Each burst signs everyone in once more: a session per sign-in, as on a real morning.
+        const spread = await burst(urls, WHO.spread);
+        const one = await burst(urls, WHO.one);
+        rounds.push({ spread, one });
+        process.stderr.write(
+          `${database} round ${round + 1}: spread ${spread.rps.toFixed(1)}/s p99 ${spread.p99.toFixed(0)} ms ` +
+            `errors ${spread.errors}; one practice ${one.rps.toFixed(1)}/s p99 ${one.p99.toFixed(0)} ms errors ${one.errors}\n`,
+        );
+      }
+    } finally {
+      await Promise.all(servers.map((server) => server.stop()));
+    }
+    return { database, instances, rounds };
+  } finally {
+    await pg?.drop();
+  }
+}
+
+const results = [];
+for (const database of databases) results.push(await run(database));
+
+const rows = results.flatMap(({ database, instances, rounds }) =>
+  rounds.map(({ spread, one }, round) => {
+    const throughput = one.rps / spread.rps;
+    const p99 = one.p99 / spread.p99;
+    const met = throughput >= 0.9 && p99 < 2 && one.errors === 0 && spread.errors === 0;
+    return (
+      `| ${database} | ${instances} | ${round + 1} | ${spread.rps.toFixed(1)} | ${one.rps.toFixed(1)} | ` +
+      `${throughput.toFixed(2)} | ${spread.p99.toFixed(0)} | ${one.p99.toFixed(0)} | ${p99.toFixed(2)} | ` +
+      `${spread.errors} / ${one.errors} | ${met ? 'met' : 'not met'} |`
+    );
+  }),
+);
+console.log(
+  [
+    `${STAFF} sign-ins per burst, ${CONNECTIONS} connections; ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'})`,
+    '',
+    '| database | instances | round | spread req/s | one practice req/s | one / spread | spread p99 ms | one p99 ms | one / spread p99 | errors (spread / one) | goal |',
+    '| -------- | --------- | ----- | ------------ | ------------------ | ------------ | ------------- | ---------- | ---------------- | --------------------- | ---- |',
+    ...rows,
+  ].join('\n'),
+);
+writeResults('practice', { date: new Date().toISOString(), staff: STAFF, connections: CONNECTIONS, results });
+if (results.some(({ rounds }) => rounds.some(({ spread, one }) => spread.errors + one.errors > 0)))
+  process.exitCode = 1;
