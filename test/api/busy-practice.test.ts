@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { checkpointKeysOf } from '../../src/domain/audit-checkpoint.js';
 import { audit } from '../../src/services/audit.js';
 import { verifyChain } from '../../src/services/audit-verification.js';
 import type { Store } from '../../src/store/database.js';
@@ -11,6 +12,7 @@ import {
   startTestServer,
   testClock,
   testDatabase,
+  TEST_SECRET_KEY,
   type SeededUser,
   type TestPractice,
   type TestServer,
@@ -128,7 +130,9 @@ describe('one practice, many writers at once', () => {
     const failures = answers.filter((answer) => answer.status !== 200).map((answer) => answer.text);
     expect(failures).toEqual([]);
 
-    const report = await verifyChain((stores[0] as Store).db, practice.practiceId);
+    const report = await verifyChain((stores[0] as Store).db, practice.practiceId, {
+      keys: checkpointKeysOf([TEST_SECRET_KEY]),
+    });
     expect(report.broken).toBeNull();
     const recorded = await (stores[0] as Store).db
       .selectFrom('audit_events')
