@@ -43,7 +43,6 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
   app.get(
     '/api/me/two-factor',
     {
-      config: { rateLimit: RATE_LIMITS.reauthenticate },
       schema: {
         summary: 'Whether two-factor authentication is on, recovery codes left, passkeys',
         response: {
@@ -129,6 +128,7 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
   app.delete(
     '/api/me/two-factor',
     {
+      config: { rateLimit: RATE_LIMITS.reauthenticate },
       schema: {
         summary: 'Turn two-factor authentication off (needs the current password)',
         body: CurrentPasswordBody,
