@@ -124,16 +124,31 @@ describe('forgot-password answers reveal nothing (R1)', () => {
       await unknownBrowser.get('/api/auth/session');
       const accepted = (response: ApiResponse) =>
         expect([response.status, response.text]).toEqual([202, '{"status":"accepted"}']);
-      const { relativeDifference, summary } = await compareMedianTimes({
-        caller,
-        rounds: 200,
-        warmUp: 20,
-        a: { send: () => forgot(existingBrowser, existing.username), check: accepted },
-        b: { send: (i) => forgot(unknownBrowser, `nobody.${i}`), check: accepted },
-        // A request's queued work ends before the next request: none is timed beside another's work.
-        settle: () => server.app.backgroundWork.drain(),
-      });
-      expect(relativeDifference, summary).toBeLessThan(0.1);
+      const work = server.app.backgroundWork;
+      const run = work.run.bind(work);
+      let release = () => {};
+      let held = new Promise<void>((resolve) => (release = resolve));
+      // A request's queued work starts once its answer has been timed, and ends before the next
+      // request: on a busy two-core host, work started as the answer leaves the server still
+      // competes for a core with the client thread reading that answer.
+      work.run = (name, job, after) => run(name, job, Promise.all([after, held]));
+      try {
+        const { relativeDifference, summary } = await compareMedianTimes({
+          caller,
+          rounds: 200,
+          warmUp: 20,
+          a: { send: () => forgot(existingBrowser, existing.username), check: accepted },
+          b: { send: (i) => forgot(unknownBrowser, `nobody.${i}`), check: accepted },
+          settle: async () => {
+            release();
+            await work.drain();
+            held = new Promise<void>((resolve) => (release = resolve));
+          },
+        });
+        expect(relativeDifference, summary).toBeLessThan(0.1);
+      } finally {
+        work.run = run;
+      }
     },
   );
 });
