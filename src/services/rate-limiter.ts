@@ -1,10 +1,5 @@
 import { retryAfterSeconds, type RateLimitRule } from '../domain/rate-limits.js';
-import {
-  findRateLimitWindowEnd,
-  pruneRateLimits,
-  returnRateLimitHit,
-  takeRateLimitHit,
-} from '../store/rate-limit-store.js';
+import { findRateLimitWindowEnd, returnRateLimitHit, takeRateLimitHit } from '../store/rate-limit-store.js';
 import type { ServiceDeps } from './context.js';
 
 /**
@@ -14,7 +9,7 @@ import type { ServiceDeps } from './context.js';
  * however many instances, no more than a rule's `max` get through in its window. Over any
  * limit, the hits already taken are given back and the request is refused. `giveBack` returns
  * the hits of a request whose answer does not count (the policy's `countStatuses`).
- * Ended windows are pruned at most once a minute per instance.
+ * Buckets whose window has ended are deleted by the scheduled purge (services/expired-rows-purge.ts).
  */
 export interface RateLimitBucket {
   readonly key: string;
@@ -31,8 +26,6 @@ export type RateLimitTake =
   | { readonly ok: true; readonly hits: readonly RateLimitHit[] }
   | { readonly ok: false; readonly retryAfterSeconds: number };
 
-const PRUNE_INTERVAL_MS = 60_000;
-
 export interface RateLimiter {
   take(buckets: readonly RateLimitBucket[]): Promise<RateLimitTake>;
   giveBack(hits: readonly RateLimitHit[]): Promise<void>;
@@ -40,17 +33,12 @@ export interface RateLimiter {
 
 export function createRateLimiter(deps: Pick<ServiceDeps, 'store' | 'clock'>): RateLimiter {
   const { store, clock } = deps;
-  let lastPrune = 0;
   const giveBack = async (hits: readonly RateLimitHit[]) => {
     for (const { key, expiresAt } of hits) await returnRateLimitHit(store.db, key, expiresAt);
   };
   return {
     async take(buckets) {
       const now = clock.now();
-      if (now - lastPrune >= PRUNE_INTERVAL_MS) {
-        lastPrune = now;
-        await pruneRateLimits(store.db, now);
-      }
       const hits: RateLimitHit[] = [];
       for (const { key, rule } of buckets) {
         const expiresAt = await takeRateLimitHit(store.db, key, {

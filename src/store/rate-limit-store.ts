@@ -64,9 +64,3 @@ export async function findRateLimitWindowEnd(
     .executeTakeFirst();
   return row?.expires_at;
 }
-
-/** Deletes buckets whose window has ended; returns how many. */
-export async function pruneRateLimits(db: Executor, now: number): Promise<number> {
-  const result = await db.deleteFrom('rate_limits').where('expires_at', '<=', now).executeTakeFirst();
-  return Number(result.numDeletedRows);
-}
