@@ -9,6 +9,7 @@ import {
   type PurgedTable,
 } from '../store/expired-rows-store.js';
 import type { Clock } from './context.js';
+import { startRepeatingTask, type RepeatingTask } from './repeating-task.js';
 
 /**
  * The scheduled purge: rows that no longer grant or record anything are deleted, so their
@@ -67,33 +68,24 @@ export interface PurgeLogger {
 }
 
 /**
- * Purges now and then every intervalMs until stopped; the timer does not keep the process
- * alive. A database outage only delays the purge to the next round.
+ * Purges now and then every intervalMs until stopped (services/repeating-task.ts): a database
+ * outage only delays the purge to the next round.
  */
 export function startExpiredRowsPurge(
   store: Store,
   clock: Clock,
   logger: PurgeLogger,
   intervalMs = PURGE_INTERVAL_MS,
-): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  const purge = () => {
-    running = running
-      .then(() => purgeExpiredRows(store, clock))
-      .then((purged) => {
-        if (Object.values(purged).some((count) => count > 0)) logger.info({ purged }, 'expired rows purged');
-      })
-      .catch((error: unknown) =>
-        logger.warn({ error: (error as Error).message }, 'purge failed; will retry'),
-      );
-  };
-  purge();
-  const timer = setInterval(purge, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
+): RepeatingTask {
+  return startRepeatingTask(
+    async () => {
+      const purged = await purgeExpiredRows(store, clock);
+      if (Object.values(purged).some((count) => count > 0)) logger.info({ purged }, 'expired rows purged');
     },
-  };
+    {
+      intervalMs,
+      immediately: true,
+      onFailure: (error) => logger.warn({ error: (error as Error).message }, 'purge failed; will retry'),
+    },
+  );
 }
