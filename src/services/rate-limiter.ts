@@ -1,10 +1,10 @@
 import { retryAfterSeconds, type RateLimitRule } from '../domain/rate-limits.js';
-import { findRateLimitWindowEnd, returnRateLimitHit, takeRateLimitHit } from '../store/rate-limit-store.js';
+import { findRateLimitWindowEnd, returnRateLimitHits, takeRateLimitHits } from '../store/rate-limit-store.js';
 import type { ServiceDeps } from './context.js';
 
 /**
  * The database-backed limiter behind every rate-limit policy (see domain/rate-limits.ts), count
- * first: `take` claims a hit from each of the request's buckets before the work, each in one
+ * first: `take` claims a hit from each of the request's buckets before the work, all in one
  * atomic statement that refuses a full bucket, so however many requests arrive at once, on
  * however many instances, no more than a rule's `max` get through in its window. Over any
  * limit, the hits already taken are given back and the request is refused. `giveBack` returns
@@ -33,25 +33,21 @@ export interface RateLimiter {
 
 export function createRateLimiter(deps: Pick<ServiceDeps, 'store' | 'clock'>): RateLimiter {
   const { store, clock } = deps;
-  const giveBack = async (hits: readonly RateLimitHit[]) => {
-    for (const { key, expiresAt } of hits) await returnRateLimitHit(store.db, key, expiresAt);
-  };
+  const giveBack = (hits: readonly RateLimitHit[]) => returnRateLimitHits(store.db, hits);
   return {
     async take(buckets) {
       const now = clock.now();
-      const hits: RateLimitHit[] = [];
-      for (const { key, rule } of buckets) {
-        const expiresAt = await takeRateLimitHit(store.db, key, {
-          now,
-          windowMs: rule.windowMs,
-          max: rule.max,
-        });
-        if (expiresAt === undefined) {
-          await giveBack(hits);
-          const windowEnd = (await findRateLimitWindowEnd(store.db, key, now)) ?? now;
-          return { ok: false, retryAfterSeconds: retryAfterSeconds(windowEnd, now) };
-        }
-        hits.push({ key, expiresAt });
+      const taken = await takeRateLimitHits(
+        store.db,
+        buckets.map(({ key, rule }) => ({ key, max: rule.max, windowMs: rule.windowMs })),
+        now,
+      );
+      const hits = [...taken].map(([key, expiresAt]) => ({ key, expiresAt }));
+      const full = buckets.find(({ key }) => !taken.has(key));
+      if (full) {
+        await giveBack(hits);
+        const windowEnd = (await findRateLimitWindowEnd(store.db, full.key, now)) ?? now;
+        return { ok: false, retryAfterSeconds: retryAfterSeconds(windowEnd, now) };
       }
       return { ok: true, hits };
     },

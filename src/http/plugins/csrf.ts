@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { boundedCache } from '../../domain/bounded-cache.js';
 import { csrfTokenFor, type CsrfBinding } from '../../domain/csrf-token.js';
 import { ApiError } from '../../domain/errors.js';
 import type { SecretKeys } from '../../domain/secret-box.js';
@@ -40,9 +41,24 @@ declare module 'fastify' {
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** Sessions and pre-sessions whose current token is kept (about 100 bytes each). */
+const TOKEN_CACHE_SIZE = 10_000;
+/** Session and pre-session cookie values are 43 characters (domain/secret-token.ts). */
+const CACHED_VALUE_MAX_LENGTH = 64;
+
 export const csrf = fp(async function csrf(app: FastifyInstance, options: CsrfOptions) {
   const { cookies, keys, isOwnOrigin } = options;
   const [key] = keys;
+  // Every GET compares the browser's token with its session's: an HMAC is 4-5 µs, about a
+  // fourteenth of a GET /api/me (bench/README.md, "Sign-in below the floor"), so each binding's
+  // token under the current key is made once. Nothing in it goes stale: a token depends only on
+  // the key and the cookie's value. Only values as long as ours are kept, so that made-up
+  // cookies cannot fill memory.
+  const tokensByBinding = boundedCache<string, string>(TOKEN_CACHE_SIZE);
+  const currentToken = (binding: CsrfBinding) =>
+    binding.value.length > CACHED_VALUE_MAX_LENGTH
+      ? csrfTokenFor(key, binding)
+      : tokensByBinding(`${binding.kind}:${binding.value}`, () => csrfTokenFor(key, binding));
 
   function bindingOf(request: FastifyRequest): CsrfBinding | undefined {
     const session = request.cookies[cookies.sessionName];
@@ -52,7 +68,7 @@ export const csrf = fp(async function csrf(app: FastifyInstance, options: CsrfOp
   }
 
   function bindTo(reply: FastifyReply, binding: CsrfBinding): void {
-    reply.setCookie(cookies.csrfName, csrfTokenFor(key, binding), cookies.csrf);
+    reply.setCookie(cookies.csrfName, currentToken(binding), cookies.csrf);
   }
 
   function startPreSession(reply: FastifyReply): void {
@@ -76,7 +92,7 @@ export const csrf = fp(async function csrf(app: FastifyInstance, options: CsrfOp
     const binding = bindingOf(request);
     if (!UNSAFE_METHODS.has(request.method)) {
       if (!binding) startPreSession(reply);
-      else if (request.cookies[cookies.csrfName] !== csrfTokenFor(key, binding)) bindTo(reply, binding);
+      else if (request.cookies[cookies.csrfName] !== currentToken(binding)) bindTo(reply, binding);
       return done();
     }
     const origin = request.headers.origin;
@@ -85,7 +101,10 @@ export const csrf = fp(async function csrf(app: FastifyInstance, options: CsrfOp
     if (
       !binding ||
       typeof headerToken !== 'string' ||
-      !keys.some((each) => constantTimeEqual(csrfTokenFor(each, binding), headerToken))
+      !(
+        constantTimeEqual(currentToken(binding), headerToken) ||
+        keys.slice(1).some((each) => constantTimeEqual(csrfTokenFor(each, binding), headerToken))
+      )
     ) {
       return done(new ApiError('csrf_failed'));
     }
