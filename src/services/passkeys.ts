@@ -22,7 +22,7 @@ import {
 } from '../store/passkey-store.js';
 import { findTwoFactorStatus } from '../store/two-factor-store.js';
 import { audit, detailText } from './audit.js';
-import type { RequestOrigin } from './context.js';
+import type { RequestOrigin, ServiceDeps } from './context.js';
 import { confirmCurrentPassword, type CurrentPasswordRefusal } from './current-password.js';
 import { notifyUser } from './notify.js';
 import type { ValidSession } from './sessions.js';
@@ -257,6 +257,11 @@ export async function removePasskey(
 }
 
 /** Renames one of the user's passkeys, with its event; false when the id is not theirs. */
+/** The signed-in user's own passkeys and security keys. */
+export async function listOwnPasskeys(deps: ServiceDeps, { user }: ValidSession): Promise<Passkey[]> {
+  return listPasskeys(deps.store.db, user.id);
+}
+
 export async function renameOwnPasskey(
   deps: TwoFactorDeps,
   auth: ValidSession,

@@ -1,10 +1,10 @@
 import type { EventType } from '../domain/audit-event.js';
 import type { Executor } from '../store/database.js';
 import type { Practice } from '../store/practice-store.js';
-import { deleteTwoFactor, findTwoFactorStatus } from '../store/two-factor-store.js';
+import { deleteTwoFactor, findTwoFactorStatus, type TwoFactorStatus } from '../store/two-factor-store.js';
 import type { User } from '../store/user-store.js';
 import { audit } from './audit.js';
-import type { RequestOrigin } from './context.js';
+import type { RequestOrigin, ServiceDeps } from './context.js';
 import { confirmCurrentPassword, type CurrentPasswordRefusal } from './current-password.js';
 import { notifyUser } from './notify.js';
 import { endUserSessions } from './session-revocation.js';
@@ -23,6 +23,14 @@ import type { TwoFactorDeps } from './two-factor-deps.js';
  * Every change is one transaction with its event and the email to the user.
  */
 export type ManageFailure = CurrentPasswordRefusal | 'not_enabled' | 'required_by_practice';
+
+/** The signed-in user's own second factors: on or off, recovery codes left, passkeys. */
+export async function findOwnTwoFactorStatus(
+  deps: ServiceDeps,
+  { user }: ValidSession,
+): Promise<TwoFactorStatus> {
+  return findTwoFactorStatus(deps.store.db, user.id);
+}
 
 export async function disableTwoFactor(
   deps: TwoFactorDeps,

@@ -9,6 +9,7 @@ import { login } from '../../services/sign-in.js';
 import type { CookiePolicy } from '../cookies.js';
 import { sessionOf } from '../access.js';
 import { requestOrigin } from '../request-origin.js';
+import { issueSession } from '../session-cookie.js';
 import { commonErrors, LIMITS, NO_CONTROL_CHARACTERS, PublicUser, Stage, toPublicUser } from '../schemas.js';
 
 /** Sign-in: where the caller stands, the password step, and logout. */
@@ -113,8 +114,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       }
       // A sign-in replaces whatever session this browser had.
       if (request.auth) await logout(deps, request.auth, requestOrigin(request));
-      reply.setSessionCookie(result.token);
-      return { next: result.stage };
+      return issueSession(reply, cookies, result, deps.clock.now());
     },
   );
 

@@ -3,9 +3,9 @@ import { Type } from 'typebox';
 import { ApiError } from '../../domain/errors.js';
 import { adminResetPassword } from '../../services/admin-reset-password.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { createStaffUser, updateStaffUser, type StaffProblem } from '../../services/staff.js';
+import { createStaffUser, listStaff, updateStaffUser, type StaffProblem } from '../../services/staff.js';
 import type { Practice } from '../../store/practice-store.js';
-import { listPracticeUsers, type User } from '../../store/user-store.js';
+import type { User } from '../../store/user-store.js';
 import { sessionOf } from '../access.js';
 import { requestOrigin } from '../request-origin.js';
 import {
@@ -72,7 +72,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = asy
     },
     async (request) => {
       const { practice } = sessionOf(request);
-      const users = await listPracticeUsers(deps.store.db, practice.id);
+      const users = await listStaff(deps, { practice });
       return { items: users.map((user) => toStaffUser(user, practice)) };
     },
   );

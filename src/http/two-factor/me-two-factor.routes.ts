@@ -6,17 +6,21 @@ import { beginTotpSetup, confirmTotpSetup } from '../../services/two-factor-enro
 import type { TwoFactorDeps } from '../../services/two-factor-deps.js';
 import {
   disableTwoFactor,
+  findOwnTwoFactorStatus,
   regenerateRecoveryCodes,
   type ManageFailure,
 } from '../../services/two-factor-management.js';
-import { findTwoFactorStatus } from '../../store/two-factor-store.js';
 import { sessionOf, type RouteAccess } from '../access.js';
+import type { CookiePolicy } from '../cookies.js';
 import { requestOrigin } from '../request-origin.js';
+import { issueSession } from '../session-cookie.js';
 import { commonErrors, ErrorResponse, LIMITS, Stage } from '../schemas.js';
 
 /** The signed-in user's own two-factor authentication: status, enrolment, turning off, recovery codes. */
 export interface TwoFactorRoutesOptions {
   readonly deps: TwoFactorDeps;
+  /** For the session cookie a finished step issues (and "remember this browser"). */
+  readonly cookies: CookiePolicy;
 }
 
 const strict = { additionalProperties: false } as const;
@@ -39,7 +43,10 @@ const MANAGE_ERRORS: Record<ManageFailure, ApiErrorCode> = {
 /** Setup and confirm serve both the Profile and the sign-in stage a practice requirement forces. */
 const ENROLMENT_ACCESS: RouteAccess = ['signed_in', 'two_factor_enrollment'];
 
-export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions> = async (app, { deps }) => {
+export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions> = async (
+  app,
+  { deps, cookies },
+) => {
   app.get(
     '/api/me/two-factor',
     {
@@ -57,9 +64,9 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
       },
     },
     async (request) => {
-      const { user, practice } = sessionOf(request);
-      const status = await findTwoFactorStatus(deps.store.db, user.id);
-      return { ...status, rememberBrowserDays: practice.settings.rememberBrowserDays };
+      const auth = sessionOf(request);
+      const status = await findOwnTwoFactorStatus(deps, auth);
+      return { ...status, rememberBrowserDays: auth.practice.settings.rememberBrowserDays };
     },
   );
 
@@ -120,8 +127,8 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
         );
       }
       if (!result.session) return { recoveryCodes: [...result.recoveryCodes] };
-      reply.setSessionCookie(result.session.token);
-      return { recoveryCodes: [...result.recoveryCodes], next: result.session.stage };
+      const { next } = issueSession(reply, cookies, result.session, deps.clock.now());
+      return { recoveryCodes: [...result.recoveryCodes], next };
     },
   );
 

@@ -6,17 +6,18 @@ import {
   beginPasskeySignIn,
   finishPasskeyRegistration,
   finishPasskeySignIn,
+  listOwnPasskeys,
   removePasskey,
   renameOwnPasskey,
 } from '../../services/passkeys.js';
 import type { TwoFactorDeps } from '../../services/two-factor-deps.js';
-import { listPasskeys, type Passkey } from '../../store/passkey-store.js';
+import type { Passkey } from '../../store/passkey-store.js';
 import { sessionOf } from '../access.js';
 import type { CookiePolicy } from '../cookies.js';
 import { requestOrigin } from '../request-origin.js';
+import { issueSession } from '../session-cookie.js';
 import { commonErrors, ErrorResponse, IdParams, LIMITS, NO_CONTROL_CHARACTERS, Stage } from '../schemas.js';
 import { relyingPartyFor } from './relying-party.js';
-import { setSignInCookies } from './sign-in-step.route.js';
 import { RATE_LIMITS } from '../../domain/rate-limits.js';
 import {
   AuthenticationResponseSchema,
@@ -63,7 +64,7 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
       },
     },
     async (request) => {
-      const passkeys = await listPasskeys(deps.store.db, sessionOf(request).user.id);
+      const passkeys = await listOwnPasskeys(deps, sessionOf(request));
       return { items: passkeys.map(toPublicPasskey) };
     },
   );
@@ -197,8 +198,7 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
       );
       if (!result.ok)
         throw new ApiError('invalid_code', 'The passkey could not be verified. Try again or use a code.');
-      setSignInCookies(reply, cookies, result, now);
-      return { next: result.stage };
+      return issueSession(reply, cookies, result, now);
     },
   );
 };
