@@ -1,7 +1,7 @@
 import type {
   ActivityPage,
   EventTypeGroup,
-  FullSecuritySummary,
+  SecuritySummary,
   NewStaffUser,
   NextStage,
   PasswordPolicy,
@@ -216,7 +216,7 @@ export const api = {
   securitySettings: () => request<SecuritySettings>('GET', '/api/practice/security-settings'),
   saveSecuritySettings: (settings: SecuritySettings) =>
     request<SecuritySettings>('PUT', '/api/practice/security-settings', settings),
-  mySecurity: () => request<FullSecuritySummary>('GET', '/api/me/security'),
+  mySecurity: () => request<SecuritySummary>('GET', '/api/me/security'),
   activity: (path: string) => request<ActivityPage>('GET', path),
   eventTypes: () => request<{ groups: EventTypeGroup[] }>('GET', '/api/activity/types'),
   mySessions: () => request<SessionItem[]>('GET', '/api/me/sessions'),

@@ -23,7 +23,7 @@ import { ActivityPage, activityFilters, PracticeActivityQuery, toActivityEvent }
  */
 const readers = { roles: ['practice_admin', 'clinical_admin'] } as const;
 
-const EventTypeGroups = Type.Object({
+export const EventTypeGroups = Type.Object({
   groups: Type.Array(
     Type.Object({
       key: Type.String(),

@@ -61,7 +61,7 @@ export const SecuritySettingsSchema = Type.Object(
   strict,
 );
 
-type SettingsDocument = Static<typeof SecuritySettingsSchema>;
+export type SettingsDocument = Static<typeof SecuritySettingsSchema>;
 
 /** The domain settings as the wire document (the schema and the domain type describe the same fields). */
 function toDocument(settings: SecuritySettings): SettingsDocument {
