@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError } from '../../domain/errors.js';
 import {
@@ -9,6 +10,8 @@ import {
   listOwnPasskeys,
   removePasskey,
   renameOwnPasskey,
+  type CeremonyRequest,
+  type OwnRequest,
 } from '../../services/passkeys.js';
 import type { TwoFactorDeps } from '../../services/two-factor-deps.js';
 import type { Passkey } from '../../store/passkey-store.js';
@@ -55,6 +58,14 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
   app,
   { deps, cookies, publicUrl },
 ) => {
+  const own = (request: FastifyRequest): OwnRequest => ({
+    auth: sessionOf(request),
+    origin: requestOrigin(request),
+  });
+  const ceremony = (request: FastifyRequest): CeremonyRequest => ({
+    ...own(request),
+    rp: relyingPartyFor(publicUrl, request),
+  });
   app.get(
     '/api/me/passkeys',
     {
@@ -83,13 +94,10 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
       },
     },
     async (request) => {
-      const result = await beginPasskeyRegistration(
-        deps,
-        sessionOf(request),
-        request.body.currentPassword,
-        relyingPartyFor(publicUrl, request),
-        requestOrigin(request),
-      );
+      const result = await beginPasskeyRegistration(deps, {
+        ...ceremony(request),
+        currentPassword: request.body.currentPassword,
+      });
       if (result.ok) return { options: result.options };
       if (result.reason === 'not_enabled')
         throw new ApiError(
@@ -110,13 +118,7 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
       },
     },
     async (request, reply) => {
-      const result = await finishPasskeyRegistration(
-        deps,
-        sessionOf(request),
-        request.body,
-        relyingPartyFor(publicUrl, request),
-        requestOrigin(request),
-      );
+      const result = await finishPasskeyRegistration(deps, { ...ceremony(request), ...request.body });
       if (!result.ok)
         throw new ApiError('invalid_request', 'The passkey could not be verified. Start adding it again.');
       return reply.status(201).send(toPublicPasskey(result.passkey));
@@ -134,12 +136,11 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
       },
     },
     async (request, reply) => {
-      const renamed = await renameOwnPasskey(
-        deps,
-        sessionOf(request),
-        { id: request.params.id, name: request.body.name },
-        requestOrigin(request),
-      );
+      const renamed = await renameOwnPasskey(deps, {
+        ...own(request),
+        id: request.params.id,
+        name: request.body.name,
+      });
       if (!renamed) throw new ApiError('not_found', 'No passkey with this id.');
       return reply.status(204).send(null);
     },
@@ -151,7 +152,7 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
       schema: { summary: 'Remove a passkey', params: IdParams, response: { 204: Type.Null(), ...errors } },
     },
     async (request, reply) => {
-      if (!(await removePasskey(deps, sessionOf(request), request.params.id, requestOrigin(request))))
+      if (!(await removePasskey(deps, { ...own(request), id: request.params.id })))
         throw new ApiError('not_found', 'No passkey with this id.');
       return reply.status(204).send(null);
     },
@@ -167,7 +168,7 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
       },
     },
     async (request) => {
-      const options = await beginPasskeySignIn(deps, sessionOf(request), relyingPartyFor(publicUrl, request));
+      const options = await beginPasskeySignIn(deps, ceremony(request));
       if (!options)
         throw new ApiError('not_found', 'You have no passkey. Use a code from your authenticator app.');
       return { options };
@@ -189,13 +190,7 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
     },
     async (request, reply) => {
       const now = deps.clock.now();
-      const result = await finishPasskeySignIn(
-        deps,
-        sessionOf(request),
-        request.body,
-        relyingPartyFor(publicUrl, request),
-        requestOrigin(request),
-      );
+      const result = await finishPasskeySignIn(deps, { ...ceremony(request), ...request.body });
       if (!result.ok)
         throw new ApiError('invalid_code', 'The passkey could not be verified. Try again or use a code.');
       return issueSession(reply, cookies, result, now);
