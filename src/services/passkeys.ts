@@ -22,10 +22,10 @@ import {
 } from '../store/passkey-store.js';
 import { findTwoFactorStatus } from '../store/two-factor-store.js';
 import { audit, detailText } from './audit.js';
-import type { RequestOrigin, ServiceDeps } from './context.js';
+import type { ServiceDeps } from './context.js';
 import { confirmCurrentPassword, type CurrentPasswordRefusal } from './current-password.js';
 import { notifyUser } from './notify.js';
-import type { ValidSession } from './sessions.js';
+import type { OwnRequest, ValidSession } from './sessions.js';
 import type { TwoFactorDeps } from './two-factor-deps.js';
 import { attemptSecondFactor, type SecondFactorResult } from './two-factor-sign-in.js';
 
@@ -54,12 +54,6 @@ const PASSKEY_ALGORITHMS = [COSEALG.EdDSA, COSEALG.ES256, COSEALG.RS256];
 export interface RelyingParty {
   readonly id: string;
   readonly origin: string;
-}
-
-/** Who asks about their own passkeys, and from where. */
-export interface OwnRequest {
-  readonly auth: ValidSession;
-  readonly origin: RequestOrigin;
 }
 
 /** A WebAuthn ceremony's request: who, from where, and the site it runs for. */

@@ -8,7 +8,7 @@ import type { RequestOrigin, ServiceDeps } from './context.js';
 import { confirmCurrentPassword, type CurrentPasswordRefusal } from './current-password.js';
 import { notifyUser } from './notify.js';
 import { endUserSessions } from './session-revocation.js';
-import type { ValidSession } from './sessions.js';
+import type { OwnRequest, ValidSession } from './sessions.js';
 import { issueRecoveryCodes } from './two-factor-enrollment.js';
 import type { TwoFactorDeps } from './two-factor-deps.js';
 
@@ -34,9 +34,7 @@ export async function findOwnTwoFactorStatus(
 
 export async function disableTwoFactor(
   deps: TwoFactorDeps,
-  auth: ValidSession,
-  currentPassword: string,
-  origin: RequestOrigin,
+  { auth, origin, currentPassword }: OwnRequest & { readonly currentPassword: string },
 ): Promise<{ readonly ok: true } | { readonly ok: false; readonly reason: ManageFailure }> {
   const { user, practice, session } = auth;
   const confirmed = await confirmCurrentPassword(deps, auth, currentPassword, {
@@ -77,9 +75,7 @@ export async function disableTwoFactor(
 
 export async function regenerateRecoveryCodes(
   deps: TwoFactorDeps,
-  auth: ValidSession,
-  currentPassword: string,
-  origin: RequestOrigin,
+  { auth, origin, currentPassword }: OwnRequest & { readonly currentPassword: string },
 ): Promise<
   | { readonly ok: true; readonly recoveryCodes: readonly string[] }
   | { readonly ok: false; readonly reason: ManageFailure }
@@ -113,9 +109,7 @@ export async function regenerateRecoveryCodes(
 /** Staff > Name > Remove Two-Factor Authentication; false when the user had none. */
 export async function removeTwoFactorByAdmin(
   deps: TwoFactorDeps,
-  admin: ValidSession,
-  target: User,
-  origin: RequestOrigin,
+  { auth: admin, origin, target }: OwnRequest & { readonly target: User },
 ): Promise<boolean> {
   const { practice } = admin;
   const now = deps.clock.now();

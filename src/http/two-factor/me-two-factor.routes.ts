@@ -10,9 +10,8 @@ import {
   regenerateRecoveryCodes,
   type ManageFailure,
 } from '../../services/two-factor-management.js';
-import { sessionOf, type RouteAccess } from '../access.js';
+import { ownRequest, sessionOf, type RouteAccess } from '../access.js';
 import type { CookiePolicy } from '../cookies.js';
-import { requestOrigin } from '../request-origin.js';
 import { issueSession } from '../session-cookie.js';
 import { commonErrors, ErrorResponse, LIMITS, Stage } from '../schemas.js';
 
@@ -84,12 +83,10 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
       },
     },
     async (request) => {
-      const result = await beginTotpSetup(
-        deps,
-        sessionOf(request),
-        request.body.currentPassword,
-        requestOrigin(request),
-      );
+      const result = await beginTotpSetup(deps, {
+        ...ownRequest(request),
+        currentPassword: request.body.currentPassword,
+      });
       if (result.ok)
         return { secret: result.secret, otpauthUri: result.otpauthUri, qrCodeSvg: result.qrCodeSvg };
       throw new ApiError(result.reason === 'already_enabled' ? 'two_factor_already_enabled' : result.reason);
@@ -110,12 +107,7 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
       },
     },
     async (request, reply) => {
-      const result = await confirmTotpSetup(
-        deps,
-        sessionOf(request),
-        request.body.code,
-        requestOrigin(request),
-      );
+      const result = await confirmTotpSetup(deps, { ...ownRequest(request), code: request.body.code });
       if (!result.ok) {
         if (result.reason === 'invalid_code')
           throw new ApiError(
@@ -143,12 +135,10 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
       },
     },
     async (request, reply) => {
-      const result = await disableTwoFactor(
-        deps,
-        sessionOf(request),
-        request.body.currentPassword,
-        requestOrigin(request),
-      );
+      const result = await disableTwoFactor(deps, {
+        ...ownRequest(request),
+        currentPassword: request.body.currentPassword,
+      });
       if (!result.ok) throw new ApiError(MANAGE_ERRORS[result.reason]);
       return reply.status(204).send(null);
     },
@@ -165,12 +155,10 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
       },
     },
     async (request) => {
-      const result = await regenerateRecoveryCodes(
-        deps,
-        sessionOf(request),
-        request.body.currentPassword,
-        requestOrigin(request),
-      );
+      const result = await regenerateRecoveryCodes(deps, {
+        ...ownRequest(request),
+        currentPassword: request.body.currentPassword,
+      });
       if (!result.ok) throw new ApiError(MANAGE_ERRORS[result.reason]);
       return { recoveryCodes: [...result.recoveryCodes] };
     },

@@ -11,13 +11,11 @@ import {
   removePasskey,
   renameOwnPasskey,
   type CeremonyRequest,
-  type OwnRequest,
 } from '../../services/passkeys.js';
 import type { TwoFactorDeps } from '../../services/two-factor-deps.js';
 import type { Passkey } from '../../store/passkey-store.js';
-import { sessionOf } from '../access.js';
+import { ownRequest, sessionOf } from '../access.js';
 import type { CookiePolicy } from '../cookies.js';
-import { requestOrigin } from '../request-origin.js';
 import { issueSession } from '../session-cookie.js';
 import { commonErrors, ErrorResponse, IdParams, LIMITS, NO_CONTROL_CHARACTERS, Stage } from '../schemas.js';
 import { relyingPartyFor } from './relying-party.js';
@@ -58,12 +56,8 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
   app,
   { deps, cookies, publicUrl },
 ) => {
-  const own = (request: FastifyRequest): OwnRequest => ({
-    auth: sessionOf(request),
-    origin: requestOrigin(request),
-  });
   const ceremony = (request: FastifyRequest): CeremonyRequest => ({
-    ...own(request),
+    ...ownRequest(request),
     rp: relyingPartyFor(publicUrl, request),
   });
   app.get(
@@ -137,7 +131,7 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
     },
     async (request, reply) => {
       const renamed = await renameOwnPasskey(deps, {
-        ...own(request),
+        ...ownRequest(request),
         id: request.params.id,
         name: request.body.name,
       });
@@ -152,7 +146,7 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
       schema: { summary: 'Remove a passkey', params: IdParams, response: { 204: Type.Null(), ...errors } },
     },
     async (request, reply) => {
-      if (!(await removePasskey(deps, { ...own(request), id: request.params.id })))
+      if (!(await removePasskey(deps, { ...ownRequest(request), id: request.params.id })))
         throw new ApiError('not_found', 'No passkey with this id.');
       return reply.status(204).send(null);
     },

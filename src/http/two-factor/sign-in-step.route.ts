@@ -3,8 +3,7 @@ import { Type } from 'typebox';
 import { ApiError } from '../../domain/errors.js';
 import { findOwnTwoFactorStatus } from '../../services/two-factor-management.js';
 import { completeSecondFactor } from '../../services/two-factor-sign-in.js';
-import { sessionOf } from '../access.js';
-import { requestOrigin } from '../request-origin.js';
+import { ownRequest, sessionOf } from '../access.js';
 import { issueSession } from '../session-cookie.js';
 import { commonErrors, Stage } from '../schemas.js';
 import { RATE_LIMITS } from '../../domain/rate-limits.js';
@@ -52,12 +51,7 @@ export const twoFactorSignInRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOpt
     },
     async (request, reply) => {
       const now = deps.clock.now();
-      const result = await completeSecondFactor(
-        deps,
-        sessionOf(request),
-        request.body,
-        requestOrigin(request),
-      );
+      const result = await completeSecondFactor(deps, { ...ownRequest(request), ...request.body });
       if (!result.ok) throw new ApiError('invalid_code');
       return issueSession(reply, cookies, result, now);
     },
