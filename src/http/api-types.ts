@@ -7,6 +7,14 @@ import type { ErrorResponse, PublicUser, SessionInfo, SessionTimes } from './sch
 import type { SecuritySummary, SessionItem } from './security-summary.js';
 import type { NewStaffBody, StaffUser, TemporaryPassword } from './staff/staff-routes.js';
 import type { StaffSecuritySummary } from './staff/staff-security-routes.js';
+import type {
+  Passkey,
+  RecoveryCodes,
+  RememberedBrowser,
+  SecondFactorOptions,
+  TotpSetup,
+  TwoFactorStatus,
+} from './two-factor/two-factor-schemas.js';
 
 /**
  * The API's request and response bodies as TypeScript types, derived from the route schemas
@@ -32,3 +40,9 @@ export type StaffUser = Static<typeof StaffUser>;
 export type NewStaffUser = Static<typeof NewStaffBody>;
 export type TemporaryPassword = Static<typeof TemporaryPassword>;
 export type StaffSecuritySummary = Static<typeof StaffSecuritySummary>;
+export type TwoFactorStatus = Static<typeof TwoFactorStatus>;
+export type TotpSetup = Static<typeof TotpSetup>;
+export type RecoveryCodes = Static<typeof RecoveryCodes>;
+export type SecondFactorOptions = Static<typeof SecondFactorOptions>;
+export type RememberedBrowser = Static<typeof RememberedBrowser>;
+export type Passkey = Static<typeof Passkey>;

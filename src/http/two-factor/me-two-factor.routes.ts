@@ -13,7 +13,8 @@ import {
 import { ownRequest, sessionOf, type RouteAccess } from '../access.js';
 import type { CookiePolicy } from '../cookies.js';
 import { issueSession } from '../session-cookie.js';
-import { commonErrors, ErrorResponse, LIMITS, Stage } from '../schemas.js';
+import { commonErrors, ErrorResponse, LIMITS } from '../schemas.js';
+import { RecoveryCodes, TotpSetup, TwoFactorStatus } from './two-factor-schemas.js';
 
 /** The signed-in user's own two-factor authentication: status, enrolment, turning off, recovery codes. */
 export interface TwoFactorRoutesOptions {
@@ -29,7 +30,6 @@ const CurrentPasswordBody = Type.Object(
 );
 /** Room for a code typed with spaces or dashes; the services decide what it is. */
 export const CodeField = Type.String({ minLength: 1, maxLength: 64 });
-const RecoveryCodes = Type.Array(Type.String());
 const errors = { ...commonErrors, 409: ErrorResponse };
 
 const MANAGE_ERRORS: Record<ManageFailure, ApiErrorCode> = {
@@ -52,12 +52,7 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
       schema: {
         summary: 'Whether two-factor authentication is on, recovery codes left, passkeys',
         response: {
-          200: Type.Object({
-            enabled: Type.Boolean(),
-            recoveryCodesRemaining: Type.Union([Type.Integer(), Type.Null()]),
-            passkeys: Type.Integer(),
-            rememberBrowserDays: Type.Integer(),
-          }),
+          200: TwoFactorStatus,
           ...errors,
         },
       },
@@ -77,7 +72,7 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
         summary: 'Start enrolling an authenticator app (needs the current password)',
         body: CurrentPasswordBody,
         response: {
-          200: Type.Object({ secret: Type.String(), otpauthUri: Type.String(), qrCodeSvg: Type.String() }),
+          200: TotpSetup,
           ...errors,
         },
       },
@@ -101,7 +96,7 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
         summary: 'Finish enrolling with a code from the app; returns the recovery codes once',
         body: Type.Object({ code: CodeField }, strict),
         response: {
-          200: Type.Object({ recoveryCodes: RecoveryCodes, next: Type.Optional(Stage) }),
+          200: RecoveryCodes,
           ...errors,
         },
       },
@@ -151,7 +146,7 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
       schema: {
         summary: 'Replace the recovery codes with a new set (needs the current password)',
         body: CurrentPasswordBody,
-        response: { 200: Type.Object({ recoveryCodes: RecoveryCodes }), ...errors },
+        response: { 200: Type.Object({ recoveryCodes: RecoveryCodes.properties.recoveryCodes }), ...errors },
       },
     },
     async (request) => {

@@ -19,6 +19,7 @@ import type { CookiePolicy } from '../cookies.js';
 import { issueSession } from '../session-cookie.js';
 import { commonErrors, ErrorResponse, IdParams, LIMITS, NO_CONTROL_CHARACTERS, Stage } from '../schemas.js';
 import { relyingPartyFor } from './relying-party.js';
+import { Passkey as PasskeyAnswer } from './two-factor-schemas.js';
 import { RATE_LIMITS } from '../../domain/rate-limits.js';
 import {
   AuthenticationResponseSchema,
@@ -35,12 +36,6 @@ export interface PasskeyRoutesOptions {
 
 const strict = { additionalProperties: false } as const;
 const PasskeyName = Type.String({ minLength: 1, maxLength: 64, pattern: NO_CONTROL_CHARACTERS });
-const PasskeySchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  createdAt: Type.String(),
-  lastUsedAt: Type.Union([Type.String(), Type.Null()]),
-});
 const errors = { ...commonErrors, 404: ErrorResponse, 409: ErrorResponse };
 
 function toPublicPasskey(passkey: Passkey) {
@@ -65,7 +60,7 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
     {
       schema: {
         summary: 'The signed-in user’s passkeys and security keys',
-        response: { 200: Type.Object({ items: Type.Array(PasskeySchema) }), ...errors },
+        response: { 200: Type.Object({ items: Type.Array(PasskeyAnswer) }), ...errors },
       },
     },
     async (request) => {
@@ -108,7 +103,7 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
       schema: {
         summary: 'Finish registering a passkey',
         body: Type.Object({ name: PasskeyName, response: RegistrationResponseSchema }, strict),
-        response: { 201: PasskeySchema, ...errors },
+        response: { 201: PasskeyAnswer, ...errors },
       },
     },
     async (request, reply) => {

@@ -6,6 +6,7 @@ import type { ServiceDeps } from '../../services/context.js';
 import { forgetOwnRememberedBrowser, listOwnRememberedBrowsers } from '../../services/remembered-browsers.js';
 import { ownRequest, sessionOf } from '../access.js';
 import { commonErrors, ErrorResponse, IdParams } from '../schemas.js';
+import { RememberedBrowser } from './two-factor-schemas.js';
 
 /** The browsers the signed-in user asked to remember for the second factor: list and forget. */
 export const rememberedBrowserRoutes: FastifyPluginAsyncTypebox<{ readonly deps: ServiceDeps }> = async (
@@ -19,18 +20,7 @@ export const rememberedBrowserRoutes: FastifyPluginAsyncTypebox<{ readonly deps:
       schema: {
         summary: 'Browsers that skip the second factor until they expire',
         response: {
-          200: Type.Object({
-            items: Type.Array(
-              Type.Object({
-                id: Type.String(),
-                browser: Type.String(),
-                ip: Type.String(),
-                createdAt: Type.String(),
-                lastUsedAt: Type.String(),
-                expiresAt: Type.String(),
-              }),
-            ),
-          }),
+          200: Type.Object({ items: Type.Array(RememberedBrowser) }),
           ...commonErrors,
         },
       },

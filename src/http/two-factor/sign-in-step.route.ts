@@ -6,6 +6,7 @@ import { completeSecondFactor } from '../../services/two-factor-sign-in.js';
 import { ownRequest, sessionOf } from '../access.js';
 import { issueSession } from '../session-cookie.js';
 import { commonErrors, Stage } from '../schemas.js';
+import { SecondFactorOptions } from './two-factor-schemas.js';
 import { RATE_LIMITS } from '../../domain/rate-limits.js';
 import { CodeField, type TwoFactorRoutesOptions } from './me-two-factor.routes.js';
 
@@ -20,10 +21,7 @@ export const twoFactorSignInRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOpt
       config: { access: 'two_factor' },
       schema: {
         summary: 'What the second-factor step offers: remembering the browser, passkeys',
-        response: {
-          200: Type.Object({ rememberBrowserDays: Type.Integer(), passkeys: Type.Boolean() }),
-          ...commonErrors,
-        },
+        response: { 200: SecondFactorOptions, ...commonErrors },
       },
     },
     async (request) => {
