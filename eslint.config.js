@@ -49,5 +49,24 @@ export default tseslint.config(
     files: ['src/services/**/*.ts', 'src/http/**/*.ts', 'src/cli/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['pg', 'better-sqlite3'] }] },
   },
+  {
+    // Layering: HTTP reaches the store only through the services. Types (a row's shape) may
+    // be named; a value import (a query) is an error.
+    files: ['src/http/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/store/*'],
+              allowTypeImports: true,
+              message: 'src/http reaches the store only through src/services.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   prettier,
 );

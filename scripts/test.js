@@ -43,6 +43,7 @@ function missing(what, hint) {
 run('lint', 'npx', ['eslint', '.']);
 run('format', 'npx', ['prettier', '--check', '.']);
 run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+run('typecheck web', 'npx', ['tsc', '-p', 'web/tsconfig.json', '--noEmit']);
 run('build', 'npm', ['run', 'build', '--silent']);
 
 const projects = ['unit', 'api-sqlite'];

@@ -7,6 +7,9 @@ const apiTarget = 'http://127.0.0.1:3000';
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   plugins: [react()],
+  // The server's source (web/tsconfig.json): the web app imports the API's types from it,
+  // type-only, and the domain's closed sets (roles) as values.
+  resolve: { alias: { '@server': fileURLToPath(new URL('../src', import.meta.url)) } },
   build: {
     outDir: fileURLToPath(new URL('../dist/web', import.meta.url)),
     emptyOutDir: true,

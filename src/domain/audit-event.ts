@@ -49,6 +49,77 @@ export function isEventType(value: unknown): value is EventType {
 export const OUTCOMES = ['success', 'failure'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
+/** One detail's value: details are flat, never nested. */
+export type DetailValue = string | number | boolean | null;
+
+/** The event records no details. */
+type NoDetails = Readonly<Record<never, never>>;
+
+/** A refused current-password prompt, recorded as the prompt's own event (services/current-password.ts). */
+interface Refused {
+  readonly reason: string;
+}
+
+/**
+ * What each event type's `details` hold (never a secret: no password, code, token or session
+ * id). Indexed by every EventType in services/audit.ts, so a new type needs its entry here.
+ */
+export interface EventDetailsByType {
+  'login.succeeded': NoDetails;
+  'login.failed': {
+    readonly reason: string;
+    readonly practiceCode?: string;
+    readonly username?: string;
+    readonly ip?: string;
+  };
+  logout: NoDetails;
+  'session.expired': { readonly reason: 'idle_timeout' | 'absolute_timeout' };
+  'session.revoked': { readonly reason: string; readonly sessions: number };
+  'two_factor.succeeded': { readonly method: string };
+  'two_factor.failed': { readonly reason: string };
+  'two_factor.enrolled': { readonly method: 'totp' } | Refused;
+  'two_factor.disabled': NoDetails | Refused;
+  'two_factor.removed_by_admin': NoDetails;
+  'recovery_code.used': { readonly remaining: number };
+  'recovery_codes.regenerated': NoDetails | Refused;
+  'password.changed': { readonly forced: boolean } | Refused;
+  'password.admin_reset': { readonly by: 'practice_admin' | 'cli'; readonly expiresAt: string };
+  'password.reset_requested':
+    NoDetails | { readonly reason: string; readonly practiceCode: string; readonly username: string };
+  'password.reset_completed': NoDetails;
+  'password.temporary_used': NoDetails;
+  'practice_code.reminder_requested':
+    NoDetails | { readonly reason: 'unknown_email'; readonly email: string };
+  'account.locked': {
+    readonly failures: number;
+    readonly lockNumber: number;
+    readonly minutes: number;
+    readonly until: string;
+    readonly pendingSignInsEnded: number;
+  };
+  'account.unlocked': { readonly lockedUntil: string };
+  'user.created': { readonly roles: string; readonly supervisor?: boolean };
+  'user.updated': { readonly changed: string };
+  'user.deactivated': NoDetails;
+  'user.reactivated': NoDetails;
+  'user.roles_changed': { readonly from: string; readonly to: string };
+  'practice.created': { readonly code: string; readonly name: string };
+  /** The changed settings' paths, and each one's old and new value (`<path>.from`, `<path>.to`). */
+  'settings.changed': { readonly changed: string } & Readonly<
+    Record<`${string}.${'from' | 'to'}`, DetailValue>
+  >;
+  'activity.viewed': { readonly scope: string; readonly format: 'page' | 'csv' };
+  'passkey.added': { readonly passkey: string } | Refused;
+  'passkey.removed': { readonly passkey: string };
+  'passkey.renamed': { readonly passkey: string; readonly from: string; readonly to: string };
+  'remembered_browser.added': { readonly browser: string; readonly expiresAt: string };
+  'remembered_browser.removed':
+    | { readonly browser: string; readonly browsers: number }
+    | { readonly reason: string; readonly browsers: number };
+}
+
+export type EventDetails<T extends EventType> = EventDetailsByType[T];
+
 export interface EventParty {
   readonly id: string;
   readonly username: string;

@@ -1,6 +1,8 @@
 import type { Role } from '../domain/roles.js';
 import type { SignInStage } from '../domain/session-stage.js';
-import type { ValidSession } from '../services/sessions.js';
+import type { FastifyRequest } from 'fastify';
+import type { OwnRequest, ValidSession } from '../services/sessions.js';
+import { requestOrigin } from './request-origin.js';
 
 /**
  * Who may call a route, declared in its `config.access`:
@@ -33,4 +35,9 @@ declare module 'fastify' {
 export function sessionOf(request: { auth: ValidSession | null }): ValidSession {
   if (!request.auth) throw new Error('sessionOf() on a route without a session requirement');
   return request.auth;
+}
+
+/** Who asks and from where, as the services take it: `(deps, { ...ownRequest(request), ...fields })`. */
+export function ownRequest(request: FastifyRequest): OwnRequest {
+  return { auth: sessionOf(request), origin: requestOrigin(request) };
 }

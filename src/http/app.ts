@@ -29,7 +29,6 @@ import { webApp } from './plugins/web-app.js';
 import { staffSecurityRoutes } from './staff/staff-security-routes.js';
 import { unlockRoute } from './staff/unlock.route.js';
 import { systemRoutes } from './system/routes.js';
-import { requireTwoFactorGuard } from '../services/two-factor-settings-guard.js';
 import { meTwoFactorRoutes } from './two-factor/me-two-factor.routes.js';
 import { passkeyRoutes } from './two-factor/passkeys.routes.js';
 import { rememberedBrowserRoutes } from './two-factor/remembered-browsers.routes.js';
@@ -130,6 +129,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     deps: options.deps,
     publicUrl: options.publicUrl,
     backgroundWork,
+    cookies,
   });
   await app.register(mePasswordRoutes, { deps: options.deps });
   await app.register(staffRoutes, { deps: options.deps });
@@ -138,9 +138,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const secretKeys: SecretKeys = [options.secretKey, ...(options.previousSecretKeys ?? [])];
   await app.register(activityRoutes, { deps: options.deps, checkpointKeys: checkpointKeysOf(secretKeys) });
   await app.register(unlockRoute, { deps: options.deps });
-  await app.register(securitySettingsRoutes, { deps: options.deps, guards: [requireTwoFactorGuard] });
+  await app.register(securitySettingsRoutes, { deps: options.deps });
   const twoFactorDeps = { ...options.deps, secretKeys };
-  await app.register(meTwoFactorRoutes, { deps: twoFactorDeps });
+  await app.register(meTwoFactorRoutes, { deps: twoFactorDeps, cookies });
   await app.register(twoFactorSignInRoutes, { deps: twoFactorDeps, cookies });
   await app.register(rememberedBrowserRoutes, { deps: options.deps });
   await app.register(staffTwoFactorRoutes, { deps: twoFactorDeps });

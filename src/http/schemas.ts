@@ -48,6 +48,21 @@ export function toPublicUser(user: User, practice: Practice): PublicUser {
   };
 }
 
+/** When the caller's session ends, so the web app can warn before an idle logoff. */
+export const SessionTimes = Type.Object({
+  idleTimeoutMinutes: Type.Integer(),
+  idleExpiresAt: Type.String(),
+  absoluteExpiresAt: Type.String(),
+});
+
+/** GET /api/auth/session: where the caller stands in signing in. */
+export const SessionInfo = Type.Object({
+  stage: Stage,
+  user: Type.Union([PublicUser, Type.Null()]),
+  // Present once signed in: when it ends unless used again, and at the latest.
+  ...Type.Partial(SessionTimes).properties,
+});
+
 /** Names people type (practice code, user name): no control characters, which no name needs. */
 export const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u001f\\u007f]*$';
 

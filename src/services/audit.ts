@@ -1,4 +1,4 @@
-import type { EventParty, EventType, Outcome } from '../domain/audit-event.js';
+import type { EventDetails, EventParty, EventType, Outcome } from '../domain/audit-event.js';
 import { appendAuditEvent } from '../store/audit-store.js';
 import type { Executor } from '../store/database.js';
 import type { User } from '../store/user-store.js';
@@ -7,22 +7,23 @@ import type { RequestOrigin } from './context.js';
 /** Longest user-supplied text kept in an event detail: enough to read, too short to flood. */
 const MAX_DETAIL_TEXT = 100;
 
-export interface AuditInput {
+/** An event to record: its type decides the details it carries (domain/audit-event.ts). */
+export interface AuditInput<T extends EventType = EventType> {
   readonly practiceId: string | null;
-  readonly type: EventType;
+  readonly type: T;
   readonly outcome: Outcome;
   readonly actor: User | EventParty | null;
   readonly target?: User | EventParty | null;
   readonly origin: RequestOrigin;
   readonly at: number;
-  readonly details?: Readonly<Record<string, string | number | boolean | null>>;
+  readonly details?: EventDetails<T>;
 }
 
 /**
  * The one way every flow records a security event, inside the transaction of the change it
  * records: it reaches the practice's chain when that transaction commits (store/audit-store.ts).
  */
-export async function audit(trx: Executor, input: AuditInput): Promise<void> {
+export async function audit<T extends EventType>(trx: Executor, input: AuditInput<T>): Promise<void> {
   appendAuditEvent(trx, {
     practiceId: input.practiceId,
     type: input.type,

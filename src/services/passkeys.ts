@@ -22,10 +22,10 @@ import {
 } from '../store/passkey-store.js';
 import { findTwoFactorStatus } from '../store/two-factor-store.js';
 import { audit, detailText } from './audit.js';
-import type { RequestOrigin } from './context.js';
+import type { ServiceDeps } from './context.js';
 import { confirmCurrentPassword, type CurrentPasswordRefusal } from './current-password.js';
 import { notifyUser } from './notify.js';
-import type { ValidSession } from './sessions.js';
+import type { OwnRequest, ValidSession } from './sessions.js';
 import type { TwoFactorDeps } from './two-factor-deps.js';
 import { attemptSecondFactor, type SecondFactorResult } from './two-factor-sign-in.js';
 
@@ -56,16 +56,18 @@ export interface RelyingParty {
   readonly origin: string;
 }
 
+/** A WebAuthn ceremony's request: who, from where, and the site it runs for. */
+export interface CeremonyRequest extends OwnRequest {
+  readonly rp: RelyingParty;
+}
+
 export type BeginRegistrationResult =
   | { readonly ok: true; readonly options: PublicKeyCredentialCreationOptionsJSON }
   | { readonly ok: false; readonly reason: CurrentPasswordRefusal | 'not_enabled' };
 
 export async function beginPasskeyRegistration(
   deps: TwoFactorDeps,
-  auth: ValidSession,
-  currentPassword: string,
-  rp: RelyingParty,
-  origin: RequestOrigin,
+  { auth, origin, rp, currentPassword }: CeremonyRequest & { readonly currentPassword: string },
 ): Promise<BeginRegistrationResult> {
   const { user } = auth;
   const confirmed = await confirmCurrentPassword(deps, auth, currentPassword, {
@@ -104,10 +106,12 @@ export type FinishRegistrationResult =
 
 export async function finishPasskeyRegistration(
   deps: TwoFactorDeps,
-  auth: ValidSession,
-  input: { readonly name: string; readonly response: RegistrationResponseJSON },
-  rp: RelyingParty,
-  origin: RequestOrigin,
+  {
+    auth,
+    origin,
+    rp,
+    ...input
+  }: CeremonyRequest & { readonly name: string; readonly response: RegistrationResponseJSON },
 ): Promise<FinishRegistrationResult> {
   const { user, practice } = auth;
   const now = deps.clock.now();
@@ -162,8 +166,7 @@ export async function finishPasskeyRegistration(
 
 export async function beginPasskeySignIn(
   deps: TwoFactorDeps,
-  auth: ValidSession,
-  rp: RelyingParty,
+  { auth, rp }: Omit<CeremonyRequest, 'origin'>,
 ): Promise<PublicKeyCredentialRequestOptionsJSON | undefined> {
   const passkeys = await listPasskeys(deps.store.db, auth.user.id);
   if (passkeys.length === 0) return undefined;
@@ -186,10 +189,12 @@ export async function beginPasskeySignIn(
 
 export async function finishPasskeySignIn(
   deps: TwoFactorDeps,
-  auth: ValidSession,
-  input: { readonly response: AuthenticationResponseJSON; readonly rememberBrowser: boolean },
-  rp: RelyingParty,
-  origin: RequestOrigin,
+  {
+    auth,
+    origin,
+    rp,
+    ...input
+  }: CeremonyRequest & { readonly response: AuthenticationResponseJSON; readonly rememberBrowser: boolean },
 ): Promise<SecondFactorResult> {
   return attemptSecondFactor(
     deps,
@@ -224,9 +229,7 @@ export async function finishPasskeySignIn(
 /** Removes one of the user's passkeys, with its event and email; false when the id is not theirs. */
 export async function removePasskey(
   deps: TwoFactorDeps,
-  auth: ValidSession,
-  id: string,
-  origin: RequestOrigin,
+  { auth, origin, id }: OwnRequest & { readonly id: string },
 ): Promise<boolean> {
   const { user, practice } = auth;
   const now = deps.clock.now();
@@ -256,12 +259,15 @@ export async function removePasskey(
   });
 }
 
+/** The signed-in user's own passkeys and security keys. */
+export async function listOwnPasskeys(deps: ServiceDeps, { user }: ValidSession): Promise<Passkey[]> {
+  return listPasskeys(deps.store.db, user.id);
+}
+
 /** Renames one of the user's passkeys, with its event; false when the id is not theirs. */
 export async function renameOwnPasskey(
   deps: TwoFactorDeps,
-  auth: ValidSession,
-  change: { readonly id: string; readonly name: string },
-  origin: RequestOrigin,
+  { auth, origin, ...change }: OwnRequest & { readonly id: string; readonly name: string },
 ): Promise<boolean> {
   const { user, practice } = auth;
   const now = deps.clock.now();

@@ -15,7 +15,7 @@ import type { User } from '../store/user-store.js';
 import { audit } from './audit.js';
 import type { RequestOrigin, ServiceDeps } from './context.js';
 import type { RevocationReason } from './session-revocation.js';
-import type { ValidSession } from './sessions.js';
+import type { OwnRequest, ValidSession } from './sessions.js';
 
 /**
  * "Remember this browser": after a second factor, a browser may skip it for the practice's
@@ -109,10 +109,9 @@ export async function markRememberedBrowserUsed(trx: Executor, browser: Remember
 /** The user forgets one of their remembered browsers; false when the id is not theirs. */
 export async function forgetOwnRememberedBrowser(
   deps: ServiceDeps,
-  { user, practice }: ValidSession,
-  id: string,
-  origin: RequestOrigin,
+  { auth, origin, id }: OwnRequest & { readonly id: string },
 ): Promise<boolean> {
+  const { user, practice } = auth;
   const at = deps.clock.now();
   return deps.store.transaction(async (trx) => {
     if (!(await deleteRememberedBrowser(trx, user.id, id))) return false;

@@ -18,6 +18,15 @@ export const TOUCH_INTERVAL_MS = 60_000;
 /** A session found live: not expired, its user active. */
 export type ValidSession = SessionWithAccount;
 
+/**
+ * The services' calling convention for a signed-in caller: `(deps, { auth, origin, ...fields })`,
+ * who asks and from where, with the request's own fields beside them.
+ */
+export interface OwnRequest {
+  readonly auth: ValidSession;
+  readonly origin: RequestOrigin;
+}
+
 export type SessionCheck =
   | { readonly status: 'valid'; readonly value: ValidSession }
   | { readonly status: 'expired' }

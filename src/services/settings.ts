@@ -8,6 +8,7 @@ import { findPracticeById, updatePracticeSettings } from '../store/practice-stor
 import type { User } from '../store/user-store.js';
 import { audit, detailText } from './audit.js';
 import type { RequestOrigin, ServiceDeps } from './context.js';
+import { requireTwoFactorGuard } from './two-factor-settings-guard.js';
 
 /**
  * A practice's security settings: read, and replaced whole by a Practice Administrator.
@@ -22,23 +23,30 @@ export type UpdateSettingsResult =
   | { readonly ok: true; readonly settings: SecuritySettings }
   | { readonly ok: false; readonly problems: readonly string[] };
 
-/** Extra rules other features hang on a settings change (e.g. 2FA required only if the admin has it). */
-export type SettingsGuard = (
+/** A rule another feature hangs on a settings change; returns the problem, if any. */
+type SettingsGuard = (
   deps: ServiceDeps,
   change: { readonly actor: User; readonly before: SecuritySettings; readonly after: SecuritySettings },
 ) => Promise<string | undefined>;
 
+/**
+ * Every such rule, applied to every change here, so no caller can leave one out: 2FA may be
+ * required only by an administrator who has it.
+ */
+const SETTINGS_GUARDS: readonly SettingsGuard[] = [requireTwoFactorGuard];
+
 export async function updateSecuritySettings(
   deps: ServiceDeps,
-  actor: User,
-  settings: SecuritySettings,
-  origin: RequestOrigin,
-  guards: readonly SettingsGuard[] = [],
+  {
+    actor,
+    settings,
+    origin,
+  }: { readonly actor: User; readonly settings: SecuritySettings; readonly origin: RequestOrigin },
 ): Promise<UpdateSettingsResult> {
   const problems = settingsProblems(settings);
   const practice = await findPracticeById(deps.store.db, actor.practiceId);
   if (!practice) throw new Error('the acting user has no practice');
-  for (const guard of guards) {
+  for (const guard of SETTINGS_GUARDS) {
     const problem = await guard(deps, { actor, before: practice.settings, after: settings });
     if (problem) problems.push(problem);
   }

@@ -11,10 +11,9 @@ import {
   savePendingTotp,
 } from '../store/two-factor-store.js';
 import { audit } from './audit.js';
-import type { RequestOrigin } from './context.js';
 import { confirmCurrentPassword, type CurrentPasswordRefusal } from './current-password.js';
 import { notifyUser } from './notify.js';
-import type { ValidSession } from './sessions.js';
+import type { OwnRequest } from './sessions.js';
 import { advanceSignIn } from './sign-in.js';
 import { openTotpSecret, sealTotpSecret } from './totp-secret.js';
 import type { TwoFactorDeps } from './two-factor-deps.js';
@@ -35,9 +34,7 @@ export type SetupResult =
 
 export async function beginTotpSetup(
   deps: TwoFactorDeps,
-  auth: ValidSession,
-  currentPassword: string,
-  origin: RequestOrigin,
+  { auth, origin, currentPassword }: OwnRequest & { readonly currentPassword: string },
 ): Promise<SetupResult> {
   const { user, practice } = auth;
   const confirmed = await confirmCurrentPassword(deps, auth, currentPassword, {
@@ -69,9 +66,7 @@ export type ConfirmResult =
 
 export async function confirmTotpSetup(
   deps: TwoFactorDeps,
-  auth: ValidSession,
-  code: string,
-  origin: RequestOrigin,
+  { auth, origin, code }: OwnRequest & { readonly code: string },
 ): Promise<ConfirmResult> {
   const { user, practice, session } = auth;
   const now = deps.clock.now();

@@ -1,14 +1,14 @@
 import type { EventType } from '../domain/audit-event.js';
 import type { Executor } from '../store/database.js';
 import type { Practice } from '../store/practice-store.js';
-import { deleteTwoFactor, findTwoFactorStatus } from '../store/two-factor-store.js';
+import { deleteTwoFactor, findTwoFactorStatus, type TwoFactorStatus } from '../store/two-factor-store.js';
 import type { User } from '../store/user-store.js';
 import { audit } from './audit.js';
-import type { RequestOrigin } from './context.js';
+import type { RequestOrigin, ServiceDeps } from './context.js';
 import { confirmCurrentPassword, type CurrentPasswordRefusal } from './current-password.js';
 import { notifyUser } from './notify.js';
 import { endUserSessions } from './session-revocation.js';
-import type { ValidSession } from './sessions.js';
+import type { OwnRequest, ValidSession } from './sessions.js';
 import { issueRecoveryCodes } from './two-factor-enrollment.js';
 import type { TwoFactorDeps } from './two-factor-deps.js';
 
@@ -24,11 +24,17 @@ import type { TwoFactorDeps } from './two-factor-deps.js';
  */
 export type ManageFailure = CurrentPasswordRefusal | 'not_enabled' | 'required_by_practice';
 
+/** The signed-in user's own second factors: on or off, recovery codes left, passkeys. */
+export async function findOwnTwoFactorStatus(
+  deps: ServiceDeps,
+  { user }: ValidSession,
+): Promise<TwoFactorStatus> {
+  return findTwoFactorStatus(deps.store.db, user.id);
+}
+
 export async function disableTwoFactor(
   deps: TwoFactorDeps,
-  auth: ValidSession,
-  currentPassword: string,
-  origin: RequestOrigin,
+  { auth, origin, currentPassword }: OwnRequest & { readonly currentPassword: string },
 ): Promise<{ readonly ok: true } | { readonly ok: false; readonly reason: ManageFailure }> {
   const { user, practice, session } = auth;
   const confirmed = await confirmCurrentPassword(deps, auth, currentPassword, {
@@ -69,9 +75,7 @@ export async function disableTwoFactor(
 
 export async function regenerateRecoveryCodes(
   deps: TwoFactorDeps,
-  auth: ValidSession,
-  currentPassword: string,
-  origin: RequestOrigin,
+  { auth, origin, currentPassword }: OwnRequest & { readonly currentPassword: string },
 ): Promise<
   | { readonly ok: true; readonly recoveryCodes: readonly string[] }
   | { readonly ok: false; readonly reason: ManageFailure }
@@ -105,9 +109,7 @@ export async function regenerateRecoveryCodes(
 /** Staff > Name > Remove Two-Factor Authentication; false when the user had none. */
 export async function removeTwoFactorByAdmin(
   deps: TwoFactorDeps,
-  admin: ValidSession,
-  target: User,
-  origin: RequestOrigin,
+  { auth: admin, origin, target }: OwnRequest & { readonly target: User },
 ): Promise<boolean> {
   const { practice } = admin;
   const now = deps.clock.now();

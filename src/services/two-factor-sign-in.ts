@@ -7,7 +7,7 @@ import type { RequestOrigin } from './context.js';
 import { notifyUser } from './notify.js';
 import { rememberBrowser, rememberBrowserAllowed } from './remembered-browsers.js';
 import { checkSecondFactorCode } from './second-factor-code.js';
-import type { ValidSession } from './sessions.js';
+import type { OwnRequest, ValidSession } from './sessions.js';
 import { advanceSignIn } from './sign-in.js';
 import type { TwoFactorDeps } from './two-factor-deps.js';
 
@@ -41,9 +41,7 @@ export type SecondFactorMethod = 'totp' | 'recovery_code' | 'passkey';
 
 export async function completeSecondFactor(
   deps: TwoFactorDeps,
-  auth: ValidSession,
-  input: SecondFactorInput,
-  origin: RequestOrigin,
+  { auth, origin, ...input }: OwnRequest & SecondFactorInput,
 ): Promise<SecondFactorResult> {
   return attemptSecondFactor(
     deps,

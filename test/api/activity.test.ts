@@ -376,7 +376,7 @@ describe('CSV export', () => {
         actor: null,
         origin: { ip: '10.0.0.1', userAgent: '-2+3' },
         at: server.clock.now(),
-        details: { note: 'one\r\nforged,row' },
+        details: { reason: 'one\r\nforged,row' },
       }),
     );
     const response = await adminClient.get('/api/activity/export.csv?type=login.failed');

@@ -197,9 +197,12 @@ describe('guesses sent at once', () => {
     first.clock.advance(30_000);
     const result = await completeSecondFactor(
       { ...first.deps, secretKeys: [TEST_SECRET_KEY] },
-      checked.value,
-      { code: totpCodeAt(secret, first.clock.now()), rememberBrowser: true },
-      origin,
+      {
+        auth: checked.value,
+        origin,
+        code: totpCodeAt(secret, first.clock.now()),
+        rememberBrowser: true,
+      },
     );
     expect(result).toEqual({ ok: false });
     expect(await eventCount(user, 'two_factor.succeeded')).toBe(0);

@@ -1,7 +1,7 @@
 import type {
   ActivityPage,
   EventTypeGroup,
-  FullSecuritySummary,
+  SecuritySummary,
   NewStaffUser,
   NextStage,
   PasswordPolicy,
@@ -45,11 +45,6 @@ export class ApiError extends Error {
     this.lockedUntil = lockedUntil;
   }
 
-  /** True when the endpoint itself is missing (not yet shipped by the server). */
-  get isNotFound(): boolean {
-    return this.status === 404;
-  }
-
   /** True when the session is gone (timed out or signed out elsewhere). */
   get isUnauthenticated(): boolean {
     return this.status === 401 && this.code !== 'invalid_credentials' && this.code !== 'invalid_code';
@@ -68,7 +63,7 @@ export function readCookie(name: string): string | null {
 function fallbackMessage(status: number): string {
   if (status === 401) return 'Your session has ended. Log in again to continue.';
   if (status === 403) return 'You do not have permission to do that.';
-  if (status === 404) return 'This feature is not available yet. Please try again later.';
+  if (status === 404) return 'That could not be found. Reload the page and try again.';
   if (status === 413) return 'That request was too large. Shorten what you entered and try again.';
   if (status === 429) return 'Too many attempts. Wait a few minutes, then try again.';
   if (status >= 500) return 'Gatehouse is temporarily unavailable. Wait a minute, then try again.';
@@ -216,7 +211,7 @@ export const api = {
   securitySettings: () => request<SecuritySettings>('GET', '/api/practice/security-settings'),
   saveSecuritySettings: (settings: SecuritySettings) =>
     request<SecuritySettings>('PUT', '/api/practice/security-settings', settings),
-  mySecurity: () => request<FullSecuritySummary>('GET', '/api/me/security'),
+  mySecurity: () => request<SecuritySummary>('GET', '/api/me/security'),
   activity: (path: string) => request<ActivityPage>('GET', path),
   eventTypes: () => request<{ groups: EventTypeGroup[] }>('GET', '/api/activity/types'),
   mySessions: () => request<SessionItem[]>('GET', '/api/me/sessions'),

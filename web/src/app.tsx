@@ -6,8 +6,7 @@ import { useLocation } from './lib/router.js';
 import { canReadPracticeActivity, isPracticeAdmin } from './lib/roles.js';
 import { ActivityLogPage } from './pages/activity-log-page.js';
 import { ComputerAccessSettingsPage } from './pages/computer-access-settings-page.js';
-import { ForgotPasswordPage } from './pages/forgot-password-page.js';
-import { ForgotPracticeCodePage } from './pages/forgot-practice-code-page.js';
+import { ForgotPage } from './pages/forgot-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
 import { PasswordChangePage } from './pages/password-change-page.js';
 import { ProfilePage } from './pages/profile-page.js';
@@ -31,9 +30,9 @@ function AnonymousRoutes({ pathname }: { pathname: string }) {
     case '/login':
       return <SignInPage />;
     case '/forgot-password':
-      return <ForgotPasswordPage />;
+      return <ForgotPage flow="password" />;
     case '/forgot-practice-code':
-      return <ForgotPracticeCodePage />;
+      return <ForgotPage flow="practiceCode" />;
     case '/reset-password':
       return <ResetPasswordPage />;
     default:

@@ -5,49 +5,19 @@ import type {
   RegistrationResponseJSON,
 } from '@simplewebauthn/browser';
 import { request } from './api.js';
-import type { NextStage } from './types.js';
+import type {
+  NextStage,
+  Passkey,
+  RecoveryCodes,
+  RememberedBrowser,
+  SecondFactorOptions,
+  TotpSetup,
+  TwoFactorStatus,
+} from './types.js';
+
+export type { Passkey, RecoveryCodes, RememberedBrowser, SecondFactorOptions, TotpSetup, TwoFactorStatus };
 
 /** The two-factor endpoints (DESIGN.md, "Public HTTP API"). */
-export interface TwoFactorStatus {
-  enabled: boolean;
-  recoveryCodesRemaining: number | null;
-  passkeys: number;
-  rememberBrowserDays: number;
-}
-
-export interface TotpSetup {
-  secret: string;
-  otpauthUri: string;
-  qrCodeSvg: string;
-}
-
-export interface RecoveryCodes {
-  recoveryCodes: string[];
-  /** Set when confirming finished a sign-in (the practice required enrolment). */
-  next?: NextStage['next'];
-}
-
-export interface SecondFactorOptions {
-  rememberBrowserDays: number;
-  passkeys: boolean;
-}
-
-export interface RememberedBrowser {
-  id: string;
-  browser: string;
-  ip: string;
-  createdAt: string;
-  lastUsedAt: string;
-  expiresAt: string;
-}
-
-export interface Passkey {
-  id: string;
-  name: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
-
 export const twoFactorApi = {
   status: () => request<TwoFactorStatus>('GET', '/api/me/two-factor'),
   setup: (currentPassword: string) =>

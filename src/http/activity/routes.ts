@@ -9,7 +9,8 @@ import { readActivity, recordActivityViewed, type ActivityScope } from '../../se
 import { activityCsv } from '../../services/activity-export.js';
 import { verifyChain } from '../../services/audit-verification.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { findUserById } from '../../store/user-store.js';
+import { findStaffMember } from '../../services/staff.js';
+import type { Practice } from '../../store/practice-store.js';
 import { sessionOf } from '../access.js';
 import { requestOrigin } from '../request-origin.js';
 import { commonErrors, ErrorResponse } from '../schemas.js';
@@ -22,7 +23,7 @@ import { ActivityPage, activityFilters, PracticeActivityQuery, toActivityEvent }
  */
 const readers = { roles: ['practice_admin', 'clinical_admin'] } as const;
 
-const EventTypeGroups = Type.Object({
+export const EventTypeGroups = Type.Object({
   groups: Type.Array(
     Type.Object({
       key: Type.String(),
@@ -53,9 +54,9 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{
   checkpointKeys: CheckpointKeys;
 }> = async (app, { deps, checkpointKeys }) => {
   /** The scope a `user` filter asks for: that user of the caller's practice, or 404. */
-  async function scopeOf(practiceId: string, userId: string | undefined): Promise<ActivityScope> {
+  async function scopeOf(practice: Practice, userId: string | undefined): Promise<ActivityScope> {
     if (userId === undefined) return { kind: 'practice' };
-    const user = await findUserById(deps.store.db, practiceId, userId);
+    const user = await findStaffMember(deps, { practice, id: userId });
     if (!user) throw new ApiError('not_found', 'No staff member with this id exists in your practice.');
     return { kind: 'practice', user };
   }
@@ -97,7 +98,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{
     async (request) => {
       const reader = sessionOf(request);
       const filters = activityFilters(request.query, reader.practice.settings.timeZone);
-      const scope = await scopeOf(reader.practice.id, request.query.user);
+      const scope = await scopeOf(reader.practice, request.query.user);
       const page = await readActivity(deps, reader, scope, filters, requestOrigin(request));
       return { items: page.events.map(toActivityEvent), nextCursor: page.nextCursor };
     },
@@ -121,7 +122,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{
     async (request, reply) => {
       const reader = sessionOf(request);
       const filters = activityFilters(request.query, reader.practice.settings.timeZone);
-      const scope = await scopeOf(reader.practice.id, request.query.user);
+      const scope = await scopeOf(reader.practice, request.query.user);
       await recordActivityViewed(deps, reader, scope, requestOrigin(request), 'csv');
       const day = new Date(deps.clock.now()).toISOString().slice(0, 10);
       const lines = activityCsv(

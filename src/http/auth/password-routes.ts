@@ -13,7 +13,9 @@ import {
 import { sessionOf } from '../access.js';
 import { newPasswordError } from '../password-errors.js';
 import { publicOrigin } from '../public-origin.js';
+import type { CookiePolicy } from '../cookies.js';
 import { requestOrigin } from '../request-origin.js';
+import { issueSession } from '../session-cookie.js';
 import { RATE_LIMITS } from '../../domain/rate-limits.js';
 import { commonErrors, ErrorResponse, LIMITS, NO_CONTROL_CHARACTERS, Stage } from '../schemas.js';
 
@@ -29,6 +31,8 @@ export interface PasswordAuthRoutesOptions {
   readonly deps: ServiceDeps;
   readonly publicUrl: URL | undefined;
   readonly backgroundWork: BackgroundWork;
+  /** For the session cookie the forced password change issues. */
+  readonly cookies: CookiePolicy;
 }
 
 const NewPasswordFields = {
@@ -47,7 +51,7 @@ const name = (maxLength: number) => Type.String({ minLength: 1, maxLength, patte
 
 export const passwordAuthRoutes: FastifyPluginAsyncTypebox<PasswordAuthRoutesOptions> = async (
   app,
-  { deps, publicUrl, backgroundWork },
+  { deps, publicUrl, backgroundWork, cookies },
 ) => {
   app.post(
     '/api/auth/password-change',
@@ -70,8 +74,7 @@ export const passwordAuthRoutes: FastifyPluginAsyncTypebox<PasswordAuthRoutesOpt
         if (result.problem.reason === 'session_gone') throw new ApiError('session_expired');
         throw newPasswordError(result.problem);
       }
-      reply.setSessionCookie(result.token);
-      return { next: result.stage };
+      return issueSession(reply, cookies, result, deps.clock.now());
     },
   );
 

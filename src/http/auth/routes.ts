@@ -9,7 +9,16 @@ import { login } from '../../services/sign-in.js';
 import type { CookiePolicy } from '../cookies.js';
 import { sessionOf } from '../access.js';
 import { requestOrigin } from '../request-origin.js';
-import { commonErrors, LIMITS, NO_CONTROL_CHARACTERS, PublicUser, Stage, toPublicUser } from '../schemas.js';
+import { issueSession } from '../session-cookie.js';
+import {
+  commonErrors,
+  LIMITS,
+  NO_CONTROL_CHARACTERS,
+  SessionInfo,
+  SessionTimes,
+  Stage,
+  toPublicUser,
+} from '../schemas.js';
 
 /** Sign-in: where the caller stands, the password step, and logout. */
 export interface AuthRoutesOptions {
@@ -30,13 +39,6 @@ const LoginBody = Type.Object(
   { additionalProperties: false },
 );
 
-/** When the caller's session ends, so the web app can warn before an idle logoff. */
-const SessionTimes = {
-  idleTimeoutMinutes: Type.Integer(),
-  idleExpiresAt: Type.String(),
-  absoluteExpiresAt: Type.String(),
-};
-
 function sessionTimes(auth: ValidSession) {
   const deadlines = sessionDeadlines(auth);
   return {
@@ -53,14 +55,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       config: { access: 'public' },
       schema: {
         summary: 'Where the caller stands in signing in',
-        response: {
-          200: Type.Object({
-            stage: Stage,
-            user: Type.Union([PublicUser, Type.Null()]),
-            // Present once signed in: when it ends unless used again, and at the latest.
-            ...Type.Partial(Type.Object(SessionTimes)).properties,
-          }),
-        },
+        response: { 200: SessionInfo },
       },
     },
     async (request) => {
@@ -81,7 +76,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     {
       schema: {
         summary: 'Stay signed in: mark the session as used now',
-        response: { 200: Type.Object(SessionTimes), ...commonErrors },
+        response: { 200: SessionTimes, ...commonErrors },
       },
     },
     async (request) => sessionTimes(await keepSessionAlive(deps, sessionOf(request))),
@@ -113,8 +108,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       }
       // A sign-in replaces whatever session this browser had.
       if (request.auth) await logout(deps, request.auth, requestOrigin(request));
-      reply.setSessionCookie(result.token);
-      return { next: result.stage };
+      return issueSession(reply, cookies, result, deps.clock.now());
     },
   );
 

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { API_ERRORS, ApiError, type ApiErrorCode } from '../../domain/errors.js';
-import { isStoreUnavailable } from '../../store/store-unavailable.js';
+import { isDatabaseOutage } from '../../services/database-outage.js';
 
 /**
  * Maps every failure to the contract's shape `{"error":{"code","message"}}`. Validation
@@ -28,7 +28,7 @@ function classify(error: FastifyError | ApiError): {
 } {
   if (error instanceof ApiError)
     return { code: error.code, message: error.message, extra: { ...error.extra } };
-  if (isStoreUnavailable(error)) return plain('unavailable');
+  if (isDatabaseOutage(error)) return plain('unavailable');
   if ('validation' in error && error.validation) {
     return { code: 'invalid_request', message: validationMessage(error), extra: {} };
   }

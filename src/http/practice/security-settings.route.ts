@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox';
 import { ApiError } from '../../domain/errors.js';
 import { SETTING_BOUNDS, type SecuritySettings } from '../../domain/security-settings.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { updateSecuritySettings, type SettingsGuard } from '../../services/settings.js';
+import { updateSecuritySettings } from '../../services/settings.js';
 import { sessionOf } from '../access.js';
 import { requestOrigin } from '../request-origin.js';
 import { commonErrors, NO_CONTROL_CHARACTERS } from '../schemas.js';
@@ -61,7 +61,7 @@ export const SecuritySettingsSchema = Type.Object(
   strict,
 );
 
-type SettingsDocument = Static<typeof SecuritySettingsSchema>;
+export type SettingsDocument = Static<typeof SecuritySettingsSchema>;
 
 /** The domain settings as the wire document (the schema and the domain type describe the same fields). */
 function toDocument(settings: SecuritySettings): SettingsDocument {
@@ -71,15 +71,9 @@ function toDocument(settings: SecuritySettings): SettingsDocument {
   };
 }
 
-export interface SecuritySettingsRouteOptions {
-  readonly deps: ServiceDeps;
-  /** Checks other features add to a settings change. */
-  readonly guards?: readonly SettingsGuard[];
-}
-
-export const securitySettingsRoutes: FastifyPluginAsyncTypebox<SecuritySettingsRouteOptions> = async (
+export const securitySettingsRoutes: FastifyPluginAsyncTypebox<{ readonly deps: ServiceDeps }> = async (
   app,
-  { deps, guards = [] },
+  { deps },
 ) => {
   const config = { roles: ['practice_admin'] } as const;
   app.get(
@@ -105,8 +99,11 @@ export const securitySettingsRoutes: FastifyPluginAsyncTypebox<SecuritySettingsR
       },
     },
     async (request) => {
-      const { user } = sessionOf(request);
-      const result = await updateSecuritySettings(deps, user, request.body, requestOrigin(request), guards);
+      const result = await updateSecuritySettings(deps, {
+        actor: sessionOf(request).user,
+        settings: request.body,
+        origin: requestOrigin(request),
+      });
       if (!result.ok) throw new ApiError('invalid_request', result.problems.join(' '));
       return toDocument(result.settings);
     },

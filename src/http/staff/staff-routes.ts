@@ -3,9 +3,9 @@ import { Type } from 'typebox';
 import { ApiError } from '../../domain/errors.js';
 import { adminResetPassword } from '../../services/admin-reset-password.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { createStaffUser, updateStaffUser, type StaffProblem } from '../../services/staff.js';
+import { createStaffUser, listStaff, updateStaffUser, type StaffProblem } from '../../services/staff.js';
 import type { Practice } from '../../store/practice-store.js';
-import { listPracticeUsers, type User } from '../../store/user-store.js';
+import type { User } from '../../store/user-store.js';
 import { sessionOf } from '../access.js';
 import { requestOrigin } from '../request-origin.js';
 import {
@@ -44,6 +44,22 @@ const text = (maxLength: number) => Type.String({ minLength: 1, maxLength, patte
 const Roles = Type.Array(RoleSchema, { minItems: 1, maxItems: 6, uniqueItems: true });
 const staffErrors = { 404: ErrorResponse, 409: ErrorResponse, ...commonErrors };
 
+/** New User's form (POST /api/staff). */
+export const NewStaffBody = Type.Object(
+  {
+    username: text(64),
+    firstName: text(100),
+    lastName: text(100),
+    email: text(254),
+    roles: Roles,
+    supervisor: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+/** A temporary password, shown once (New User, Reset Password). */
+export const TemporaryPassword = Type.Object({ temporaryPassword: Type.String(), expiresAt: Type.String() });
+
 function staffProblemError(problem: StaffProblem): ApiError {
   if (problem.reason === 'username_taken')
     return new ApiError(
@@ -72,7 +88,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = asy
     },
     async (request) => {
       const { practice } = sessionOf(request);
-      const users = await listPracticeUsers(deps.store.db, practice.id);
+      const users = await listStaff(deps, { practice });
       return { items: users.map((user) => toStaffUser(user, practice)) };
     },
   );
@@ -82,19 +98,9 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = asy
     {
       schema: {
         summary: 'New User, with a temporary password shown once',
-        body: Type.Object(
-          {
-            username: text(64),
-            firstName: text(100),
-            lastName: text(100),
-            email: text(254),
-            roles: Roles,
-            supervisor: Type.Optional(Type.Boolean()),
-          },
-          { additionalProperties: false },
-        ),
+        body: NewStaffBody,
         response: {
-          201: Type.Object({ user: StaffUser, temporaryPassword: Type.String(), expiresAt: Type.String() }),
+          201: Type.Object({ user: StaffUser, ...TemporaryPassword.properties }),
           ...staffErrors,
         },
       },
@@ -163,7 +169,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = asy
         summary: 'Reset Password: a temporary password shown once; every session of the user ends',
         params: IdParams,
         response: {
-          200: Type.Object({ temporaryPassword: Type.String(), expiresAt: Type.String() }),
+          200: TemporaryPassword,
           ...staffErrors,
         },
       },

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../../domain/errors.js';
 import { isPracticeAdmin } from '../../domain/roles.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { findUserById, type User } from '../../store/user-store.js';
+import { findStaffMember } from '../../services/staff.js';
+import type { User } from '../../store/user-store.js';
 import { sessionOf } from '../access.js';
 
 /**
@@ -24,9 +25,7 @@ export async function staffMember(deps: ServiceDeps, request: FastifyRequest): P
   const { practice } = sessionOf(request);
   const { id } = request.params as { id?: unknown };
   const user =
-    typeof id === 'string' && USER_ID.test(id)
-      ? await findUserById(deps.store.db, practice.id, id)
-      : undefined;
+    typeof id === 'string' && USER_ID.test(id) ? await findStaffMember(deps, { practice, id }) : undefined;
   if (!user) throw new ApiError('not_found', 'No staff member with this id exists in your practice.');
   return user;
 }

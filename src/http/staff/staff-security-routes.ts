@@ -27,7 +27,7 @@ import { guardStaffScope, staffMember } from './staff-scope.js';
  * lock state), activity log, sessions and "Sign out everywhere". Anyone else, and any id of
  * another practice, gets 404 (staff-scope.ts).
  */
-const StaffSecuritySummary = Type.Object({
+export const StaffSecuritySummary = Type.Object({
   ...SecuritySummary.properties,
   locked: Type.Union([Type.Object({ until: Type.String() }), Type.Null()]),
   user: Type.Object({

@@ -6,17 +6,21 @@ import { beginTotpSetup, confirmTotpSetup } from '../../services/two-factor-enro
 import type { TwoFactorDeps } from '../../services/two-factor-deps.js';
 import {
   disableTwoFactor,
+  findOwnTwoFactorStatus,
   regenerateRecoveryCodes,
   type ManageFailure,
 } from '../../services/two-factor-management.js';
-import { findTwoFactorStatus } from '../../store/two-factor-store.js';
-import { sessionOf, type RouteAccess } from '../access.js';
-import { requestOrigin } from '../request-origin.js';
-import { commonErrors, ErrorResponse, LIMITS, Stage } from '../schemas.js';
+import { ownRequest, sessionOf, type RouteAccess } from '../access.js';
+import type { CookiePolicy } from '../cookies.js';
+import { issueSession } from '../session-cookie.js';
+import { commonErrors, ErrorResponse, LIMITS } from '../schemas.js';
+import { RecoveryCodes, TotpSetup, TwoFactorStatus } from './two-factor-schemas.js';
 
 /** The signed-in user's own two-factor authentication: status, enrolment, turning off, recovery codes. */
 export interface TwoFactorRoutesOptions {
   readonly deps: TwoFactorDeps;
+  /** For the session cookie a finished step issues (and "remember this browser"). */
+  readonly cookies: CookiePolicy;
 }
 
 const strict = { additionalProperties: false } as const;
@@ -26,7 +30,6 @@ const CurrentPasswordBody = Type.Object(
 );
 /** Room for a code typed with spaces or dashes; the services decide what it is. */
 export const CodeField = Type.String({ minLength: 1, maxLength: 64 });
-const RecoveryCodes = Type.Array(Type.String());
 const errors = { ...commonErrors, 409: ErrorResponse };
 
 const MANAGE_ERRORS: Record<ManageFailure, ApiErrorCode> = {
@@ -39,27 +42,25 @@ const MANAGE_ERRORS: Record<ManageFailure, ApiErrorCode> = {
 /** Setup and confirm serve both the Profile and the sign-in stage a practice requirement forces. */
 const ENROLMENT_ACCESS: RouteAccess = ['signed_in', 'two_factor_enrollment'];
 
-export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions> = async (app, { deps }) => {
+export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions> = async (
+  app,
+  { deps, cookies },
+) => {
   app.get(
     '/api/me/two-factor',
     {
       schema: {
         summary: 'Whether two-factor authentication is on, recovery codes left, passkeys',
         response: {
-          200: Type.Object({
-            enabled: Type.Boolean(),
-            recoveryCodesRemaining: Type.Union([Type.Integer(), Type.Null()]),
-            passkeys: Type.Integer(),
-            rememberBrowserDays: Type.Integer(),
-          }),
+          200: TwoFactorStatus,
           ...errors,
         },
       },
     },
     async (request) => {
-      const { user, practice } = sessionOf(request);
-      const status = await findTwoFactorStatus(deps.store.db, user.id);
-      return { ...status, rememberBrowserDays: practice.settings.rememberBrowserDays };
+      const auth = sessionOf(request);
+      const status = await findOwnTwoFactorStatus(deps, auth);
+      return { ...status, rememberBrowserDays: auth.practice.settings.rememberBrowserDays };
     },
   );
 
@@ -71,18 +72,16 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
         summary: 'Start enrolling an authenticator app (needs the current password)',
         body: CurrentPasswordBody,
         response: {
-          200: Type.Object({ secret: Type.String(), otpauthUri: Type.String(), qrCodeSvg: Type.String() }),
+          200: TotpSetup,
           ...errors,
         },
       },
     },
     async (request) => {
-      const result = await beginTotpSetup(
-        deps,
-        sessionOf(request),
-        request.body.currentPassword,
-        requestOrigin(request),
-      );
+      const result = await beginTotpSetup(deps, {
+        ...ownRequest(request),
+        currentPassword: request.body.currentPassword,
+      });
       if (result.ok)
         return { secret: result.secret, otpauthUri: result.otpauthUri, qrCodeSvg: result.qrCodeSvg };
       throw new ApiError(result.reason === 'already_enabled' ? 'two_factor_already_enabled' : result.reason);
@@ -97,18 +96,13 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
         summary: 'Finish enrolling with a code from the app; returns the recovery codes once',
         body: Type.Object({ code: CodeField }, strict),
         response: {
-          200: Type.Object({ recoveryCodes: RecoveryCodes, next: Type.Optional(Stage) }),
+          200: RecoveryCodes,
           ...errors,
         },
       },
     },
     async (request, reply) => {
-      const result = await confirmTotpSetup(
-        deps,
-        sessionOf(request),
-        request.body.code,
-        requestOrigin(request),
-      );
+      const result = await confirmTotpSetup(deps, { ...ownRequest(request), code: request.body.code });
       if (!result.ok) {
         if (result.reason === 'invalid_code')
           throw new ApiError(
@@ -120,8 +114,8 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
         );
       }
       if (!result.session) return { recoveryCodes: [...result.recoveryCodes] };
-      reply.setSessionCookie(result.session.token);
-      return { recoveryCodes: [...result.recoveryCodes], next: result.session.stage };
+      const { next } = issueSession(reply, cookies, result.session, deps.clock.now());
+      return { recoveryCodes: [...result.recoveryCodes], next };
     },
   );
 
@@ -136,12 +130,10 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
       },
     },
     async (request, reply) => {
-      const result = await disableTwoFactor(
-        deps,
-        sessionOf(request),
-        request.body.currentPassword,
-        requestOrigin(request),
-      );
+      const result = await disableTwoFactor(deps, {
+        ...ownRequest(request),
+        currentPassword: request.body.currentPassword,
+      });
       if (!result.ok) throw new ApiError(MANAGE_ERRORS[result.reason]);
       return reply.status(204).send(null);
     },
@@ -154,16 +146,14 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
       schema: {
         summary: 'Replace the recovery codes with a new set (needs the current password)',
         body: CurrentPasswordBody,
-        response: { 200: Type.Object({ recoveryCodes: RecoveryCodes }), ...errors },
+        response: { 200: Type.Object({ recoveryCodes: RecoveryCodes.properties.recoveryCodes }), ...errors },
       },
     },
     async (request) => {
-      const result = await regenerateRecoveryCodes(
-        deps,
-        sessionOf(request),
-        request.body.currentPassword,
-        requestOrigin(request),
-      );
+      const result = await regenerateRecoveryCodes(deps, {
+        ...ownRequest(request),
+        currentPassword: request.body.currentPassword,
+      });
       if (!result.ok) throw new ApiError(MANAGE_ERRORS[result.reason]);
       return { recoveryCodes: [...result.recoveryCodes] };
     },

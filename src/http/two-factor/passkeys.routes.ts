@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError } from '../../domain/errors.js';
 import {
@@ -6,17 +7,19 @@ import {
   beginPasskeySignIn,
   finishPasskeyRegistration,
   finishPasskeySignIn,
+  listOwnPasskeys,
   removePasskey,
   renameOwnPasskey,
+  type CeremonyRequest,
 } from '../../services/passkeys.js';
 import type { TwoFactorDeps } from '../../services/two-factor-deps.js';
-import { listPasskeys, type Passkey } from '../../store/passkey-store.js';
-import { sessionOf } from '../access.js';
+import type { Passkey } from '../../store/passkey-store.js';
+import { ownRequest, sessionOf } from '../access.js';
 import type { CookiePolicy } from '../cookies.js';
-import { requestOrigin } from '../request-origin.js';
+import { issueSession } from '../session-cookie.js';
 import { commonErrors, ErrorResponse, IdParams, LIMITS, NO_CONTROL_CHARACTERS, Stage } from '../schemas.js';
 import { relyingPartyFor } from './relying-party.js';
-import { setSignInCookies } from './sign-in-step.route.js';
+import { Passkey as PasskeyAnswer } from './two-factor-schemas.js';
 import { RATE_LIMITS } from '../../domain/rate-limits.js';
 import {
   AuthenticationResponseSchema,
@@ -33,12 +36,6 @@ export interface PasskeyRoutesOptions {
 
 const strict = { additionalProperties: false } as const;
 const PasskeyName = Type.String({ minLength: 1, maxLength: 64, pattern: NO_CONTROL_CHARACTERS });
-const PasskeySchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  createdAt: Type.String(),
-  lastUsedAt: Type.Union([Type.String(), Type.Null()]),
-});
 const errors = { ...commonErrors, 404: ErrorResponse, 409: ErrorResponse };
 
 function toPublicPasskey(passkey: Passkey) {
@@ -54,16 +51,20 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
   app,
   { deps, cookies, publicUrl },
 ) => {
+  const ceremony = (request: FastifyRequest): CeremonyRequest => ({
+    ...ownRequest(request),
+    rp: relyingPartyFor(publicUrl, request),
+  });
   app.get(
     '/api/me/passkeys',
     {
       schema: {
         summary: 'The signed-in user’s passkeys and security keys',
-        response: { 200: Type.Object({ items: Type.Array(PasskeySchema) }), ...errors },
+        response: { 200: Type.Object({ items: Type.Array(PasskeyAnswer) }), ...errors },
       },
     },
     async (request) => {
-      const passkeys = await listPasskeys(deps.store.db, sessionOf(request).user.id);
+      const passkeys = await listOwnPasskeys(deps, sessionOf(request));
       return { items: passkeys.map(toPublicPasskey) };
     },
   );
@@ -82,13 +83,10 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
       },
     },
     async (request) => {
-      const result = await beginPasskeyRegistration(
-        deps,
-        sessionOf(request),
-        request.body.currentPassword,
-        relyingPartyFor(publicUrl, request),
-        requestOrigin(request),
-      );
+      const result = await beginPasskeyRegistration(deps, {
+        ...ceremony(request),
+        currentPassword: request.body.currentPassword,
+      });
       if (result.ok) return { options: result.options };
       if (result.reason === 'not_enabled')
         throw new ApiError(
@@ -105,17 +103,11 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
       schema: {
         summary: 'Finish registering a passkey',
         body: Type.Object({ name: PasskeyName, response: RegistrationResponseSchema }, strict),
-        response: { 201: PasskeySchema, ...errors },
+        response: { 201: PasskeyAnswer, ...errors },
       },
     },
     async (request, reply) => {
-      const result = await finishPasskeyRegistration(
-        deps,
-        sessionOf(request),
-        request.body,
-        relyingPartyFor(publicUrl, request),
-        requestOrigin(request),
-      );
+      const result = await finishPasskeyRegistration(deps, { ...ceremony(request), ...request.body });
       if (!result.ok)
         throw new ApiError('invalid_request', 'The passkey could not be verified. Start adding it again.');
       return reply.status(201).send(toPublicPasskey(result.passkey));
@@ -133,12 +125,11 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
       },
     },
     async (request, reply) => {
-      const renamed = await renameOwnPasskey(
-        deps,
-        sessionOf(request),
-        { id: request.params.id, name: request.body.name },
-        requestOrigin(request),
-      );
+      const renamed = await renameOwnPasskey(deps, {
+        ...ownRequest(request),
+        id: request.params.id,
+        name: request.body.name,
+      });
       if (!renamed) throw new ApiError('not_found', 'No passkey with this id.');
       return reply.status(204).send(null);
     },
@@ -150,7 +141,7 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
       schema: { summary: 'Remove a passkey', params: IdParams, response: { 204: Type.Null(), ...errors } },
     },
     async (request, reply) => {
-      if (!(await removePasskey(deps, sessionOf(request), request.params.id, requestOrigin(request))))
+      if (!(await removePasskey(deps, { ...ownRequest(request), id: request.params.id })))
         throw new ApiError('not_found', 'No passkey with this id.');
       return reply.status(204).send(null);
     },
@@ -166,7 +157,7 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
       },
     },
     async (request) => {
-      const options = await beginPasskeySignIn(deps, sessionOf(request), relyingPartyFor(publicUrl, request));
+      const options = await beginPasskeySignIn(deps, ceremony(request));
       if (!options)
         throw new ApiError('not_found', 'You have no passkey. Use a code from your authenticator app.');
       return { options };
@@ -188,17 +179,10 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
     },
     async (request, reply) => {
       const now = deps.clock.now();
-      const result = await finishPasskeySignIn(
-        deps,
-        sessionOf(request),
-        request.body,
-        relyingPartyFor(publicUrl, request),
-        requestOrigin(request),
-      );
+      const result = await finishPasskeySignIn(deps, { ...ceremony(request), ...request.body });
       if (!result.ok)
         throw new ApiError('invalid_code', 'The passkey could not be verified. Try again or use a code.');
-      setSignInCookies(reply, cookies, result, now);
-      return { next: result.stage };
+      return issueSession(reply, cookies, result, now);
     },
   );
 };

@@ -4,9 +4,9 @@ import { ApiError } from '../../domain/errors.js';
 import { describeBrowser } from '../../domain/user-agent.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { forgetOwnRememberedBrowser, listOwnRememberedBrowsers } from '../../services/remembered-browsers.js';
-import { sessionOf } from '../access.js';
-import { requestOrigin } from '../request-origin.js';
+import { ownRequest, sessionOf } from '../access.js';
 import { commonErrors, ErrorResponse, IdParams } from '../schemas.js';
+import { RememberedBrowser } from './two-factor-schemas.js';
 
 /** The browsers the signed-in user asked to remember for the second factor: list and forget. */
 export const rememberedBrowserRoutes: FastifyPluginAsyncTypebox<{ readonly deps: ServiceDeps }> = async (
@@ -20,18 +20,7 @@ export const rememberedBrowserRoutes: FastifyPluginAsyncTypebox<{ readonly deps:
       schema: {
         summary: 'Browsers that skip the second factor until they expire',
         response: {
-          200: Type.Object({
-            items: Type.Array(
-              Type.Object({
-                id: Type.String(),
-                browser: Type.String(),
-                ip: Type.String(),
-                createdAt: Type.String(),
-                lastUsedAt: Type.String(),
-                expiresAt: Type.String(),
-              }),
-            ),
-          }),
+          200: Type.Object({ items: Type.Array(RememberedBrowser) }),
           ...commonErrors,
         },
       },
@@ -61,12 +50,10 @@ export const rememberedBrowserRoutes: FastifyPluginAsyncTypebox<{ readonly deps:
       },
     },
     async (request, reply) => {
-      const forgotten = await forgetOwnRememberedBrowser(
-        deps,
-        sessionOf(request),
-        request.params.id,
-        requestOrigin(request),
-      );
+      const forgotten = await forgetOwnRememberedBrowser(deps, {
+        ...ownRequest(request),
+        id: request.params.id,
+      });
       if (!forgotten) throw new ApiError('not_found', 'No remembered browser with this id.');
       return reply.status(204).send(null);
     },

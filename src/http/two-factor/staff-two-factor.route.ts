@@ -3,8 +3,7 @@ import { Type } from 'typebox';
 import { ApiError } from '../../domain/errors.js';
 import type { TwoFactorDeps } from '../../services/two-factor-deps.js';
 import { removeTwoFactorByAdmin } from '../../services/two-factor-management.js';
-import { sessionOf } from '../access.js';
-import { requestOrigin } from '../request-origin.js';
+import { ownRequest } from '../access.js';
 import { commonErrors, ErrorResponse, IdParams } from '../schemas.js';
 import { guardStaffScope, staffMember } from '../staff/staff-scope.js';
 
@@ -28,7 +27,7 @@ export const staffTwoFactorRoutes: FastifyPluginAsyncTypebox<{ readonly deps: Tw
     },
     async (request, reply) => {
       const target = await staffMember(deps, request);
-      const removed = await removeTwoFactorByAdmin(deps, sessionOf(request), target, requestOrigin(request));
+      const removed = await removeTwoFactorByAdmin(deps, { ...ownRequest(request), target });
       if (!removed) throw new ApiError('two_factor_not_enabled');
       return reply.status(204).send(null);
     },

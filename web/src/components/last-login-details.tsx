@@ -17,7 +17,7 @@ export function LastLoginDetails({
     );
   }
   if (state.status === 'error') return <p className="muted">Your sign-in history could not be loaded.</p>;
-  const lastLogin = state.status === 'ready' ? state.summary.lastLogin : null;
+  const { lastLogin, timeZone } = state.summary;
   if (lastLogin === null) {
     return (
       <p className="empty-state" data-testid="last-login-empty">
@@ -30,9 +30,7 @@ export function LastLoginDetails({
       <div className="details__row">
         <dt>Date and Time</dt>
         <dd data-testid="last-login-at">
-          <time dateTime={lastLogin.at}>
-            {formatDateTime(lastLogin.at, state.status === 'ready' ? state.summary.timeZone : undefined)}
-          </time>
+          <time dateTime={lastLogin.at}>{formatDateTime(lastLogin.at, timeZone)}</time>
         </dd>
       </div>
       <div className="details__row">

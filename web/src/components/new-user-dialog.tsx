@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.js';
-import type { StaffUser, TemporaryPassword } from '../types.js';
+import type { Role, StaffUser, TemporaryPassword } from '../types.js';
 import { FormAlert } from './form-alert.js';
 import { ModalDialog } from './modal-dialog.js';
 import { RoleCheckboxes } from './role-checkboxes.js';
@@ -18,7 +18,7 @@ export function NewUserDialog({
   const [firstName, setFirstName] = useState('');
   const [lastName, setLastName] = useState('');
   const [email, setEmail] = useState('');
-  const [roles, setRoles] = useState<string[]>(['clinician']);
+  const [roles, setRoles] = useState<Role[]>(['clinician']);
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
 

@@ -1,22 +1,8 @@
-import { roleLabel } from '../lib/roles.js';
-
-export const ROLES = [
-  'practice_admin',
-  'clinical_admin',
-  'clinician',
-  'scheduler',
-  'biller',
-  'intern',
-] as const;
+import { ROLES, roleLabel } from '../lib/roles.js';
+import type { Role } from '../types.js';
 
 /** Roles as checkboxes; a user may hold several. */
-export function RoleCheckboxes({
-  value,
-  onChange,
-}: {
-  value: string[];
-  onChange: (roles: string[]) => void;
-}) {
+export function RoleCheckboxes({ value, onChange }: { value: Role[]; onChange: (roles: Role[]) => void }) {
   return (
     <fieldset className="field roles-field">
       <legend className="field__label">Roles</legend>

@@ -23,7 +23,6 @@ export function SecurityActivitySection() {
       (error: unknown) => {
         if (!active) return;
         if (error instanceof ApiError && error.isUnauthenticated) expire();
-        else if (error instanceof ApiError && error.isNotFound) setState({ status: 'unavailable' });
         else
           setState({ status: 'error', message: error instanceof ApiError ? error.message : String(error) });
       },

@@ -4,5 +4,4 @@ import type { SecuritySummary } from '../types.js';
 export type SecurityState =
   | { status: 'loading' }
   | { status: 'ready'; summary: SecuritySummary }
-  | { status: 'unavailable' }
   | { status: 'error'; message: string };

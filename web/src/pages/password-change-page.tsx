@@ -60,14 +60,7 @@ export function PasswordChangePage() {
         expire();
         return;
       }
-      if (caught instanceof ApiError && caught.isNotFound) {
-        fail({
-          message:
-            'Choosing a new password is not available yet. Log out and ask your Practice Administrator for help.',
-          violations: [],
-          field: null,
-        });
-      } else if (caught instanceof ApiError) {
+      if (caught instanceof ApiError) {
         fail({
           message: caught.message,
           violations: caught.violations,

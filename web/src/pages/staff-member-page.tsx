@@ -7,13 +7,13 @@ import { RoleCheckboxes } from '../components/role-checkboxes.js';
 import { StaffSecurityActivity } from '../components/staff-security-activity.js';
 import { usePageTitle } from '../lib/use-page-title.js';
 import { useSession } from '../session.js';
-import type { StaffUser } from '../types.js';
+import type { Role, StaffUser } from '../types.js';
 
 /** Staff > Name: roles, status, and the user's Security & Activity. */
 export function StaffMemberPage({ id }: { id: string }) {
   const { expire } = useSession();
   const [user, setUser] = useState<StaffUser | null>(null);
-  const [roles, setRoles] = useState<string[]>([]);
+  const [roles, setRoles] = useState<Role[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   usePageTitle(user === null ? 'Staff' : `${user.firstName} ${user.lastName}`);
