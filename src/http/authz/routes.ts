@@ -31,14 +31,14 @@ export const authzRoutes: FastifyPluginAsyncTypebox<AuthzRoutesOptions> = async 
         summary: 'Forward-auth for a reverse proxy: is the browser signed in (and does it hold the role)?',
         description: `200 with the user in the headers ${REMOTE_USER_HEADERS.join(', ')} (non-ASCII percent-encoded UTF-8); 401 not signed in; 403 role missing.`,
         querystring: ForwardAuthQuery,
-        response: { 200: Type.Null(), ...commonErrors },
+        response: { 200: Type.Null({ description: 'The user is in the Remote-* headers.' }), ...commonErrors },
       },
     },
     async (request, reply) => {
       const decision = decideForwardAuth(request.auth, request.query.role);
       if (decision.status === 'not_signed_in') throw new ApiError('not_authenticated');
       if (decision.status === 'missing_role') throw new ApiError('forbidden');
-      return reply.headers(decision.headers).send();
+      return reply.headers(decision.headers).send(null);
     },
   );
 
