@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { allowedReturnTo, parseOrigin, parseOriginList, RETURN_TO_MAX_LENGTH } from './return-to.js';
+import {
+  allowedReturnTo,
+  parseOrigin,
+  parseOriginList,
+  RETURN_TO_MAX_LENGTH,
+  signInPageFor,
+} from './return-to.js';
 
 const OWN = 'https://gatehouse.example.org';
 const ALLOWED = ['https://ehr.example.org', 'http://127.0.0.1:8080'];
@@ -65,5 +71,15 @@ describe('parseOrigin', () => {
       'https://b.example:8443',
     ]);
     expect(parseOriginList('https://a.example,https://b.example/path')).toBeUndefined();
+  });
+});
+
+describe('signInPageFor', () => {
+  it('carries an allowed address, encoded whole, and drops any other', () => {
+    expect(signInPageFor('https://ehr.example.org/chart?a=1&b=x+y%20z', OWN, ALLOWED)).toBe(
+      `${OWN}/login?returnTo=${encodeURIComponent('https://ehr.example.org/chart?a=1&b=x+y%20z')}`,
+    );
+    expect(signInPageFor('https://evil.example/', OWN, ALLOWED)).toBe(`${OWN}/login`);
+    expect(signInPageFor(undefined, OWN, ALLOWED)).toBe(`${OWN}/login`);
   });
 });

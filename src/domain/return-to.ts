@@ -56,3 +56,17 @@ export function allowedReturnTo(
   if (url.username !== '' || url.password !== '') return undefined;
   return url.origin === ownOrigin || allowedOrigins.includes(url.origin) ? url.href : undefined;
 }
+
+/**
+ * Where forward-auth sends a browser that is not signed in (the `Location` of its 401, which the
+ * proxy turns into a redirect): Gatehouse's sign-in page, with `returnTo` only when the
+ * address the proxy reports (X-Original-URL) is allowed; otherwise the plain sign-in page.
+ */
+export function signInPageFor(
+  originalUrl: string | undefined,
+  ownOrigin: string,
+  allowedOrigins: readonly string[],
+): string {
+  const target = originalUrl === undefined ? undefined : allowedReturnTo(originalUrl, ownOrigin, allowedOrigins);
+  return target === undefined ? `${ownOrigin}/login` : `${ownOrigin}/login?returnTo=${encodeURIComponent(target)}`;
+}

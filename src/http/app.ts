@@ -150,11 +150,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(rememberedBrowserRoutes, { deps: options.deps });
   await app.register(staffTwoFactorRoutes, { deps: twoFactorDeps });
   await app.register(passkeyRoutes, { deps: twoFactorDeps, cookies, publicUrl: options.publicUrl });
-  const returnOrigins = [
-    ...(options.publicUrl ? [options.publicUrl.origin] : []),
-    ...(options.allowedReturnOrigins ?? []),
-  ];
-  await app.register(authzRoutes, { returnOrigins: [...new Set(returnOrigins)] });
+  await app.register(authzRoutes, {
+    ownOrigin: options.publicUrl?.origin,
+    allowedOrigins: options.allowedReturnOrigins ?? [],
+  });
   await app.register(webApp, { root: options.webRoot });
   return app;
 }

@@ -38,11 +38,31 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('forward-auth', () => {
-  it('answers 401 to a browser without a session cookie', async () => {
+  it('answers 401 to a browser without a session cookie, with the sign-in page in Location', async () => {
     const response = await new HttpClient(server.url).get(FORWARD_AUTH);
     expect(response.status).toBe(401);
     expect(response.body).toMatchObject({ error: { code: 'not_authenticated' } });
     expect(response.headers.get('remote-user')).toBeNull();
+    expect(response.headers.get('location')).toBe('http://127.0.0.1:3000/login');
+  });
+
+  it('puts the address the proxy reports (X-Original-URL) in returnTo only for an allowed origin', async () => {
+    const anonymous = new HttpClient(server.url);
+    const chart = 'https://ehr.example.org/chart/12?tab=notes&view=a+b%20c';
+    const allowed = await anonymous.get(FORWARD_AUTH, { 'x-original-url': chart });
+    expect(allowed.status).toBe(401);
+    expect(allowed.headers.get('location')).toBe(
+      `http://127.0.0.1:3000/login?returnTo=${encodeURIComponent(chart)}`,
+    );
+    const own = await anonymous.get(FORWARD_AUTH, { 'x-original-url': '/staff' });
+    expect(own.headers.get('location')).toBe(
+      `http://127.0.0.1:3000/login?returnTo=${encodeURIComponent('http://127.0.0.1:3000/staff')}`,
+    );
+    for (const foreign of ['https://evil.example/', '//evil.example/', 'javascript:alert(1)', '/\\evil.example']) {
+      const refused = await anonymous.get(FORWARD_AUTH, { 'x-original-url': foreign });
+      expect(refused.status, foreign).toBe(401);
+      expect(refused.headers.get('location'), foreign).toBe('http://127.0.0.1:3000/login');
+    }
   });
 
   it('answers 200 with the signed-in user in Remote-* headers, non-ASCII percent-encoded', async () => {
@@ -85,8 +105,11 @@ describe('forward-auth', () => {
       password: practice.temporaryPassword,
     });
     expect(login.body.next).toBe('password_change');
-    const halfway = await browser.get(FORWARD_AUTH);
+    const halfway = await browser.get(FORWARD_AUTH, { 'x-original-url': 'https://ehr.example.org/' });
     expect(halfway.status).toBe(401);
+    expect(halfway.headers.get('location')).toBe(
+      `http://127.0.0.1:3000/login?returnTo=${encodeURIComponent('https://ehr.example.org/')}`,
+    );
     expect(halfway.body).toMatchObject({ error: { code: 'not_authenticated' } });
     expect(halfway.headers.get('remote-user')).toBeNull();
 
@@ -112,7 +135,7 @@ describe('forward-auth', () => {
     server.clock.advance(30 * MINUTE + 1);
     const expired = await browser.get(FORWARD_AUTH);
     expect(expired.status).toBe(401);
-    expect(expired.body).toMatchObject({ error: { code: 'session_expired' } });
+    expect(expired.body).toMatchObject({ error: { code: 'not_authenticated' } });
     const [latest] = await eventsOf(server.deps.store, user.id);
     expect(latest).toMatchObject({ type: 'session.expired', details: { reason: 'idle_timeout' } });
     expect((await browser.get('/api/me')).status).toBe(401);
@@ -186,5 +209,43 @@ describe('return origins', () => {
     expect(response.body).toEqual({
       origins: ['http://127.0.0.1:3000', 'https://ehr.example.org', 'https://billing.example.org'],
     });
+  });
+});
+
+describe('SESSION_COOKIE_DOMAIN', () => {
+  it('gives only the session cookie that Domain, as __Secure- under https; the others stay __Host-', async () => {
+    const shared = await startTestServer({
+      publicUrl: 'https://gatehouse.example.org',
+      sessionCookieDomain: 'example.org',
+      store: server.deps.store,
+      clock: server.clock,
+    });
+    try {
+      const user = await seedUser(shared.deps, practice, { username: 'subdomains' });
+      const browser = new HttpClient(shared.url);
+      await browser.get('/api/auth/session');
+      const login = await browser.post('/api/auth/login', {
+        practiceCode: practice.code,
+        username: user.username,
+        password: user.password,
+      });
+      expect(login.status).toBe(200);
+      const setCookies = login.headers.getSetCookie();
+      const session = setCookies.find((line) => line.startsWith('__Secure-gh_session='));
+      expect(session).toMatch(/; Domain=example\.org/);
+      expect(session).toMatch(/; Secure/);
+      expect(session).toMatch(/; HttpOnly/);
+      expect(setCookies.find((line) => line.startsWith('__Host-gh_csrf='))).not.toMatch(/Domain=/);
+      expect((await browser.get(FORWARD_AUTH)).headers.get('remote-user')).toBe('subdomains');
+
+      const logout = await browser.post('/api/auth/logout');
+      const cleared = logout.headers.getSetCookie().find((line) => line.startsWith('__Secure-gh_session='));
+      expect(cleared).toMatch(/; Domain=example\.org/);
+      expect(logout.headers.getSetCookie().find((line) => line.startsWith('__Host-gh_presession='))).not.toMatch(
+        /Domain=/,
+      );
+    } finally {
+      await shared.close();
+    }
   });
 });

@@ -2,42 +2,53 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError } from '../../domain/errors.js';
 import { REMOTE_USER_HEADERS } from '../../domain/remote-user-headers.js';
-import { SESSION_STAGES, type SignInStage } from '../../domain/session-stage.js';
+import { signInPageFor } from '../../domain/return-to.js';
 import { decideForwardAuth } from '../../services/forward-auth.js';
 import { commonErrors, RoleSchema } from '../schemas.js';
 
 /** Forward-auth for reverse proxies, and where the sign-in page may return to afterwards. */
 export interface AuthzRoutesOptions {
-  /** PUBLIC_URL's origin first (when set), then ALLOWED_RETURN_ORIGINS. */
-  readonly returnOrigins: readonly string[];
+  /** PUBLIC_URL's origin, when set. */
+  readonly ownOrigin: string | undefined;
+  /** ALLOWED_RETURN_ORIGINS. */
+  readonly allowedOrigins: readonly string[];
 }
-
-/**
- * Every session, whatever its stage, reaches the handler: no session at all is answered 401 by
- * the authenticate plugin (not_authenticated, or session_expired after a timeout), and a
- * half-signed-in one gets 401 from the handler rather than stage_required's 403, which a proxy
- * would read as "signed in, but lacks the role".
- */
-const ANY_SESSION = SESSION_STAGES.filter((stage): stage is SignInStage => stage !== 'anonymous');
 
 const ForwardAuthQuery = Type.Object({ role: Type.Optional(RoleSchema) }, { additionalProperties: false });
 
-export const authzRoutes: FastifyPluginAsyncTypebox<AuthzRoutesOptions> = async (app, { returnOrigins }) => {
+export const authzRoutes: FastifyPluginAsyncTypebox<AuthzRoutesOptions> = async (
+  app,
+  { ownOrigin, allowedOrigins },
+) => {
   app.get(
     '/api/authz/forward-auth',
     {
-      config: { access: ANY_SESSION },
+      // Public, so that no session, an ended one and a half-signed-in one all reach the handler
+      // and get the same 401 with the sign-in page in Location; stage_required's 403 would read
+      // to a proxy as "signed in, lacks the role".
+      config: { access: 'public' },
       schema: {
         summary: 'Forward-auth for a reverse proxy: is the browser signed in (and does it hold the role)?',
-        description: `200 with the user in the headers ${REMOTE_USER_HEADERS.join(', ')} (non-ASCII percent-encoded UTF-8); 401 not signed in; 403 role missing.`,
+        description:
+          `200 with the user in ${REMOTE_USER_HEADERS.join(', ')} (beyond ASCII: percent-encoded UTF-8); ` +
+          '401 not signed in, with Location: the sign-in page (returnTo = X-Original-URL when allowed); ' +
+          '403 role missing.',
         querystring: ForwardAuthQuery,
         response: { 200: Type.Null({ description: 'The user is in the Remote-* headers.' }), ...commonErrors },
       },
     },
     async (request, reply) => {
       const decision = decideForwardAuth(request.auth, request.query.role);
-      if (decision.status === 'not_signed_in') throw new ApiError('not_authenticated');
       if (decision.status === 'missing_role') throw new ApiError('forbidden');
+      if (decision.status === 'not_signed_in') {
+        const originalUrl = request.headers['x-original-url'];
+        if (ownOrigin !== undefined)
+          void reply.header(
+            'location',
+            signInPageFor(typeof originalUrl === 'string' ? originalUrl : undefined, ownOrigin, allowedOrigins),
+          );
+        throw new ApiError('not_authenticated');
+      }
       return reply.headers(decision.headers).send(null);
     },
   );
@@ -51,6 +62,6 @@ export const authzRoutes: FastifyPluginAsyncTypebox<AuthzRoutesOptions> = async 
         response: { 200: Type.Object({ origins: Type.Array(Type.String()) }) },
       },
     },
-    async () => ({ origins: [...returnOrigins] }),
+    async () => ({ origins: [...new Set([...(ownOrigin ? [ownOrigin] : []), ...allowedOrigins])] }),
   );
 };
