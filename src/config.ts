@@ -81,7 +81,8 @@ export const DEFAULT_MAIL_FROM = 'Gatehouse <no-reply@gatehouse.invalid>';
 const MAILBOX = /^(?:[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/;
 
 /** A DNS name of two labels or more, as a cookie's Domain attribute takes it (no scheme, port or dot first). */
-const COOKIE_DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i;
+const COOKIE_DOMAIN =
+  /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i;
 
 /** A URL with a host and one of these protocols ('https:'), else `what` is expected. */
 function urlWith(protocols: readonly string[], what: string) {

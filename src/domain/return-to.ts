@@ -22,7 +22,11 @@ export function parseOrigin(text: string): string | undefined {
   if (!PLAIN_URL_TEXT.test(text) || !/^https?:\/\/[^/]/i.test(text) || !URL.canParse(text)) return undefined;
   const url = new URL(text);
   const originOnly =
-    url.username === '' && url.password === '' && url.pathname === '/' && url.search === '' && url.hash === '';
+    url.username === '' &&
+    url.password === '' &&
+    url.pathname === '/' &&
+    url.search === '' &&
+    url.hash === '';
   return originOnly && !text.endsWith('?') && !text.endsWith('#') ? url.origin : undefined;
 }
 
@@ -67,6 +71,9 @@ export function signInPageFor(
   ownOrigin: string,
   allowedOrigins: readonly string[],
 ): string {
-  const target = originalUrl === undefined ? undefined : allowedReturnTo(originalUrl, ownOrigin, allowedOrigins);
-  return target === undefined ? `${ownOrigin}/login` : `${ownOrigin}/login?returnTo=${encodeURIComponent(target)}`;
+  const target =
+    originalUrl === undefined ? undefined : allowedReturnTo(originalUrl, ownOrigin, allowedOrigins);
+  return target === undefined
+    ? `${ownOrigin}/login`
+    : `${ownOrigin}/login?returnTo=${encodeURIComponent(target)}`;
 }

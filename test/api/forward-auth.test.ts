@@ -58,7 +58,12 @@ describe('forward-auth', () => {
     expect(own.headers.get('location')).toBe(
       `http://127.0.0.1:3000/login?returnTo=${encodeURIComponent('http://127.0.0.1:3000/staff')}`,
     );
-    for (const foreign of ['https://evil.example/', '//evil.example/', 'javascript:alert(1)', '/\\evil.example']) {
+    for (const foreign of [
+      'https://evil.example/',
+      '//evil.example/',
+      'javascript:alert(1)',
+      '/\\evil.example',
+    ]) {
       const refused = await anonymous.get(FORWARD_AUTH, { 'x-original-url': foreign });
       expect(refused.status, foreign).toBe(401);
       expect(refused.headers.get('location'), foreign).toBe('http://127.0.0.1:3000/login');
@@ -188,7 +193,10 @@ describe('forward-auth', () => {
       email: 'mal%0d%0aX-Injected:%201@clinic.example',
     });
     const browser = await signedInClient(server.url, practice.code, user);
-    const response = await browser.get(FORWARD_AUTH, { 'remote-user': 'admin', 'remote-roles': 'practice_admin' });
+    const response = await browser.get(FORWARD_AUTH, {
+      'remote-user': 'admin',
+      'remote-roles': 'practice_admin',
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-injected')).toBeNull();
     expect(response.headers.get('remote-user')).toBe('mallory');
@@ -241,9 +249,9 @@ describe('SESSION_COOKIE_DOMAIN', () => {
       const logout = await browser.post('/api/auth/logout');
       const cleared = logout.headers.getSetCookie().find((line) => line.startsWith('__Secure-gh_session='));
       expect(cleared).toMatch(/; Domain=example\.org/);
-      expect(logout.headers.getSetCookie().find((line) => line.startsWith('__Host-gh_presession='))).not.toMatch(
-        /Domain=/,
-      );
+      expect(
+        logout.headers.getSetCookie().find((line) => line.startsWith('__Host-gh_presession=')),
+      ).not.toMatch(/Domain=/);
     } finally {
       await shared.close();
     }

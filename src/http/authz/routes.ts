@@ -34,7 +34,10 @@ export const authzRoutes: FastifyPluginAsyncTypebox<AuthzRoutesOptions> = async 
           '401 not signed in, with Location: the sign-in page (returnTo = X-Original-URL when allowed); ' +
           '403 role missing.',
         querystring: ForwardAuthQuery,
-        response: { 200: Type.Null({ description: 'The user is in the Remote-* headers.' }), ...commonErrors },
+        response: {
+          200: Type.Null({ description: 'The user is in the Remote-* headers.' }),
+          ...commonErrors,
+        },
       },
     },
     async (request, reply) => {
@@ -45,7 +48,11 @@ export const authzRoutes: FastifyPluginAsyncTypebox<AuthzRoutesOptions> = async 
         if (ownOrigin !== undefined)
           void reply.header(
             'location',
-            signInPageFor(typeof originalUrl === 'string' ? originalUrl : undefined, ownOrigin, allowedOrigins),
+            signInPageFor(
+              typeof originalUrl === 'string' ? originalUrl : undefined,
+              ownOrigin,
+              allowedOrigins,
+            ),
           );
         throw new ApiError('not_authenticated');
       }
