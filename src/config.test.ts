@@ -132,6 +132,32 @@ describe('configFromEnv', () => {
     }
   });
 
+  it('reads ALLOWED_RETURN_ORIGINS as origins and SESSION_COOKIE_DOMAIN as a domain name, refusing anything more', () => {
+    const config = configFromEnv({
+      ALLOWED_RETURN_ORIGINS: 'https://EHR.example.org, https://billing.example.org:8443/',
+      SESSION_COOKIE_DOMAIN: 'Example.org',
+    });
+    expect(config.allowedReturnOrigins).toEqual([
+      'https://ehr.example.org',
+      'https://billing.example.org:8443',
+    ]);
+    expect(config.sessionCookieDomain).toBe('example.org');
+    expect(configFromEnv({}).allowedReturnOrigins).toEqual([]);
+    for (const bad of [
+      'https://ehr.example.org/app',
+      'ehr.example.org',
+      'javascript:alert(1)',
+      '//ehr.example.org',
+    ])
+      expect(problemsOf({ ALLOWED_RETURN_ORIGINS: bad })[0], bad).toMatch(
+        /^ALLOWED_RETURN_ORIGINS must be comma-separated origins such as/,
+      );
+    for (const bad of ['.example.org', 'https://example.org', 'example.org:443', 'localhost', 'exa mple.org'])
+      expect(problemsOf({ SESSION_COOKIE_DOMAIN: bad })[0], bad).toMatch(
+        /^SESSION_COOKIE_DOMAIN must be a domain name such as example.org/,
+      );
+  });
+
   it('refuses an SMTP_URL of another scheme, without its password', () => {
     const [problem] = problemsOf({ SMTP_URL: 'http://gh:hunter2hunter2@mail.example.org' });
     expect(problem).toMatch(/^SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/);

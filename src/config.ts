@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { decodeSecretKey, SECRET_KEY_BYTES } from './domain/secret-box.js';
+import { parseOriginList } from './domain/return-to.js';
 import { parseTrustedProxies, type TrustedProxies } from './domain/trusted-proxies.js';
 
 /**
@@ -79,6 +80,10 @@ export const DEFAULT_MAIL_FROM = 'Gatehouse <no-reply@gatehouse.invalid>';
 /** `addr@domain` or `Display Name <addr@domain>`: one mailbox, no line breaks. */
 const MAILBOX = /^(?:[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/;
 
+/** A DNS name of two labels or more, as a cookie's Domain attribute takes it (no scheme, port or dot first). */
+const COOKIE_DOMAIN =
+  /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i;
+
 /** A URL with a host and one of these protocols ('https:'), else `what` is expected. */
 function urlWith(protocols: readonly string[], what: string) {
   return (text: string): ParseResult<string> => {
@@ -151,6 +156,28 @@ export const CONFIG_VARIABLES = {
       )(text);
       return checked.ok ? ok(new URL(text)) : checked;
     },
+  }),
+  allowedReturnOrigins: variable<readonly string[]>({
+    name: 'ALLOWED_RETURN_ORIGINS',
+    defaultText: '–',
+    meaning: 'origins `/login?returnTo=` may go to besides `PUBLIC_URL`’s, comma-separated (forward-auth)',
+    secret: 'no',
+    fallback: () => [],
+    parse: (text) => {
+      const origins = parseOriginList(text);
+      return origins
+        ? ok(origins)
+        : expected('comma-separated origins such as https://ehr.example.org,https://billing.example.org');
+    },
+  }),
+  sessionCookieDomain: variable<string | undefined>({
+    name: 'SESSION_COOKIE_DOMAIN',
+    defaultText: '–',
+    meaning: 'session cookie shared with this domain’s subdomains, for forward-auth (see `docs/deploy.md`)',
+    secret: 'no',
+    fallback: () => undefined,
+    parse: (text) =>
+      COOKIE_DOMAIN.test(text) ? ok(text.toLowerCase()) : expected('a domain name such as example.org'),
   }),
   trustProxy: variable<TrustedProxies>({
     name: 'TRUST_PROXY',

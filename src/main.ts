@@ -24,6 +24,8 @@ const app = await buildApp({
   secretKey,
   previousSecretKeys,
   metricsToken: config.metricsToken,
+  allowedReturnOrigins: config.allowedReturnOrigins,
+  sessionCookieDomain: config.sessionCookieDomain,
 });
 
 // Before listening, so that whoever sees the server ready also sees the first-run notice.

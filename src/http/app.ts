@@ -11,6 +11,7 @@ import type { ServiceDeps } from '../services/context.js';
 import { passwordAuthRoutes } from './auth/password-routes.js';
 import { activityRoutes } from './activity/routes.js';
 import { authRoutes } from './auth/routes.js';
+import { authzRoutes } from './authz/routes.js';
 import { cookiePolicy } from './cookies.js';
 import { mePasswordRoutes } from './me/password-routes.js';
 import { meRoutes } from './me/routes.js';
@@ -51,6 +52,10 @@ export interface AppOptions {
   readonly previousSecretKeys?: readonly Buffer[];
   /** METRICS_TOKEN: /metrics answers only this bearer token; absent, /metrics is off. */
   readonly metricsToken?: string | undefined;
+  /** ALLOWED_RETURN_ORIGINS: where `/login?returnTo=` may go besides PUBLIC_URL's origin. */
+  readonly allowedReturnOrigins?: readonly string[];
+  /** SESSION_COOKIE_DOMAIN: the session cookie is shared with this domain's subdomains (http/cookies.ts). */
+  readonly sessionCookieDomain?: string | undefined;
 }
 
 declare module 'fastify' {
@@ -66,7 +71,7 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 /** Builds the app without listening, so tests and the server start it the same way. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const https = options.publicUrl?.protocol === 'https:';
-  const cookies = cookiePolicy(https);
+  const cookies = cookiePolicy(https, options.sessionCookieDomain);
   const app = Fastify({
     logger: options.logger,
     // Always a function: Fastify's own `true` believes every hop, and its hop count none.
@@ -145,6 +150,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(rememberedBrowserRoutes, { deps: options.deps });
   await app.register(staffTwoFactorRoutes, { deps: twoFactorDeps });
   await app.register(passkeyRoutes, { deps: twoFactorDeps, cookies, publicUrl: options.publicUrl });
+  await app.register(authzRoutes, {
+    ownOrigin: options.publicUrl?.origin,
+    allowedOrigins: options.allowedReturnOrigins ?? [],
+  });
   await app.register(webApp, { root: options.webRoot });
   return app;
 }

@@ -214,6 +214,10 @@ const PUBLIC_ROUTES = [
   'POST /api/auth/forgot-password',
   'POST /api/auth/reset-password',
   'POST /api/auth/forgot-practice-code',
+  'GET /api/authz/return-origins',
+  // Public, to answer a half-signed-in session 401 like no session, not 403 (which a proxy reads
+  // as a missing role): test/api/forward-auth.test.ts.
+  'GET /api/authz/forward-auth',
 ];
 
 /** A new browser whose sign-in stopped at `stage`, and the user it belongs to. */

@@ -30,6 +30,8 @@ export const GUIDE_BLOCKS = [
   'sqlite-restore',
   'metrics-token',
   'prometheus',
+  'forward-auth-map',
+  'forward-auth-ehr',
 ] as const;
 export type GuideBlock = (typeof GUIDE_BLOCKS)[number];
 

@@ -112,6 +112,10 @@ export interface TestServerOptions {
   readonly metricsToken?: string;
   /** The password hasher; absent, the production one (tests wrap it to count verifications). */
   readonly hasher?: PasswordHasher;
+  /** ALLOWED_RETURN_ORIGINS as parsed. */
+  readonly allowedReturnOrigins?: readonly string[];
+  /** SESSION_COOKIE_DOMAIN. */
+  readonly sessionCookieDomain?: string;
 }
 
 /** A real server on a real port over a real database, as `npm start` builds it. */
@@ -129,6 +133,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     secretKey: options.secretKey ?? TEST_SECRET_KEY,
     previousSecretKeys: options.previousSecretKeys ?? [],
     metricsToken: options.metricsToken,
+    allowedReturnOrigins: options.allowedReturnOrigins ?? [],
+    sessionCookieDomain: options.sessionCookieDomain,
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-mail-'));

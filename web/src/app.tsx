@@ -1,6 +1,7 @@
 import { AppShell } from './components/app-shell.js';
 import { LoadingScreen } from './components/loading-screen.js';
 import { Redirect } from './components/redirect.js';
+import { ReturnAfterSignIn } from './components/return-after-sign-in.js';
 import { StartupError } from './components/startup-error.js';
 import { useLocation } from './lib/router.js';
 import { canReadPracticeActivity, isPracticeAdmin } from './lib/roles.js';
@@ -41,7 +42,7 @@ function AnonymousRoutes({ pathname }: { pathname: string }) {
 }
 
 function SignedInRoutes({ user, pathname }: { user: User; pathname: string }) {
-  if (PUBLIC_PATHS.has(pathname)) return <Redirect to={HOME} />;
+  if (PUBLIC_PATHS.has(pathname)) return <ReturnAfterSignIn home={HOME} />;
   let page;
   const staffActivity = /^\/staff\/([A-Za-z0-9-]{1,64})\/activity$/.exec(pathname);
   if (pathname === '/profile') page = <ProfilePage />;

@@ -73,7 +73,7 @@ export const csrf = fp(async function csrf(app: FastifyInstance, options: CsrfOp
 
   function startPreSession(reply: FastifyReply): void {
     const value = generateToken();
-    reply.setCookie(cookies.preSessionName, value, cookies.session);
+    reply.setCookie(cookies.preSessionName, value, cookies.preSession);
     bindTo(reply, { kind: 'pre_session', value });
   }
 
