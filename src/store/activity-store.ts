@@ -4,7 +4,7 @@ import { RECORD_SEPARATOR, SEPARATED_FIELDS, UNIT_SEPARATOR } from '../domain/se
 import type { AuditEvent, EventType, Outcome } from '../domain/audit-event.js';
 import type { ChainPosition } from '../domain/audit-chain-check.js';
 import { fromAuditRow } from './audit-store.js';
-import type { Executor, Store } from './database.js';
+import type { Executor, Store } from './handle.js';
 import type { AuditEventRow, Database } from './schema.js';
 
 /**
@@ -99,7 +99,7 @@ export async function* exportActivityRows(
       store.db,
       query,
       (branch, limit) =>
-        store.readRowArrays<ExportedEventRow>(newestFirst(branch.select(EXPORTED_COLUMNS), limit)),
+        store.readRowArrays<ExportedEventRow>(newestFirst(branch.select(EXPORTED_COLUMNS), limit).compile()),
       positionOf,
     );
     const batch = rows.slice(0, batchSize);
@@ -191,7 +191,7 @@ export async function* exportActivityBatches(
       bytes,
       count,
       readRows: () =>
-        store.readRowArrays<ExportedEventRow>(newestFirst(batch.select(EXPORTED_COLUMNS), count)),
+        store.readRowArrays<ExportedEventRow>(newestFirst(batch.select(EXPORTED_COLUMNS), count).compile()),
     };
     if (!lowest) return;
   }
@@ -216,10 +216,7 @@ async function readSeparated(store: Store, batch: EventQuery): Promise<{ bytes: 
     .orderBy('at', 'desc')
     .orderBy('seq', 'desc')
     .as('batch');
-  const joined =
-    store.dialect === 'sqlite'
-      ? sql<Uint8Array | string | null>`cast(group_concat(line, ${RECORD_SEPARATOR}) as blob)`
-      : sql<Uint8Array | string | null>`string_agg(line, ${RECORD_SEPARATOR})`;
+  const joined = store.sql.joinedText('line', RECORD_SEPARATOR);
   const row = await store.db
     .selectFrom(lines)
     .select([joined.as('joined'), sql<number>`count(*)`.as('count')])

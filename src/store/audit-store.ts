@@ -12,7 +12,7 @@ import {
   type Outcome,
 } from '../domain/audit-event.js';
 import { queuedEventsOf } from './committed-events.js';
-import type { Dialect, Executor } from './database.js';
+import type { Dialect, Executor } from './handle.js';
 import { compiledOnce } from './compiled-once.js';
 import { dialectOf } from './dialect.js';
 import { SQLITE_SHA256_HEX } from './sqlite-sha256.js';

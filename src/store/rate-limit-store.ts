@@ -1,4 +1,4 @@
-import type { Executor } from './database.js';
+import type { Executor } from './handle.js';
 
 /**
  * Takes one hit from a bucket in one atomic statement (safe across instances), unless the
