@@ -122,7 +122,7 @@ export async function login(
     const reason = failureReason(user, practice, origin, now);
     if (reason) return refused(reason);
 
-    if (upgradedHash) await replacePasswordHash(trx, user.id, upgradedHash);
+    if (upgradedHash) await replacePasswordHash(trx, user.practiceId, user.id, upgradedHash);
     if (user.passwordMustChange) {
       await audit(trx, {
         practiceId: practice.id,
@@ -250,7 +250,7 @@ async function completeSignIn(
   },
 ): Promise<void> {
   const { user, practice, sessionId, origin, now } = context;
-  await recordSuccessfulLogin(trx, user.id, { at: now, ...origin });
+  await recordSuccessfulLogin(trx, user.practiceId, user.id, { at: now, ...origin });
   await audit(trx, {
     practiceId: user.practiceId,
     type: 'login.succeeded',

@@ -173,22 +173,29 @@ const selectAccountByName = compiledOnce(
       .where('practices.code_folded', '=', names.codeFolded),
 );
 
-/** A user and their password hash, by case-folded user name inside one practice. */
-export async function findCredentialsByUsername(
-  db: Executor,
-  practiceId: string,
-  username: string,
-): Promise<UserCredentials | undefined> {
-  const row = await db
-    .selectFrom('users')
-    .select([...USER_SELECTION, 'password_hash'])
-    .where('practice_id', '=', practiceId)
-    .where('username_folded', '=', foldIdentifier(username))
-    .executeTakeFirst();
-  return row && { user: userFromRow(row), passwordHash: row.password_hash };
+/** A practice named by its code, and its user of a given name when there is one; no password hash. */
+export interface NamedUser {
+  readonly practice: Practice;
+  readonly user: User | undefined;
 }
 
-/** Every lookup by id also takes the caller's practice: an id of another practice finds nothing. */
+/**
+ * findAccountByName without the password hash, for callers that do not check a password (a
+ * reset request, the CLI). The same statement as sign-in's, so an answer takes the same time.
+ */
+export async function findUserByName(
+  db: Executor,
+  practiceCode: string,
+  username: string,
+): Promise<NamedUser | undefined> {
+  const account = await findAccountByName(db, practiceCode, username);
+  return account && { practice: account.practice, user: account.credentials?.user };
+}
+
+/**
+ * Every read or write of a user by id also takes the user's practice: an id of another practice
+ * finds and changes nothing.
+ */
 export async function findUserById(db: Executor, practiceId: string, id: string): Promise<User | undefined> {
   const row = await db
     .selectFrom('users')
@@ -226,16 +233,17 @@ export async function insertUser(db: Executor, user: NewUser): Promise<void> {
 /** Records a successful sign-in and clears the failure count, any lock and the repeat-lock count. */
 export async function recordSuccessfulLogin(
   db: Executor,
+  practiceId: string,
   userId: string,
   login: { readonly at: number; readonly ip: string; readonly userAgent: string },
 ): Promise<void> {
-  await updateLastLogin(db, { userId, at: login.at, ip: login.ip, userAgent: login.userAgent });
+  await updateLastLogin(db, { practiceId, userId, at: login.at, ip: login.ip, userAgent: login.userAgent });
 }
 
 // Every sign-in records one.
 const updateLastLogin = compiledOnce(
-  ['userId', 'at', 'ip', 'userAgent'],
-  (db, login: { userId: string; at: number; ip: string; userAgent: string }) =>
+  ['practiceId', 'userId', 'at', 'ip', 'userAgent'],
+  (db, login: { practiceId: string; userId: string; at: number; ip: string; userAgent: string }) =>
     db
       .updateTable('users')
       .set({
@@ -247,6 +255,7 @@ const updateLastLogin = compiledOnce(
         lock_count: 0,
         updated_at: login.at,
       })
+      .where('practice_id', '=', login.practiceId)
       .where('id', '=', login.userId),
 );
 
@@ -259,6 +268,7 @@ const updateLastLogin = compiledOnce(
  */
 export async function claimAttemptPlace(
   db: Executor,
+  practiceId: string,
   userId: string,
   claim: {
     readonly at: number;
@@ -272,6 +282,7 @@ export async function claimAttemptPlace(
   const row = await db
     .updateTable('users')
     .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1), updated_at: at }))
+    .where('practice_id', '=', practiceId)
     .where('id', '=', userId)
     .where((eb) =>
       eb.or([
@@ -298,7 +309,11 @@ export async function claimAttemptPlace(
  * it stands now: read under the row's write lock, so no lock lands between this and the rest of
  * the caller's transaction.
  */
-export async function returnAttemptPlace(db: Executor, userId: string): Promise<number | null> {
+export async function returnAttemptPlace(
+  db: Executor,
+  practiceId: string,
+  userId: string,
+): Promise<number | null> {
   const row = await db
     .updateTable('users')
     .set((eb) => ({
@@ -309,6 +324,7 @@ export async function returnAttemptPlace(db: Executor, userId: string): Promise<
         .else(0)
         .end(),
     }))
+    .where('practice_id', '=', practiceId)
     .where('id', '=', userId)
     .returning('locked_until')
     .executeTakeFirst();
@@ -318,6 +334,7 @@ export async function returnAttemptPlace(db: Executor, userId: string): Promise<
 /** Locks the account until the given time, restarting the failure count. */
 export async function lockAccount(
   db: Executor,
+  practiceId: string,
   userId: string,
   lock: { readonly until: number; readonly at: number },
 ): Promise<void> {
@@ -329,6 +346,7 @@ export async function lockAccount(
       failed_attempts: 0,
       updated_at: lock.at,
     }))
+    .where('practice_id', '=', practiceId)
     .where('id', '=', userId)
     .execute();
 }
@@ -364,8 +382,18 @@ export async function setUserStatus(
 }
 
 /** Replaces an outdated hash of the same password (argon2 parameters raised). */
-export async function replacePasswordHash(db: Executor, userId: string, passwordHash: string): Promise<void> {
-  await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
+export async function replacePasswordHash(
+  db: Executor,
+  practiceId: string,
+  userId: string,
+  passwordHash: string,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ password_hash: passwordHash })
+    .where('practice_id', '=', practiceId)
+    .where('id', '=', userId)
+    .execute();
 }
 
 /** Every user of a practice, ordered by last name, first name. */
@@ -393,10 +421,15 @@ export async function findActiveUsersByEmail(db: Executor, email: string): Promi
 }
 
 /** The stored hash, for checks that need it (history, current password). */
-export async function findPasswordHash(db: Executor, userId: string): Promise<string | undefined> {
+export async function findPasswordHash(
+  db: Executor,
+  practiceId: string,
+  userId: string,
+): Promise<string | undefined> {
   const row = await db
     .selectFrom('users')
     .select('password_hash')
+    .where('practice_id', '=', practiceId)
     .where('id', '=', userId)
     .executeTakeFirst();
   return row?.password_hash;
@@ -410,6 +443,7 @@ export async function findPasswordHash(db: Executor, userId: string): Promise<st
  */
 export async function setPasswordHash(
   db: Executor,
+  practiceId: string,
   userId: string,
   change: {
     readonly passwordHash: string;
@@ -429,6 +463,7 @@ export async function setPasswordHash(
       updated_at: change.at,
       ...(change.clearFailures ? { failed_attempts: 0, locked_until: null } : {}),
     })
+    .where('practice_id', '=', practiceId)
     .where('id', '=', userId)
     .execute();
   await endResetTokens(db, userId);
