@@ -1,5 +1,5 @@
 /**
- * The activity export's fast path (issue 5: 200,000 rows/s). The database joins each event's
+ * The activity export's fast path (200,000 rows/s, bench/README.md "Activity log"). The database joins each event's
  * fields with the ASCII unit separator (0x1F) and a batch's events with the record separator
  * (0x1E), in its own C code, and hands over one string of bytes per batch; this function turns
  * those bytes into exactly the CSV that csvRow (csv-cell.ts) writes for the same rows, in one

@@ -8,7 +8,7 @@ import type { Store } from '../store/database.js';
 import type { ActivityFilters } from './activity.js';
 
 /**
- * The activity log as CSV (DESIGN.md "CSV export"), produced batch by batch as UTF-8 bytes:
+ * The activity log as CSV (docs/architecture.md "Activity log and export"), produced batch by batch as UTF-8 bytes:
  * memory stays constant whatever the log's size, and a slow reader slows the database reads
  * (the caller pulls chunks from the generator as its stream drains). Events that arrive during
  * the export are newer than its first batch and so are not in it: the file is one consistent cut.

@@ -116,7 +116,7 @@ export async function login(
       await countFailure(trx, place, origin);
       return refused(place.whileLocked ? 'locked' : 'wrong_password');
     }
-    // Only a correct password learns of the lock (DESIGN: 403 account_locked).
+    // Only a correct password learns of the lock (403 account_locked, docs/requirements.md T4).
     const lockedUntil = await returnAttempt(trx, place, now);
     if (lockedUntil !== undefined) return refused('locked', lockedUntil);
     const reason = failureReason(user, practice, origin, now);

@@ -131,7 +131,7 @@ export type ExportBatch =
  * Where the filters are one branch (the practice log, by outcome or date range, or one type),
  * each batch is two queries: the position of its last event (index-only, OFFSET within the
  * index), then the events down to it joined into one string by the database itself, so no
- * JavaScript value is made per field or per row (issue 5: 200,000 rows/s). Several branches
+ * JavaScript value is made per field or per row (200,000 rows/s, bench/README.md "Activity log"). Several branches
  * (a user, a group of types) are merged from rows as before.
  */
 export async function* exportActivityBatches(

@@ -7,7 +7,7 @@ import type {
 import { request } from './api.js';
 import type { NextStage } from './types.js';
 
-/** The two-factor endpoints (DESIGN.md, "Public HTTP API"). */
+/** The two-factor endpoints (docs/architecture.md "HTTP API"). */
 export interface TwoFactorStatus {
   enabled: boolean;
   recoveryCodesRemaining: number | null;

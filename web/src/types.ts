@@ -47,7 +47,7 @@ export interface SecuritySummary {
     enabled: boolean;
     recoveryCodesRemaining: number | null;
   };
-  /** The practice's time zone (issue 5), in which times are shown. */
+  /** The practice's time zone, in which times are shown. */
   timeZone?: string;
 }
 
@@ -116,7 +116,7 @@ export interface SecuritySettings {
   temporaryPasswordHours: number;
   timeZone: string;
 }
-/** Extra facts of GET /api/me/security (issue 5). */
+/** Extra facts of GET /api/me/security. */
 export interface SecurityExtras {
   activeSessions: number;
   timeZone: string;
