@@ -2,9 +2,9 @@ import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Test projects. The API suite runs twice, on SQLite and on PostgreSQL (a fresh database
- * per run, made by test/support/postgres-setup.ts); e2e drives Debian's Chromium; deploy runs
- * docs/deploy.md with Debian's nginx.
+ * Test projects. The API suite and the store's contract suite (test/store) run twice, on SQLite
+ * and on PostgreSQL (a fresh database per run, made by test/support/postgres-setup.ts); e2e
+ * drives Debian's Chromium; deploy runs docs/deploy.md with Debian's nginx.
  */
 export default defineConfig({
   test: {
@@ -22,7 +22,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'api-sqlite',
-          include: ['test/api/**/*.test.ts'],
+          include: ['test/api/**/*.test.ts', 'test/store/**/*.test.ts'],
           env: { GATEHOUSE_TEST_DB: 'sqlite' },
         },
       },
@@ -30,7 +30,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'api-postgres',
-          include: ['test/api/**/*.test.ts'],
+          include: ['test/api/**/*.test.ts', 'test/store/**/*.test.ts'],
           env: { GATEHOUSE_TEST_DB: 'postgres' },
           globalSetup: ['test/support/postgres-setup.ts'],
         },

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Activity-log benchmark (issue 5): loads N events (200 users, 2 years, one practice) into
+// Activity-log benchmark (bench/README.md "Activity log"): loads N events (200 users, 2 years, one practice) into
 // SQLite and PostgreSQL, then measures with the product's own query code (dist/, so run
 // `npm run build` first):
 //   - one user's newest page of 50 (GET /api/staff/:id/activity),

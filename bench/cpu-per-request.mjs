@@ -5,7 +5,7 @@
 // Usage: node bench/cpu-per-request.mjs [sqlite|postgres|bare] [me|login] [requests]
 //   me:    GET /api/me with one session, 32 connections
 //   login: POST /api/auth/login, password only, 200 users in turn, 8 connections
-//   bare:  bench/bare-fastify.mjs with the same load as `me` (the limit of issue 7)
+//   bare:  bench/bare-fastify.mjs with the same load as `me` (the limit any request can reach)
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-// `npm run bench:practice`: one big practice at 8 AM (issue 19). A burst of 1,000 staff of ONE
+// `npm run bench:practice`: one big practice at 8 AM (bench/README.md). A burst of 1,000 staff of ONE
 // practice signing in (100 connections), against the same burst spread over 100 practices of
 // 10 staff each; every sign-in is an audited write into its practice's chain. On SQLite (one
 // instance) and on PostgreSQL with three instances on one database, the connections split

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: lint, typecheck, build, then every test project in one vitest run:
-// unit, API on SQLite, API on PostgreSQL, resilience (crash, outage), ops (backup, restore), browser end-to-end in
+// unit, API and store contract on SQLite, API and store contract on PostgreSQL, resilience (crash, outage), ops (backup, restore), browser end-to-end in
 // Debian's Chromium, and the deployment guide (docs/deploy.md) done as written behind Debian's nginx.
 // Without PostgreSQL, Chromium or nginx a local run skips that project loudly; under CI=true it fails.
 import { spawnSync } from 'node:child_process';

@@ -7,7 +7,7 @@ import { parseTrustedProxies, type TrustedProxies } from './domain/trusted-proxi
 /**
  * Every environment variable Gatehouse reads, as data: name, default, meaning, whether it is
  * secret, and the parser that turns its text into a typed value. Nothing else in src reads
- * process.env. Read once at start-up (DESIGN.md, "Running it"); a wrong value stops start-up
+ * process.env. Read once at start-up (README.md "Configuration"); a wrong value stops start-up
  * with an error naming the variable and what it expects. An empty value counts as unset.
  *
  * To add a variable: add one entry to CONFIG_VARIABLES. `Config` gains the field, the README

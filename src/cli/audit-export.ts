@@ -7,7 +7,7 @@ import { recordActivityViewed, type ActivityScope } from '../services/activity.j
 import { activityCsv } from '../services/activity-export.js';
 import { parseActivityQuery } from '../services/activity-query.js';
 import { findPracticeByCode } from '../store/practice-store.js';
-import { findCredentialsByUsername } from '../store/user-store.js';
+import { findUserByName } from '../store/user-store.js';
 import type { Command } from './command.js';
 
 const str = (value: string | boolean | undefined) => (typeof value === 'string' ? value : undefined);
@@ -56,12 +56,12 @@ the log as activity.viewed.`,
       let scope: ActivityScope = { kind: 'practice' };
       const username = str(values.user);
       if (username !== undefined) {
-        const found = await findCredentialsByUsername(db, practice.id, username);
-        if (!found) {
+        const user = (await findUserByName(db, practice.code, username))?.user;
+        if (!user) {
           io.err(`Practice ${practice.code} has no user "${username}".\n`);
           return 2;
         }
-        scope = { kind: 'practice', user: found.user };
+        scope = { kind: 'practice', user };
       }
       const origin = { ip: '127.0.0.1', userAgent: 'gatehouse cli' };
       await recordActivityViewed(deps, { user: null, practice }, scope, origin, 'csv');

@@ -1,7 +1,7 @@
 import { configFromEnv } from '../config.js';
 import { openServices } from '../runtime.js';
 import { adminResetPassword } from '../services/admin-reset-password.js';
-import { findAccountByName } from '../store/user-store.js';
+import { findUserByName } from '../store/user-store.js';
 import type { Command } from './command.js';
 
 /** The same Reset Password as Staff > Name, from a terminal (actor = cli): for a locked-out administrator. */
@@ -24,14 +24,13 @@ Prints the temporary password once; the user chooses their own at next sign-in.
     }
     const deps = await openServices(configFromEnv(io.env));
     try {
-      const account = await findAccountByName(deps.store.db, values.practice, values.username);
-      const found = account?.credentials;
-      if (!account || !found) {
+      const named = await findUserByName(deps.store.db, values.practice, values.username);
+      const user = named?.user;
+      if (!named || !user) {
         io.err(`No user "${values.username}" in practice "${values.practice}".\n`);
         return 1;
       }
-      const { practice } = account;
-      const { user } = found;
+      const { practice } = named;
       const result = await adminResetPassword(deps, {
         actor: null,
         target: user,

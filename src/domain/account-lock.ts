@@ -1,5 +1,5 @@
 /**
- * Account lock (SECURITY-CHECKLIST T1, T3; DESIGN "lock after consecutive failures").
+ * Account lock (docs/requirements.md T1, T3; docs/architecture.md "Rate limits and account lock").
  *
  * - Wrong passwords, TOTP codes, recovery codes and passkey assertions add to one per-account
  *   count, kept in the database so it holds across IPs and server instances.

@@ -1,7 +1,7 @@
 import { EVENT_TYPES, isEventType, type EventType } from './audit-event.js';
 
 /**
- * How the activity log is filtered and paged (DESIGN.md "Activity log").
+ * How the activity log is filtered and paged (docs/architecture.md "Activity log and export").
  *
  * - `type` is one event type (`login.failed`) or a group key (`sign_in`): the groups are the
  *   grouped list the UI offers; every event type belongs to exactly one group.

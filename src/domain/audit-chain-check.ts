@@ -1,7 +1,7 @@
 import { eventHash, GENESIS_HASH, type AuditEvent } from './audit-event.js';
 
 /**
- * Tamper evidence for one practice's activity log (SECURITY-CHECKLIST L4).
+ * Tamper evidence for one practice's activity log (docs/requirements.md L4).
  *
  * Walking the chain in seq order, each event must
  *   1. carry seq = previous seq + 1 (the first is 1): a deleted event leaves a gap;

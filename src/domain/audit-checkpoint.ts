@@ -3,7 +3,7 @@ import type { ChainBreak, ChainPosition } from './audit-chain-check.js';
 import { secretKeyId, type SecretKeys } from './secret-box.js';
 
 /**
- * Checkpoints of the activity log (SECURITY-CHECKLIST L6): what a database writer cannot forge.
+ * Checkpoints of the activity log (docs/requirements.md L6): what a database writer cannot forge.
  *
  * The hash chain (audit-chain-check.ts) detects an edited or missing event, but its head lives in
  * the same database: whoever can write there can delete the newest events and move the head back,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Security events (SECURITY-CHECKLIST L1). Every event of every flow is one of these
+ * Security events (docs/requirements.md L1). Every event of every flow is one of these
  * dotted names; later features add names here, never rename one.
  */
 export const EVENT_TYPES = [

@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 
 /**
- * CSRF tokens bound to the browser's session (SECURITY-CHECKLIST C2; OWASP's "signed double
+ * CSRF tokens bound to the browser's session (docs/requirements.md C2; OWASP's "signed double
  * submit cookie"). A token is HMAC-SHA256 of what the browser is bound to, under a key derived
  * from the instance's secret key, so:
  *

@@ -1,5 +1,5 @@
 /**
- * CSV for spreadsheets (SECURITY-CHECKLIST L5, OWASP "CSV Injection"):
+ * CSV for spreadsheets (docs/requirements.md L5, OWASP "CSV Injection"):
  * - every cell is quoted, quotes doubled, so no value can end a cell or a row;
  * - control characters (CR, LF, tab, NUL, …) become U+FFFD, so no value forges a row;
  * - a cell that begins with = + - @ (or tab/CR) gets a leading apostrophe, so a spreadsheet

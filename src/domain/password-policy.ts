@@ -7,7 +7,7 @@ import { normalizePassword } from './password-text.js';
 import type { PasswordPolicySettings } from './security-settings.js';
 
 /**
- * The password policy engine (SECURITY-CHECKLIST P1–P6), one list of rules used for every
+ * The password policy engine (docs/requirements.md P1–P6), one list of rules used for every
  * password a person chooses: change, forgotten-password reset, forced change and admin-set.
  * The same list is the live checklist in the web app, so what the page promises is what the
  * server enforces.

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Rate limits (SECURITY-CHECKLIST T2, R2; DESIGN "Sign-in limits count failed attempts").
+ * Rate limits (docs/requirements.md T2, R2; docs/architecture.md "Rate limits and account lock").
  * Counters live in the database, shared by every server instance; each rule counts within a
  * fixed window per scope:
  *

@@ -1,7 +1,7 @@
 import { allowListProblems } from './ip-allow-list.js';
 
 /**
- * A practice's security settings and their defaults (DESIGN.md, "Practice security settings").
+ * A practice's security settings and their defaults (docs/admin-guide.md "Security settings").
  * Stored as one JSON document per practice; `GET/PUT /api/practice/security-settings` use this shape.
  */
 export interface PasswordPolicySettings {

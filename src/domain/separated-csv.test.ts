@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { csvCell, csvRow } from './csv-cell.js';
-import { csvFromSeparated, RECORD_SEPARATOR, SEPARATED_FIELDS, UNIT_SEPARATOR } from './separated-csv.js';
+import { EXPORTED_EVENT_COLUMNS } from './event-columns.js';
+import { csvFromSeparated, RECORD_SEPARATOR, UNIT_SEPARATOR } from './separated-csv.js';
 
-type Fields = Record<(typeof SEPARATED_FIELDS)[number], string>;
+type Fields = Record<(typeof EXPORTED_EVENT_COLUMNS)[number], string>;
 
 const browserOf = (userAgent: string) => `${userAgent.slice(0, 3)} browser`;
 const browserCell = (userAgent: string) => Buffer.from(csvCell(browserOf(userAgent)));
@@ -11,7 +12,7 @@ const browserCell = (userAgent: string) => Buffer.from(csvCell(browserOf(userAge
 function separated(events: readonly Fields[]): Buffer {
   return Buffer.from(
     events
-      .map((event) => SEPARATED_FIELDS.map((name) => event[name]).join(UNIT_SEPARATOR))
+      .map((event) => EXPORTED_EVENT_COLUMNS.map((name) => event[name]).join(UNIT_SEPARATOR))
       .join(RECORD_SEPARATOR),
   );
 }
@@ -99,7 +100,7 @@ describe('csvFromSeparated', () => {
         // Any whole millisecond up to year 9999, and now and then one far beyond it.
         const at = Math.floor(next() * (next() < 0.05 ? 8.64e15 : 253_402_300_800_000));
         const event: Fields = { ...PLAIN, id: `e${k}`, at: String(at) };
-        for (const name of SEPARATED_FIELDS) if (name !== 'at' && next() < 0.3) event[name] = pick();
+        for (const name of EXPORTED_EVENT_COLUMNS) if (name !== 'at' && next() < 0.3) event[name] = pick();
         return event;
       });
       const result = csvFromSeparated(separated(events), events.length, browserCell);
@@ -125,7 +126,7 @@ describe('csvFromSeparated', () => {
     const extraField = Buffer.concat([separated([PLAIN]), Buffer.from(`${UNIT_SEPARATOR}x`)]);
     expect(csvFromSeparated(extraField, 1, browserCell)).toBeUndefined();
     const missingField = Buffer.from(
-      SEPARATED_FIELDS.slice(1)
+      EXPORTED_EVENT_COLUMNS.slice(1)
         .map((name) => PLAIN[name])
         .join(UNIT_SEPARATOR),
     );

@@ -1,5 +1,5 @@
 /**
- * The activity export's fast path (issue 5: 200,000 rows/s). The database joins each event's
+ * The activity export's fast path (200,000 rows/s, bench/README.md "Activity log"). The database joins each event's
  * fields with the ASCII unit separator (0x1F) and a batch's events with the record separator
  * (0x1E), in its own C code, and hands over one string of bytes per batch; this function turns
  * those bytes into exactly the CSV that csvRow (csv-cell.ts) writes for the same rows, in one
@@ -8,23 +8,10 @@
  * It only takes the batches it can convert exactly. A batch that holds any control character
  * (a value csvCell would have to change to U+FFFD, or one that contains a separator itself),
  * a time that is not whole milliseconds before the year 10000, or that does not have `rows` events of
- * SEPARATED_FIELDS fields each, gives undefined: the caller formats that batch with csvRow.
+ * EXPORTED_EVENT_COLUMNS fields each, gives undefined: the caller formats that batch with csvRow.
  */
 import { FORMULA_FIRST_CHARACTERS } from './csv-cell.js';
-
-export const SEPARATED_FIELDS = [
-  'id',
-  'at',
-  'type',
-  'outcome',
-  'actor_id',
-  'actor_username',
-  'target_id',
-  'target_username',
-  'ip',
-  'user_agent',
-  'details',
-] as const;
+import { EXPORTED_EVENT_COLUMNS } from './event-columns.js';
 
 export const UNIT_SEPARATOR = '\x1f';
 export const RECORD_SEPARATOR = '\x1e';
@@ -32,9 +19,9 @@ export const RECORD_SEPARATOR = '\x1e';
 /** The CSV cell of a user agent's browser ("Chrome 142 on Windows 10"), quoted, as UTF-8. */
 export type BrowserCell = (userAgent: string) => Uint8Array;
 
-const FIELD_COUNT = SEPARATED_FIELDS.length;
-const AT_FIELD = SEPARATED_FIELDS.indexOf('at');
-const USER_AGENT_FIELD = SEPARATED_FIELDS.indexOf('user_agent');
+const FIELD_COUNT = EXPORTED_EVENT_COLUMNS.length;
+const AT_FIELD = EXPORTED_EVENT_COLUMNS.indexOf('at');
+const USER_AGENT_FIELD = EXPORTED_EVENT_COLUMNS.indexOf('user_agent');
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;

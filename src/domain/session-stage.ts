@@ -46,7 +46,7 @@ export const NO_PROGRESS: StageProgress = {
   twoFactorEnrolled: false,
 };
 
-/** The first stage still owed, in the order DESIGN.md gives. */
+/** The first stage still owed, in the order above (docs/architecture.md "Sign-in stages"). */
 export function nextStage(facts: StageFacts, progress: StageProgress): SignInStage {
   if (facts.needsSecondFactor && !progress.secondFactorDone) return 'two_factor';
   if (facts.mustChangePassword && !progress.passwordChanged) return 'password_change';
@@ -58,7 +58,7 @@ export function nextStage(facts: StageFacts, progress: StageProgress): SignInSta
  * Whether a session may learn whose account it is (names, email, roles, practice, the words a
  * password must avoid): only once signed in. Before that it has shown no more than a password,
  * perhaps a stolen one, so each step is answered with what that step needs and nothing else
- * (SECURITY-CHECKLIST S3).
+ * (docs/requirements.md S3).
  */
 export function revealsAccount(stage: SignInStage): boolean {
   return stage === 'signed_in';

@@ -1,7 +1,7 @@
 import { ipAllowed, parseAllowListEntry } from './ip-allow-list.js';
 
 /**
- * Which forwarding hops to believe (TRUST_PROXY; SECURITY-CHECKLIST T9). The caller's address
+ * Which forwarding hops to believe (TRUST_PROXY; docs/requirements.md T9). The caller's address
  * is found as proxy-addr finds it: walk from the socket's peer (hop 0) leftwards through
  * X-Forwarded-For while each hop is a trusted proxy; the first address that is not is the
  * client. So the client is the right-most untrusted address, and whatever a client writes to

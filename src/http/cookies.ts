@@ -1,7 +1,7 @@
 import type { CookieSerializeOptions } from '@fastify/cookie';
 
 /**
- * Cookie names and flags (SECURITY-CHECKLIST C1). Under https every cookie takes the __Host-
+ * Cookie names and flags (docs/requirements.md C1). Under https every cookie takes the __Host-
  * prefix, which browsers accept only with Secure, Path=/ and no Domain, so no other subdomain
  * can plant one.
  *

@@ -3,7 +3,7 @@ import { describeBrowser } from '../domain/user-agent.js';
 import type { SecurityOverview } from '../services/security-overview.js';
 import type { SessionSummary } from '../services/user-sessions.js';
 
-/** Security & Activity as the API shows it (DESIGN.md `GET /api/me/security`); times are ISO-8601 UTC. */
+/** Security & Activity as the API shows it (`GET /api/me/security`, docs/architecture.md "HTTP API"); times are ISO-8601 UTC. */
 export const SecuritySummary = Type.Object({
   lastLogin: Type.Union([
     Type.Object({ at: Type.String(), ip: Type.String(), browser: Type.String() }),

@@ -2,32 +2,22 @@ import { boundedCache } from '../domain/bounded-cache.js';
 import { csvCell, csvRow } from '../domain/csv-cell.js';
 import { csvFromSeparated } from '../domain/separated-csv.js';
 import { describeBrowser } from '../domain/user-agent.js';
-import { exportActivityBatches, type ExportedEventRow } from '../store/activity-store.js';
+import { EXPORTED_EVENT_COLUMNS } from '../domain/event-columns.js';
+import { exportActivityBatches, readExportedValue, type ExportedEventRow } from '../store/activity-store.js';
 import type { Store } from '../store/database.js';
 import type { ActivityFilters } from './activity.js';
 
 /**
- * The activity log as CSV (DESIGN.md "CSV export"), produced batch by batch as UTF-8 bytes:
+ * The activity log as CSV (docs/architecture.md "Activity log and export"), produced batch by batch as UTF-8 bytes:
  * memory stays constant whatever the log's size, and a slow reader slows the database reads
  * (the caller pulls chunks from the generator as its stream drains). Events that arrive during
  * the export are newer than its first batch and so are not in it: the file is one consistent cut.
  * A batch comes either as the database's separated bytes, converted in one pass
  * (domain/separated-csv.ts), or as rows formatted with csvRow; both give the same CSV.
  */
-export const CSV_COLUMNS = [
-  'id',
-  'at',
-  'type',
-  'outcome',
-  'actor_id',
-  'actor_username',
-  'target_id',
-  'target_username',
-  'ip',
-  'browser',
-  'user_agent',
-  'details',
-] as const;
+export const CSV_COLUMNS = EXPORTED_EVENT_COLUMNS.flatMap((column) =>
+  column === 'user_agent' ? (['browser', column] as const) : [column],
+);
 
 /** Rows per keyset query: larger batches were no faster and took PostgreSQL's export past 200 MB of RSS. */
 const BATCH_SIZE = 2000;
@@ -62,7 +52,7 @@ export async function* activityCsv(
     browserCells(userAgent, () => Buffer.from(csvCell(browserOf(userAgent))));
   const rowsCsv = (rows: readonly ExportedEventRow[]): Buffer => {
     let chunk = '';
-    for (const row of rows) chunk += csvLine(row, browserOf(row[9]));
+    for (const row of rows) chunk += csvLine(row, browserOf(readExportedValue(row, 'user_agent')));
     return Buffer.from(chunk);
   };
   for await (const batch of exportActivityBatches(store, query, batchSize)) {
@@ -73,19 +63,13 @@ export async function* activityCsv(
 
 /** One event as a CSV line; details are written as stored (the JSON text the chain hashed). */
 function csvLine(row: ExportedEventRow, browser: string): string {
-  const [id, at, type, outcome, actorId, actorName, targetId, targetName, ip, userAgent, details] = row;
-  return csvRow([
-    id,
-    new Date(at).toISOString(),
-    type,
-    outcome,
-    actorId,
-    actorName,
-    targetId,
-    targetName,
-    ip,
-    browser,
-    userAgent,
-    details,
-  ]);
+  return csvRow(
+    CSV_COLUMNS.map((column) =>
+      column === 'browser'
+        ? browser
+        : column === 'at'
+          ? new Date(readExportedValue(row, 'at')).toISOString()
+          : readExportedValue(row, column),
+    ),
+  );
 }

@@ -31,7 +31,7 @@ export async function adminResetPassword(
   const issued = await issueTemporaryPassword(deps, practice, target);
   const at = deps.clock.now();
   await deps.store.transaction(async (trx) => {
-    await setPasswordHash(trx, target.id, {
+    await setPasswordHash(trx, target.practiceId, target.id, {
       passwordHash: issued.passwordHash,
       mustChange: true,
       temporaryExpiresAt: issued.expiresAt,

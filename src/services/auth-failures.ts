@@ -44,7 +44,7 @@ export async function claimAttempt(
   checksWhileLocked = false,
 ): Promise<AttemptPlace | undefined> {
   const limits = attemptLimits(account.practice.settings.lockout.threshold, checksWhileLocked);
-  const claimed = await claimAttemptPlace(db, account.user.id, { at, limits });
+  const claimed = await claimAttemptPlace(db, account.user.practiceId, account.user.id, { at, limits });
   if (!claimed) return undefined;
   return {
     ...account,
@@ -61,7 +61,7 @@ export async function returnAttempt(
   place: AttemptPlace,
   now: number,
 ): Promise<number | undefined> {
-  const lockedUntil = await returnAttemptPlace(trx, place.user.id);
+  const lockedUntil = await returnAttemptPlace(trx, place.user.practiceId, place.user.id);
   return isLocked({ lockedUntil }, now) ? (lockedUntil ?? undefined) : undefined;
 }
 
@@ -80,7 +80,7 @@ export async function countFailure(
   const lockNumber = place.lockCount + 1;
   const durationMs = lockDurationMs(practice.settings.lockout.minutes, lockNumber);
   const until = at + durationMs;
-  await lockAccount(trx, user.id, { until, at });
+  await lockAccount(trx, user.practiceId, user.id, { until, at });
   const pendingEnded = await deleteUserPendingSessions(trx, user.id);
   await audit(trx, {
     practiceId: practice.id,

@@ -26,7 +26,7 @@ export async function confirmCurrentPassword(
 ): Promise<CurrentPasswordCheck> {
   const { user, practice } = auth;
   const place = await claimAttempt(deps.store.db, auth, deps.clock.now());
-  const storedHash = place && (await findPasswordHash(deps.store.db, user.id));
+  const storedHash = place && (await findPasswordHash(deps.store.db, user.practiceId, user.id));
   const passwordOk = storedHash !== undefined && (await deps.hasher.verify(storedHash, password));
   const now = deps.clock.now();
   return deps.store.transaction(async (trx): Promise<CurrentPasswordCheck> => {

@@ -1,7 +1,7 @@
 import { generateToken, hashToken } from '../domain/secret-token.js';
 import { findPracticeById } from '../store/practice-store.js';
 import { consumeResetToken, findResetToken, insertResetToken } from '../store/reset-token-store.js';
-import { findAccountByName, findActiveUsersByEmail, findUserById } from '../store/user-store.js';
+import { findActiveUsersByEmail, findUserById, findUserByName } from '../store/user-store.js';
 import { audit, detailText } from './audit.js';
 import type { RequestOrigin, ServiceDeps } from './context.js';
 import { checkChosenPassword, storeChosenPassword, type NewPasswordProblem } from './new-password.js';
@@ -30,10 +30,9 @@ export async function requestPasswordReset(
   origin: RequestOrigin,
   publicOrigin: string,
 ): Promise<void> {
-  const account = await findAccountByName(deps.store.db, input.practiceCode, input.username);
-  const practice = account?.practice;
-  const found = account?.credentials;
-  const user = found?.user.status === 'active' ? found.user : undefined;
+  const named = await findUserByName(deps.store.db, input.practiceCode, input.username);
+  const practice = named?.practice;
+  const user = named?.user?.status === 'active' ? named.user : undefined;
   const token = generateToken();
   const at = deps.clock.now();
   const expiresAt = at + RESET_TOKEN_MINUTES * 60_000;
@@ -44,11 +43,11 @@ export async function requestPasswordReset(
         type: 'password.reset_requested',
         outcome: 'failure',
         actor: null,
-        target: found?.user ?? null,
+        target: named?.user ?? null,
         origin,
         at,
         details: {
-          reason: !practice ? 'unknown_practice' : found ? 'deactivated' : 'unknown_user',
+          reason: !practice ? 'unknown_practice' : named?.user ? 'deactivated' : 'unknown_user',
           practiceCode: detailText(input.practiceCode),
           username: detailText(input.username),
         },

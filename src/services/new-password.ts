@@ -78,7 +78,9 @@ async function reusesRecentPassword(
 ): Promise<boolean> {
   const count = practice.settings.passwordPolicy.historyCount;
   if (count === 0) return false;
-  const current = user.passwordMustChange ? undefined : await findPasswordHash(deps.store.db, user.id);
+  const current = user.passwordMustChange
+    ? undefined
+    : await findPasswordHash(deps.store.db, user.practiceId, user.id);
   const recent = await recentPasswordHashes(deps.store.db, user.id, count);
   const hashes = [...new Set([...(current ? [current] : []), ...recent])].slice(0, count);
   const matches = await Promise.all(hashes.map((hash) => deps.hasher.verify(hash, password)));
@@ -91,7 +93,7 @@ export async function storeChosenPassword(
   user: User,
   change: { readonly passwordHash: string; readonly at: number; readonly clearFailures?: boolean },
 ): Promise<void> {
-  await setPasswordHash(trx, user.id, {
+  await setPasswordHash(trx, user.practiceId, user.id, {
     passwordHash: change.passwordHash,
     mustChange: false,
     temporaryExpiresAt: null,

@@ -6,7 +6,7 @@ import type { User } from '../store/user-store.js';
 import type { ServiceDeps } from './context.js';
 
 /**
- * The facts of the Security & Activity section (seed article; DESIGN.md): last login (time,
+ * The facts of the Security & Activity section (docs/user-guide.md): last login (time,
  * IP, browser), password last changed, two-factor state, lock state, open sessions.
  * Times are UTC ms; the practice's time zone travels with them for display.
  */

@@ -1,5 +1,10 @@
 import { hashToken } from '../domain/secret-token.js';
-import { deleteSession, touchSession, type SessionWithAccount } from '../store/session-store.js';
+import {
+  deleteSession,
+  findSessionWithAccount,
+  touchSession,
+  type SessionWithAccount,
+} from '../store/session-store.js';
 import { audit } from './audit.js';
 import type { RequestOrigin, ServiceDeps } from './context.js';
 
@@ -38,7 +43,7 @@ export async function validateSession(
   origin: RequestOrigin,
 ): Promise<SessionCheck> {
   const { store, clock } = deps;
-  const found = await store.findSessionWithAccount(hashToken(token));
+  const found = await findSessionWithAccount(store, hashToken(token));
   // A deactivated user's sessions are ended when deactivated; this guards the gap.
   if (!found || found.user.status !== 'active') return { status: 'none' };
   const { session, user, practice } = found;

@@ -116,13 +116,13 @@ export async function login(
       await countFailure(trx, place, origin);
       return refused(place.whileLocked ? 'locked' : 'wrong_password');
     }
-    // Only a correct password learns of the lock (DESIGN: 403 account_locked).
+    // Only a correct password learns of the lock (403 account_locked, docs/requirements.md T4).
     const lockedUntil = await returnAttempt(trx, place, now);
     if (lockedUntil !== undefined) return refused('locked', lockedUntil);
     const reason = failureReason(user, practice, origin, now);
     if (reason) return refused(reason);
 
-    if (upgradedHash) await replacePasswordHash(trx, user.id, upgradedHash);
+    if (upgradedHash) await replacePasswordHash(trx, user.practiceId, user.id, upgradedHash);
     if (user.passwordMustChange) {
       await audit(trx, {
         practiceId: practice.id,
@@ -250,7 +250,7 @@ async function completeSignIn(
   },
 ): Promise<void> {
   const { user, practice, sessionId, origin, now } = context;
-  await recordSuccessfulLogin(trx, user.id, { at: now, ...origin });
+  await recordSuccessfulLogin(trx, user.practiceId, user.id, { at: now, ...origin });
   await audit(trx, {
     practiceId: user.practiceId,
     type: 'login.succeeded',

@@ -1,10 +1,12 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { PagePosition } from '../domain/activity-filter.js';
-import { RECORD_SEPARATOR, SEPARATED_FIELDS, UNIT_SEPARATOR } from '../domain/separated-csv.js';
+import { EXPORTED_EVENT_COLUMNS, type ExportedEventColumn } from '../domain/event-columns.js';
+import { RECORD_SEPARATOR, UNIT_SEPARATOR } from '../domain/separated-csv.js';
 import type { AuditEvent, EventType, Outcome } from '../domain/audit-event.js';
 import type { ChainPosition } from '../domain/audit-chain-check.js';
 import { fromAuditRow } from './audit-store.js';
-import type { Executor, Store } from './database.js';
+import { arrayRowReader, selectionOf, type ColumnMap } from './column-map.js';
+import type { Executor, Store } from './handle.js';
 import type { AuditEventRow, Database } from './schema.js';
 
 /**
@@ -45,26 +47,23 @@ export interface ActivityPage {
 export type ActivityFilterQuery = Omit<ActivityQuery, 'before' | 'limit'>;
 
 /**
- * The columns an export reads: the fields it writes (no hashes, no chain bookkeeping), the
- * same in both of its ways of reading, then seq for the keyset.
+ * The columns an export reads, by name: the exported ones (domain/event-columns.ts: the fields
+ * it writes, no hashes, no chain bookkeeping), the same in both of its ways of reading, then seq
+ * for the keyset. Each name is checked against the schema.
  */
-const EXPORTED_COLUMNS = [...SEPARATED_FIELDS, 'seq'] as const;
+const EXPORT_FIELDS = Object.fromEntries(
+  [...EXPORTED_EVENT_COLUMNS, 'seq'].map((column) => [column, `audit_events.${column}`]),
+) as {
+  readonly [Column in ExportedEventColumn | 'seq']: `audit_events.${Column}`;
+} satisfies ColumnMap<'audit_events'>;
 
-/** One exported event, as the array the database returns (EXPORTED_COLUMNS' order). */
-export type ExportedEventRow = readonly [
-  id: string,
-  at: number,
-  type: string,
-  outcome: string,
-  actorId: string | null,
-  actorUsername: string | null,
-  targetId: string | null,
-  targetUsername: string | null,
-  ip: string,
-  userAgent: string,
-  details: string,
-  seq: number,
-];
+const EXPORT_SELECTION = selectionOf(EXPORT_FIELDS);
+
+/** One exported event, as the array the database returns: read it with readExportedValue. */
+export type ExportedEventRow = readonly unknown[];
+
+/** One column of an exported event, by name. */
+export const readExportedValue = arrayRowReader(EXPORT_FIELDS);
 
 type EventQuery = SelectQueryBuilder<Database, 'audit_events', object>;
 
@@ -91,7 +90,10 @@ export async function* exportActivityRows(
   filters: ActivityFilterQuery,
   batchSize: number,
 ): AsyncGenerator<readonly ExportedEventRow[]> {
-  const positionOf = (row: ExportedEventRow): PagePosition => ({ at: row[1], seq: row[11] });
+  const positionOf = (row: ExportedEventRow): PagePosition => ({
+    at: readExportedValue(row, 'at'),
+    seq: readExportedValue(row, 'seq'),
+  });
   let before: PagePosition | undefined;
   for (;;) {
     const query = { ...filters, limit: batchSize, ...(before === undefined ? {} : { before }) };
@@ -99,7 +101,7 @@ export async function* exportActivityRows(
       store.db,
       query,
       (branch, limit) =>
-        store.readRowArrays<ExportedEventRow>(newestFirst(branch.select(EXPORTED_COLUMNS), limit)),
+        store.readRowArrays<ExportedEventRow>(newestFirst(branch.select(EXPORT_SELECTION), limit).compile()),
       positionOf,
     );
     const batch = rows.slice(0, batchSize);
@@ -129,7 +131,7 @@ export type ExportBatch =
  * Where the filters are one branch (the practice log, by outcome or date range, or one type),
  * each batch is two queries: the position of its last event (index-only, OFFSET within the
  * index), then the events down to it joined into one string by the database itself, so no
- * JavaScript value is made per field or per row (issue 5: 200,000 rows/s). Several branches
+ * JavaScript value is made per field or per row (200,000 rows/s, bench/README.md "Activity log"). Several branches
  * (a user, a group of types) are merged from rows as before.
  */
 export async function* exportActivityBatches(
@@ -191,7 +193,7 @@ export async function* exportActivityBatches(
       bytes,
       count,
       readRows: () =>
-        store.readRowArrays<ExportedEventRow>(newestFirst(batch.select(EXPORTED_COLUMNS), count)),
+        store.readRowArrays<ExportedEventRow>(newestFirst(batch.select(EXPORT_SELECTION), count).compile()),
     };
     if (!lowest) return;
   }
@@ -200,9 +202,9 @@ export async function* exportActivityBatches(
 /** Events without an actor or a target: concat_ws would skip a null, and shift the fields after it. */
 const NULLABLE_FIELDS = new Set<string>(['actor_id', 'actor_username', 'target_id', 'target_username']);
 
-/** One event's fields joined by the unit separator, in SEPARATED_FIELDS' order. */
+/** One event's fields joined by the unit separator, in EXPORTED_EVENT_COLUMNS' order. */
 const SEPARATED_LINE = sql<string>`concat_ws(${UNIT_SEPARATOR}, ${sql.join(
-  SEPARATED_FIELDS.map((name) =>
+  EXPORTED_EVENT_COLUMNS.map((name) =>
     NULLABLE_FIELDS.has(name) ? sql`coalesce(${sql.ref(name)}, '')` : sql.ref(name),
   ),
 )})`;
@@ -216,10 +218,7 @@ async function readSeparated(store: Store, batch: EventQuery): Promise<{ bytes: 
     .orderBy('at', 'desc')
     .orderBy('seq', 'desc')
     .as('batch');
-  const joined =
-    store.dialect === 'sqlite'
-      ? sql<Uint8Array | string | null>`cast(group_concat(line, ${RECORD_SEPARATOR}) as blob)`
-      : sql<Uint8Array | string | null>`string_agg(line, ${RECORD_SEPARATOR})`;
+  const joined = store.sql.joinedText('line', RECORD_SEPARATOR);
   const row = await store.db
     .selectFrom(lines)
     .select([joined.as('joined'), sql<number>`count(*)`.as('count')])

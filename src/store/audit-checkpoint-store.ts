@@ -1,6 +1,6 @@
 import type { AuditCheckpoint } from '../domain/audit-checkpoint.js';
 import type { ChainPosition } from '../domain/audit-chain-check.js';
-import type { Executor } from './database.js';
+import type { Executor } from './handle.js';
 import type { AuditCheckpointTable } from './schema.js';
 
 /**

@@ -11,8 +11,9 @@ import {
   type NewAuditEvent,
   type Outcome,
 } from '../domain/audit-event.js';
+import { EXPORTED_EVENT_COLUMNS } from '../domain/event-columns.js';
 import { queuedEventsOf } from './committed-events.js';
-import type { Dialect, Executor } from './database.js';
+import type { Dialect, Executor } from './handle.js';
 import { compiledOnce } from './compiled-once.js';
 import { dialectOf } from './dialect.js';
 import { SQLITE_SHA256_HEX } from './sqlite-sha256.js';
@@ -98,19 +99,9 @@ type UnpositionedRow = Omit<AuditEventRow, 'seq' | 'prev_hash' | 'hash'>;
 
 const TEXT_PIECES = ['beforeSeq', 'afterSeq', 'end'] as const satisfies ReadonlyArray<keyof HashedText>;
 const UNPOSITIONED_COLUMNS = [
-  'id',
+  ...EXPORTED_EVENT_COLUMNS,
   'chain_id',
   'practice_id',
-  'at',
-  'type',
-  'outcome',
-  'actor_id',
-  'actor_username',
-  'target_id',
-  'target_username',
-  'ip',
-  'user_agent',
-  'details',
 ] as const satisfies ReadonlyArray<keyof AuditEventRow>;
 
 // Every audited write appends one event: its statements are compiled once (compiled-once.ts).

@@ -1,5 +1,5 @@
 import type { Compilable, CompiledQuery, QueryResult } from 'kysely';
-import type { Dialect, Executor } from './database.js';
+import type { Dialect, Executor } from './handle.js';
 import { dialectOf } from './dialect.js';
 
 /** Where a statement's value goes, while the statement is built once. */

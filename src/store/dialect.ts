@@ -1,4 +1,4 @@
-import type { Dialect, Executor } from './database.js';
+import type { Dialect, Executor } from './handle.js';
 
 /**
  * Which database an executor talks to. Kysely keeps its dialect to itself, so openStore

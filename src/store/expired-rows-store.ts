@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Executor } from './database.js';
+import type { Executor } from './handle.js';
 import { dialectOf } from './dialect.js';
 
 /** The tables the scheduled purge keeps from growing without bound (services/expired-rows-purge.ts). */

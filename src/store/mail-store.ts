@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EmailMessage } from '../domain/email-message.js';
-import type { Executor } from './database.js';
+import type { Executor } from './handle.js';
 import type { Selectable } from 'kysely';
 import type { MailOutboxTable } from './schema.js';
 

@@ -7,7 +7,7 @@ import * as protection from './migrations/0005-protection.js';
 import * as twoFactor from './migrations/0006-two-factor.js';
 import * as auditHead from './migrations/0007-audit-head.js';
 import * as auditCheckpoints from './migrations/0011-audit-checkpoints.js';
-import type { Store } from './database.js';
+import type { Store } from './handle.js';
 
 /** Every migration, in order. Names sort lexically; add new ones at the end. */
 const MIGRATIONS: Record<string, Migration> = {

@@ -1,4 +1,4 @@
-import type { Executor } from './database.js';
+import type { Executor } from './handle.js';
 
 /** Passkeys / security keys (WebAuthn credentials) and the challenges of ceremonies in flight. */
 export interface Passkey {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Executor } from './database.js';
+import type { Executor } from './handle.js';
 
 /** Most entries kept per user: the largest history a practice may ask for (SETTING_BOUNDS.historyCount). */
 export const MAX_HISTORY_ENTRIES = 24;

@@ -1,6 +1,7 @@
 import { foldIdentifier } from '../domain/identifiers.js';
 import { settingsFromStored, type SecuritySettings } from '../domain/security-settings.js';
-import type { Executor } from './database.js';
+import type { ColumnMap, FieldReader } from './column-map.js';
+import type { Executor } from './handle.js';
 import type { PracticeRow } from './schema.js';
 
 export interface Practice {
@@ -20,6 +21,25 @@ export function practiceFromRow(row: Omit<PracticeRow, 'code_folded'>): Practice
     settings: parsedSettings(row.id, row.settings),
     createdAt: row.created_at,
   };
+}
+
+/** A practice's columns by field, for reads that join it to other tables (practice-prefixed names). */
+export const PRACTICE_FIELDS = {
+  practiceRowId: 'practices.id',
+  practiceCode: 'practices.code',
+  practiceName: 'practices.name',
+  practiceSettings: 'practices.settings',
+  practiceCreatedAt: 'practices.created_at',
+} as const satisfies ColumnMap<'practices'>;
+
+export function practiceFrom(read: FieldReader<typeof PRACTICE_FIELDS>): Practice {
+  return practiceFromRow({
+    id: read('practiceRowId'),
+    code: read('practiceCode'),
+    name: read('practiceName'),
+    settings: read('practiceSettings'),
+    created_at: read('practiceCreatedAt'),
+  });
 }
 
 /**

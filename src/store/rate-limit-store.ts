@@ -1,4 +1,4 @@
-import type { Executor } from './database.js';
+import type { Executor } from './handle.js';
 
 /** One bucket a request takes a hit from: at most `max` hits per window of `windowMs`. */
 export interface RateLimitBucketWindow {

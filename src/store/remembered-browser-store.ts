@@ -1,4 +1,4 @@
-import type { Executor } from './database.js';
+import type { Executor } from './handle.js';
 import type { RememberedBrowserTable } from './schema.js';
 
 /** Browsers that may skip the second factor until they expire; the cookie's token is stored hashed. */

@@ -1,4 +1,4 @@
-import type { Executor } from './database.js';
+import type { Executor } from './handle.js';
 
 /** A forgotten-password reset token as stored: keyed by the SHA-256 of the token. */
 export interface StoredResetToken {

@@ -1,4 +1,4 @@
-import type { Executor } from './database.js';
+import type { Executor } from './handle.js';
 
 /**
  * A user's sessions as the sessions list shows them (S6). `id` is the secret-derived key,

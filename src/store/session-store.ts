@@ -1,13 +1,14 @@
-import { sql, type Insertable } from 'kysely';
+import type { Insertable } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { boundedCache } from '../domain/bounded-cache.js';
 import type { StageProgress, SignInStage } from '../domain/session-stage.js';
+import { arrayRowReader, joinedColumns, selectionOf, type FieldReader } from './column-map.js';
 import { compiledOnce } from './compiled-once.js';
-import type { Dialect, Executor, RowArrayReader } from './database.js';
-import { lookupBatcher, type BatchLimits, type Lookup } from './lookup-batch.js';
-import { practiceFromRow, type Practice } from './practice-store.js';
-import type { PracticeRow, SessionRow, SessionTable } from './schema.js';
-import { USER_COLUMNS, userFromValues, type User } from './user-store.js';
+import type { Executor, Store } from './handle.js';
+import { lookupBatcher, type Lookup } from './lookup-batch.js';
+import { PRACTICE_FIELDS, practiceFrom, type Practice } from './practice-store.js';
+import type { SessionRow, SessionTable } from './schema.js';
+import { USER_FIELDS, userFrom, type User } from './user-store.js';
 
 export interface StoredSession {
   /** SHA-256 of the token. */
@@ -76,57 +77,35 @@ const insertSessionRow = compiledOnce(
 );
 
 /**
- * What the session lookup selects, in order: the user's columns (USER_COLUMNS), then the
- * session's and the practice's. Its rows come back as arrays and are read by position (no
- * object per row, no name lookups): the lookup runs on every authenticated request.
+ * What the session lookup reads: the user's, the practice's and the session's columns. Its rows
+ * come back as arrays (no object per row: the lookup runs on every authenticated request), read
+ * by field name at the positions the select list gave each field (column-map.ts).
  */
-const LOOKUP_SELECTION = [
-  ...USER_COLUMNS.map((column) => `users.${column}` as const),
-  'sessions.id as session_id',
-  'sessions.practice_id as session_practice_id',
-  'sessions.stage as session_stage',
-  'sessions.progress as session_progress',
-  'sessions.created_at as session_created_at',
-  'sessions.last_seen_at as session_last_seen_at',
-  'sessions.ip as session_ip',
-  'sessions.user_agent as session_user_agent',
-  'practices.code as practice_code',
-  'practices.name as practice_name',
-  'practices.settings as practice_settings',
-  'practices.created_at as practice_created_at',
-] as const;
+const LOOKUP_FIELDS = joinedColumns(joinedColumns(USER_FIELDS, PRACTICE_FIELDS), {
+  sessionId: 'sessions.id',
+  sessionPracticeId: 'sessions.practice_id',
+  stage: 'sessions.stage',
+  progress: 'sessions.progress',
+  sessionCreatedAt: 'sessions.created_at',
+  sessionLastSeenAt: 'sessions.last_seen_at',
+  sessionIp: 'sessions.ip',
+  sessionUserAgent: 'sessions.user_agent',
+} as const);
 
-/** A lookup row's values after the user's, in LOOKUP_SELECTION's order. */
-type LookupTail = readonly [
-  sessionId: SessionRow['id'],
-  sessionPracticeId: SessionRow['practice_id'],
-  stage: SessionRow['stage'],
-  progress: SessionRow['progress'],
-  createdAt: SessionRow['created_at'],
-  lastSeenAt: SessionRow['last_seen_at'],
-  ip: SessionRow['ip'],
-  userAgent: SessionRow['user_agent'],
-  practiceCode: PracticeRow['code'],
-  practiceName: PracticeRow['name'],
-  settings: PracticeRow['settings'],
-  practiceCreatedAt: PracticeRow['created_at'],
-];
+const readLookupValue = arrayRowReader(LOOKUP_FIELDS);
 
-function buildSessionLookup(db: Executor, dialect: Dialect) {
+/** The lookup's text, with one parameter: the list of session ids. */
+function sessionLookupText(store: Store): string {
   // Joined on the user's id alone: with a second condition on users.practice_id, PostgreSQL's
   // generic plan for unanalyzed tables walked the practice's users index for every session
   // (0.7 ms a batch instead of 0.16). That session and user share a practice is checked below.
-  return db
+  return store.db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .innerJoin('practices', 'practices.id', 'users.practice_id')
-    .select(LOOKUP_SELECTION)
-    .where(
-      // One parameter for any number of ids, so each database keeps one prepared statement.
-      dialect === 'postgres'
-        ? sql<boolean>`sessions.id = any(${''}::text[])`
-        : sql<boolean>`sessions.id in (select value from json_each(${''}))`,
-    );
+    .select(selectionOf(LOOKUP_FIELDS))
+    .where(store.sql.isInList('sessions.id', ''))
+    .compile().sql;
 }
 
 export interface SessionWithAccount {
@@ -135,48 +114,61 @@ export interface SessionWithAccount {
   readonly practice: Practice;
 }
 
+/** Each store's session lookup, made at its first use. */
+const sessionLookups = new WeakMap<Store, Lookup<string, SessionWithAccount>>();
+
 /**
- * The session lookup every authenticated request makes: a session with its user and practice,
- * one indexed join for all the ids asked at once (lookup-batch.ts). Compiled once per store.
+ * A session with its user and practice, read from the database for this call: the lookup every
+ * authenticated request makes, one indexed join for all the ids asked at once (lookup-batch.ts).
  */
-export function sessionLookup(
-  db: Executor,
-  dialect: Dialect,
-  readRows: RowArrayReader,
-  limits: BatchLimits,
-): Lookup<string, SessionWithAccount> {
-  const { sql: text } = buildSessionLookup(db, dialect).compile();
-  return lookupBatcher(async (ids) => {
-    const rows = await readRows(text, [dialect === 'postgres' ? ids : JSON.stringify(ids)]);
-    const found = new Map<string, SessionWithAccount>();
-    for (const values of rows) {
-      const account = sessionWithAccountFromValues(values);
-      if (account) found.set(account.session.id, account);
-    }
-    return found;
-  }, limits);
+export function findSessionWithAccount(store: Store, id: string): Promise<SessionWithAccount | undefined> {
+  let lookup = sessionLookups.get(store);
+  if (!lookup) {
+    lookup = sessionLookup(store);
+    sessionLookups.set(store, lookup);
+  }
+  return lookup(id);
+}
+
+/** At most this many sessions in one lookup query. */
+const SESSION_LOOKUP_BATCH = 64;
+
+function sessionLookup(store: Store): Lookup<string, SessionWithAccount> {
+  const text = sessionLookupText(store);
+  return lookupBatcher(
+    async (ids) => {
+      const rows = await store.readRowArrays({ sql: text, parameters: [store.sql.listParameter(ids)] });
+      const found = new Map<string, SessionWithAccount>();
+      for (const values of rows) {
+        const account = sessionWithAccountFromValues(values);
+        if (account) found.set(account.session.id, account);
+      }
+      return found;
+    },
+    { maxBatch: SESSION_LOOKUP_BATCH, maxInFlight: store.parallelReads },
+  );
 }
 
 function sessionWithAccountFromValues(values: readonly unknown[]): SessionWithAccount | undefined {
-  const user = userFromValues(values);
-  const [id, practiceId, stage, progress, createdAt, lastSeenAt, ip, userAgent, code, name, settings, since] =
-    values.slice(USER_COLUMNS.length) as unknown as LookupTail;
+  const read: FieldReader<typeof LOOKUP_FIELDS> = (field) => readLookupValue(values, field);
+  const user = userFrom(read);
+  const practiceId = read('sessionPracticeId');
   // A session is its user's in their own practice, never another's.
   if (practiceId !== user.practiceId) return undefined;
   return {
     session: sessionFromRow({
-      id,
+      id: read('sessionId'),
       user_id: user.id,
       practice_id: practiceId,
-      stage,
-      progress,
-      created_at: createdAt,
-      last_seen_at: lastSeenAt,
-      ip,
-      user_agent: userAgent,
+      stage: read('stage'),
+      progress: read('progress'),
+      created_at: read('sessionCreatedAt'),
+      last_seen_at: read('sessionLastSeenAt'),
+      ip: read('sessionIp'),
+      user_agent: read('sessionUserAgent'),
     }),
     user,
-    practice: practiceFromRow({ id: practiceId, code, name, settings, created_at: since }),
+    practice: practiceFrom(read),
   };
 }
 

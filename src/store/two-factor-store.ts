@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { compiledOnce } from './compiled-once.js';
-import type { Executor } from './database.js';
+import type { Executor } from './handle.js';
 
 /**
  * Two-factor state of a user: the TOTP secret box with its replay guard, and recovery codes.

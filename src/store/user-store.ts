@@ -1,11 +1,11 @@
 import { foldIdentifier } from '../domain/identifiers.js';
 import { boundedCache } from '../domain/bounded-cache.js';
 import { isRole, type Role } from '../domain/roles.js';
+import { joinedColumns, selectionOf, type ColumnMap, type FieldReader, type RowOf } from './column-map.js';
 import { compiledOnce } from './compiled-once.js';
-import type { Executor } from './database.js';
-import { practiceFromRow, type Practice } from './practice-store.js';
+import type { Executor } from './handle.js';
+import { PRACTICE_FIELDS, practiceFrom, type Practice } from './practice-store.js';
 import { endResetTokens } from './reset-token-store.js';
-import type { UserRow } from './schema.js';
 
 /** A user as the services see it. The password hash is only in `UserCredentials`. */
 export interface User {
@@ -51,69 +51,62 @@ export interface NewUser {
 }
 
 /**
- * The columns a User is made of: what reads that do not verify a password select. (Not the
- * password hash, nor the folded user name and update time, which only SQL uses.)
+ * The columns a User is made of, by field: what reads that do not verify a password select.
+ * (Not the password hash, nor the folded user name and update time, which only SQL uses.)
  */
-export const USER_COLUMNS = [
-  'id',
-  'practice_id',
-  'username',
-  'first_name',
-  'last_name',
-  'email',
-  'roles',
-  'supervisor',
-  'status',
-  'password_changed_at',
-  'password_must_change',
-  'temporary_password_expires_at',
-  'failed_attempts',
-  'locked_until',
-  'lock_count',
-  'last_login_at',
-  'last_login_ip',
-  'last_login_user_agent',
-  'created_at',
-] as const satisfies ReadonlyArray<keyof UserRow>;
+export const USER_FIELDS = {
+  id: 'users.id',
+  practiceId: 'users.practice_id',
+  username: 'users.username',
+  firstName: 'users.first_name',
+  lastName: 'users.last_name',
+  email: 'users.email',
+  roles: 'users.roles',
+  supervisor: 'users.supervisor',
+  status: 'users.status',
+  passwordChangedAt: 'users.password_changed_at',
+  passwordMustChange: 'users.password_must_change',
+  temporaryPasswordExpiresAt: 'users.temporary_password_expires_at',
+  failedAttempts: 'users.failed_attempts',
+  lockedUntil: 'users.locked_until',
+  lockCount: 'users.lock_count',
+  lastLoginAt: 'users.last_login_at',
+  lastLoginIp: 'users.last_login_ip',
+  lastLoginUserAgent: 'users.last_login_user_agent',
+  createdAt: 'users.created_at',
+} as const satisfies ColumnMap<'users'>;
 
-export type UserColumns = Pick<UserRow, (typeof USER_COLUMNS)[number]>;
+const USER_SELECTION = selectionOf(USER_FIELDS);
 
-/** USER_COLUMNS' value types, in their order: a user row read as an array. */
-type ValuesOf<Columns extends readonly (keyof UserColumns)[]> = {
-  readonly [I in keyof Columns]: UserColumns[Columns[I]];
-};
-type UserValues = ValuesOf<typeof USER_COLUMNS>;
-
-export function userFromRow(row: UserColumns): User {
-  return userFromValues(USER_COLUMNS.map((column) => row[column]));
+/** A user from a row read through USER_FIELDS, as objects (userFromRow) or as arrays (the session lookup). */
+export function userFrom(read: FieldReader<typeof USER_FIELDS>): User {
+  const lastLoginAt = read('lastLoginAt');
+  return {
+    id: read('id'),
+    practiceId: read('practiceId'),
+    username: read('username'),
+    firstName: read('firstName'),
+    lastName: read('lastName'),
+    email: read('email'),
+    roles: parsedRoles(read('roles')),
+    supervisor: read('supervisor') === 1,
+    status: read('status'),
+    passwordChangedAt: read('passwordChangedAt'),
+    passwordMustChange: read('passwordMustChange') === 1,
+    temporaryPasswordExpiresAt: read('temporaryPasswordExpiresAt'),
+    failedAttempts: read('failedAttempts'),
+    lockedUntil: read('lockedUntil'),
+    lockCount: read('lockCount'),
+    lastLogin:
+      lastLoginAt === null
+        ? null
+        : { at: lastLoginAt, ip: read('lastLoginIp') ?? '', userAgent: read('lastLoginUserAgent') ?? '' },
+    createdAt: read('createdAt'),
+  };
 }
 
-/**
- * A user from values in USER_COLUMNS' order: a row read as an array, as the session lookup
- * reads every authenticated request's user (no object per row, no name lookups).
- */
-export function userFromValues(values: readonly unknown[]): User {
-  // v[i] holds USER_COLUMNS[i], typed as that column.
-  const v = values as unknown as UserValues;
-  return {
-    id: v[0],
-    practiceId: v[1],
-    username: v[2],
-    firstName: v[3],
-    lastName: v[4],
-    email: v[5],
-    roles: parsedRoles(v[6]),
-    supervisor: v[7] === 1,
-    status: v[8],
-    passwordChangedAt: v[9],
-    passwordMustChange: v[10] === 1,
-    temporaryPasswordExpiresAt: v[11],
-    failedAttempts: v[12],
-    lockedUntil: v[13],
-    lockCount: v[14],
-    lastLogin: v[15] === null ? null : { at: v[15], ip: v[16] ?? '', userAgent: v[17] ?? '' },
-    createdAt: v[18],
-  };
+export function userFromRow(row: RowOf<typeof USER_FIELDS>): User {
+  return userFrom((field) => row[field]);
 }
 
 /** Role lists parsed once per distinct text (there are few): shared, so read-only. */
@@ -149,18 +142,21 @@ export async function findAccountByName(
     })
   ).rows;
   if (!row) return undefined;
-  const practice = practiceFromRow({
-    id: row.practice_row_id,
-    code: row.practice_code,
-    name: row.practice_name,
-    settings: row.practice_settings,
-    created_at: row.practice_created_at,
-  });
-  // The left join's user columns are all null when the practice has no user of that name.
-  if (row.password_hash === null) return { practice, credentials: undefined };
-  const user = userFromValues(USER_COLUMNS.map((column) => row[column]));
-  return { practice, credentials: { user, passwordHash: row.password_hash } };
+  const practiceRow: RowOf<typeof PRACTICE_FIELDS> = row;
+  const practice = practiceFrom((field) => practiceRow[field]);
+  // The left join's user columns are all null when the practice has no user of that name, and
+  // none is null when it has one.
+  if (row.passwordHash === null) return { practice, credentials: undefined };
+  const user = userFromRow(row as RowOf<typeof USER_FIELDS>);
+  return { practice, credentials: { user, passwordHash: row.passwordHash } };
 }
+
+/** What the sign-in's first read selects: the practice, and its user's columns with the password hash. */
+const ACCOUNT_BY_NAME_SELECTION = selectionOf(
+  joinedColumns(joinedColumns(PRACTICE_FIELDS, USER_FIELDS), {
+    passwordHash: 'users.password_hash',
+  } as const),
+);
 
 // Every sign-in, before its password check.
 const selectAccountByName = compiledOnce(
@@ -173,38 +169,37 @@ const selectAccountByName = compiledOnce(
           .onRef('users.practice_id', '=', 'practices.id')
           .on('users.username_folded', '=', names.usernameFolded),
       )
-      .select([
-        'practices.id as practice_row_id',
-        'practices.code as practice_code',
-        'practices.name as practice_name',
-        'practices.settings as practice_settings',
-        'practices.created_at as practice_created_at',
-        ...USER_COLUMNS.map((column) => `users.${column}` as const),
-        'users.password_hash',
-      ])
+      .select(ACCOUNT_BY_NAME_SELECTION)
       .where('practices.code_folded', '=', names.codeFolded),
 );
 
-/** A user and their password hash, by case-folded user name inside one practice. */
-export async function findCredentialsByUsername(
-  db: Executor,
-  practiceId: string,
-  username: string,
-): Promise<UserCredentials | undefined> {
-  const row = await db
-    .selectFrom('users')
-    .select([...USER_COLUMNS, 'password_hash'])
-    .where('practice_id', '=', practiceId)
-    .where('username_folded', '=', foldIdentifier(username))
-    .executeTakeFirst();
-  return row && { user: userFromRow(row), passwordHash: row.password_hash };
+/** A practice named by its code, and its user of a given name when there is one; no password hash. */
+export interface NamedUser {
+  readonly practice: Practice;
+  readonly user: User | undefined;
 }
 
-/** Every lookup by id also takes the caller's practice: an id of another practice finds nothing. */
+/**
+ * findAccountByName without the password hash, for callers that do not check a password (a
+ * reset request, the CLI). The same statement as sign-in's, so an answer takes the same time.
+ */
+export async function findUserByName(
+  db: Executor,
+  practiceCode: string,
+  username: string,
+): Promise<NamedUser | undefined> {
+  const account = await findAccountByName(db, practiceCode, username);
+  return account && { practice: account.practice, user: account.credentials?.user };
+}
+
+/**
+ * Every read or write of a user by id also takes the user's practice: an id of another practice
+ * finds and changes nothing.
+ */
 export async function findUserById(db: Executor, practiceId: string, id: string): Promise<User | undefined> {
   const row = await db
     .selectFrom('users')
-    .select(USER_COLUMNS)
+    .select(USER_SELECTION)
     .where('practice_id', '=', practiceId)
     .where('id', '=', id)
     .executeTakeFirst();
@@ -238,16 +233,17 @@ export async function insertUser(db: Executor, user: NewUser): Promise<void> {
 /** Records a successful sign-in and clears the failure count, any lock and the repeat-lock count. */
 export async function recordSuccessfulLogin(
   db: Executor,
+  practiceId: string,
   userId: string,
   login: { readonly at: number; readonly ip: string; readonly userAgent: string },
 ): Promise<void> {
-  await updateLastLogin(db, { userId, at: login.at, ip: login.ip, userAgent: login.userAgent });
+  await updateLastLogin(db, { practiceId, userId, at: login.at, ip: login.ip, userAgent: login.userAgent });
 }
 
 // Every sign-in records one.
 const updateLastLogin = compiledOnce(
-  ['userId', 'at', 'ip', 'userAgent'],
-  (db, login: { userId: string; at: number; ip: string; userAgent: string }) =>
+  ['practiceId', 'userId', 'at', 'ip', 'userAgent'],
+  (db, login: { practiceId: string; userId: string; at: number; ip: string; userAgent: string }) =>
     db
       .updateTable('users')
       .set({
@@ -259,6 +255,7 @@ const updateLastLogin = compiledOnce(
         lock_count: 0,
         updated_at: login.at,
       })
+      .where('practice_id', '=', login.practiceId)
       .where('id', '=', login.userId),
 );
 
@@ -271,6 +268,7 @@ const updateLastLogin = compiledOnce(
  */
 export async function claimAttemptPlace(
   db: Executor,
+  practiceId: string,
   userId: string,
   claim: {
     readonly at: number;
@@ -284,6 +282,7 @@ export async function claimAttemptPlace(
   const row = await db
     .updateTable('users')
     .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1), updated_at: at }))
+    .where('practice_id', '=', practiceId)
     .where('id', '=', userId)
     .where((eb) =>
       eb.or([
@@ -310,7 +309,11 @@ export async function claimAttemptPlace(
  * it stands now: read under the row's write lock, so no lock lands between this and the rest of
  * the caller's transaction.
  */
-export async function returnAttemptPlace(db: Executor, userId: string): Promise<number | null> {
+export async function returnAttemptPlace(
+  db: Executor,
+  practiceId: string,
+  userId: string,
+): Promise<number | null> {
   const row = await db
     .updateTable('users')
     .set((eb) => ({
@@ -321,6 +324,7 @@ export async function returnAttemptPlace(db: Executor, userId: string): Promise<
         .else(0)
         .end(),
     }))
+    .where('practice_id', '=', practiceId)
     .where('id', '=', userId)
     .returning('locked_until')
     .executeTakeFirst();
@@ -330,6 +334,7 @@ export async function returnAttemptPlace(db: Executor, userId: string): Promise<
 /** Locks the account until the given time, restarting the failure count. */
 export async function lockAccount(
   db: Executor,
+  practiceId: string,
   userId: string,
   lock: { readonly until: number; readonly at: number },
 ): Promise<void> {
@@ -341,6 +346,7 @@ export async function lockAccount(
       failed_attempts: 0,
       updated_at: lock.at,
     }))
+    .where('practice_id', '=', practiceId)
     .where('id', '=', userId)
     .execute();
 }
@@ -376,15 +382,25 @@ export async function setUserStatus(
 }
 
 /** Replaces an outdated hash of the same password (argon2 parameters raised). */
-export async function replacePasswordHash(db: Executor, userId: string, passwordHash: string): Promise<void> {
-  await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
+export async function replacePasswordHash(
+  db: Executor,
+  practiceId: string,
+  userId: string,
+  passwordHash: string,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ password_hash: passwordHash })
+    .where('practice_id', '=', practiceId)
+    .where('id', '=', userId)
+    .execute();
 }
 
 /** Every user of a practice, ordered by last name, first name. */
 export async function listPracticeUsers(db: Executor, practiceId: string): Promise<User[]> {
   const rows = await db
     .selectFrom('users')
-    .select(USER_COLUMNS)
+    .select(USER_SELECTION)
     .where('practice_id', '=', practiceId)
     .orderBy('last_name')
     .orderBy('first_name')
@@ -397,7 +413,7 @@ export async function listPracticeUsers(db: Executor, practiceId: string): Promi
 export async function findActiveUsersByEmail(db: Executor, email: string): Promise<User[]> {
   const rows = await db
     .selectFrom('users')
-    .select(USER_COLUMNS)
+    .select(USER_SELECTION)
     .where((eb) => eb(eb.fn('lower', ['email']), '=', email.trim().toLowerCase()))
     .where('status', '=', 'active')
     .execute();
@@ -405,10 +421,15 @@ export async function findActiveUsersByEmail(db: Executor, email: string): Promi
 }
 
 /** The stored hash, for checks that need it (history, current password). */
-export async function findPasswordHash(db: Executor, userId: string): Promise<string | undefined> {
+export async function findPasswordHash(
+  db: Executor,
+  practiceId: string,
+  userId: string,
+): Promise<string | undefined> {
   const row = await db
     .selectFrom('users')
     .select('password_hash')
+    .where('practice_id', '=', practiceId)
     .where('id', '=', userId)
     .executeTakeFirst();
   return row?.password_hash;
@@ -422,6 +443,7 @@ export async function findPasswordHash(db: Executor, userId: string): Promise<st
  */
 export async function setPasswordHash(
   db: Executor,
+  practiceId: string,
   userId: string,
   change: {
     readonly passwordHash: string;
@@ -441,6 +463,7 @@ export async function setPasswordHash(
       updated_at: change.at,
       ...(change.clearFailures ? { failed_attempts: 0, locked_until: null } : {}),
     })
+    .where('practice_id', '=', practiceId)
     .where('id', '=', userId)
     .execute();
   await endResetTokens(db, userId);

@@ -12,7 +12,7 @@ import {
 import { seedPractice, seedUser, startTestServer, type TestServer } from '../support/test-server.js';
 
 /**
- * The export walks the log in keyset batches (issue 5's 10-million-event target);
+ * The export walks the log in keyset batches (a 10-million-event log, bench/README.md "Activity log");
  * pages walk it in objects. Whatever the batch size, the export must be exactly the events a
  * page query returns, in the same order: no event twice (an event whose actor is also its
  * target is found by two branches), none skipped at a batch boundary (equal times are ordered

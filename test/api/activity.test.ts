@@ -11,7 +11,7 @@ import {
   type TestServer,
 } from '../support/test-server.js';
 
-/** Security & Activity, the activity log and its filters, paging and CSV export (issue 5). */
+/** Security & Activity, the activity log and its filters, paging and CSV export (docs/architecture.md "Activity log and export"). */
 interface Event {
   id: string;
   at: string;

@@ -15,7 +15,7 @@ import {
 import { enrolTotp, nextTotpCode, type Enrolment } from '../support/two-factor.js';
 
 /**
- * SECURITY-CHECKLIST L1, one row per event (issue 5): each row performs the action over real
+ * docs/requirements.md L1, one row per event: each row performs the action over real
  * HTTP with its own user agent and client address, then reads the practice's activity log
  * (GET /api/activity) and the actor's and target's logs (GET /api/staff/:id/activity) and
  * finds exactly that one event, with its actor, target, IP, user agent, outcome and details.
@@ -26,7 +26,7 @@ import { enrolTotp, nextTotpCode, type Enrolment } from '../support/two-factor.j
  * appear as 127.0.0.1 with the client's default user agent and never match a row.
  */
 
-/** L1 as SECURITY-CHECKLIST.md words it, one entry per thing it says is logged. */
+/** L1 as docs/requirements.md words it, one entry per thing it says is logged. */
 const L1_ITEMS = [
   'login success',
   'login failure (with reason)',

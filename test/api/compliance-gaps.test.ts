@@ -16,7 +16,7 @@ import { enrolTotp, nextTotpCode } from '../support/two-factor.js';
 
 /**
  * Checklist items whose behaviour the other suites showed only in part, found while writing
- * docs/compliance.md (issue 8): the real forgot-password route's limits (R2), 2FA after a reset
+ * docs/compliance.md: the real forgot-password route's limits (R2), 2FA after a reset
  * done over HTTP (R5), passkey emails (F5), a practice's own idle timeout (S4), GET routes
  * changing nothing (C2), and every signed-in route refusing a half-signed-in session (S3).
  */

@@ -15,7 +15,7 @@ import {
 } from '../support/test-server.js';
 
 /**
- * TRUST_PROXY (src/domain/trusted-proxies.ts, SECURITY-CHECKLIST T9): the caller is the
+ * TRUST_PROXY (src/domain/trusted-proxies.ts, docs/requirements.md T9): the caller is the
  * right-most x-forwarded-for address not trusted, so what a client writes into the header
  * itself is never believed. One instance with `TRUST_PROXY=true` sits behind a real proxy that
  * appends the caller's address, as nginx's `$proxy_add_x_forwarded_for` does; two more on the

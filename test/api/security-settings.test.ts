@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('GET/PUT /api/practice/security-settings', () => {
-  it('returns the defaults of DESIGN.md to a Practice Administrator', async () => {
+  it('returns the default settings to a Practice Administrator', async () => {
     const response = await admin.get('/api/practice/security-settings');
     expect(response.status).toBe(200);
     expect(response.body).toEqual(DEFAULT_SECURITY_SETTINGS);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/domain/secret-token.js';
+import { findSessionWithAccount } from '../../src/store/session-store.js';
 import { signedInClient, type HttpClient } from '../support/http-client.js';
 import {
   seedPractice,
@@ -35,7 +36,7 @@ const sessionIdOf = (client: HttpClient) => hashToken(client.cookies.get('gh_ses
 describe('session lookups asked at the same moment', () => {
   it('find each session with its own user and practice, and nothing for an unknown id', async () => {
     const ids = [...clients.map(sessionIdOf), hashToken('no such session')];
-    const found = await Promise.all(ids.map((id) => server.deps.store.findSessionWithAccount(id)));
+    const found = await Promise.all(ids.map((id) => findSessionWithAccount(server.deps.store, id)));
     expect(found.at(-1)).toBeUndefined();
     users.forEach((user, i) => {
       expect(found[i]?.session.id).toBe(ids[i]);
@@ -74,7 +75,7 @@ describe('session lookups asked at the same moment', () => {
       .set({ practice_id: other.practiceId })
       .where('id', '=', sessionIdOf(moved))
       .execute();
-    expect(await server.deps.store.findSessionWithAccount(sessionIdOf(moved))).toBeUndefined();
+    expect(await findSessionWithAccount(server.deps.store, sessionIdOf(moved))).toBeUndefined();
     expect((await moved.get('/api/me')).status).toBe(401);
     expect((await (clients.at(-2) as HttpClient).get('/api/me')).status).toBe(200);
   });

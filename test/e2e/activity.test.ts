@@ -12,7 +12,7 @@ import {
   type TestServer,
 } from '../support/test-server.js';
 
-/** Security & Activity and the activity log, as a Practice Administrator uses them (issue 5). */
+/** Security & Activity and the activity log, as a Practice Administrator uses them (docs/admin-guide.md "Activity log"). */
 const CHROME_WINDOWS =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36';
 

@@ -107,7 +107,7 @@ describe('signing in through the page', () => {
     await page.close();
   });
 
-  // SECURITY-CHECKLIST P8: password managers and pasting must keep working.
+  // docs/requirements.md P8: password managers and pasting must keep working.
   it('keeps the password field type=password with a Show/Hide toggle and autocomplete, and takes a pasted password', async () => {
     const page = await browser.newPage();
     await page.goto(server.url);

@@ -208,7 +208,7 @@ describe.each(targets())('crash safety on $name', (target) => {
         acked.get('change', user.id),
       );
       // The stored password is the last acknowledged one, or one committed after it unanswered.
-      const stored = await findPasswordHash(store.db, user.id);
+      const stored = await findPasswordHash(store.db, seeded.practiceId, user.id);
       const verified = await Promise.all(
         (candidates.get(user.id) ?? []).map((p) => hasher.verify(stored ?? '', p)),
       );

@@ -17,7 +17,7 @@ import type {
 
 export type { Passkey, RecoveryCodes, RememberedBrowser, SecondFactorOptions, TotpSetup, TwoFactorStatus };
 
-/** The two-factor endpoints (DESIGN.md, "Public HTTP API"). */
+/** The two-factor endpoints (docs/architecture.md "HTTP API"). */
 export const twoFactorApi = {
   status: () => request<TwoFactorStatus>('GET', '/api/me/two-factor'),
   setup: (currentPassword: string) =>

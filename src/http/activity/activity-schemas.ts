@@ -6,7 +6,7 @@ import type { ActivityFilters } from '../../services/activity.js';
 import { parseActivityQuery } from '../../services/activity-query.js';
 import { NO_CONTROL_CHARACTERS } from '../schemas.js';
 
-/** An activity-log event as the API shows it (DESIGN.md "Event"); hashes and chain position stay inside. */
+/** An activity-log event as the API shows it (docs/architecture.md "HTTP API"); hashes and chain position stay inside. */
 const Party = Type.Object({ id: Type.String(), username: Type.String() });
 
 export const ActivityEvent = Type.Object({

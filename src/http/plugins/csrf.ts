@@ -8,7 +8,7 @@ import { constantTimeEqual, generateToken } from '../../domain/secret-token.js';
 import type { CookiePolicy } from '../cookies.js';
 
 /**
- * CSRF (SECURITY-CHECKLIST C2). The readable `gh_csrf` cookie (`__Host-gh_csrf` under https)
+ * CSRF (docs/requirements.md C2). The readable `gh_csrf` cookie (`__Host-gh_csrf` under https)
  * holds the token of the browser's session, or of its pre-session before sign-in
  * (domain/csrf-token.ts); every POST/PUT/PATCH/DELETE must send that token in `x-csrf-token`,
  * and when an Origin header is present it must be our own origin, else 403 `csrf_failed`.

@@ -10,7 +10,7 @@ import type { Metrics } from '../metrics.js';
  * /metrics needs METRICS_TOKEN (`Authorization: Bearer <token>`); without the variable it is
  * off (404). It is not public because the counters answer questions the sign-in page refuses
  * to: a failed sign-in's reason (unknown user or wrong password) and a lockout would tell
- * whoever can read them whether a user name exists (SECURITY-CHECKLIST T4, R1). It is not
+ * whoever can read them whether a user name exists (docs/requirements.md T4, R1). It is not
  * merely bound to loopback because a reverse proxy on the same host makes every visitor
  * loopback.
  */

@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import helmet, { type HelmetOptions } from 'helmet';
 
 /**
- * Response headers (SECURITY-CHECKLIST C3, C4): a strict CSP with no inline script,
+ * Response headers (docs/requirements.md C3, C4): a strict CSP with no inline script,
  * frame-ancestors 'none', HSTS only under https, no referrer leaks, and no caching of any
  * API answer (they carry personal and session data).
  *
