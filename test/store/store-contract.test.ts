@@ -16,8 +16,8 @@ import { claimDueMail, enqueueMail, markMailSent, ERASED_BODY } from '../../src/
 import { insertPractice, type Practice } from '../../src/store/practice-store.js';
 import {
   findRateLimitWindowEnd,
-  returnRateLimitHit,
-  takeRateLimitHit,
+  returnRateLimitHits,
+  takeRateLimitHits,
 } from '../../src/store/rate-limit-store.js';
 import {
   advanceSession,
@@ -297,25 +297,60 @@ describe(`the store on ${testDatabase()}`, () => {
 
   describe('rate limits', () => {
     const window = { now: NOW, windowMs: 1000, max: 2 };
+    /** One bucket's hit: when its window ends, or undefined when it was full. */
+    const takeRateLimitHit = async (key: string, { now, windowMs, max }: typeof window) =>
+      (await takeRateLimitHits(store.db, [{ key, windowMs, max }], now)).get(key);
+    const returnRateLimitHit = (key: string, expiresAt: number) =>
+      returnRateLimitHits(store.db, [{ key, expiresAt }]);
 
     it('take at most max hits in a window, and start a new window once it ends', async () => {
       const key = randomUUID();
       expect(await findRateLimitWindowEnd(store.db, key, NOW)).toBeUndefined();
-      expect(await takeRateLimitHit(store.db, key, window)).toBe(NOW + 1000);
-      expect(await takeRateLimitHit(store.db, key, { ...window, now: NOW + 10 })).toBe(NOW + 1000);
-      expect(await takeRateLimitHit(store.db, key, { ...window, now: NOW + 20 })).toBeUndefined();
+      expect(await takeRateLimitHit(key, window)).toBe(NOW + 1000);
+      expect(await takeRateLimitHit(key, { ...window, now: NOW + 10 })).toBe(NOW + 1000);
+      expect(await takeRateLimitHit(key, { ...window, now: NOW + 20 })).toBeUndefined();
       expect(await findRateLimitWindowEnd(store.db, key, NOW + 20)).toBe(NOW + 1000);
-      expect(await takeRateLimitHit(store.db, key, { ...window, now: NOW + 1000 })).toBe(NOW + 2000);
+      expect(await takeRateLimitHit(key, { ...window, now: NOW + 1000 })).toBe(NOW + 2000);
     });
 
     it('give a hit back within its window only', async () => {
       const key = randomUUID();
-      await takeRateLimitHit(store.db, key, window);
-      await takeRateLimitHit(store.db, key, window);
-      await returnRateLimitHit(store.db, key, NOW + 1000);
-      expect(await takeRateLimitHit(store.db, key, window)).toBe(NOW + 1000);
-      await returnRateLimitHit(store.db, key, NOW + 5);
-      expect(await takeRateLimitHit(store.db, key, window)).toBeUndefined();
+      await takeRateLimitHit(key, window);
+      await takeRateLimitHit(key, window);
+      await returnRateLimitHit(key, NOW + 1000);
+      expect(await takeRateLimitHit(key, window)).toBe(NOW + 1000);
+      await returnRateLimitHit(key, NOW + 5);
+      expect(await takeRateLimitHit(key, window)).toBeUndefined();
+    });
+
+    it('take from several buckets in one statement, each against its own max, and give them back together', async () => {
+      const [small, large] = [randomUUID(), randomUUID()];
+      const buckets = [
+        { key: small, windowMs: 1000, max: 1 },
+        { key: large, windowMs: 2000, max: 3 },
+      ];
+      expect([...(await takeRateLimitHits(store.db, buckets, NOW))].sort()).toEqual(
+        [
+          [small, NOW + 1000],
+          [large, NOW + 2000],
+        ].sort(),
+      );
+      // The small bucket is full; the large one still takes its hit.
+      expect([...(await takeRateLimitHits(store.db, buckets, NOW))]).toEqual([[large, NOW + 2000]]);
+      await returnRateLimitHits(store.db, [
+        { key: small, expiresAt: NOW + 1000 },
+        { key: large, expiresAt: NOW + 2000 },
+      ]);
+      expect([...(await takeRateLimitHits(store.db, buckets, NOW))].sort()).toEqual(
+        [
+          [small, NOW + 1000],
+          [large, NOW + 2000],
+        ].sort(),
+      );
+      // Giving back a hit of a bucket that no longer exists changes nothing that counts.
+      const gone = randomUUID();
+      await returnRateLimitHits(store.db, [{ key: gone, expiresAt: NOW - 1 }]);
+      expect(await takeRateLimitHit(gone, window)).toBe(NOW + 1000);
     });
   });
 
