@@ -38,7 +38,7 @@ export interface GuideMachine {
   shellIn(cwd: string, ...blocks: readonly GuideBlock[]): Promise<string>;
   /** Runs what an operator types into root's shell (`gatehouse …`, `systemctl …`) after the command-line helper. */
   command(text: string): Promise<string>;
-  /** The instances of the unit running now (started by the guide's `systemctl`), by port. */
+  /** The instances of the unit running now (started by the guide's `systemctl`), by the guide's port. */
   running(): ServerProcess[];
   /** The guide's `gatehouse practice create` and the administrator it printed. */
   createFirstPractice(): Promise<FirstAdmin>;
@@ -235,7 +235,8 @@ async function startSystemd(options: {
   const address = server.address();
   return {
     url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`,
-    running: () => [...units.entries()].sort(([a], [b]) => a - b).map(([, unit]) => unit),
+    // In the order of the guide's ports.
+    running: () => options.ports.flatMap(([, port]) => units.get(port) ?? []),
     async close() {
       await Promise.all([...units.keys()].map(stop));
       await new Promise((resolve) => server.close(resolve));

@@ -41,6 +41,7 @@ export const GUIDE_BLOCKS = [
   'postgres-backup',
   'rollback-code',
   'postgres-restore',
+  'mail-queue',
 ] as const;
 export type GuideBlock = (typeof GUIDE_BLOCKS)[number];
 

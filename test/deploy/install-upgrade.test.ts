@@ -67,6 +67,7 @@ beforeAll(async () => {
       ['create role gatehouse login', `create role ${role} login`],
       ['postgres://gatehouse:', `postgres://${role}:`],
       ['@127.0.0.1:5432/gatehouse', `@127.0.0.1:5432/${database}`],
+      ['psql gatehouse -c', `psql ${database} -c`],
       ['pg_dump --format=custom gatehouse', `pg_dump --format=custom ${database}`],
       ['--role=gatehouse', `--role=${role}`],
       ['--dbname=gatehouse_restored', `--dbname=${database}_restored`],
@@ -144,6 +145,10 @@ describe('docs/deploy.md installed from nothing, upgraded and rolled back on Pos
         confirmPassword: NEW_PASSWORD,
       });
       expect(changed.body.next, changed.text).toBe('signed_in');
+      // operations.md's look at the mail queue: the password-change email goes out, and the queue empties.
+      await expect
+        .poll(() => machine.shell('mail-queue'), { timeout: 30_000 })
+        .toMatch(/^\s*0 \|\s+\|\s*$/m);
     },
   );
 

@@ -1,8 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import {
   appendFileSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -166,6 +167,25 @@ describe('docs/deploy.md: one machine on SQLite', () => {
       password: NEW_PASSWORD,
     });
     expect(login.body.next, login.text).toBe('signed_in');
+
+    // operations.md's nightly jobs, as root's crontab runs them: sh, a bare PATH, `\%` read as `%`.
+    mkdirSync(path.join(machine.dir, 'secure'));
+    for (const job of ['backup', 'audit checkpoint']) {
+      const line = new RegExp(`\`\\d+ \\d+ \\* \\* \\* (cd /opt/gatehouse [^\`]* ${job} [^\`]+)\``).exec(
+        readFileSync('docs/operations.md', 'utf8'),
+      )?.[1];
+      expect(line, `the ${job} line of operations.md`).toBeDefined();
+      const command = substitute((line ?? '').replaceAll('\\%', '%'), [
+        ['/secure', path.join(machine.dir, 'secure')],
+        ...machine.substitutions,
+      ]);
+      execFileSync('sh', ['-c', command], { env: { PATH: '/usr/bin:/bin', HOME: '/root' }, stdio: 'ignore' });
+    }
+    const nightly = readdirSync(backups).filter((name) => /^gatehouse-\d{8}T\d{6}Z\.sqlite$/.test(name));
+    expect(nightly).toHaveLength(2);
+    for (const name of nightly) expect(ownerAndMode(path.join(backups, name))).toBe(`${owner} 600`);
+    const checkpoints = readFileSync(path.join(machine.dir, 'secure/gatehouse-checkpoints.jsonl'), 'utf8');
+    expect(checkpoints).toMatch(/"chainId"/);
 
     // keys-and-backup.md: rotating the generated key, as written; two-factor codes work throughout.
     const nextCode = await enrolTotp(client, NEW_PASSWORD);
