@@ -146,9 +146,7 @@ describe('docs/deploy.md installed from nothing, upgraded and rolled back on Pos
       });
       expect(changed.body.next, changed.text).toBe('signed_in');
       // operations.md's look at the mail queue: the password-change email goes out, and the queue empties.
-      await expect
-        .poll(() => machine.shell('mail-queue'), { timeout: 30_000 })
-        .toMatch(/^\s*0 \|\s+\|\s*$/m);
+      await expect.poll(() => machine.shell('mail-queue'), { timeout: 30_000 }).toMatch(/^\s*0 \|\s+\|\s*$/m);
     },
   );
 
