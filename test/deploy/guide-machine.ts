@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -55,6 +55,12 @@ export interface FirstAdmin {
 const GUIDE_PORTS = [80, 443, 3000, 3001, 3002, 3003] as const;
 /** The service user the guide creates and runs everything as. */
 const SERVICE_USER = 'gatehouse';
+
+/** Owner, group and permission bits of a file, as `stat -c '%u:%g %a'` shows them. */
+export function ownerAndMode(file: string): string {
+  const { uid, gid, mode } = statSync(file);
+  return `${uid}:${gid} ${(mode & 0o777).toString(8)}`;
+}
 
 function idOf(flag: '-u' | '-g', name: string): number {
   return Number(execFileSync('id', [flag, name], { encoding: 'utf8' }).trim());

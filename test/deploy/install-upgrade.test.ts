@@ -6,7 +6,6 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +13,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { HttpClient } from '../support/http-client.js';
-import { guideMachine, type FirstAdmin, type GuideMachine } from './guide-machine.js';
+import { guideMachine, ownerAndMode, type FirstAdmin, type GuideMachine } from './guide-machine.js';
 
 /**
  * docs/deploy.md from nothing, as written: the install block (this checkout's HEAD, `npm ci` from
@@ -93,12 +92,6 @@ afterAll(async () => {
   await admin.query(`drop role if exists ${role}`);
   await admin.end();
 });
-
-/** Owner, group and permission bits of a file, as `stat -c '%u:%g %a'` shows them. */
-function ownerAndMode(file: string): string {
-  const { uid, gid, mode } = statSync(file);
-  return `${uid}:${gid} ${(mode & 0o777).toString(8)}`;
-}
 
 async function signIn(password: string): Promise<{ next: string }> {
   const [instance] = machine.running();

@@ -19,7 +19,7 @@ import { runCliProcess } from '../support/cli.js';
 import { HttpClient } from '../support/http-client.js';
 import { firstRunPassword, freePort, spawnServer, type ServerProcess } from '../support/server-process.js';
 import { guideBlock, shellEnvironment, substitute, unitCommand } from './guide.js';
-import { guideMachine, type FirstAdmin, type GuideMachine } from './guide-machine.js';
+import { guideMachine, ownerAndMode, type FirstAdmin, type GuideMachine } from './guide-machine.js';
 import { enrolTotp, signInWithCode } from './two-factor.js';
 
 /**
@@ -111,12 +111,6 @@ describe('README: npm start on SQLite', () => {
   });
 });
 
-/** Owner, group and permission bits of a file, as `stat -c '%u:%g %a'` shows them. */
-function ownerAndMode(file: string): string {
-  const { uid, gid, mode } = statSync(file);
-  return `${uid}:${gid} ${(mode & 0o777).toString(8)}`;
-}
-
 describe('docs/deploy.md: one machine on SQLite', () => {
   it('creates the first practice from the command line, starts the unit, its administrator signs in; backs up and restores as the service user', async () => {
     const machine = await guideMachine();
@@ -179,7 +173,11 @@ describe('docs/deploy.md: one machine on SQLite', () => {
         ['/secure', path.join(machine.dir, 'secure')],
         ...machine.substitutions,
       ]);
-      execFileSync('sh', ['-c', command], { env: { PATH: '/usr/bin:/bin', HOME: '/root' }, stdio: 'ignore' });
+      // Debian's cron gives jobs PATH=/usr/bin:/bin, where runuser is not.
+      execFileSync('sh', ['-c', command], {
+        env: { PATH: '/usr/bin:/bin', HOME: '/root' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
     }
     const nightly = readdirSync(backups).filter((name) => /^gatehouse-\d{8}T\d{6}Z\.sqlite$/.test(name));
     expect(nightly).toHaveLength(2);
