@@ -8,6 +8,7 @@ import type { SecretKeys } from '../domain/secret-box.js';
 import { trustsHop, type TrustedProxies } from '../domain/trusted-proxies.js';
 import { createBackgroundWork, type BackgroundWork } from '../services/background-work.js';
 import type { ServiceDeps } from '../services/context.js';
+import { mailQueueState } from '../services/mail-delivery.js';
 import { passwordAuthRoutes } from './auth/password-routes.js';
 import { activityRoutes } from './activity/routes.js';
 import { authRoutes } from './auth/routes.js';
@@ -100,7 +101,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(errorHandler);
   await app.register(requestLog);
-  const metrics = createMetrics(options.deps.store);
+  const metrics = createMetrics(options.deps.store, () =>
+    mailQueueState(options.deps.store, options.deps.clock),
+  );
   await app.register(metricsEndpoint, { metrics, token: options.metricsToken });
   await app.register(swagger, {
     openapi: {

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../domain/audit-event.js';
 import type { CommittedEventsListener } from '../store/committed-events.js';
 import type { PoolState, Store } from '../store/database.js';
-import { createMetrics } from './metrics.js';
+import type { MailQueueState } from '../services/mail-delivery.js';
+import { createMetrics as createMetricsReading } from './metrics.js';
+
+/** An outbox with nothing waiting, for the tests about other metrics. */
+const EMPTY_QUEUE: MailQueueState = { pending: 0, oldestAgeSeconds: 0 };
+const createMetrics = (store: Store) => createMetricsReading(store, () => Promise.resolve(EMPTY_QUEUE));
 
 /** Just what createMetrics uses of a store: its committed-event feed and its pool. */
 function fakeStore(pool: PoolState | undefined) {
@@ -63,6 +68,27 @@ describe('createMetrics', () => {
     expect(text).toContain(
       'gatehouse_http_request_duration_seconds_count{method="other",route="unmatched",status_code="404"} 1',
     );
+  });
+});
+
+describe('the mail queue gauges', () => {
+  it('read the outbox once per scrape, and show NaN while it cannot be read', async () => {
+    let reads = 0;
+    let answer: () => Promise<MailQueueState> = () => Promise.resolve({ pending: 3, oldestAgeSeconds: 95.5 });
+    const metrics = createMetricsReading(fakeStore(undefined).store, () => {
+      reads++;
+      return answer();
+    });
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/^gatehouse_mail_queue_pending 3$/m);
+    expect(text).toMatch(/^gatehouse_mail_queue_oldest_age_seconds 95.5$/m);
+    expect(reads).toBe(1);
+
+    answer = () => Promise.reject(new Error('database unavailable'));
+    const failed = await metrics.registry.metrics();
+    expect(failed).toMatch(/^gatehouse_mail_queue_pending nan$/im);
+    expect(failed).toMatch(/^gatehouse_mail_queue_oldest_age_seconds nan$/im);
+    expect(reads).toBe(2);
   });
 });
 

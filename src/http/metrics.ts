@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { securityCountOf } from '../domain/security-counts.js';
 import type { AuditEvent } from '../domain/audit-event.js';
+import type { MailQueueState } from '../services/mail-delivery.js';
 import type { Store } from '../store/database.js';
 
 /**
@@ -30,7 +31,10 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 /** Methods as labels; anything else (Node accepts a few dozen) is `other`. */
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
-export function createMetrics(store: Store): Metrics {
+/**
+ * `readMailQueue` reads the outbox (services/mail-delivery.ts mailQueueState), once per scrape.
+ */
+export function createMetrics(store: Store, readMailQueue: () => Promise<MailQueueState>): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -73,6 +77,7 @@ export function createMetrics(store: Store): Metrics {
     registers,
   });
   if (store.poolState()) registerPoolGauges(registry, store);
+  registerMailQueueGauges(registry, readMailQueue);
 
   const unsubscribe = store.onAuditEventsCommitted((events: readonly AuditEvent[]) => {
     for (const event of events) {
@@ -123,5 +128,35 @@ function registerPoolGauges(registry: Registry, store: Store): void {
     'gatehouse_db_pool_waiting_queries',
     'Queries waiting for a PostgreSQL connection because all are in use.',
     (s) => s.waiting,
+  );
+}
+
+/**
+ * The mail outbox, read when scraped: one read serves both gauges of a scrape (prom-client collects
+ * them at once). When the database does not answer they show NaN rather than a stale or made-up value.
+ */
+function registerMailQueueGauges(registry: Registry, readMailQueue: () => Promise<MailQueueState>): void {
+  let reading: Promise<MailQueueState | undefined> | undefined;
+  const readOnce = () => {
+    reading ??= readMailQueue()
+      .catch(() => undefined)
+      .finally(() => (reading = undefined));
+    return reading;
+  };
+  const gauge = (name: string, help: string, read: (state: MailQueueState) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        const state = await readOnce();
+        this.set(state ? read(state) : NaN);
+      },
+    });
+  gauge('gatehouse_mail_queue_pending', 'Emails queued and not delivered yet.', (s) => s.pending);
+  gauge(
+    'gatehouse_mail_queue_oldest_age_seconds',
+    'Seconds since the oldest undelivered email was queued; 0 when none waits.',
+    (s) => s.oldestAgeSeconds,
   );
 }

@@ -1,7 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-import { claimDueMail, markMailFailed, markMailSent, type QueuedMail } from '../store/mail-store.js';
+import {
+  claimDueMail,
+  markMailFailed,
+  markMailSent,
+  unsentMailSummary,
+  type QueuedMail,
+} from '../store/mail-store.js';
 import type { Clock } from './context.js';
 import { startRepeatingTask, type RepeatingTask } from './repeating-task.js';
 import type { Store } from '../store/database.js';
@@ -86,6 +92,22 @@ export async function deliverDueMail(
     }
   }
   return delivered;
+}
+
+export interface MailQueueState {
+  /** Emails queued and not delivered yet (waiting for their first try or a retry). */
+  readonly pending: number;
+  /** Seconds since the oldest of them was queued; 0 when none waits. */
+  readonly oldestAgeSeconds: number;
+}
+
+/** The outbox as /metrics shows it: a queue that grows or ages means mail is not going out. */
+export async function mailQueueState(store: Store, clock: Clock): Promise<MailQueueState> {
+  const { count, oldestCreatedAt } = await unsentMailSummary(store.db);
+  return {
+    pending: count,
+    oldestAgeSeconds: oldestCreatedAt === null ? 0 : Math.max(0, (clock.now() - oldestCreatedAt) / 1000),
+  };
 }
 
 /** Polls the outbox until stopped. A database outage only delays mail; it is retried next tick. */

@@ -74,6 +74,21 @@ export async function markMailSent(db: Executor, id: string, at: number): Promis
     .execute();
 }
 
+/** The emails not delivered yet: how many, and when the oldest was queued (null when none). */
+export async function unsentMailSummary(
+  db: Executor,
+): Promise<{ readonly count: number; readonly oldestCreatedAt: number | null }> {
+  const row = await db
+    .selectFrom('mail_outbox')
+    .select((eb) => [
+      eb.fn.countAll<number | string>().as('count'),
+      eb.fn.min<number | string | null>('created_at').as('oldest'),
+    ])
+    .where('sent_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.count), oldestCreatedAt: row.oldest === null ? null : Number(row.oldest) };
+}
+
 export async function markMailFailed(
   db: Executor,
   id: string,

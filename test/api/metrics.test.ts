@@ -183,4 +183,29 @@ describe('/metrics', () => {
     // Enrolment's sign-in and the one through the second factor.
     expect(sample(text, 'gatehouse_sign_ins_total', { outcome: 'success', practice })).toBe(2);
   });
+  it('shows the mail queue: how many emails wait and how long the oldest has, until they are delivered', async () => {
+    const queue = async () => {
+      const text = await scrape();
+      return {
+        pending: sample(text, 'gatehouse_mail_queue_pending', {}),
+        oldest: sample(text, 'gatehouse_mail_queue_oldest_age_seconds', {}),
+      };
+    };
+    // What earlier tests queued (lockout and reset emails) goes out first.
+    while ((await server.deliverMail()) > 0);
+    expect(await queue()).toEqual({ pending: 0, oldest: 0 });
+
+    const carol = await seedUser(server.deps, practice, { username: 'carol-metrics' });
+    const forgot = await new HttpClient(server.url).post('/api/auth/forgot-password', {
+      practiceCode: practice.code,
+      username: carol.username,
+    });
+    expect(forgot.status).toBe(202);
+    await server.app.backgroundWork.drain();
+    server.clock.advance(90_000);
+    expect(await queue()).toEqual({ pending: 1, oldest: 90 });
+
+    expect(await server.deliverMail()).toBe(1);
+    expect(await queue()).toEqual({ pending: 0, oldest: 0 });
+  });
 });

@@ -30,6 +30,18 @@ export const GUIDE_BLOCKS = [
   'sqlite-restore',
   'metrics-token',
   'prometheus',
+  'install',
+  'postgres-database',
+  'upgrade',
+  'rotate-add-key',
+  'rotate-swap-keys',
+  'keys-rotate',
+  'rotate-drop-previous',
+  'sqlite-rotate',
+  'postgres-backup',
+  'rollback-code',
+  'postgres-restore',
+  'mail-queue',
   'forward-auth-map',
   'forward-auth-ehr',
 ] as const;
@@ -45,9 +57,14 @@ export function guideBlock(name: GuideBlock): string {
   });
   if (found.length !== 1 || !found[0])
     throw new Error(`"${marker}" is in ${found.length} of the guides (${GUIDE_FILES.join(', ')}), not 1`);
-  const fence = /^```[a-z]*\n([\s\S]*?)^```$/m.exec(found[0].text);
-  if (!fence?.[1]) throw new Error(`no code block follows "${marker}" in ${found[0].file}`);
-  return fence[1];
+  // A fence may be indented, inside a list item: its lines lose that indentation.
+  const fence = /^( *)```[a-z]*\n([\s\S]*?)^\1```$/m.exec(found[0].text);
+  if (fence?.[2] === undefined) throw new Error(`no code block follows "${marker}" in ${found[0].file}`);
+  const indent = fence[1] ?? '';
+  return fence[2]
+    .split('\n')
+    .map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line))
+    .join('\n');
 }
 
 /**
@@ -70,16 +87,20 @@ export function substitute(text: string, substitutions: Substitutions): string {
 
 /**
  * Runs shell text from the guide with bash, as a reader pasting it into root's shell would, and
- * returns what it printed. `systemctl` is replaced by a function that only records its arguments
- * in the file `systemctlLog` (the test starts the units itself, see `unitCommand`).
+ * returns what it printed. `systemctl` is a function that hands its arguments to the test's own
+ * systemd at `systemctlUrl` (guide-machine.ts), which starts and stops the units and answers once
+ * done; a refusal there fails the command, as systemctl does.
  */
 export async function runShell(
   script: string,
-  options: { env: NodeJS.ProcessEnv; systemctlLog: string },
+  options: { env: NodeJS.ProcessEnv; systemctlUrl: string; cwd?: string },
 ): Promise<string> {
-  const prelude = `set -euo pipefail\nsystemctl() { printf '%s\\n' "$*" >> '${options.systemctlLog}'; }\n`;
+  const prelude =
+    'set -euo pipefail\n' +
+    `systemctl() { curl -sS --fail-with-body --data-binary "$*" '${options.systemctlUrl}'; }\n`;
   const child = spawn('bash', ['-c', prelude + script], {
     env: options.env,
+    cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

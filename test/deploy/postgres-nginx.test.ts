@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -7,6 +7,7 @@ import type { ServerProcess } from '../support/server-process.js';
 import { guideBlock, parseEnvironmentFile, substitute } from './guide.js';
 import { guideMachine, type FirstAdmin, type GuideMachine } from './guide-machine.js';
 import { httpsFetch } from './https-fetch.js';
+import { enrolTotp, signInWithCode } from './two-factor.js';
 import { startNginx, type NginxProcess } from './nginx.js';
 
 /**
@@ -18,12 +19,22 @@ import { startNginx, type NginxProcess } from './nginx.js';
  */
 const CLIENT_ADDRESS = '127.0.0.2';
 const SPOOFED_ADDRESS = '203.0.113.9';
+const NEW_PASSWORD = 'Quiet harbour lanterns 4 deploy guide';
 
 let machine: GuideMachine;
 let instances: ServerProcess[] = [];
 let nginx: NginxProcess | undefined;
 let firstAdmin: FirstAdmin;
 let client: HttpClient;
+
+/** A browser on PUBLIC_URL, through nginx, from CLIENT_ADDRESS. */
+function browser(extraHeaders: Record<string, string> = {}): HttpClient {
+  return new HttpClient(
+    machine.publicUrl,
+    { origin: machine.publicUrl, ...extraHeaders },
+    httpsFetch({ ca: machine.certificate, localAddress: CLIENT_ADDRESS }),
+  );
+}
 
 beforeAll(async () => {
   machine = await guideMachine({ databaseUrl: inject('databaseUrl') });
@@ -33,26 +44,20 @@ beforeAll(async () => {
   expect(await machine.shell('postgres-migrate')).toContain('The postgres database is up to date.');
   firstAdmin = await machine.createFirstPractice();
   await machine.shell('metrics-token', 'postgres-start');
-  instances = await machine.startUnits();
+  instances = machine.running();
   expect(instances.map((instance) => instance.port)).toEqual([3001, 3002, 3003].map(machine.port));
 
   const nginxDir = path.join(machine.dir, 'nginx');
   mkdirSync(nginxDir);
   const site = substitute(guideBlock('nginx'), machine.substitutions);
   nginx = await startNginx(nginxDir, site, [machine.port(80), machine.port(443)]);
-  client = new HttpClient(
-    machine.publicUrl,
-    // A browser on PUBLIC_URL sends its Origin; a malicious client claims another address.
-    { origin: machine.publicUrl, 'x-forwarded-for': SPOOFED_ADDRESS },
-    httpsFetch({ ca: machine.certificate, localAddress: CLIENT_ADDRESS }),
-  );
+  // A malicious client claims another address.
+  client = browser({ 'x-forwarded-for': SPOOFED_ADDRESS });
 }, 150_000);
 
 afterAll(async () => {
   await nginx?.stop();
-  await Promise.all(instances.map((instance) => instance.kill()));
-  instances = [];
-  if (machine) rmSync(machine.dir, { recursive: true, force: true });
+  await machine?.close();
 });
 
 /** How many requests for `apiPath` an instance has logged (one JSON line per answered request). */
@@ -79,10 +84,9 @@ describe('docs/deploy.md: three instances on PostgreSQL behind nginx with TLS', 
     expect(session).not.toMatch(/;\s*Domain=/i);
     expect(login.headers.get('strict-transport-security')).toMatch(/max-age=31536000/);
 
-    const newPassword = 'Quiet harbour lanterns 4 deploy guide';
     const changed = await client.post<{ next: string }>('/api/auth/password-change', {
-      newPassword,
-      confirmPassword: newPassword,
+      newPassword: NEW_PASSWORD,
+      confirmPassword: NEW_PASSWORD,
     });
     expect(changed.status, changed.text).toBe(200);
     expect(changed.body.next).toBe('signed_in');
@@ -133,6 +137,48 @@ describe('docs/deploy.md: three instances on PostgreSQL behind nginx with TLS', 
       .toHaveLength(1);
   });
 
+  it('rotates the secret key as keys-and-backup.md says, one instance restarted at a time; two-factor codes still work', async () => {
+    const nextCode = await enrolTotp(client, NEW_PASSWORD);
+    const settingsFile = path.join(machine.dir, 'etc/gatehouse.env');
+    const settings = () => parseEnvironmentFile(readFileSync(settingsFile, 'utf8'));
+    const rootsOnly = () => {
+      const { uid, mode } = statSync(settingsFile);
+      expect([uid, mode & 0o777]).toEqual([0, 0o600]);
+    };
+    // "Restart the instances one by one" after each step.
+    const restartOneByOne = async () => {
+      for (const port of [3001, 3002, 3003]) await machine.command(`systemctl restart gatehouse@${port}`);
+    };
+    const firstKey = settings().GATEHOUSE_SECRET_KEY;
+    await machine.shell('rotate-add-key');
+    const newKey = settings().GATEHOUSE_PREVIOUS_SECRET_KEY;
+    expect(newKey).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    rootsOnly();
+    await restartOneByOne();
+    await machine.shell('rotate-swap-keys');
+    expect(settings()).toMatchObject({
+      GATEHOUSE_SECRET_KEY: newKey,
+      GATEHOUSE_PREVIOUS_SECRET_KEY: firstKey,
+    });
+    rootsOnly();
+    await restartOneByOne();
+    expect(await machine.shell('keys-rotate')).toMatch(
+      /re-encrypted 1 TOTP secrets in this run; 1 use the current key, 0 do not\./,
+    );
+    await machine.shell('rotate-drop-previous');
+    expect(settings().GATEHOUSE_PREVIOUS_SECRET_KEY).toBeUndefined();
+    expect(settings().GATEHOUSE_SECRET_KEY).toBe(newKey);
+    rootsOnly();
+    await restartOneByOne();
+    instances = machine.running();
+    expect(instances).toHaveLength(3);
+    for (const instance of instances) {
+      expect(instance.output()).toMatch(/Secret key [0-9a-f]{12}/);
+      expect(instance.output()).not.toContain('also reading previous key');
+    }
+    await signInWithCode(browser(), { ...firstAdmin, password: NEW_PASSWORD }, await nextCode());
+  });
+
   it('spreads requests over the three instances, and goes on when one of them stops', async () => {
     const before = instances.map((instance) => logged(instance, '/api/me'));
     for (let i = 0; i < 9; i++) expect((await client.get('/api/me')).status).toBe(200);
@@ -141,7 +187,8 @@ describe('docs/deploy.md: three instances on PostgreSQL behind nginx with TLS', 
     await expect.poll(() => served().reduce((sum, count) => sum + count)).toBe(9);
     expect(served()).toEqual([3, 3, 3]);
 
-    await instances[1]?.kill('SIGTERM');
+    await machine.command('systemctl stop gatehouse@3002');
+    expect(machine.running()).toHaveLength(2);
     for (let i = 0; i < 6; i++) expect((await client.get('/api/me')).status).toBe(200);
     const logout = await client.post('/api/auth/logout');
     expect(logout.status).toBe(204);

@@ -1,10 +1,12 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import {
   appendFileSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -17,7 +19,8 @@ import { runCliProcess } from '../support/cli.js';
 import { HttpClient } from '../support/http-client.js';
 import { firstRunPassword, freePort, spawnServer, type ServerProcess } from '../support/server-process.js';
 import { guideBlock, shellEnvironment, substitute, unitCommand } from './guide.js';
-import { guideMachine, type FirstAdmin } from './guide-machine.js';
+import { guideMachine, ownerAndMode, type FirstAdmin, type GuideMachine } from './guide-machine.js';
+import { enrolTotp, signInWithCode } from './two-factor.js';
 
 /**
  * The README's quick start (`npm start`, the DEMO administrator it prints) and docs/deploy.md's
@@ -27,9 +30,12 @@ import { guideMachine, type FirstAdmin } from './guide-machine.js';
 const servers: ServerProcess[] = [];
 /** Temp folders to remove once the servers using them have stopped. */
 const folders: string[] = [];
+/** Each stops its units and removes its folder. */
+const machines: GuideMachine[] = [];
 
 afterAll(async () => {
   await Promise.all(servers.map((server) => server.kill()));
+  await Promise.all(machines.map((machine) => machine.close()));
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
 
@@ -105,16 +111,10 @@ describe('README: npm start on SQLite', () => {
   });
 });
 
-/** Owner, group and permission bits of a file, as `stat -c '%u:%g %a'` shows them. */
-function ownerAndMode(file: string): string {
-  const { uid, gid, mode } = statSync(file);
-  return `${uid}:${gid} ${(mode & 0o777).toString(8)}`;
-}
-
 describe('docs/deploy.md: one machine on SQLite', () => {
   it('creates the first practice from the command line, starts the unit, its administrator signs in; backs up and restores as the service user', async () => {
     const machine = await guideMachine();
-    folders.push(machine.dir);
+    machines.push(machine);
     const owner = `${machine.owner.uid}:${machine.owner.gid}`;
     expect(ownerAndMode(machine.dataDir)).toBe(`${owner} 700`);
     await machine.shell('sqlite-env', 'mail-from');
@@ -125,8 +125,7 @@ describe('docs/deploy.md: one machine on SQLite', () => {
     const database = path.join(machine.dataDir, 'gatehouse.sqlite');
     expect(ownerAndMode(database)).toBe(`${owner} 600`);
     await machine.shell('sqlite-start');
-    const [instance, ...others] = await machine.startUnits();
-    servers.push(...(instance ? [instance] : []), ...others);
+    const [instance, ...others] = machine.running();
     expect(others).toHaveLength(0);
     expect(instance?.port).toBe(machine.port(3000));
     expect(await machine.shell('readyz')).toContain('"status":"ready"');
@@ -145,27 +144,76 @@ describe('docs/deploy.md: one machine on SQLite', () => {
     for (const name of backupFiles) expect(ownerAndMode(path.join(backups, name))).toBe(`${owner} 600`);
     const backup = path.join(backups, backupFiles.find((name) => name.endsWith('.sqlite')) ?? '');
 
-    await instance?.kill();
+    await machine.command('systemctl stop gatehouse@3000');
+    expect(machine.running()).toHaveLength(0);
     // Root restoring without the helper would leave files the service cannot open: refused, nothing changed.
     const asRoot = await runCliProcess({ DATA_DIR: machine.dataDir }, 'restore', backup, '--force');
     expect(asRoot.err).toMatch(/belongs to user id \d+, not to the user running this command/);
     expect(asRoot.status).toBe(2);
     const restored = await machine.shell('sqlite-restore');
     expect(restored).toMatch(/Practice ACME: \d+ events, intact\./);
-    const [again] = await machine.startUnits();
-    servers.push(...(again ? [again] : []));
+    const [again] = machine.running();
     for (const name of dataFiles) expect(ownerAndMode(path.join(machine.dataDir, name))).toBe(`${owner} 600`);
-    const login = await new HttpClient(again?.url ?? '').post<{ next: string }>('/api/auth/login', {
+    const client = new HttpClient(again?.url ?? '');
+    const login = await client.post<{ next: string }>('/api/auth/login', {
       practiceCode: admin.practiceCode,
       username: admin.username,
       password: NEW_PASSWORD,
     });
     expect(login.body.next, login.text).toBe('signed_in');
+
+    // operations.md's nightly jobs, as root's crontab runs them: sh, a bare PATH, `\%` read as `%`.
+    mkdirSync(path.join(machine.dir, 'secure'));
+    for (const job of ['backup', 'audit checkpoint']) {
+      const line = new RegExp(`\`\\d+ \\d+ \\* \\* \\* (cd /opt/gatehouse [^\`]* ${job} [^\`]+)\``).exec(
+        readFileSync('docs/operations.md', 'utf8'),
+      )?.[1];
+      expect(line, `the ${job} line of operations.md`).toBeDefined();
+      const command = substitute((line ?? '').replaceAll('\\%', '%'), [
+        ['/secure', path.join(machine.dir, 'secure')],
+        ...machine.substitutions,
+      ]);
+      // Debian's cron gives jobs PATH=/usr/bin:/bin, where runuser is not.
+      execFileSync('sh', ['-c', command], {
+        env: { PATH: '/usr/bin:/bin', HOME: '/root' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+    }
+    const nightly = readdirSync(backups).filter((name) => /^gatehouse-\d{8}T\d{6}Z\.sqlite$/.test(name));
+    expect(nightly).toHaveLength(2);
+    for (const name of nightly) expect(ownerAndMode(path.join(backups, name))).toBe(`${owner} 600`);
+    const checkpoints = readFileSync(path.join(machine.dir, 'secure/gatehouse-checkpoints.jsonl'), 'utf8');
+    expect(checkpoints).toMatch(/"chainId"/);
+
+    // keys-and-backup.md: rotating the generated key, as written; two-factor codes work throughout.
+    const nextCode = await enrolTotp(client, NEW_PASSWORD);
+    const secretKey = path.join(machine.dataDir, 'secret.key');
+    const oldKey = readFileSync(secretKey);
+    const rotated = await machine.shell('sqlite-rotate');
+    expect(rotated).toMatch(/re-encrypted 1 TOTP secrets in this run; 1 use the current key, 0 do not\./);
+    expect(readFileSync(secretKey).equals(oldKey)).toBe(false);
+    expect(ownerAndMode(secretKey)).toBe(`${owner} 600`);
+    expect(existsSync(path.join(machine.dataDir, 'secret.previous.key'))).toBe(false);
+    // The old key is kept with the backups it opens, as private as they are.
+    const keptKeys = readdirSync(backups).filter((name) => name.startsWith('secret.previous.key-'));
+    expect(keptKeys).toHaveLength(1);
+    const keptKey = path.join(backups, keptKeys[0] ?? '');
+    expect(ownerAndMode(keptKey)).toBe(`${owner} 600`);
+    expect(readFileSync(keptKey).equals(oldKey)).toBe(true);
+    const [restarted, ...more] = machine.running();
+    expect(more).toHaveLength(0);
+    expect(restarted).not.toBe(again);
+    expect(restarted?.output()).not.toMatch(/previous key/i);
+    await signInWithCode(
+      new HttpClient(restarted?.url ?? ''),
+      { ...admin, password: NEW_PASSWORD },
+      await nextCode(),
+    );
   });
 
   it('reads the settings file alike in the helper and the unit, and the helper stops at a line bash cannot read', async () => {
     const machine = await guideMachine();
-    folders.push(machine.dir);
+    machines.push(machine);
     await machine.shell('sqlite-env', 'mail-from');
     const mailFrom = async () => {
       const printed = JSON.parse(await machine.command('gatehouse config --json')) as {
@@ -189,7 +237,7 @@ describe('docs/deploy.md: one machine on SQLite', () => {
     'has a unit that systemd-analyze verifies without a word',
     async () => {
       const machine = await guideMachine();
-      folders.push(machine.dir);
+      machines.push(machine);
       await machine.shell('sqlite-env');
       const unitFile = path.join(machine.dir, 'gatehouse@.service');
       writeFileSync(unitFile, substitute(guideBlock('unit'), machine.substitutions));
