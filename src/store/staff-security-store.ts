@@ -1,0 +1,64 @@
+import { chainIdOf } from '../domain/audit-event.js';
+import type { Executor } from './database.js';
+import { USER_COLUMNS, userFromRow, type User } from './user-store.js';
+
+/**
+ * Reads behind the staff list and the security overview: every user of a practice with their
+ * two-factor state (one query, not one per user), and who was locked out or refused sign-in
+ * again and again lately, from the practice's own events. The event reads are ranges of the
+ * (chain_id, type, at, seq) index (migrations/0004-activity.ts), so they cost what the window
+ * holds, not what the log holds.
+ */
+export interface StaffAccountRow {
+  readonly user: User;
+  readonly twoFactorEnabled: boolean;
+}
+
+export async function listStaffAccounts(db: Executor, practiceId: string): Promise<StaffAccountRow[]> {
+  const rows = await db
+    .selectFrom('users')
+    .leftJoin('two_factor_totp', 'two_factor_totp.user_id', 'users.id')
+    .select([...USER_COLUMNS.map((column) => `users.${column}` as const), 'two_factor_totp.enabled_at'])
+    .where('users.practice_id', '=', practiceId)
+    .execute();
+  return rows.map((row) => ({ user: userFromRow(row), twoFactorEnabled: row.enabled_at !== null }));
+}
+
+export interface RecentSecurityEventRows {
+  /** Users locked out since `lockedSince`. */
+  readonly recentlyLocked: ReadonlySet<string>;
+  /** How many lockouts happened since `lockedSince` (a user locked twice counts twice). */
+  readonly lockouts: number;
+  /** Users refused at least `burstMin` times since `failedSince`. */
+  readonly failedSignInBursts: ReadonlySet<string>;
+}
+
+export async function findRecentSecurityEvents(
+  db: Executor,
+  practiceId: string,
+  window: { readonly lockedSince: number; readonly failedSince: number; readonly burstMin: number },
+): Promise<RecentSecurityEventRows> {
+  const chainId = chainIdOf(practiceId);
+  const [locks, bursts] = await Promise.all([
+    db
+      .selectFrom('audit_events')
+      .select('target_id')
+      .where('chain_id', '=', chainId)
+      .where('type', '=', 'account.locked')
+      .where('at', '>=', window.lockedSince)
+      .execute(),
+    db
+      .selectFrom('audit_events')
+      .select('target_id')
+      .where('chain_id', '=', chainId)
+      .where('type', '=', 'login.failed')
+      .where('at', '>=', window.failedSince)
+      .where('target_id', 'is not', null)
+      .groupBy('target_id')
+      .having((eb) => eb.fn.countAll(), '>=', window.burstMin)
+      .execute(),
+  ]);
+  const ids = (rows: readonly { target_id: string | null }[]) =>
+    new Set(rows.flatMap((row) => (row.target_id === null ? [] : [row.target_id])));
+  return { recentlyLocked: ids(locks), lockouts: locks.length, failedSignInBursts: ids(bursts) };
+}
