@@ -88,7 +88,47 @@ export interface StaffUser extends User {
   createdAt: string;
   lastLoginAt: string | null;
   passwordMustChange: boolean;
+  /** When the pending temporary password stops working (it may have already); null without one. */
+  temporaryPasswordExpiresAt: string | null;
+  /** While the account is locked, until when; null otherwise. */
+  lockedUntil: string | null;
 }
+
+/** A row of the staff list (GET /api/staff). */
+export interface StaffListItem extends StaffUser {
+  twoFactorEnabled: boolean;
+}
+
+export interface StaffList {
+  items: StaffListItem[];
+  timeZone: string;
+}
+
+/** GET /api/practice/security-overview: each count is what the staff list filter of that name lists. */
+export interface SecurityOverviewReport {
+  counts: Record<StaffFilterName, number> & { active: number; twoFactorEnabled: number };
+  lockouts: number;
+  windows: {
+    inactiveDays: number;
+    recentLockoutDays: number;
+    failedBurstMin: number;
+    failedBurstHours: number;
+    passwordExpiryDays: number | null;
+  };
+  requireTwoFactorAffects: { id: string; username: string; firstName: string; lastName: string }[];
+  timeZone: string;
+}
+
+export type StaffFilterName =
+  | 'no_two_factor'
+  | 'locked'
+  | 'never_signed_in'
+  | 'temporary_password'
+  | 'inactive_90_days'
+  | 'password_expired'
+  | 'recent_lockout'
+  | 'failed_sign_in_burst'
+  | 'deactivated';
 
 export interface NewStaffUser {
   username: string;
