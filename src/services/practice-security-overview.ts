@@ -6,11 +6,13 @@ import {
   matchesFilter,
   RECENT_LOCKOUT_DAYS,
   sortStaff,
+  type StaffAccount,
   type StaffCounts,
 } from '../domain/staff-filter.js';
 import type { Practice } from '../store/practice-store.js';
+import { listStaffAccountFacts } from '../store/staff-security-store.js';
 import type { ServiceDeps } from './context.js';
-import { filterContext, staffAccounts, type StaffListEntry } from './staff-list.js';
+import { filterContext } from './staff-list.js';
 
 /**
  * Settings > Security Overview for a Practice Administrator: how many accounts need attention,
@@ -33,7 +35,7 @@ export interface PracticeSecurityOverview {
    * Who "Require two-factor authentication" would send to enrolment at their next sign-in: the
    * active users without it. Empty while it is already required.
    */
-  readonly requireTwoFactorAffects: readonly StaffListEntry[];
+  readonly requireTwoFactorAffects: readonly StaffAccount[];
   readonly timeZone: string;
 }
 
@@ -42,7 +44,7 @@ export async function practiceSecurityOverview(
   practice: Practice,
 ): Promise<PracticeSecurityOverview> {
   const [accounts, context] = await Promise.all([
-    staffAccounts(deps, practice),
+    listStaffAccountFacts(deps.store.db, practice.id),
     filterContext(deps, practice, true),
   ]);
   const { settings } = practice;
