@@ -38,6 +38,7 @@ export const EVENT_TYPES = [
   'passkey.renamed',
   'remembered_browser.added',
   'remembered_browser.removed',
+  'user.access_restored',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

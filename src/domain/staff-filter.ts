@@ -1,3 +1,5 @@
+import { isLocked } from './account-lock.js';
+
 /**
  * The staff list's filters, sort orders and search, and the security overview's counts, as pure
  * rules over what is known of each account (DESIGN.md, "Administrator oversight"). Every filter
@@ -65,10 +67,6 @@ export interface FilterContext {
   /** The practice's password expiry in days; null when passwords never expire. */
   readonly passwordExpiryDays: number | null;
   readonly events: RecentSecurityEvents;
-}
-
-export function isLocked(account: Pick<StaffAccount, 'lockedUntil'>, now: number): boolean {
-  return account.lockedUntil !== null && account.lockedUntil > now;
 }
 
 export function matchesFilter(account: StaffAccount, filter: StaffFilter, context: FilterContext): boolean {

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError } from '../../domain/errors.js';
-import { isLocked, SORT_ORDERS, STAFF_FILTERS, STAFF_SORTS } from '../../domain/staff-filter.js';
+import { isLocked } from '../../domain/account-lock.js';
+import { SORT_ORDERS, STAFF_FILTERS, STAFF_SORTS } from '../../domain/staff-filter.js';
 import { adminResetPassword } from '../../services/admin-reset-password.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { createStaffUser, updateStaffUser, type StaffProblem } from '../../services/staff.js';
