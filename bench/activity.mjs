@@ -1,12 +1,16 @@
 #!/usr/bin/env node
-// Activity-log benchmark (bench/README.md "Activity log"): loads N events (200 users, 2 years, one practice) into
+// Activity-log benchmark (bench/README.md "Activity log"): loads N events (--staff users, 2 years, one practice) into
 // SQLite and PostgreSQL, then measures with the product's own query code (dist/, so run
 // `npm run build` first):
 //   - one user's newest page of 50 (GET /api/staff/:id/activity),
 //   - the practice log filtered by one type over the last 3 months, and over a 3-month window a
 //     year back (GET /api/activity?type=&from=&to=),
-//   - CSV export rate and the process's peak RSS (GET /api/activity/export.csv).
-// Usage: node bench/activity.mjs [--rows 10000000] [--db sqlite,postgres] [--export-rows N]
+//   - CSV export rate and the process's peak RSS (GET /api/activity/export.csv),
+//   - the Security Overview (GET /api/practice/security-overview) and the staff list filtered to
+//     failed-sign-in bursts (GET /api/staff?filter=failed_sign_in_burst) over --staff users
+//     (1,000 by default; 60 % with two-factor authentication), whose events the log holds.
+// Usage: node bench/activity.mjs [--rows 10000000] [--staff 1000] [--db sqlite,postgres] [--export-rows N]
+// (A quick check that it runs: --rows 200000 --samples 20; every user then has enough events.)
 // PostgreSQL: POSTGRES_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/test); a database
 // gatehouse_bench is (re)created. SQLite: bench/results/activity.sqlite (recreated).
 import { createHash, randomUUID } from 'node:crypto';
@@ -19,6 +23,10 @@ import { openStore } from '../dist/src/store/database.js';
 import { migrateToLatest } from '../dist/src/store/migrate.js';
 import { listActivity } from '../dist/src/store/activity-store.js';
 import { activityCsv } from '../dist/src/services/activity-export.js';
+import { practiceSecurityOverview } from '../dist/src/services/practice-security-overview.js';
+import { listStaff } from '../dist/src/services/staff-list.js';
+import { DEFAULT_SECURITY_SETTINGS } from '../dist/src/domain/security-settings.js';
+import { findPracticeById, insertPractice } from '../dist/src/store/practice-store.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +34,7 @@ const { values } = parseArgs({
     db: { type: 'string', default: 'sqlite,postgres' },
     'export-rows': { type: 'string', default: '2000000' },
     samples: { type: 'string', default: '300' },
+    staff: { type: 'string', default: '1000' },
     // Measure the databases a previous run loaded, in a fresh process (honest peak RSS).
     'skip-load': { type: 'boolean', default: false },
   },
@@ -33,7 +42,7 @@ const { values } = parseArgs({
 const ROWS = Number(values.rows);
 const EXPORT_ROWS = Number(values['export-rows']);
 const SAMPLES = Number(values.samples);
-const USERS = 200;
+const USERS = Number(values.staff);
 const DAY = 86_400_000;
 const END = Date.UTC(2026, 10, 28);
 const START = END - 730 * DAY;
@@ -59,6 +68,7 @@ const MIX = [
   ['session.revoked', 3, 'admin'],
   ['user.updated', 2, 'admin'],
   ['settings.changed', 2, 'admin'],
+  ['account.locked', 1, 'system'],
 ];
 const WHEEL = MIX.flatMap(([type, weight, actor]) => Array(weight).fill([type, actor]));
 
@@ -246,17 +256,106 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 }
 
-async function timeQuery(label, run) {
+/** p50 and p95 of `run`, each answer passed to `check` (which throws when it is wrong). */
+async function timeQuery(label, run, check = (page) => page.events.length === 50) {
   for (let i = 0; i < 20; i++) await run(i); // warm-up
   const times = [];
   for (let i = 0; i < SAMPLES; i++) {
     const t = process.hrtime.bigint();
-    const page = await run(i);
+    const answer = await run(i);
     times.push(Number(process.hrtime.bigint() - t) / 1e6);
-    if (page.events.length !== 50) throw new Error(`${label}: expected 50 events, got ${page.events.length}`);
+    if (!check(answer))
+      throw new Error(`${label}: unexpected answer ${JSON.stringify(answer).slice(0, 200)}`);
   }
   times.sort((a, b) => a - b);
   return { p50: percentile(times, 0.5), p95: percentile(times, 0.95) };
+}
+
+/**
+ * The practice the log belongs to (its id is the chain's) and its staff, the event's user ids:
+ * every user has a chosen password, 60 % have two-factor authentication, some never signed in.
+ */
+async function loadStaff(store) {
+  const { db } = store;
+  await insertPractice(db, {
+    id: CHAIN,
+    code: 'BENCH',
+    name: 'Bench Practice',
+    settings: {
+      ...DEFAULT_SECURITY_SETTINGS,
+      passwordPolicy: { ...DEFAULT_SECURITY_SETTINGS.passwordPolicy, expiryDays: 90 },
+    },
+    createdAt: START,
+  });
+  const random = rng(11);
+  for (let first = 0; first < USERS; first += 200) {
+    const ids = USER_IDS.slice(first, first + 200);
+    await db
+      .insertInto('users')
+      .values(
+        ids.map((id, i) => {
+          const n = first + i;
+          const lastLogin = random() < 0.1 ? null : END - Math.floor(random() * 200) * DAY;
+          return {
+            id,
+            practice_id: CHAIN,
+            username: `user${n}`,
+            username_folded: `user${n}`,
+            first_name: 'Sam',
+            last_name: `Staff${n}`,
+            email: `user${n}@bench.test`,
+            roles: '["clinician"]',
+            supervisor: 0,
+            status: random() < 0.05 ? 'deactivated' : 'active',
+            password_hash: 'not-a-hash',
+            password_changed_at: END - Math.floor(random() * 180) * DAY,
+            password_must_change: 0,
+            temporary_password_expires_at: null,
+            locked_until: random() < 0.01 ? END + DAY : null,
+            last_login_at: lastLogin,
+            last_login_ip: lastLogin === null ? null : '10.0.0.1',
+            last_login_user_agent: lastLogin === null ? null : AGENTS[0],
+            created_at: START,
+            updated_at: END,
+          };
+        }),
+      )
+      .execute();
+    const withTwoFactor = ids.filter((_, i) => (first + i) % 5 < 3);
+    if (withTwoFactor.length > 0)
+      await db
+        .insertInto('two_factor_totp')
+        .values(
+          withTwoFactor.map((id) => ({
+            user_id: id,
+            secret_box: 'not-a-box',
+            enabled_at: START,
+            last_step: 0,
+            created_at: START,
+          })),
+        )
+        .execute();
+  }
+}
+
+/** The overview and the burst-filtered staff list, as a Practice Administrator opens them at the log's end. */
+async function measureOversight(store) {
+  const practice = await findPracticeById(store.db, CHAIN);
+  if (!practice) throw new Error('the bench practice is missing: load it again (without --skip-load)');
+  const deps = { store, clock: { now: () => END }, hasher: undefined };
+  const overview = await timeQuery(
+    'security overview',
+    () => practiceSecurityOverview(deps, practice),
+    (answer) =>
+      answer.counts.active + answer.counts.deactivated === USERS && answer.counts.twoFactorEnabled > 0,
+  );
+  const bursts = await timeQuery(
+    'staff list, failed-sign-in bursts',
+    () => listStaff(deps, practice, { filter: 'failed_sign_in_burst' }),
+    (answer) => Array.isArray(answer),
+  );
+  const sample = await practiceSecurityOverview(deps, practice);
+  return { securityOverview: overview, staffListBursts: bursts, overviewCounts: sample.counts };
 }
 
 async function measure(store) {
@@ -311,6 +410,7 @@ async function measure(store) {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   return {
     userPage,
+    ...(await measureOversight(store)),
     typeRecent3Months: recent,
     typeYearBack3Months: yearBack,
     export: {
@@ -331,6 +431,7 @@ async function runSqlite() {
     for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
     const store = openStore({ dataDir: RESULTS, sqliteFile: 'activity.sqlite' });
     await migrateToLatest(store);
+    await loadStaff(store);
     await store.close();
     loadSeconds = await loadSqlite(file);
     process.stdout.write('\n');
@@ -353,6 +454,7 @@ async function runPostgres() {
     await admin.end();
     const store = openStore({ databaseUrl: url.toString(), dataDir: RESULTS });
     await migrateToLatest(store);
+    await loadStaff(store);
     await store.close();
     loadSeconds = await loadPostgres(url.toString());
     process.stdout.write('\n');
@@ -363,7 +465,7 @@ async function runPostgres() {
   return { loadSeconds: Math.round(loadSeconds), ...result };
 }
 
-const report = { rows: ROWS, users: USERS, days: 730, samples: SAMPLES, node: process.version, results: {} };
+const report = { rows: ROWS, staff: USERS, days: 730, samples: SAMPLES, node: process.version, results: {} };
 for (const db of values.db.split(',')) {
   process.stdout.write(
     `${db}: ${values['skip-load'] ? 'measuring' : 'loading'} ${ROWS.toLocaleString()} events…\n`,

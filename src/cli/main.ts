@@ -10,12 +10,14 @@ import { migrateCommand } from './migrate.js';
 import { practiceCreateCommand } from './practice-create.js';
 import { restoreCommand } from './restore.js';
 import { userResetPasswordCommand } from './user-reset-password.js';
+import { userRestoreAccessCommand } from './user-restore-access.js';
 
 /** `gatehouse <command> [options]`: every command answers --help. */
 const COMMANDS: readonly Command[] = [
   migrateCommand,
   practiceCreateCommand,
   userResetPasswordCommand,
+  userRestoreAccessCommand,
   auditVerifyCommand,
   auditCheckpointCommand,
   auditExportCommand,

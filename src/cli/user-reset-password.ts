@@ -1,8 +1,8 @@
 import { configFromEnv } from '../config.js';
 import { openServices } from '../runtime.js';
 import { adminResetPassword } from '../services/admin-reset-password.js';
-import { findUserByName } from '../store/user-store.js';
 import type { Command } from './command.js';
+import { namedAccount } from './named-account.js';
 
 /** The same Reset Password as Staff > Name, from a terminal (actor = cli): for a locked-out administrator. */
 export const userResetPasswordCommand: Command = {
@@ -24,13 +24,9 @@ Prints the temporary password once; the user chooses their own at next sign-in.
     }
     const deps = await openServices(configFromEnv(io.env));
     try {
-      const named = await findUserByName(deps.store.db, values.practice, values.username);
-      const user = named?.user;
-      if (!named || !user) {
-        io.err(`No user "${values.username}" in practice "${values.practice}".\n`);
-        return 1;
-      }
-      const { practice } = named;
+      const account = await namedAccount(deps, { practice: values.practice, username: values.username }, io);
+      if (!account) return 1;
+      const { practice, user } = account;
       const result = await adminResetPassword(deps, {
         actor: null,
         target: user,

@@ -61,7 +61,14 @@ export const ACTIVITY_GROUPS = [
   {
     key: 'staff',
     label: 'Staff accounts',
-    types: ['user.created', 'user.updated', 'user.deactivated', 'user.reactivated', 'user.roles_changed'],
+    types: [
+      'user.created',
+      'user.updated',
+      'user.deactivated',
+      'user.reactivated',
+      'user.roles_changed',
+      'user.access_restored',
+    ],
   },
   {
     key: 'practice',

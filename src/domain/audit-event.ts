@@ -38,6 +38,7 @@ export const EVENT_TYPES = [
   'passkey.renamed',
   'remembered_browser.added',
   'remembered_browser.removed',
+  'user.access_restored',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -103,6 +104,13 @@ export interface EventDetailsByType {
   'user.deactivated': NoDetails;
   'user.reactivated': NoDetails;
   'user.roles_changed': { readonly from: string; readonly to: string };
+  'user.access_restored': {
+    readonly by: 'cli';
+    readonly reason: string;
+    readonly twoFactorRemoved: boolean;
+    readonly wasLocked: boolean;
+    readonly expiresAt: string;
+  };
   'practice.created': { readonly code: string; readonly name: string };
   /** The changed settings' paths, and each one's old and new value (`<path>.from`, `<path>.to`). */
   'settings.changed': { readonly changed: string } & Readonly<

@@ -38,6 +38,7 @@ export const EVENT_LABELS: Partial<Record<EventType, string>> = {
   'passkey.renamed': 'Passkey renamed',
   'remembered_browser.added': 'Browser remembered for two-factor',
   'remembered_browser.removed': 'Remembered browser forgotten',
+  'user.access_restored': 'Access restored in an emergency',
 };
 
 export function eventLabel(type: string): string {

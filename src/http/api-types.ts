@@ -5,7 +5,9 @@ import type { PasswordPolicyResponse } from './me/password-routes.js';
 import type { SettingsDocument } from './practice/security-settings.route.js';
 import type { ErrorResponse, PublicUser, SessionInfo, SessionTimes } from './schemas.js';
 import type { SecuritySummary, SessionItem } from './security-summary.js';
-import type { NewStaffBody, StaffUser, TemporaryPassword } from './staff/staff-routes.js';
+import type { StaffFilter } from '../domain/staff-filter.js';
+import type { SecurityOverviewSchema } from './practice/security-overview.route.js';
+import type { NewStaffBody, StaffListItem, StaffUser, TemporaryPassword } from './staff/staff-routes.js';
 import type { StaffSecuritySummary } from './staff/staff-security-routes.js';
 import type {
   Passkey,
@@ -46,3 +48,13 @@ export type RecoveryCodes = Static<typeof RecoveryCodes>;
 export type SecondFactorOptions = Static<typeof SecondFactorOptions>;
 export type RememberedBrowser = Static<typeof RememberedBrowser>;
 export type Passkey = Static<typeof Passkey>;
+export type StaffFilterName = StaffFilter;
+export type StaffListItem = Static<typeof StaffListItem>;
+export interface StaffList {
+  items: StaffListItem[];
+  timeZone: string;
+}
+/** GET /api/practice/security-overview; its counts are keyed by the staff list's filters. */
+export type SecurityOverviewReport = Omit<Static<typeof SecurityOverviewSchema>, 'counts'> & {
+  counts: Record<StaffFilter, number> & { active: number; twoFactorEnabled: number };
+};

@@ -31,6 +31,7 @@ import { webApp } from './plugins/web-app.js';
 import { staffSecurityRoutes } from './staff/staff-security-routes.js';
 import { unlockRoute } from './staff/unlock.route.js';
 import { systemRoutes } from './system/routes.js';
+import { securityOverviewRoute } from './practice/security-overview.route.js';
 import { meTwoFactorRoutes } from './two-factor/me-two-factor.routes.js';
 import { passkeyRoutes } from './two-factor/passkeys.routes.js';
 import { rememberedBrowserRoutes } from './two-factor/remembered-browsers.routes.js';
@@ -147,6 +148,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(activityRoutes, { deps: options.deps, checkpointKeys: checkpointKeysOf(secretKeys) });
   await app.register(unlockRoute, { deps: options.deps });
   await app.register(securitySettingsRoutes, { deps: options.deps });
+  await app.register(securityOverviewRoute, { deps: options.deps });
   const twoFactorDeps = { ...options.deps, secretKeys };
   await app.register(meTwoFactorRoutes, { deps: twoFactorDeps, cookies });
   await app.register(twoFactorSignInRoutes, { deps: twoFactorDeps, cookies });

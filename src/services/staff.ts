@@ -5,7 +5,6 @@ import type { Practice } from '../store/practice-store.js';
 import {
   findUserById,
   insertUser,
-  listPracticeUsers,
   listUsernames,
   setUserStatus,
   updateUserProfile,
@@ -54,14 +53,6 @@ export type CreateStaffResult =
 
 export type UpdateStaffResult =
   { readonly ok: true; readonly user: User } | { readonly ok: false; readonly problem: StaffProblem };
-
-/** Every staff member of the practice, by last name then first name. */
-export async function listStaff(
-  deps: ServiceDeps,
-  { practice }: { readonly practice: Practice },
-): Promise<User[]> {
-  return listPracticeUsers(deps.store.db, practice.id);
-}
 
 /** The staff member with this id inside this practice; an id of another practice names nobody. */
 export async function findStaffMember(

@@ -92,6 +92,10 @@ const L1_ITEM_OF: Record<EventType, L1Item | { readonly notInL1: string }> = {
   'passkey.renamed': { notInL1: 'a passkey’s name; the credential stays as it was' },
   'remembered_browser.added': { notInL1: 'follows the two_factor.succeeded it skips later steps for' },
   'remembered_browser.removed': { notInL1: 'a browser must pass the second factor again' },
+  'user.access_restored': {
+    notInL1:
+      'the operator’s emergency access (CLI only, no request to send; test/api/emergency-access.test.ts)',
+  },
 };
 
 /** The row's user agent and x-forwarded-for, to send with the one request that is the action. */

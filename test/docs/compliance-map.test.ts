@@ -26,6 +26,7 @@ const map = readFileSync(ROOT + MAP_FILE, 'utf8').replace(/^ *```[\s\S]*?^ *```$
 /** The HIPAA Security Rule safeguards the map must cover. */
 const HIPAA_IN_SCOPE = [
   '164.312(a)(1)',
+  '164.312(a)(2)(i)',
   '164.312(a)(2)(iii)',
   '164.312(b)',
   '164.312(c)(1)',

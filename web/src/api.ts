@@ -11,6 +11,8 @@ import type {
   SessionItem,
   SessionTimes,
   StaffSecuritySummary,
+  SecurityOverviewReport,
+  StaffList,
   StaffUser,
   TemporaryPassword,
   User,
@@ -200,7 +202,9 @@ export const api = {
     request<undefined>('POST', '/api/auth/reset-password', { token, newPassword, confirmPassword }),
   forgotPracticeCode: (email: string) =>
     request<undefined>('POST', '/api/auth/forgot-practice-code', { email }),
-  staff: () => request<{ items: StaffUser[] }>('GET', '/api/staff'),
+  /** `query`: q, filter, sort and order, as the staff list page keeps them in its URL. */
+  staff: (query = '') => request<StaffList>('GET', `/api/staff${query ? `?${query}` : ''}`),
+  securityOverview: () => request<SecurityOverviewReport>('GET', '/api/practice/security-overview'),
   staffMember: (id: string) => request<StaffUser>('GET', `/api/staff/${encodeURIComponent(id)}`),
   createStaff: (user: NewStaffUser) =>
     request<{ user: StaffUser } & TemporaryPassword>('POST', '/api/staff', user),

@@ -12,6 +12,7 @@ import { NotFoundPage } from './pages/not-found-page.js';
 import { PasswordChangePage } from './pages/password-change-page.js';
 import { ProfilePage } from './pages/profile-page.js';
 import { ResetPasswordPage } from './pages/reset-password-page.js';
+import { SecurityOverviewPage } from './pages/security-overview-page.js';
 import { SettingsPage } from './pages/settings-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
 import { StaffListPage } from './pages/staff-list-page.js';
@@ -55,6 +56,8 @@ function SignedInRoutes({ user, pathname }: { user: User; pathname: string }) {
   else if (STAFF_MEMBER_PATH.test(pathname) && isPracticeAdmin(user))
     page = <StaffMemberPage key={pathname} id={pathname.slice('/staff/'.length)} />;
   else if (pathname === '/settings' && isPracticeAdmin(user)) page = <SettingsPage />;
+  else if (pathname === '/settings/security-overview' && isPracticeAdmin(user))
+    page = <SecurityOverviewPage />;
   else if (pathname === '/settings/computer-access' && isPracticeAdmin(user))
     page = <ComputerAccessSettingsPage />;
   else page = <NotFoundPage />;

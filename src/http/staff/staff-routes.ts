@@ -1,9 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError } from '../../domain/errors.js';
+import { isLocked } from '../../domain/account-lock.js';
+import { SORT_ORDERS, STAFF_FILTERS, STAFF_SORTS } from '../../domain/staff-filter.js';
 import { adminResetPassword } from '../../services/admin-reset-password.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { createStaffUser, listStaff, updateStaffUser, type StaffProblem } from '../../services/staff.js';
+import { createStaffUser, updateStaffUser, type StaffProblem } from '../../services/staff.js';
+import { listStaff } from '../../services/staff-list.js';
 import type { Practice } from '../../store/practice-store.js';
 import type { User } from '../../store/user-store.js';
 import { sessionOf } from '../access.js';
@@ -29,16 +32,40 @@ export const StaffUser = Type.Object({
   lastLoginAt: Type.Union([Type.String(), Type.Null()]),
   /** True while the user holds a temporary password not yet replaced. */
   passwordMustChange: Type.Boolean(),
+  /** When that temporary password stops working (it may have already); null without one. */
+  temporaryPasswordExpiresAt: Type.Union([Type.String(), Type.Null()]),
+  /** Until when the account is locked, while it is locked; null otherwise. */
+  lockedUntil: Type.Union([Type.String(), Type.Null()]),
 });
 
-function toStaffUser(user: User, practice: Practice) {
+function toStaffUser(user: User, practice: Practice, now: number) {
   return {
     ...toPublicUser(user, practice),
     createdAt: new Date(user.createdAt).toISOString(),
     lastLoginAt: user.lastLogin ? new Date(user.lastLogin.at).toISOString() : null,
     passwordMustChange: user.passwordMustChange,
+    temporaryPasswordExpiresAt:
+      user.passwordMustChange && user.temporaryPasswordExpiresAt !== null
+        ? new Date(user.temporaryPasswordExpiresAt).toISOString()
+        : null,
+    lockedUntil:
+      isLocked(user, now) && user.lockedUntil !== null ? new Date(user.lockedUntil).toISOString() : null,
   };
 }
+
+/** A row of the staff list: a staff member and whether they use two-factor authentication. */
+export const StaffListItem = Type.Object({ ...StaffUser.properties, twoFactorEnabled: Type.Boolean() });
+
+const StaffListQuery = Type.Object(
+  {
+    /** Part of a name, user name or email. */
+    q: Type.Optional(Type.String({ maxLength: 100, pattern: NO_CONTROL_CHARACTERS })),
+    filter: Type.Optional(Type.Enum(STAFF_FILTERS)),
+    sort: Type.Optional(Type.Enum(STAFF_SORTS)),
+    order: Type.Optional(Type.Enum(SORT_ORDERS)),
+  },
+  { additionalProperties: false },
+);
 
 const text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: NO_CONTROL_CHARACTERS });
 const Roles = Type.Array(RoleSchema, { minItems: 1, maxItems: 6, uniqueItems: true });
@@ -82,14 +109,30 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = asy
     '/api/staff',
     {
       schema: {
-        summary: 'Every staff member of the practice',
-        response: { 200: Type.Object({ items: Type.Array(StaffUser) }), ...staffErrors },
+        summary: 'The practice’s staff members: searched (q), filtered and sorted; by name unless asked',
+        querystring: StaffListQuery,
+        response: {
+          200: Type.Object({
+            items: Type.Array(StaffListItem),
+            /** The practice's time zone, in which people read the times. */
+            timeZone: Type.String(),
+          }),
+          ...staffErrors,
+        },
       },
     },
     async (request) => {
       const { practice } = sessionOf(request);
-      const users = await listStaff(deps, { practice });
-      return { items: users.map((user) => toStaffUser(user, practice)) };
+      const { q, filter, sort, order } = request.query;
+      const entries = await listStaff(deps, practice, { search: q, filter, sort, order });
+      const now = deps.clock.now();
+      return {
+        items: entries.map((entry) => ({
+          ...toStaffUser(entry.user, practice, now),
+          twoFactorEnabled: entry.twoFactorEnabled,
+        })),
+        timeZone: practice.settings.timeZone,
+      };
     },
   );
 
@@ -114,7 +157,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = asy
       );
       if (!result.ok) throw staffProblemError(result.problem);
       return reply.status(201).send({
-        user: toStaffUser(result.user, practice),
+        user: toStaffUser(result.user, practice, deps.clock.now()),
         temporaryPassword: result.temporaryPassword,
         expiresAt: new Date(result.expiresAt).toISOString(),
       });
@@ -126,7 +169,8 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = asy
     {
       schema: { summary: 'One staff member', params: IdParams, response: { 200: StaffUser, ...staffErrors } },
     },
-    async (request) => toStaffUser(await staffMember(deps, request), sessionOf(request).practice),
+    async (request) =>
+      toStaffUser(await staffMember(deps, request), sessionOf(request).practice, deps.clock.now()),
   );
 
   app.patch(
@@ -158,7 +202,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = asy
         request.body,
       );
       if (!result.ok) throw staffProblemError(result.problem);
-      return toStaffUser(result.user, practice);
+      return toStaffUser(result.user, practice, deps.clock.now());
     },
   );
 

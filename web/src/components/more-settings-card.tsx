@@ -10,6 +10,9 @@ export function MoreSettingsCard() {
         </h3>
       </header>
       <div className="card__body security__actions">
+        <AppLink className="button button--secondary" href="/settings/security-overview">
+          Security Overview
+        </AppLink>
         <AppLink className="button button--secondary" href="/settings/computer-access">
           Computer Access Settings
         </AppLink>

@@ -4,6 +4,7 @@ import type { SecuritySettings } from '../types.js';
 import { twoFactorApi } from '../two-factor-api.js';
 import { FormAlert } from './form-alert.js';
 import { RequireTwoFactorField } from './require-two-factor-field.js';
+import { RequireTwoFactorImpact } from './require-two-factor-impact.js';
 
 /** Settings > Security > Two-Factor Authentication: the practice-wide requirement. */
 export function TwoFactorSettingsCard({
@@ -68,6 +69,7 @@ export function TwoFactorSettingsCard({
           }}
           adminHasTwoFactor={adminHasTwoFactor}
         />
+        {!settings.requireTwoFactor && <RequireTwoFactorImpact />}
         <div className="modal__actions">
           <button type="submit" className="button button--primary">
             Save Two-Factor Settings

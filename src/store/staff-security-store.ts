@@ -1,0 +1,106 @@
+import { chainIdOf } from '../domain/audit-event.js';
+import type { StaffAccount } from '../domain/staff-filter.js';
+import type { Executor } from './database.js';
+import { selectionOf } from './column-map.js';
+import { USER_FIELDS, userFromRow, type User } from './user-store.js';
+
+/**
+ * Reads behind the staff list and the security overview: every user of a practice with their
+ * two-factor state (one query, not one per user), and who was locked out or refused sign-in
+ * again and again lately, from the practice's own events. The event reads are ranges of the
+ * (chain_id, type, at, seq) index (migrations/0004-activity.ts), so they cost what the window
+ * holds, not what the log holds.
+ */
+export interface StaffAccountRow {
+  readonly user: User;
+  readonly twoFactorEnabled: boolean;
+}
+
+export async function listStaffAccounts(db: Executor, practiceId: string): Promise<StaffAccountRow[]> {
+  const rows = await db
+    .selectFrom('users')
+    .leftJoin('two_factor_totp', 'two_factor_totp.user_id', 'users.id')
+    .select([...selectionOf(USER_FIELDS), 'two_factor_totp.enabled_at'])
+    .where('users.practice_id', '=', practiceId)
+    .execute();
+  return rows.map((row) => ({ user: userFromRow(row), twoFactorEnabled: row.enabled_at !== null }));
+}
+
+/**
+ * The same accounts as only the overview's rules read them: half the columns of a User and no
+ * User objects, since the overview answers on every visit (bench/activity.mjs: 1,000 staff).
+ */
+export async function listStaffAccountFacts(db: Executor, practiceId: string): Promise<StaffAccount[]> {
+  const rows = await db
+    .selectFrom('users')
+    .leftJoin('two_factor_totp', 'two_factor_totp.user_id', 'users.id')
+    .select([
+      'users.id',
+      'users.username',
+      'users.first_name',
+      'users.last_name',
+      'users.email',
+      'users.status',
+      'users.created_at',
+      'users.last_login_at',
+      'users.locked_until',
+      'users.password_changed_at',
+      'users.password_must_change',
+      'two_factor_totp.enabled_at',
+    ])
+    .where('users.practice_id', '=', practiceId)
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    username: row.username,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    email: row.email,
+    status: row.status,
+    createdAt: row.created_at,
+    lastLoginAt: row.last_login_at,
+    lockedUntil: row.locked_until,
+    passwordChangedAt: row.password_changed_at,
+    passwordMustChange: row.password_must_change === 1,
+    twoFactorEnabled: row.enabled_at !== null,
+  }));
+}
+
+export interface RecentSecurityEventRows {
+  /** Users locked out since `lockedSince`. */
+  readonly recentlyLocked: ReadonlySet<string>;
+  /** How many lockouts happened since `lockedSince` (a user locked twice counts twice). */
+  readonly lockouts: number;
+  /** Users refused at least `burstMin` times since `failedSince`. */
+  readonly failedSignInBursts: ReadonlySet<string>;
+}
+
+export async function findRecentSecurityEvents(
+  db: Executor,
+  practiceId: string,
+  window: { readonly lockedSince: number; readonly failedSince: number; readonly burstMin: number },
+): Promise<RecentSecurityEventRows> {
+  const chainId = chainIdOf(practiceId);
+  const [locks, bursts] = await Promise.all([
+    db
+      .selectFrom('audit_events')
+      .select('target_id')
+      .where('chain_id', '=', chainId)
+      .where('type', '=', 'account.locked')
+      .where('at', '>=', window.lockedSince)
+      .execute(),
+    db
+      .selectFrom('audit_events')
+      .select('target_id')
+      .where('chain_id', '=', chainId)
+      .where('type', '=', 'login.failed')
+      .where('at', '>=', window.failedSince)
+      .where('target_id', 'is not', null)
+      .groupBy('target_id')
+      .having((eb) => eb.fn.countAll(), '>=', window.burstMin)
+      .execute(),
+  ]);
+  const ids = (rows: readonly { target_id: string | null }[]) =>
+    new Set(rows.flatMap((row) => (row.target_id === null ? [] : [row.target_id])));
+  return { recentlyLocked: ids(locks), lockouts: locks.length, failedSignInBursts: ids(bursts) };
+}
