@@ -1,3 +1,4 @@
+import { appCreateCommand } from './app-create.js';
 import { auditCheckpointCommand } from './audit-checkpoint.js';
 import { auditExportCommand } from './audit-export.js';
 import { auditVerifyCommand } from './audit-verify.js';
@@ -16,6 +17,7 @@ const COMMANDS: readonly Command[] = [
   migrateCommand,
   practiceCreateCommand,
   userResetPasswordCommand,
+  appCreateCommand,
   auditVerifyCommand,
   auditCheckpointCommand,
   auditExportCommand,

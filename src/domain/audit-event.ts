@@ -38,6 +38,11 @@ export const EVENT_TYPES = [
   'passkey.renamed',
   'remembered_browser.added',
   'remembered_browser.removed',
+  'app.signed_in',
+  'app.created',
+  'app.updated',
+  'app.secret_rotated',
+  'app.deleted',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -38,6 +38,11 @@ export const EVENT_LABELS: Partial<Record<EventType, string>> = {
   'passkey.renamed': 'Passkey renamed',
   'remembered_browser.added': 'Browser remembered for two-factor',
   'remembered_browser.removed': 'Remembered browser forgotten',
+  'app.signed_in': 'Signed in to a connected app',
+  'app.created': 'Connected app added',
+  'app.updated': 'Connected app edited',
+  'app.secret_rotated': 'Connected app secret replaced',
+  'app.deleted': 'Connected app removed',
 };
 
 export function eventLabel(type: string): string {

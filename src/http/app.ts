@@ -29,6 +29,7 @@ import { webApp } from './plugins/web-app.js';
 import { staffSecurityRoutes } from './staff/staff-security-routes.js';
 import { unlockRoute } from './staff/unlock.route.js';
 import { systemRoutes } from './system/routes.js';
+import { appsRoutes } from './oidc/apps.routes.js';
 import { requireTwoFactorGuard } from '../services/two-factor-settings-guard.js';
 import { meTwoFactorRoutes } from './two-factor/me-two-factor.routes.js';
 import { passkeyRoutes } from './two-factor/passkeys.routes.js';
@@ -145,6 +146,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(rememberedBrowserRoutes, { deps: options.deps });
   await app.register(staffTwoFactorRoutes, { deps: twoFactorDeps });
   await app.register(passkeyRoutes, { deps: twoFactorDeps, cookies, publicUrl: options.publicUrl });
+  await app.register(appsRoutes, { deps: options.deps });
   await app.register(webApp, { root: options.webRoot });
   return app;
 }

@@ -92,6 +92,11 @@ const L1_ITEM_OF: Record<EventType, L1Item | { readonly notInL1: string }> = {
   'passkey.renamed': { notInL1: 'a passkey’s name; the credential stays as it was' },
   'remembered_browser.added': { notInL1: 'follows the two_factor.succeeded it skips later steps for' },
   'remembered_browser.removed': { notInL1: 'a browser must pass the second factor again' },
+  'app.signed_in': { notInL1: 'a sign-in to a connected app, after the login events it follows' },
+  'app.created': { notInL1: 'a connected app registered (test/api/oidc-apps.test.ts)' },
+  'app.updated': { notInL1: 'a connected app edited (test/api/oidc-apps.test.ts)' },
+  'app.secret_rotated': { notInL1: 'a connected app’s client secret replaced (test/api/oidc-apps.test.ts)' },
+  'app.deleted': { notInL1: 'a connected app removed (test/api/oidc-apps.test.ts)' },
 };
 
 /** The row's user agent and x-forwarded-for, to send with the one request that is the action. */
