@@ -30,6 +30,9 @@ import { staffSecurityRoutes } from './staff/staff-security-routes.js';
 import { unlockRoute } from './staff/unlock.route.js';
 import { systemRoutes } from './system/routes.js';
 import { appsRoutes } from './oidc/apps.routes.js';
+import { oidcProviderRoutes } from './oidc/provider.routes.js';
+import { createOidcProvider } from '../oidc/provider.js';
+import { appsRegistered } from '../services/oidc-apps.js';
 import { requireTwoFactorGuard } from '../services/two-factor-settings-guard.js';
 import { meTwoFactorRoutes } from './two-factor/me-two-factor.routes.js';
 import { passkeyRoutes } from './two-factor/passkeys.routes.js';
@@ -147,6 +150,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(staffTwoFactorRoutes, { deps: twoFactorDeps });
   await app.register(passkeyRoutes, { deps: twoFactorDeps, cookies, publicUrl: options.publicUrl });
   await app.register(appsRoutes, { deps: options.deps });
+  if (options.publicUrl) {
+    const provider = await createOidcProvider({
+      deps: options.deps,
+      publicUrl: options.publicUrl,
+      secretKeys,
+      trustProxy: options.trustProxy !== false,
+    });
+    await app.register(oidcProviderRoutes, { deps: options.deps, provider });
+  } else if (await appsRegistered(options.deps)) {
+    throw new Error(
+      'Apps are registered to sign in through Gatehouse (OpenID Connect), which needs PUBLIC_URL: set it to the address users reach Gatehouse at (https://…).',
+    );
+  }
   await app.register(webApp, { root: options.webRoot });
   return app;
 }

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { appUrlProblem, appUrlsProblem } from '../domain/app-url.js';
 import { generateToken, hashToken } from '../domain/secret-token.js';
 import {
+  anyOidcApp,
   deleteOidcApp,
   findPracticeApp,
   insertOidcApp,
@@ -171,4 +172,9 @@ function appProblem(app: OidcApp): string | undefined {
     appUrlsProblem(app.postLogoutRedirectUris) ??
     (app.backchannelLogoutUri === null ? undefined : appUrlProblem(app.backchannelLogoutUri))
   );
+}
+
+/** Whether any practice has registered an app: the provider then must run, which needs PUBLIC_URL. */
+export function appsRegistered(deps: ServiceDeps): Promise<boolean> {
+  return anyOidcApp(deps.store.db);
 }
