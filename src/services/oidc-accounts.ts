@@ -4,10 +4,11 @@ import { findOidcAccount } from '../store/oidc-account-store.js';
 
 /**
  * Claims per scope (DESIGN.md): `sub` is the user's id, never the user name (O5). `amr` and
- * `auth_time` come from the sign-in itself (src/oidc/interactions.ts), not from here.
+ * `auth_time` come from the sign-in itself (services/oidc-sign-in.ts), not from here; listed
+ * under openid so that every ID token carries them.
  */
 export const SCOPE_CLAIMS = {
-  openid: ['sub'],
+  openid: ['sub', 'amr', 'auth_time'],
   profile: ['preferred_username', 'name', 'given_name', 'family_name', 'practice'],
   email: ['email'],
   roles: ['roles', 'practice'],
