@@ -7,6 +7,7 @@ import type { Command, CommandIo } from './command.js';
 import { configCommand } from './config.js';
 import { parseCommandArgs } from './command.js';
 import { keysRotateCommand } from './keys-rotate.js';
+import { keysRotateSigningCommand } from './keys-rotate-signing.js';
 import { migrateCommand } from './migrate.js';
 import { practiceCreateCommand } from './practice-create.js';
 import { restoreCommand } from './restore.js';
@@ -22,6 +23,7 @@ const COMMANDS: readonly Command[] = [
   auditCheckpointCommand,
   auditExportCommand,
   keysRotateCommand,
+  keysRotateSigningCommand,
   backupCommand,
   restoreCommand,
   configCommand,

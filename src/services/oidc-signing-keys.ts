@@ -14,6 +14,12 @@ import type { Clock } from './context.js';
  */
 const ALG = 'RS256';
 
+/**
+ * A retired key stays in JWKS this long: longer than any token it signed lives (ID tokens 1 h,
+ * src/oidc/provider.ts), so no unexpired token loses its key; then it is left out.
+ */
+export const RETIRED_KEY_KEPT_MS = 24 * 60 * 60 * 1000;
+
 function associatedData(kid: string): string {
   return `oidc-signing-key:${kid}`;
 }
@@ -39,7 +45,11 @@ function newSigningKey(keys: SecretKeys, now: number) {
 export async function loadSigningKeys(store: Store, keys: SecretKeys, clock: Clock): Promise<JWK[]> {
   if ((await listSigningKeys(store.db)).length === 0)
     await insertSigningKey(store.db, newSigningKey(keys, clock.now()));
-  return (await listSigningKeys(store.db)).map((stored) => {
+  const keptSince = clock.now() - RETIRED_KEY_KEPT_MS;
+  const kept = (await listSigningKeys(store.db)).filter(
+    (stored) => stored.retiredAt === null || stored.retiredAt > keptSince,
+  );
+  return kept.map((stored) => {
     const json = decryptSecret(keys, stored.privateJwkBox, associatedData(stored.kid));
     if (json === undefined)
       throw new Error(

@@ -72,7 +72,10 @@ async function useEverything(user: SeededUser, browser: HttpClient) {
   expect(forgot.status).toBe(202);
   await server.deliverMail();
   // An hour-long provider interaction, written as the OpenID Connect provider writes it.
-  await oidcAdapterFactory(server.deps.store, server.clock)('Interaction').upsert(
+  await oidcAdapterFactory(
+    server.deps.store,
+    server.clock,
+  )('Interaction').upsert(
     `interaction-${userCount}-${server.clock.now()}`,
     { returnTo: 'https://gatehouse.test/oidc/auth/x' },
     3600,
