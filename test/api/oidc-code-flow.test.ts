@@ -236,6 +236,27 @@ describe('authorization code flow', () => {
     });
   });
 
+  it('stops a deactivated user’s refresh token and access token', async () => {
+    const leaving = await seedUser(server.deps, practice, { username: 'leaving' });
+    const boss = await seedUser(server.deps, practice, { username: 'boss', roles: ['practice_admin'] });
+    const browser = await signedInClient(server.url, practice.code, leaving);
+    const rp = await relyingParty(confidential.clientId, confidential.clientSecret);
+    const { location, verifier, state } = await authorize(browser, rp);
+    const tokens = await oidc.authorizationCodeGrant(rp, new URL(location), {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
+    const admin = await signedInClient(server.url, practice.code, boss);
+    const deactivated = await admin.request('PATCH', `/api/staff/${leaving.id}`, { status: 'deactivated' });
+    expect(deactivated.status).toBe(200);
+    await expect(oidc.refreshTokenGrant(rp, tokens.refresh_token ?? '')).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
+    await expect(oidc.fetchUserInfo(rp, tokens.access_token, leaving.id)).rejects.toMatchObject({
+      status: 401,
+    });
+  });
+
   it('publishes discovery and a JWKS whose RS256 key verifies the ID tokens', async () => {
     const rp = await relyingParty(confidential.clientId, confidential.clientSecret);
     const metadata = rp.serverMetadata();
