@@ -1,8 +1,13 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { JWK } from 'oidc-provider';
-import { decryptSecret, encryptSecret, type SecretKeys } from '../domain/secret-box.js';
+import { boxPrefix, decryptSecret, encryptSecret, type SecretKeys } from '../domain/secret-box.js';
 import type { Store } from '../store/database.js';
-import { insertSigningKey, listSigningKeys, retireSigningKeys } from '../store/oidc-signing-key-store.js';
+import {
+  insertSigningKey,
+  listSigningKeys,
+  replaceSigningKeyBox,
+  retireSigningKeys,
+} from '../store/oidc-signing-key-store.js';
 import type { Clock } from './context.js';
 
 /**
@@ -67,4 +72,37 @@ export async function rotateSigningKey(store: Store, keys: SecretKeys, clock: Cl
     await retireSigningKeys(trx, now);
     await insertSigningKey(trx, key);
   });
+}
+
+/**
+ * `gatehouse keys rotate` for the signing keys: each private key not yet sealed with the
+ * current instance key is sealed anew (a handful of rows, one transaction). Returns how many,
+ * and the kids no configured key opens.
+ */
+export async function resealSigningKeys(
+  store: Store,
+  keys: SecretKeys,
+): Promise<{ readonly resealed: number; readonly unreadableKids: readonly string[] }> {
+  const prefix = boxPrefix(keys[0]);
+  const stale = (await listSigningKeys(store.db)).filter(
+    (stored) => !stored.privateJwkBox.startsWith(prefix),
+  );
+  const unreadableKids: string[] = [];
+  const resealed: { kid: string; from: string; to: string }[] = [];
+  for (const stored of stale) {
+    const json = decryptSecret(keys, stored.privateJwkBox, associatedData(stored.kid));
+    if (json === undefined) unreadableKids.push(stored.kid);
+    else
+      resealed.push({
+        kid: stored.kid,
+        from: stored.privateJwkBox,
+        to: encryptSecret(keys[0], json, associatedData(stored.kid)),
+      });
+  }
+  const count = await store.transaction(async (trx) => {
+    let done = 0;
+    for (const { kid, from, to } of resealed) if (await replaceSigningKeyBox(trx, kid, from, to)) done++;
+    return done;
+  });
+  return { resealed: count, unreadableKids };
 }

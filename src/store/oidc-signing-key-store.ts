@@ -51,3 +51,19 @@ export async function retireSigningKeys(db: Executor, now: number): Promise<void
     .where('retired_at', 'is', null)
     .execute();
 }
+
+/** Replaces a key's sealed box if it is still the one read; true when it was. */
+export async function replaceSigningKeyBox(
+  db: Executor,
+  kid: string,
+  from: string,
+  to: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('oidc_signing_keys')
+    .set({ private_jwk_box: to })
+    .where('kid', '=', kid)
+    .where('private_jwk_box', '=', from)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

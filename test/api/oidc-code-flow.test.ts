@@ -200,7 +200,8 @@ describe('authorization code flow', () => {
       scope: 'openid',
       redirect_uri: REDIRECT_URI,
     };
-    for (const pkce of [{}, { code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' }]) {
+    const withoutPkce: Record<string, string> = {};
+    for (const pkce of [withoutPkce, { code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' }]) {
       const response = await browser.get(
         `/oidc/auth?${new URLSearchParams({ ...base, ...pkce }).toString()}`,
       );

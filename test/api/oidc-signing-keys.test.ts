@@ -1,9 +1,10 @@
-import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
+import { createPublicKey, randomBytes, verify, type JsonWebKey } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { boxPrefix } from '../../src/domain/secret-box.js';
 import { createApp } from '../../src/services/oidc-apps.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
@@ -147,5 +148,26 @@ describe('signing keys', () => {
     const newKid = verifiedBy(after, keys);
     expect(newKid).toEqual(expect.any(String));
     expect(newKid).not.toBe(oldKid);
+  });
+
+  it('is re-encrypted by gatehouse keys rotate: a server with only the new instance key still signs', async () => {
+    const newKey = randomBytes(32);
+    const rotated = await runCli(
+      {
+        ...env,
+        GATEHOUSE_SECRET_KEY: newKey.toString('base64'),
+        GATEHOUSE_PREVIOUS_SECRET_KEY: env.GATEHOUSE_SECRET_KEY,
+      },
+      'keys',
+      'rotate',
+      '--json',
+    );
+    expect(rotated.status, rotated.err).toBe(0);
+    expect(JSON.parse(rotated.out)).toMatchObject({ signingKeys: { resealed: 2, unreadable: 0 } });
+    const boxes = await store.db.selectFrom('oidc_signing_keys').select('private_jwk_box').execute();
+    for (const { private_jwk_box } of boxes) expect(private_jwk_box.startsWith(boxPrefix(newKey))).toBe(true);
+    await server.close();
+    server = await startTestServer({ store, port, publicUrl: `http://127.0.0.1:${port}`, secretKey: newKey });
+    expect(verifiedBy(await idToken(), await jwks())).toEqual(expect.any(String));
   });
 });
