@@ -13,6 +13,7 @@ import {
   rotateTotpSecrets,
   type RotationReport,
 } from '../services/secret-rotation.js';
+import { resealSigningKeys } from '../services/oidc-signing-keys.js';
 import type { Command, CommandIo } from './command.js';
 
 /** Exit status when some secrets are still not under the current key (1 stays "the command failed"). */
@@ -49,22 +50,31 @@ The whole procedure, also for PostgreSQL and several instances: docs/keys-and-ba
     const keys = resolveSecretKeys(config);
     const deps = await openServices(config);
     let report: RotationReport;
+    let signing: Awaited<ReturnType<typeof resealSigningKeys>>;
     try {
       report = await rotateTotpSecrets(deps.store, keys, {
         batchSize,
         onBatch: (done) => void (values.json || io.err(`  ${done} re-encrypted so far\n`)),
       });
+      signing = await resealSigningKeys(deps.store, keys);
     } finally {
       await deps.store.close();
     }
     const keyId = secretKeyId(keys[0]);
     if (values.json) {
       const { unreadableUserIds, ...counts } = report;
-      io.out(`${JSON.stringify({ keyId, ...counts, unreadable: unreadableUserIds.length })}\n`);
+      const signingKeys = { resealed: signing.resealed, unreadable: signing.unreadableKids.length };
+      io.out(`${JSON.stringify({ keyId, ...counts, unreadable: unreadableUserIds.length, signingKeys })}\n`);
     } else {
       io.out(describe(report, keyId, config, keys.length > 1));
+      io.out(
+        `OpenID Connect signing keys: ${signing.resealed} re-encrypted` +
+          (signing.unreadableKids.length > 0
+            ? `; ${signing.unreadableKids.length} open with none of the configured keys (${signing.unreadableKids.join(', ')}).\n`
+            : '.\n'),
+      );
     }
-    return report.remaining === 0 ? 0 : EXIT_INCOMPLETE;
+    return report.remaining === 0 && signing.unreadableKids.length === 0 ? 0 : EXIT_INCOMPLETE;
   },
 };
 

@@ -1,3 +1,4 @@
+import { appCreateCommand } from './app-create.js';
 import { auditCheckpointCommand } from './audit-checkpoint.js';
 import { auditExportCommand } from './audit-export.js';
 import { auditVerifyCommand } from './audit-verify.js';
@@ -6,6 +7,7 @@ import type { Command, CommandIo } from './command.js';
 import { configCommand } from './config.js';
 import { parseCommandArgs } from './command.js';
 import { keysRotateCommand } from './keys-rotate.js';
+import { keysRotateSigningCommand } from './keys-rotate-signing.js';
 import { migrateCommand } from './migrate.js';
 import { practiceCreateCommand } from './practice-create.js';
 import { restoreCommand } from './restore.js';
@@ -18,10 +20,12 @@ const COMMANDS: readonly Command[] = [
   practiceCreateCommand,
   userResetPasswordCommand,
   userRestoreAccessCommand,
+  appCreateCommand,
   auditVerifyCommand,
   auditCheckpointCommand,
   auditExportCommand,
   keysRotateCommand,
+  keysRotateSigningCommand,
   backupCommand,
   restoreCommand,
   configCommand,

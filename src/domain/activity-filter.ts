@@ -76,6 +76,11 @@ export const ACTIVITY_GROUPS = [
     types: ['practice.created', 'settings.changed'],
   },
   {
+    key: 'apps',
+    label: 'Connected apps',
+    types: ['app.signed_in', 'app.created', 'app.updated', 'app.secret_rotated', 'app.deleted'],
+  },
+  {
     key: 'activity',
     label: 'Activity log',
     types: ['activity.viewed'],

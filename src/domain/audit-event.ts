@@ -39,6 +39,11 @@ export const EVENT_TYPES = [
   'remembered_browser.added',
   'remembered_browser.removed',
   'user.access_restored',
+  'app.signed_in',
+  'app.created',
+  'app.updated',
+  'app.secret_rotated',
+  'app.deleted',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -57,6 +62,12 @@ export type DetailValue = string | number | boolean | null;
 type NoDetails = Readonly<Record<never, never>>;
 
 /** A refused current-password prompt, recorded as the prompt's own event (services/current-password.ts). */
+/** A connected app: its name (cut short) and its client id. */
+interface AppDetails {
+  readonly app: string;
+  readonly clientId: string;
+}
+
 interface Refused {
   readonly reason: string;
 }
@@ -104,6 +115,15 @@ export interface EventDetailsByType {
   'user.deactivated': NoDetails;
   'user.reactivated': NoDetails;
   'user.roles_changed': { readonly from: string; readonly to: string };
+  'app.signed_in': AppDetails;
+  'app.created': AppDetails & {
+    readonly confidential: boolean;
+    readonly firstParty: boolean;
+    readonly redirectUris: string;
+  };
+  'app.updated': AppDetails & { readonly changed: string };
+  'app.secret_rotated': AppDetails;
+  'app.deleted': AppDetails;
   'user.access_restored': {
     readonly by: 'cli';
     readonly reason: string;

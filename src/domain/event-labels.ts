@@ -39,6 +39,11 @@ export const EVENT_LABELS: Partial<Record<EventType, string>> = {
   'remembered_browser.added': 'Browser remembered for two-factor',
   'remembered_browser.removed': 'Remembered browser forgotten',
   'user.access_restored': 'Access restored in an emergency',
+  'app.signed_in': 'Signed in to a connected app',
+  'app.created': 'Connected app added',
+  'app.updated': 'Connected app edited',
+  'app.secret_rotated': 'Connected app secret replaced',
+  'app.deleted': 'Connected app removed',
 };
 
 export function eventLabel(type: string): string {

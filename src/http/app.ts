@@ -32,6 +32,10 @@ import { staffSecurityRoutes } from './staff/staff-security-routes.js';
 import { unlockRoute } from './staff/unlock.route.js';
 import { systemRoutes } from './system/routes.js';
 import { securityOverviewRoute } from './practice/security-overview.route.js';
+import { appsRoutes } from './oidc/apps.routes.js';
+import { oidcProviderRoutes } from './oidc/provider.routes.js';
+import { createOidcProvider } from '../oidc/provider.js';
+import { appsRegistered } from '../services/oidc-apps.js';
 import { meTwoFactorRoutes } from './two-factor/me-two-factor.routes.js';
 import { passkeyRoutes } from './two-factor/passkeys.routes.js';
 import { rememberedBrowserRoutes } from './two-factor/remembered-browsers.routes.js';
@@ -159,6 +163,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ownOrigin: options.publicUrl?.origin,
     allowedOrigins: options.allowedReturnOrigins ?? [],
   });
+  await app.register(appsRoutes, { deps: options.deps });
+  if (options.publicUrl) {
+    const provider = await createOidcProvider({
+      deps: options.deps,
+      publicUrl: options.publicUrl,
+      secretKeys,
+      trustProxy: options.trustProxy !== false,
+    });
+    await app.register(oidcProviderRoutes, { deps: options.deps, provider });
+  } else if (await appsRegistered(options.deps)) {
+    throw new Error(
+      'Apps are registered to sign in through Gatehouse (OpenID Connect), which needs PUBLIC_URL: set it to the address users reach Gatehouse at (https://…).',
+    );
+  }
   await app.register(webApp, { root: options.webRoot });
   return app;
 }

@@ -10,6 +10,7 @@ export const PURGED_TABLES = [
   'mail_outbox',
   'remembered_browsers',
   'webauthn_challenges',
+  'oidc_payloads',
 ] as const;
 
 export type PurgedTable = (typeof PURGED_TABLES)[number];
@@ -43,6 +44,9 @@ const RULES: Record<
   remembered_browsers: { key: 'id', over: (c) => sql`expires_at <= ${c.now}` },
   // Keyed by (user, purpose): the batch picks users, the outer condition the expired rows.
   webauthn_challenges: { key: 'user_id', over: (c) => sql`expires_at <= ${c.now}` },
+  // The provider's codes, tokens, sessions and interactions (store/oidc-payload-store.ts); ids
+  // are unique random strings across its models, and the outer condition keeps the rest.
+  oidc_payloads: { key: 'id', over: (c) => sql`expires_at <= ${c.now}` },
 };
 
 /** Deletes up to PURGE_BATCH rows of the table that are over; returns how many it deleted. */

@@ -20,6 +20,9 @@ export interface Database {
   remembered_browsers: RememberedBrowserTable;
   passkeys: PasskeyTable;
   webauthn_challenges: WebauthnChallengeTable;
+  oidc_apps: OidcAppTable;
+  oidc_payloads: OidcPayloadTable;
+  oidc_signing_keys: OidcSigningKeyTable;
 }
 
 export interface PracticeTable {
@@ -58,6 +61,8 @@ export interface UserTable {
   last_login_user_agent: string | null;
   created_at: number;
   updated_at: number;
+  /** The fhirUser claim (an absolute URL) for SMART on FHIR apps; null when unset. */
+  fhir_user: string | null;
 }
 
 export interface SessionTable {
@@ -215,4 +220,52 @@ export interface WebauthnChallengeTable {
   purpose: string;
   challenge: string;
   expires_at: number;
+}
+
+/** An app of a practice that signs its users in through Gatehouse (OpenID Connect). */
+export interface OidcAppTable {
+  id: string;
+  practice_id: string;
+  /** The public OAuth client_id. */
+  client_id: string;
+  name: string;
+  /** JSON array of exact redirect URIs. */
+  redirect_uris: string;
+  /** JSON array of exact post-logout redirect URIs. */
+  post_logout_redirect_uris: string;
+  backchannel_logout_uri: string | null;
+  confidential: number;
+  first_party: number;
+  /** SHA-256 (hex) of the client secret; null for public apps. The secret is shown once, never stored. */
+  secret_hash: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One object the OpenID Connect provider persists (its adapter: store/oidc-payload-store.ts). */
+export interface OidcPayloadTable {
+  /** The provider's model name: Session, Interaction, Grant, AuthorizationCode, RefreshToken, … */
+  model: string;
+  id: string;
+  /** JSON of the provider's payload. */
+  payload: string;
+  grant_id: string | null;
+  user_code: string | null;
+  uid: string | null;
+  /** Null for objects without an expiry. */
+  expires_at: number | null;
+  consumed_at: number | null;
+}
+
+/** An ID token signing key; the private half sealed under the instance key. */
+export interface OidcSigningKeyTable {
+  kid: string;
+  alg: string;
+  /** AES-256-GCM box of the private JWK (domain/secret-box.ts). */
+  private_jwk_box: string;
+  /** JSON public JWK, published in JWKS while the key is kept. */
+  public_jwk: string;
+  created_at: number;
+  /** When a newer key took over signing; null for the key that signs. */
+  retired_at: number | null;
 }

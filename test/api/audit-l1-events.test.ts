@@ -96,6 +96,11 @@ const L1_ITEM_OF: Record<EventType, L1Item | { readonly notInL1: string }> = {
     notInL1:
       'the operator’s emergency access (CLI only, no request to send; test/api/emergency-access.test.ts)',
   },
+  'app.signed_in': { notInL1: 'a sign-in to a connected app, after the login events it follows' },
+  'app.created': { notInL1: 'a connected app registered (test/api/oidc-apps.test.ts)' },
+  'app.updated': { notInL1: 'a connected app edited (test/api/oidc-apps.test.ts)' },
+  'app.secret_rotated': { notInL1: 'a connected app’s client secret replaced (test/api/oidc-apps.test.ts)' },
+  'app.deleted': { notInL1: 'a connected app removed (test/api/oidc-apps.test.ts)' },
 };
 
 /** The row's user agent and x-forwarded-for, to send with the one request that is the action. */

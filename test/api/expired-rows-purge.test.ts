@@ -5,6 +5,7 @@ import {
   type PurgeReport,
 } from '../../src/services/expired-rows-purge.js';
 import type { Store } from '../../src/store/database.js';
+import { oidcAdapterFactory } from '../../src/services/oidc-adapter.js';
 import { PURGED_TABLES, type PurgedTable } from '../../src/store/expired-rows-store.js';
 import { HttpClient, signedInClient } from '../support/http-client.js';
 import {
@@ -70,6 +71,15 @@ async function useEverything(user: SeededUser, browser: HttpClient) {
   });
   expect(forgot.status).toBe(202);
   await server.deliverMail();
+  // An hour-long provider interaction, written as the OpenID Connect provider writes it.
+  await oidcAdapterFactory(
+    server.deps.store,
+    server.clock,
+  )('Interaction').upsert(
+    `interaction-${userCount}-${server.clock.now()}`,
+    { returnTo: 'https://gatehouse.test/oidc/auth/x' },
+    3600,
+  );
 }
 
 describe('the scheduled purge', () => {
@@ -105,6 +115,7 @@ describe('the scheduled purge', () => {
       'rate_limits',
       'password_reset_tokens',
       'webauthn_challenges',
+      'oidc_payloads',
     ];
     const afterFirst = await rowsByTable();
     for (const table of PURGED_TABLES) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, findApp } from '../../src/services/oidc-apps.js';
 import { findUserById } from '../../src/store/user-store.js';
 import { tableCounts } from '../support/events.js';
 import { signedInClient, type HttpClient } from '../support/http-client.js';
@@ -59,6 +60,39 @@ describe('tenant isolation', () => {
     expect(await findUserById(server.deps.store.db, foreign.practiceId, stranger.id)).toEqual(
       before.stranger,
     );
+  });
+
+  it('answers every connected-app route with 404 for an app of another practice and changes nothing', async () => {
+    const foreignApp = await createApp(
+      server.deps,
+      { practiceId: foreign.practiceId, actor: null, origin: { ip: '127.0.0.1', userAgent: 'test' } },
+      {
+        name: 'Foreign EHR',
+        redirectUris: ['https://foreign.example/cb'],
+        confidential: true,
+        firstParty: true,
+      },
+    );
+    if (!foreignApp.ok) throw new Error(foreignApp.problem);
+    const routes = apiRoutes(server.app).filter((route) =>
+      /^\/api\/practice\/apps\/\{[^}]+\}/.test(route.path),
+    );
+    expect(routes.map((route) => `${route.method} ${route.path}`)).toContain(
+      'POST /api/practice/apps/{id}/secret',
+    );
+    const before = await findApp(server.deps, foreign.practiceId, foreignApp.app.id);
+    const counts = await tableCounts(server.deps.store);
+    for (const route of routes) {
+      const body = route.bodySchema ? sampleOf(route.bodySchema) : undefined;
+      const response = await admin.request(route.method, fillPath(route.path, foreignApp.app.id), body);
+      const label = `${route.method} ${route.path}`;
+      expect(response.status, label).toBe(404);
+      expect(response.body, label).toMatchObject({ error: { code: 'not_found' } });
+      expect(response.text, label).not.toContain('Foreign EHR');
+    }
+    expect(await tableCounts(server.deps.store)).toEqual(counts);
+    expect(await findApp(server.deps, foreign.practiceId, foreignApp.app.id)).toEqual(before);
+    expect((await admin.get('/api/practice/apps')).body).toEqual({ items: [] });
   });
 
   it('answers an id that exists nowhere the same way', async () => {

@@ -1,6 +1,7 @@
 import { DEFAULT_MAIL_FROM } from '../../src/config.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -116,6 +117,8 @@ export interface TestServerOptions {
   readonly allowedReturnOrigins?: readonly string[];
   /** SESSION_COOKIE_DOMAIN. */
   readonly sessionCookieDomain?: string;
+  /** Listen on this port (a PUBLIC_URL naming the server itself needs it before start); absent, any free one. */
+  readonly port?: number;
 }
 
 /** A real server on a real port over a real database, as `npm start` builds it. */
@@ -136,7 +139,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     allowedReturnOrigins: options.allowedReturnOrigins ?? [],
     sessionCookieDomain: options.sessionCookieDomain,
   });
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-mail-'));
   const transport = createMailTransport({ smtpUrl: undefined, dataDir, from: DEFAULT_MAIL_FROM });
   const quiet = { info: () => undefined, warn: () => undefined };
@@ -244,4 +247,16 @@ export async function seedUser(
     now: deps.clock.now(),
   });
   return { id, username: user.username, password };
+}
+
+/** A loopback port free right now, for a server whose PUBLIC_URL must name its own port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }

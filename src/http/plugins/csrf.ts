@@ -31,6 +31,13 @@ export interface CsrfOptions {
 }
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * 'exempt': no CSRF token asked (the OpenID Connect provider's endpoints, http/oidc/,
+     * which apps call server to server and whose browser forms the provider protects).
+     */
+    csrf?: 'exempt';
+  }
   interface FastifyReply {
     /** Gives the browser this session cookie and the CSRF token bound to it. */
     setSessionCookie(token: string): FastifyReply;
@@ -89,6 +96,7 @@ export const csrf = fp(async function csrf(app: FastifyInstance, options: CsrfOp
   });
 
   app.addHook('onRequest', (request, reply, done) => {
+    if (request.routeOptions.config.csrf === 'exempt') return done();
     const binding = bindingOf(request);
     if (!UNSAFE_METHODS.has(request.method)) {
       if (!binding) startPreSession(reply);

@@ -1,0 +1,25 @@
+import type { Executor } from './database.js';
+import { selectionOf } from './column-map.js';
+import { USER_FIELDS, userFromRow, type User } from './user-store.js';
+
+/** A user with what the OpenID Connect claims add: the practice's code and the fhirUser URL. */
+export interface OidcAccount {
+  readonly user: User;
+  readonly practiceCode: string;
+  readonly fhirUser: string | null;
+}
+
+/** The user with this id in any practice (an ID token's `sub`); undefined when there is none. */
+export async function findOidcAccount(db: Executor, userId: string): Promise<OidcAccount | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .innerJoin('practices', 'practices.id', 'users.practice_id')
+    .select([
+      ...selectionOf(USER_FIELDS),
+      'users.fhir_user',
+      'practices.code as practice_code',
+    ])
+    .where('users.id', '=', userId)
+    .executeTakeFirst();
+  return row && { user: userFromRow(row), practiceCode: row.practice_code, fhirUser: row.fhir_user };
+}
