@@ -21,6 +21,7 @@ import { clientErrorHandler, errorHandler, frameworkErrors } from './plugins/err
 import { createMetrics } from './metrics.js';
 import { metricsEndpoint } from './plugins/metrics.js';
 import { deferredRequestLogger, requestIdOf, requestLog } from './plugins/request-log.js';
+import { computerAccessRoutes } from './practice/computer-access.route.js';
 import { securitySettingsRoutes } from './practice/security-settings.route.js';
 import { rateLimit } from './plugins/rate-limit.js';
 import { securityHeaders } from './plugins/security-headers.js';
@@ -139,6 +140,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(activityRoutes, { deps: options.deps, checkpointKeys: checkpointKeysOf(secretKeys) });
   await app.register(unlockRoute, { deps: options.deps });
   await app.register(securitySettingsRoutes, { deps: options.deps, guards: [requireTwoFactorGuard] });
+  await app.register(computerAccessRoutes);
   const twoFactorDeps = { ...options.deps, secretKeys };
   await app.register(meTwoFactorRoutes, { deps: twoFactorDeps });
   await app.register(twoFactorSignInRoutes, { deps: twoFactorDeps, cookies });
