@@ -13,7 +13,7 @@ import { findUserById } from '../../store/user-store.js';
 import { sessionOf } from '../access.js';
 import { requestOrigin } from '../request-origin.js';
 import { commonErrors, ErrorResponse } from '../schemas.js';
-import { ActivityPage, activityFilters, PracticeActivityQuery, toActivityEvent } from './activity-schemas.js';
+import { ActivityPage, activityFilters, activityPageBody, PracticeActivityQuery } from './activity-schemas.js';
 
 /**
  * The practice-wide activity log (Practice or Clinical Administrator), its CSV export, its
@@ -99,7 +99,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{
       const filters = activityFilters(request.query, reader.practice.settings.timeZone);
       const scope = await scopeOf(reader.practice.id, request.query.user);
       const page = await readActivity(deps, reader, scope, filters, requestOrigin(request));
-      return { items: page.events.map(toActivityEvent), nextCursor: page.nextCursor };
+      return activityPageBody(page, reader.practice.settings.timeZone);
     },
   );
 
