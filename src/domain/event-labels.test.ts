@@ -33,7 +33,10 @@ describe('the event catalogue', () => {
   });
 
   it('says what an "Activity log viewed" event read, not its codes', () => {
-    const text = describeDetails({ type: 'activity.viewed', details: { scope: 'user', format: 'page' } }, 'UTC');
+    const text = describeDetails(
+      { type: 'activity.viewed', details: { scope: 'user', format: 'page' } },
+      'UTC',
+    );
     expect(text).toBe('Opened one user’s activity log');
     expect(text).not.toMatch(/scope|format/);
     expect(

@@ -148,7 +148,10 @@ export function zonedTime(at: number | string, timeZone: string): string {
 }
 
 function spacedOut(key: string): string {
-  const words = key.replace(/[._]/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const words = key
+    .replace(/[._]/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

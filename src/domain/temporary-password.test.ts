@@ -24,8 +24,7 @@ describe('generateTemporaryPassword', () => {
     const upperOfSameShape = new RegExp(`[${SAME_SHAPE_LETTERS.toUpperCase()}]`);
     expect(TEMPORARY_PASSWORD_ALPHABET).not.toMatch(upperOfSameShape);
     for (const letter of SAME_SHAPE_LETTERS) expect(TEMPORARY_PASSWORD_ALPHABET).toContain(letter);
-    for (let i = 0; i < 200; i++)
-      expect(generateTemporaryPassword(defaults)).not.toMatch(upperOfSameShape);
+    for (let i = 0; i < 200; i++) expect(generateTemporaryPassword(defaults)).not.toMatch(upperOfSameShape);
   });
 
   it('carries at least 80 bits of entropy', () => {

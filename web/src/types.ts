@@ -146,6 +146,12 @@ export interface ActivityEvent {
   browser: string;
   userAgent: string;
   details: Record<string, string | number | boolean | null>;
+  /** What happened, in words (src/domain/event-labels.ts). */
+  name: string;
+  /** `at` in the practice's time zone, zone shown. */
+  localTime: string;
+  /** The details in plain words. */
+  summary: string;
 }
 
 export interface ActivityPage {

@@ -13,7 +13,12 @@ import { findUserById } from '../../store/user-store.js';
 import { sessionOf } from '../access.js';
 import { requestOrigin } from '../request-origin.js';
 import { commonErrors, ErrorResponse } from '../schemas.js';
-import { ActivityPage, activityFilters, activityPageBody, PracticeActivityQuery } from './activity-schemas.js';
+import {
+  ActivityPage,
+  activityFilters,
+  activityPageBody,
+  PracticeActivityQuery,
+} from './activity-schemas.js';
 
 /**
  * The practice-wide activity log (Practice or Clinical Administrator), its CSV export, its

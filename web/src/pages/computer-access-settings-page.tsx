@@ -105,7 +105,7 @@ export function ComputerAccessSettingsPage() {
           <form onSubmit={(event) => void handleSubmit(event)} noValidate>
             <FormAlert message={error} />
             {saved && <SettingsSavedNotice />}
-            <label className="access-settings__toggle">
+            <label className="checkbox">
               <input
                 type="checkbox"
                 checked={enabled}
