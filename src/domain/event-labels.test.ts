@@ -32,6 +32,16 @@ describe('the event catalogue', () => {
     expect(zonedTime(Date.parse('2026-07-01T12:00:00Z'), 'Europe/London')).toBe('Jul 1, 2026, 1:00 PM GMT+1');
   });
 
+  it('summarises a window of refused log-ins in one sentence', () => {
+    const throttled = {
+      type: 'login.throttled',
+      details: { per: 'ip', limit: 100, windowMinutes: 15, until: '2026-11-28T13:16:00.000Z' },
+    };
+    expect(describeDetails(throttled, 'America/New_York')).toBe(
+      'More than 100 log-in attempts from this IP address in 15 minutes; further attempts refused until Nov 28, 2026, 8:16 AM EST',
+    );
+  });
+
   it('says what an "Activity log viewed" event read, not its codes', () => {
     const text = describeDetails(
       { type: 'activity.viewed', details: { scope: 'user', format: 'page' } },

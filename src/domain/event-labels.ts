@@ -8,6 +8,7 @@ import type { EventType } from './audit-event.js';
 export const EVENT_LABELS: Record<EventType, string> = {
   'login.succeeded': 'Logged in',
   'login.failed': 'Login failed',
+  'login.throttled': 'Log-in attempts slowed down',
   logout: 'Logged out',
   'session.expired': 'Session timed out',
   'session.revoked': 'Signed out by revocation',
@@ -171,6 +172,12 @@ export function describeDetails(event: DescribedEvent, timeZone: string): string
   if (event.type === 'activity.viewed') {
     const what = VIEW_SCOPES[String(event.details.scope)] ?? 'the activity log';
     return event.details.format === 'csv' ? `Downloaded ${what} as CSV` : `Opened ${what}`;
+  }
+  if (event.type === 'login.throttled') {
+    const { per, limit, windowMinutes, until } = event.details;
+    const from = per === 'ip' ? 'from this IP address' : 'for this account';
+    const typed = event.details.username ? ` (user name entered: ${String(event.details.username)})` : '';
+    return `More than ${String(limit)} log-in attempts ${from} in ${String(windowMinutes)} minutes; further attempts refused until ${valueWords(until ?? null, timeZone)}${typed}`;
   }
   if (event.type === 'two_factor.succeeded' && event.details.method === 'remembered_browser')
     return 'No code asked: the user chose “Remember this browser” here before';

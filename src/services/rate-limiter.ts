@@ -1,5 +1,10 @@
 import { retryAfterSeconds, type RateLimitRule } from '../domain/rate-limits.js';
-import { findRateLimitWindowEnd, returnRateLimitHit, takeRateLimitHit } from '../store/rate-limit-store.js';
+import {
+  claimFirstRefusal,
+  findRateLimitWindowEnd,
+  returnRateLimitHit,
+  takeRateLimitHit,
+} from '../store/rate-limit-store.js';
 import type { ServiceDeps } from './context.js';
 
 /**
@@ -24,7 +29,12 @@ export interface RateLimitHit {
 
 export type RateLimitTake =
   | { readonly ok: true; readonly hits: readonly RateLimitHit[] }
-  | { readonly ok: false; readonly retryAfterSeconds: number };
+  | {
+      readonly ok: false;
+      readonly retryAfterSeconds: number;
+      /** The rule that refused, when this is its bucket's first refusal in the window (else undefined). */
+      readonly firstRefusal: { readonly rule: RateLimitRule; readonly windowEnd: number } | undefined;
+    };
 
 export interface RateLimiter {
   take(buckets: readonly RateLimitBucket[]): Promise<RateLimitTake>;
@@ -48,8 +58,13 @@ export function createRateLimiter(deps: Pick<ServiceDeps, 'store' | 'clock'>): R
         });
         if (expiresAt === undefined) {
           await giveBack(hits);
-          const windowEnd = (await findRateLimitWindowEnd(store.db, key, now)) ?? now;
-          return { ok: false, retryAfterSeconds: retryAfterSeconds(windowEnd, now) };
+          const firstEnd = await claimFirstRefusal(store.db, key, { now, max: rule.max });
+          const windowEnd = firstEnd ?? (await findRateLimitWindowEnd(store.db, key, now)) ?? now;
+          return {
+            ok: false,
+            retryAfterSeconds: retryAfterSeconds(windowEnd, now),
+            firstRefusal: firstEnd === undefined ? undefined : { rule, windowEnd: firstEnd },
+          };
         }
         hits.push({ key, expiresAt });
       }
