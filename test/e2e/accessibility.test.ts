@@ -109,7 +109,20 @@ describe.each(Object.entries(VIEWPORTS))('axe-core at %s size', (_size, viewport
     await page.getByRole('dialog').getByRole('button', { name: 'Change Password' }).click();
     await page.getByRole('dialog').getByRole('alert').first().waitFor();
     await expectAccessible(page, 'change password dialog with errors');
+    // After an error the dialog's buttons are still in view.
+    expect(await page.getByRole('dialog').getByRole('button', { name: 'Change Password' }).isVisible()).toBe(
+      true,
+    );
+    const changeBox = await page
+      .getByRole('dialog')
+      .getByRole('button', { name: 'Change Password' })
+      .boundingBox();
+    expect((changeBox?.y ?? Infinity) + (changeBox?.height ?? 0)).toBeLessThanOrEqual(viewport.height);
     await page.keyboard.press('Escape');
+    // Focus goes back to the button that opened the dialog.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent))
+      .toBe('Change Your Password');
 
     await page.goto(`${server.url}/staff`);
     await page.getByRole('button', { name: '+ New User' }).click();
@@ -124,6 +137,10 @@ describe.each(Object.entries(VIEWPORTS))('axe-core at %s size', (_size, viewport
     await page.getByRole('dialog').getByRole('button', { name: 'Reset Password' }).click();
     await page.getByRole('dialog').getByTestId('temporary-password').waitFor();
     await expectAccessible(page, 'temporary password dialog');
+    // The dialog names the person the password is for.
+    expect(await page.getByRole('dialog').textContent()).toContain('give it to Sam dr.lee (dr.lee)');
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Reset Password');
     await page.close();
   });
 });
