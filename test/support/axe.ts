@@ -35,8 +35,9 @@ export async function seriousAxeViolations(page: Page): Promise<AxeProblem[]> {
   const injected = await page.evaluate(() => 'axe' in window);
   if (!injected) await page.evaluate(AXE_SOURCE);
   const results = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<unknown> } })
-      .axe;
+    const axe = (
+      window as unknown as { axe: { run: (context: Document, options: object) => Promise<unknown> } }
+    ).axe;
     return (await axe.run(document, { resultTypes: ['violations'] })) as AxeResultsInPage;
   });
   return results.violations
