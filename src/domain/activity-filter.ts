@@ -17,7 +17,7 @@ export const ACTIVITY_GROUPS = [
   {
     key: 'sign_in',
     label: 'Sign-in and sign-out',
-    types: ['login.succeeded', 'login.failed', 'logout', 'password.temporary_used'],
+    types: ['login.succeeded', 'login.failed', 'login.throttled', 'logout', 'password.temporary_used'],
   },
   {
     key: 'sessions',

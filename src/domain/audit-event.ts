@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 export const EVENT_TYPES = [
   'login.succeeded',
   'login.failed',
+  'login.throttled',
   'logout',
   'session.expired',
   'session.revoked',

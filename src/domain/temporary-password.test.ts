@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   generateTemporaryPassword,
+  SAME_SHAPE_LETTERS,
   TEMPORARY_PASSWORD_ALPHABET,
   temporaryPasswordEntropyBits,
 } from './temporary-password.js';
@@ -19,8 +20,15 @@ describe('generateTemporaryPassword', () => {
     }
   });
 
+  it('never holds both cases of a letter whose cases look alike in monospace', () => {
+    const upperOfSameShape = new RegExp(`[${SAME_SHAPE_LETTERS.toUpperCase()}]`);
+    expect(TEMPORARY_PASSWORD_ALPHABET).not.toMatch(upperOfSameShape);
+    for (const letter of SAME_SHAPE_LETTERS) expect(TEMPORARY_PASSWORD_ALPHABET).toContain(letter);
+    for (let i = 0; i < 200; i++) expect(generateTemporaryPassword(defaults)).not.toMatch(upperOfSameShape);
+  });
+
   it('carries at least 80 bits of entropy', () => {
-    expect(TEMPORARY_PASSWORD_ALPHABET).toHaveLength(57);
+    expect(TEMPORARY_PASSWORD_ALPHABET).toHaveLength(48);
     expect(temporaryPasswordEntropyBits(4)).toBeGreaterThanOrEqual(80);
   });
 

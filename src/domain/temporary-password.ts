@@ -3,12 +3,17 @@ import { randomInt } from 'node:crypto';
 /**
  * Temporary passwords, shown once to an administrator who reads them out or writes them down.
  *
- * - Alphabet: letters and digits without look-alikes (no 0 O 1 l I): 57 symbols, 5.83 bits each.
- * - Groups of 4 joined by dashes; at least 4 groups = 16 symbols = 93 bits (>= 80 required).
+ * - Alphabet: letters and digits without look-alikes (no 0 O 1 l I), and only the lower case of
+ *   letters whose two cases differ only in size in a monospace font (c k o p s u v w x z), so
+ *   nobody reading one aloud has to ask "capital or small?": 48 symbols, 5.58 bits each.
+ * - Groups of 4 joined by dashes; at least 4 groups = 16 symbols = 89 bits (>= 80 required).
  * - Case sensitive; always at least one upper-case letter, one lower-case letter and one digit,
  *   and more groups when the practice's minimum length asks for it.
  */
-export const TEMPORARY_PASSWORD_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+export const TEMPORARY_PASSWORD_ALPHABET = 'ABDEFGHJLMNQRTYabcdefghijkmnopqrstuvwxyz23456789';
+
+/** Letters whose upper and lower case look alike in monospace; only the lower case is used. */
+export const SAME_SHAPE_LETTERS = 'ckopsuvwxz';
 export const TEMPORARY_PASSWORD_GROUP_SIZE = 4;
 export const TEMPORARY_PASSWORD_MIN_GROUPS = 4;
 

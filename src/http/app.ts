@@ -9,6 +9,8 @@ import { trustsHop, type TrustedProxies } from '../domain/trusted-proxies.js';
 import { createBackgroundWork, type BackgroundWork } from '../services/background-work.js';
 import type { ServiceDeps } from '../services/context.js';
 import { mailQueueState } from '../services/mail-delivery.js';
+import { recordThrottledSignIn } from '../services/throttled-sign-ins.js';
+import { RATE_LIMITS } from '../domain/rate-limits.js';
 import { passwordAuthRoutes } from './auth/password-routes.js';
 import { activityRoutes } from './activity/routes.js';
 import { authRoutes } from './auth/routes.js';
@@ -23,8 +25,10 @@ import { clientErrorHandler, errorHandler, frameworkErrors } from './plugins/err
 import { createMetrics } from './metrics.js';
 import { metricsEndpoint } from './plugins/metrics.js';
 import { deferredRequestLogger, requestIdOf, requestLog } from './plugins/request-log.js';
+import { computerAccessRoutes } from './practice/computer-access.route.js';
 import { securitySettingsRoutes } from './practice/security-settings.route.js';
 import { rateLimit } from './plugins/rate-limit.js';
+import { requestOrigin } from './request-origin.js';
 import { securityHeaders } from './plugins/security-headers.js';
 import { staffRoutes } from './staff/staff-routes.js';
 import { webApp } from './plugins/web-app.js';
@@ -133,6 +137,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     deps: options.deps,
     enabled: options.rateLimiting ?? true,
     onLimited: metrics.rateLimitHit,
+    onFirstRefusal: ({ policy, rule, windowEnd, request }) => {
+      if (policy.name !== RATE_LIMITS.login.name) return Promise.resolve();
+      const body = (request.body ?? {}) as { practiceCode?: unknown; username?: unknown };
+      const typed = (value: unknown) => (typeof value === 'string' ? value : undefined);
+      return recordThrottledSignIn(
+        options.deps,
+        { practiceCode: typed(body.practiceCode), username: typed(body.username), rule, windowEnd },
+        requestOrigin(request),
+      );
+    },
   });
 
   await app.register(systemRoutes, { store: options.deps.store });
@@ -153,6 +167,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(unlockRoute, { deps: options.deps });
   await app.register(securitySettingsRoutes, { deps: options.deps });
   await app.register(securityOverviewRoute, { deps: options.deps });
+  await app.register(computerAccessRoutes);
   const twoFactorDeps = { ...options.deps, secretKeys };
   await app.register(meTwoFactorRoutes, { deps: twoFactorDeps, cookies });
   await app.register(twoFactorSignInRoutes, { deps: twoFactorDeps, cookies });

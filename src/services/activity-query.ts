@@ -11,6 +11,8 @@ export interface RawActivityQuery {
   readonly to?: string | undefined;
   readonly cursor?: string | undefined;
   readonly limit?: string | undefined;
+  /** "hide" leaves out the log's own "Activity log viewed" events; "show" (the default) keeps them. */
+  readonly views?: string | undefined;
 }
 
 export type ActivityQueryResult =
@@ -44,6 +46,10 @@ export function parseActivityQuery(raw: RawActivityQuery, timeZone: string): Act
     const toAt = parseDateBound(raw.to, 'to', timeZone);
     if (toAt === undefined) return invalid('to', 'a date (2026-11-28) or a date and time');
     filters = { ...filters, toAt };
+  }
+  if (raw.views !== undefined) {
+    if (raw.views !== 'hide' && raw.views !== 'show') return invalid('views', '"hide" or "show"');
+    if (raw.views === 'hide') filters = { ...filters, hideViews: true };
   }
   if (raw.cursor !== undefined) {
     const before = decodeCursor(raw.cursor);

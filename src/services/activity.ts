@@ -17,6 +17,8 @@ export interface ActivityFilters {
   readonly outcome?: Outcome;
   readonly fromAt?: number;
   readonly toAt?: number;
+  /** Leave out "Activity log viewed" events (they are still recorded). */
+  readonly hideViews?: boolean;
   /** Where the previous page ended. */
   readonly before?: PagePosition;
   readonly limit: number;

@@ -1,5 +1,10 @@
 import { retryAfterSeconds, type RateLimitRule } from '../domain/rate-limits.js';
-import { findRateLimitWindowEnd, returnRateLimitHits, takeRateLimitHits } from '../store/rate-limit-store.js';
+import {
+  claimFirstRefusal,
+  findRateLimitWindowEnd,
+  returnRateLimitHits,
+  takeRateLimitHits,
+} from '../store/rate-limit-store.js';
 import type { ServiceDeps } from './context.js';
 
 /**
@@ -24,7 +29,12 @@ export interface RateLimitHit {
 
 export type RateLimitTake =
   | { readonly ok: true; readonly hits: readonly RateLimitHit[] }
-  | { readonly ok: false; readonly retryAfterSeconds: number };
+  | {
+      readonly ok: false;
+      readonly retryAfterSeconds: number;
+      /** The rule that refused, when this is its bucket's first refusal in the window (else undefined). */
+      readonly firstRefusal: { readonly rule: RateLimitRule; readonly windowEnd: number } | undefined;
+    };
 
 export interface RateLimiter {
   take(buckets: readonly RateLimitBucket[]): Promise<RateLimitTake>;
@@ -46,8 +56,13 @@ export function createRateLimiter(deps: Pick<ServiceDeps, 'store' | 'clock'>): R
       const full = buckets.find(({ key }) => !taken.has(key));
       if (full) {
         await giveBack(hits);
-        const windowEnd = (await findRateLimitWindowEnd(store.db, full.key, now)) ?? now;
-        return { ok: false, retryAfterSeconds: retryAfterSeconds(windowEnd, now) };
+        const firstEnd = await claimFirstRefusal(store.db, full.key, { now, max: full.rule.max });
+        const windowEnd = firstEnd ?? (await findRateLimitWindowEnd(store.db, full.key, now)) ?? now;
+        return {
+          ok: false,
+          retryAfterSeconds: retryAfterSeconds(windowEnd, now),
+          firstRefusal: firstEnd === undefined ? undefined : { rule: full.rule, windowEnd: firstEnd },
+        };
       }
       return { ok: true, hits };
     },

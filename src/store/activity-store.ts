@@ -32,6 +32,8 @@ export interface ActivityQuery {
   readonly fromAt?: number;
   /** Exclusive upper bound, ms since the epoch. */
   readonly toAt?: number;
+  /** Leave out the log's own `activity.viewed` events. */
+  readonly hideViews?: boolean;
   /** Only events older than this position (the cursor). */
   readonly before?: PagePosition;
   readonly limit: number;
@@ -264,6 +266,7 @@ function branchesOf(db: Executor, query: ActivityQuery): EventQuery[] {
     if (query.outcome !== undefined) q = q.where('outcome', '=', query.outcome);
     if (query.fromAt !== undefined) q = q.where('at', '>=', query.fromAt);
     if (query.toAt !== undefined) q = q.where('at', '<', query.toAt);
+    if (query.hideViews === true) q = q.where('type', '!=', 'activity.viewed');
     return q;
   };
   const types = query.types;

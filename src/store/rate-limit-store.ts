@@ -93,6 +93,28 @@ export async function returnRateLimitHits(
     .execute();
 }
 
+/**
+ * Marks a full bucket's first refusal in its window, in one atomic statement: the count moves
+ * from `max` to `max + 1` (still full, so takeRateLimitHits keeps refusing). Returns the window's
+ * end for that one refusal, undefined for every later one (the update matches no row then, so
+ * a flood of refused requests writes nothing), which lets one event summarise the window.
+ */
+export async function claimFirstRefusal(
+  db: Executor,
+  key: string,
+  window: { readonly now: number; readonly max: number },
+): Promise<number | undefined> {
+  const row = await db
+    .updateTable('rate_limits')
+    .set((eb) => ({ count: eb('count', '+', 1) }))
+    .where('key', '=', key)
+    .where('expires_at', '>', window.now)
+    .where('count', '=', window.max)
+    .returning('expires_at')
+    .executeTakeFirst();
+  return row?.expires_at;
+}
+
 /** When a bucket's current window ends; undefined when it has none (never hit, or ended). */
 export async function findRateLimitWindowEnd(
   db: Executor,

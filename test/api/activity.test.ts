@@ -342,12 +342,37 @@ describe('filters and paging', () => {
       'to=2026-02-30',
       'unknown=1',
       'type=%00',
+      'views=none',
     ]) {
       const response = await adminClient.get<{ error: { code: string } }>(`/api/activity?${query}`);
       expect(response.status, query).toBe(400);
       expect(response.body.error.code).toBe('invalid_request');
     }
     expect((await adminClient.get('/api/activity?limit=200')).status).toBe(200);
+  });
+
+  it('records each view of the log but leaves views out when asked (views=hide), and describes events in words', async () => {
+    type Page = {
+      items: { type: string; name: string; localTime: string; summary: string; at: string }[];
+    };
+    const shown = await adminClient.get<Page>(`/api/activity?user=${clinician.id}`);
+    const hidden = await adminClient.get<Page>(`/api/activity?user=${clinician.id}&views=hide`);
+    expect(shown.status).toBe(200);
+    expect(hidden.status).toBe(200);
+    const types = (page: Page) => page.items.map((item) => item.type);
+    expect(types(shown.body)).toContain('activity.viewed');
+    expect(types(hidden.body)).not.toContain('activity.viewed');
+    expect(types(hidden.body)).toEqual(types(shown.body).filter((type) => type !== 'activity.viewed'));
+    // The hidden request's own view was recorded all the same.
+    const after = await adminClient.get<Page>(`/api/activity?user=${clinician.id}&type=activity.viewed`);
+    expect(after.body.items.length).toBeGreaterThanOrEqual(
+      types(shown.body).filter((type) => type === 'activity.viewed').length + 2,
+    );
+    const view = after.body.items[0];
+    expect(view?.name).toBe('Activity log viewed');
+    expect(view?.summary).toBe('Opened the practice’s activity log');
+    // DEFAULT_SECURITY_SETTINGS' zone, America/New_York: EST or EDT shown, never an ISO time.
+    expect(view?.localTime).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M E[SD]T$/);
   });
 
   it('offers the grouped list of event types', async () => {

@@ -61,6 +61,9 @@ type L1Item = (typeof L1_ITEMS)[number];
 const L1_ITEM_OF: Record<EventType, L1Item | { readonly notInL1: string }> = {
   'login.succeeded': 'login success',
   'login.failed': 'login failure (with reason)',
+  'login.throttled': {
+    notInL1: 'one summary per rate-limit window of sign-ins refused before any password check',
+  },
   logout: 'logout',
   'session.expired': 'timeout',
   'session.revoked': 'session revoke',

@@ -110,4 +110,17 @@ describe('IP allow-list', () => {
     // Off: everyone is admitted again.
     expect((await loginFrom('192.0.2.44', clinician)).status).toBe(200);
   });
+
+  it('tells an administrator the address the server sees for their computer, and nobody else', async () => {
+    const boss = await signedInClient(proxied.url, practice.code, admin, {
+      'x-forwarded-for': '203.0.113.77',
+    });
+    const mine = await boss.request('GET', '/api/practice/computer-access/your-address');
+    expect(mine.status).toBe(200);
+    expect(mine.body).toEqual({ ip: '203.0.113.77' });
+    const staff = await signedInClient(proxied.url, practice.code, clinician, {
+      'x-forwarded-for': '203.0.113.78',
+    });
+    expect((await staff.request('GET', '/api/practice/computer-access/your-address')).status).toBe(403);
+  });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RATE_LIMITS } from '../../src/domain/rate-limits.js';
 import type { Store } from '../../src/store/database.js';
+import { eventsOf } from '../support/events.js';
 import { HttpClient } from '../support/http-client.js';
 import {
   openTestStores,
@@ -80,5 +81,30 @@ describe('sign-in rate limits', () => {
     // Failures under another spelling of the same name count for the same account.
     for (let i = 0; i < ACCOUNT_MAX; i++) await login(i, `198.51.100.${i + 1}`, 'VICTIM');
     expect((await login(0, '198.51.100.99', user.username, user.password)).status).toBe(429);
+  });
+
+  it('summarise refused sign-ins as one login.throttled event per account and window, not one per request', async () => {
+    const user = await seedUser(first.deps, practice, { username: 'hammered' });
+    for (let i = 0; i < ACCOUNT_MAX; i++) await login(i, `198.51.100.${i + 1}`, user.username);
+    // Several refusals, on both instances: one event, written at the first.
+    for (let i = 0; i < 4; i++) expect((await login(i, '198.51.100.120', user.username)).status).toBe(429);
+    const throttled = (await eventsOf(first.deps.store, user.id)).filter((e) => e.type === 'login.throttled');
+    expect(throttled).toHaveLength(1);
+    expect(throttled[0]).toMatchObject({
+      outcome: 'failure',
+      actor: null,
+      target: { id: user.id, username: user.username },
+      ip: '198.51.100.120',
+      details: { per: 'account', limit: ACCOUNT_MAX, windowMinutes: 15, until: expect.any(String) },
+    });
+    const until = Date.parse(String(throttled[0]?.details.until));
+    expect(until).toBeGreaterThan(first.clock.now());
+
+    // The next window's refusals make the next summary.
+    first.clock.advance(until - first.clock.now());
+    for (let i = 0; i < ACCOUNT_MAX; i++) await login(i, `198.51.100.${i + 1}`, user.username);
+    for (let i = 0; i < 2; i++) expect((await login(i, '198.51.100.121', user.username)).status).toBe(429);
+    const after = (await eventsOf(first.deps.store, user.id)).filter((e) => e.type === 'login.throttled');
+    expect(after).toHaveLength(2);
   });
 });

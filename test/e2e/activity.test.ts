@@ -71,16 +71,34 @@ describe('Security & Activity and the activity log', () => {
     await log.getByTestId('activity-row').first().waitFor();
     const types = () =>
       log.getByTestId('activity-row').evaluateAll((rows) => rows.map((row) => row.dataset.type));
-    expect(await types()).toEqual(
-      expect.arrayContaining(['login.succeeded', 'login.failed', 'activity.viewed']),
-    );
+    expect(await types()).toEqual(expect.arrayContaining(['login.succeeded', 'login.failed']));
+    // The log's own views are recorded but left out until asked for.
+    expect(await types()).not.toContain('activity.viewed');
+    await log.getByLabel('Show when the log was viewed').check();
+    await expect.poll(types).toContain('activity.viewed');
+    expect(
+      await log.getByTestId('activity-row').filter({ hasText: 'Activity log viewed' }).first().textContent(),
+    ).not.toMatch(/scope|format/);
+    await log.getByLabel('Show when the log was viewed').uncheck();
+    await expect.poll(types).not.toContain('activity.viewed');
     expect(
       await log.getByTestId('activity-row').filter({ hasText: 'Logged in' }).first().textContent(),
     ).toContain('203.0.113.7');
 
     await log.getByLabel('Action').selectOption('login.failed');
     await expect.poll(types).toEqual(['login.failed']);
-    expect(await log.getByTestId('activity-row').textContent()).toContain('wrong password');
+    const failed = await log.getByTestId('activity-row').textContent();
+    expect(failed).toContain('Why: wrong password');
+    // Times in the practice's zone with the zone shown, never a raw ISO time.
+    expect(failed).toMatch(/\d{1,2}:\d{2} [AP]M E[SD]T/);
+    expect(failed).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+    expect(await log.getByTestId('activity-totals').textContent()).toBe('Page 1: 1 event, 1 failed.');
+    // The filter is kept in the URL: a reload shows the same view.
+    expect(new URL(page.url()).searchParams.get('type')).toBe('login.failed');
+    await page.reload();
+    await log.getByTestId('activity-row').first().waitFor();
+    expect(await log.getByLabel('Action').inputValue()).toBe('login.failed');
+    await expect.poll(types).toEqual(['login.failed']);
     await page.screenshot({ path: artifactPath('activity-log-filtered.png'), fullPage: true });
 
     const [download] = await Promise.all([
@@ -106,6 +124,22 @@ describe('Security & Activity and the activity log', () => {
     const log = page.getByTestId('activity-log');
     await log.getByTestId('activity-row').first().waitFor();
     expect(await log.textContent()).toContain('dr.lee');
+    await log.getByLabel('Search this page').fill('203.0.113.7 logged in');
+    await expect
+      .poll(() =>
+        log
+          .getByTestId('activity-row')
+          .evaluateAll((rows) =>
+            rows.every(
+              (row) => row.textContent?.includes('203.0.113.7') && row.dataset.type === 'login.succeeded',
+            ),
+          ),
+      )
+      .toBe(true);
+    expect(await log.getByTestId('activity-totals').textContent()).toMatch(
+      /^Page 1: 1 event of \d+ match the search, 0 failed\.$/,
+    );
+    await log.getByLabel('Search this page').fill('');
     await log.getByRole('button', { name: 'dr.lee' }).first().click();
     await expect
       .poll(() =>

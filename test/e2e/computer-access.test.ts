@@ -34,8 +34,11 @@ describe('Computer Access Settings', () => {
     await page.getByTestId('practice-name').waitFor();
     await page.goto(`${server.url}/settings/computer-access`);
     await page.getByRole('heading', { name: 'Computer Access Settings' }).waitFor();
+    expect(await page.getByTestId('access-empty').textContent()).toContain('No addresses yet');
+    expect(await page.getByTestId('your-address').textContent()).toContain('127.0.0.1');
 
     await page.getByRole('button', { name: 'Add Address' }).click();
+    await page.getByTestId('access-empty').waitFor({ state: 'detached' });
     await page.getByLabel('Name of entry 1').fill('Main office');
     await page.getByLabel('IP address or range of entry 1').fill('203.0.113.0/33');
     await page.getByLabel('Only allow log in from the addresses below').check();
@@ -49,7 +52,7 @@ describe('Computer Access Settings', () => {
     await page.getByLabel('Name of entry 2').fill('Home office');
     await page.getByLabel('IP address or range of entry 2').fill('2001:db8:42::/48');
     await page.getByRole('button', { name: 'Save' }).click();
-    await page.getByTestId('access-saved').waitFor();
+    await page.getByTestId('settings-saved').waitFor();
     await page.screenshot({ path: artifactPath('computer-access.png'), fullPage: true });
 
     const stored = await findPracticeById(server.deps.store.db, practice.practiceId);

@@ -168,7 +168,7 @@ describe('passwords in the browser', () => {
     await card.getByLabel('I understand and want a shorter minimum').check();
     await card.getByLabel('Number').check();
     await card.getByRole('button', { name: 'Save Password Settings' }).click();
-    await card.getByText('Password settings saved.').waitFor();
+    await card.getByTestId('settings-saved').waitFor();
     await page.screenshot({ path: artifactPath('password-settings.png'), fullPage: true });
     const client = await signedInClient(server.url, practice.code, admin);
     const policy = await client.get<{ policy: { minLength: number; requireDigit: boolean } }>(

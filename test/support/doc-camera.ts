@@ -47,7 +47,7 @@ export const SLOW = { timeout: 30_000 } as const;
 
 /** Example values shown instead of this run's random secrets. */
 export const EXAMPLE_TOTP_SECRET = 'JBSWY3DPEHPK3PXPMFRGG2LTNRSXE4TF';
-export const EXAMPLE_TEMPORARY_PASSWORD = 'Kp7w-Ne4R-qz9T-hB3m';
+export const EXAMPLE_TEMPORARY_PASSWORD = 'Hp7w-Ne4R-qz9T-hB3m';
 export const EXAMPLE_TOTP_CODE = '492817';
 export const EXAMPLE_ID = '3f2b8c1e-5d4a-4e6f-9b7c-2a1d0e9f8b6c';
 

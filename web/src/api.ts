@@ -215,6 +215,7 @@ export const api = {
   securitySettings: () => request<SecuritySettings>('GET', '/api/practice/security-settings'),
   saveSecuritySettings: (settings: SecuritySettings) =>
     request<SecuritySettings>('PUT', '/api/practice/security-settings', settings),
+  yourAddress: () => request<{ ip: string }>('GET', '/api/practice/computer-access/your-address'),
   mySecurity: () => request<SecuritySummary>('GET', '/api/me/security'),
   activity: (path: string) => request<ActivityPage>('GET', path),
   eventTypes: () => request<{ groups: EventTypeGroup[] }>('GET', '/api/activity/types'),

@@ -1,8 +1,9 @@
 import { Type, type Static } from 'typebox';
 import type { AuditEvent } from '../../domain/audit-event.js';
 import { ApiError } from '../../domain/errors.js';
+import { describeDetails, eventName, zonedTime } from '../../domain/event-labels.js';
 import { describeBrowser } from '../../domain/user-agent.js';
-import type { ActivityFilters } from '../../services/activity.js';
+import type { ActivityFilters, ActivityResult } from '../../services/activity.js';
 import { parseActivityQuery } from '../../services/activity-query.js';
 import { NO_CONTROL_CHARACTERS } from '../schemas.js';
 
@@ -23,6 +24,9 @@ export const ActivityEvent = Type.Object({
     Type.String(),
     Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]),
   ),
+  name: Type.String({ description: 'What happened, in words (domain/event-labels.ts)' }),
+  localTime: Type.String({ description: '`at` in the practice’s time zone, with the zone shown' }),
+  summary: Type.String({ description: 'The details in plain words, times in the practice’s zone' }),
 });
 
 export type ActivityEvent = Static<typeof ActivityEvent>;
@@ -32,7 +36,14 @@ export const ActivityPage = Type.Object({
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
 
-export function toActivityEvent(event: AuditEvent): ActivityEvent {
+/** A page of events as the API sends it, described for people in the practice's time zone. */
+export function activityPageBody(page: ActivityResult, timeZone: string): ActivityPage {
+  return { items: page.events.map((event) => toActivityEvent(event, timeZone)), nextCursor: page.nextCursor };
+}
+
+export type ActivityPage = Static<typeof ActivityPage>;
+
+function toActivityEvent(event: AuditEvent, timeZone: string): ActivityEvent {
   return {
     id: event.id,
     at: new Date(event.at).toISOString(),
@@ -44,6 +55,9 @@ export function toActivityEvent(event: AuditEvent): ActivityEvent {
     browser: describeBrowser(event.userAgent),
     userAgent: event.userAgent,
     details: { ...event.details },
+    name: eventName(event),
+    localTime: zonedTime(event.at, timeZone),
+    summary: describeDetails(event, timeZone),
   };
 }
 
@@ -59,6 +73,7 @@ export const UserActivityQuery = Type.Object(
     to: text(40),
     cursor: text(24),
     limit: text(3),
+    views: Type.Optional(Type.Union([Type.Literal('hide'), Type.Literal('show')])),
   },
   { additionalProperties: false },
 );

@@ -14,7 +14,12 @@ import type { Practice } from '../../store/practice-store.js';
 import { sessionOf } from '../access.js';
 import { requestOrigin } from '../request-origin.js';
 import { commonErrors, ErrorResponse } from '../schemas.js';
-import { ActivityPage, activityFilters, PracticeActivityQuery, toActivityEvent } from './activity-schemas.js';
+import {
+  ActivityPage,
+  activityFilters,
+  activityPageBody,
+  PracticeActivityQuery,
+} from './activity-schemas.js';
 
 /**
  * The practice-wide activity log (Practice or Clinical Administrator), its CSV export, its
@@ -100,7 +105,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{
       const filters = activityFilters(request.query, reader.practice.settings.timeZone);
       const scope = await scopeOf(reader.practice, request.query.user);
       const page = await readActivity(deps, reader, scope, filters, requestOrigin(request));
-      return { items: page.events.map(toActivityEvent), nextCursor: page.nextCursor };
+      return activityPageBody(page, reader.practice.settings.timeZone);
     },
   );
 

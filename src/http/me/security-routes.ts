@@ -9,7 +9,7 @@ import { sessionOf } from '../access.js';
 import {
   ActivityPage,
   activityFilters,
-  toActivityEvent,
+  activityPageBody,
   UserActivityQuery,
 } from '../activity/activity-schemas.js';
 import { requestOrigin } from '../request-origin.js';
@@ -48,7 +48,7 @@ export const meSecurityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> 
       const filters = activityFilters(request.query, reader.practice.settings.timeZone);
       const scope = { kind: 'user', user: reader.user } as const;
       const page = await readActivity(deps, reader, scope, filters, requestOrigin(request));
-      return { items: page.events.map(toActivityEvent), nextCursor: page.nextCursor };
+      return activityPageBody(page, reader.practice.settings.timeZone);
     },
   );
 

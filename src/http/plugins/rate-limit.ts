@@ -8,7 +8,12 @@ import type {
 import fp from 'fastify-plugin';
 import { ApiError } from '../../domain/errors.js';
 import { foldIdentifier } from '../../domain/identifiers.js';
-import { rateLimitKey, type RateLimitPolicy, type RateLimitScope } from '../../domain/rate-limits.js';
+import {
+  rateLimitKey,
+  type RateLimitPolicy,
+  type RateLimitRule,
+  type RateLimitScope,
+} from '../../domain/rate-limits.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { createRateLimiter, type RateLimitBucket, type RateLimitHit } from '../../services/rate-limiter.js';
 
@@ -33,6 +38,18 @@ export interface RateLimitOptions {
   readonly enabled: boolean;
   /** Told the policy's name each time a limit refuses a request (for /metrics). */
   readonly onLimited?: (limit: string) => void;
+  /**
+   * Told of a bucket's first refusal in its window (once per IP or account per window, however
+   * many requests are refused), so the refusals can be summarised as one event.
+   */
+  readonly onFirstRefusal?: (refusal: FirstRefusal) => Promise<void>;
+}
+
+export interface FirstRefusal {
+  readonly policy: RateLimitPolicy;
+  readonly rule: RateLimitRule;
+  readonly windowEnd: number;
+  readonly request: FastifyRequest;
 }
 
 export const rateLimit = fp(async function rateLimit(app: FastifyInstance, options: RateLimitOptions) {
@@ -47,6 +64,8 @@ export const rateLimit = fp(async function rateLimit(app: FastifyInstance, optio
       const result = await limiter.take(bucketsFor(policy, request));
       if (!result.ok) {
         options.onLimited?.(policy.name);
+        if (result.firstRefusal && options.onFirstRefusal)
+          await options.onFirstRefusal({ policy, ...result.firstRefusal, request });
         void reply.header('retry-after', String(result.retryAfterSeconds));
         throw new ApiError('rate_limited');
       }

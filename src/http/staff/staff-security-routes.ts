@@ -8,7 +8,7 @@ import { sessionOf } from '../access.js';
 import {
   ActivityPage,
   activityFilters,
-  toActivityEvent,
+  activityPageBody,
   UserActivityQuery,
 } from '../activity/activity-schemas.js';
 import { requestOrigin } from '../request-origin.js';
@@ -83,7 +83,7 @@ export const staffSecurityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps 
       const user = await staffMember(deps, request);
       const filters = activityFilters(request.query, reader.practice.settings.timeZone);
       const page = await readActivity(deps, reader, { kind: 'user', user }, filters, requestOrigin(request));
-      return { items: page.events.map(toActivityEvent), nextCursor: page.nextCursor };
+      return activityPageBody(page, reader.practice.settings.timeZone);
     },
   );
 

@@ -1,6 +1,5 @@
-import { useState } from 'react';
 import { api } from '../api.js';
-import { formatDateTime } from '../lib/format.js';
+import { navigate, useLocation } from '../lib/router.js';
 import { useLoader } from '../lib/use-loader.js';
 import type { ActivityEvent, ActivityPage, EventTypeGroup } from '../types.js';
 import { FormAlert } from './form-alert.js';
@@ -8,17 +7,20 @@ import { FormAlert } from './form-alert.js';
 /** Whose events a log shows, and so which endpoint it reads. */
 export type ActivitySource = { kind: 'me' } | { kind: 'staff'; userId: string } | { kind: 'practice' };
 
-interface Filters {
-  type: string;
-  outcome: string;
-  from: string;
-  to: string;
-  /** Practice log only: events of one user (chosen by clicking a name). */
-  user: { id: string; username: string } | null;
-}
-
-const NO_FILTERS: Filters = { type: '', outcome: '', from: '', to: '', user: null };
+/**
+ * The log's filters, search and page, all kept in the page's URL so a reload, the Back button
+ * or a shared link shows the same view: `type`, `outcome`, `from`, `to`, `user` and `userName`
+ * (practice log: one user's events), `q` (search), `views=show` (include the log's own views)
+ * and `pages` (the cursors of the pages paged through, comma-separated; empty = newest page).
+ */
+const FILTER_KEYS = ['type', 'outcome', 'from', 'to', 'user', 'userName', 'q', 'views'] as const;
+type FilterKey = (typeof FILTER_KEYS)[number];
+type Filters = Record<FilterKey, string>;
 const PAGE_SIZE = 50;
+
+function filtersOf(search: URLSearchParams): Filters {
+  return Object.fromEntries(FILTER_KEYS.map((key) => [key, search.get(key) ?? ''])) as Filters;
+}
 
 function basePath(source: ActivitySource): string {
   if (source.kind === 'me') return '/api/me/activity';
@@ -26,42 +28,47 @@ function basePath(source: ActivitySource): string {
   return '/api/activity';
 }
 
+/** The API query of the filters (the search box works on the page shown, so it is not sent). */
 function query(filters: Filters, source: ActivitySource): URLSearchParams {
   const params = new URLSearchParams();
-  if (filters.type) params.set('type', filters.type);
-  if (filters.outcome) params.set('outcome', filters.outcome);
-  if (filters.from) params.set('from', filters.from);
-  if (filters.to) params.set('to', filters.to);
-  if (source.kind === 'practice' && filters.user) params.set('user', filters.user.id);
+  for (const key of ['type', 'outcome', 'from', 'to'] as const)
+    if (filters[key]) params.set(key, filters[key]);
+  if (source.kind === 'practice' && filters.user) params.set('user', filters.user);
   return params;
 }
 
-function readable(value: string | number | boolean | null): string {
-  if (value === null) return '—';
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  return typeof value === 'string' ? value.replace(/_/g, ' ') : String(value);
+/** Whether an event holds every word of a search, in any of the texts a person sees in its row. */
+function matches(event: ActivityEvent, words: readonly string[]): boolean {
+  const text = [
+    event.localTime,
+    event.actor?.username,
+    event.target?.username,
+    event.name,
+    event.outcome === 'success' ? 'succeeded' : 'failed',
+    event.ip,
+    event.browser,
+    event.summary,
+  ]
+    .join(' ')
+    .toLowerCase();
+  return words.every((word) => text.includes(word));
 }
 
 /**
  * The activity log as a table: filters (action type, outcome, dates, and on the practice log
- * the user), newest first, 50 a page with Newer/Older, and a CSV download of the same filters.
+ * the user), a search of the page shown, totals, newest first, 50 a page with Newer/Older,
+ * and a CSV download of the same filters. The log's own views are left out unless asked for.
  */
-export function ActivityLogView({
-  source,
-  timeZone,
-}: {
-  source: ActivitySource;
-  timeZone?: string | undefined;
-}) {
-  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  /** Cursors of the pages seen so far; the last one is the page shown ('' = newest). */
-  const [cursors, setCursors] = useState<string[]>(['']);
+export function ActivityLogView({ source }: { source: ActivitySource }) {
+  const location = useLocation();
+  const filters = filtersOf(location.search);
+  const cursors = (location.search.get('pages') ?? '').split(',').filter((cursor) => cursor !== '');
   const [types] = useLoader(() => api.eventTypes(), 'event-types');
 
-  const params = query(filters, source);
   const cursor = cursors.at(-1) ?? '';
-  const pageParams = new URLSearchParams(params);
+  const pageParams = query(filters, source);
   pageParams.set('limit', String(PAGE_SIZE));
+  if (filters.views !== 'show') pageParams.set('views', 'hide');
   if (cursor) pageParams.set('cursor', cursor);
   const path = `${basePath(source)}?${pageParams.toString()}`;
   const [page] = useLoader<ActivityPage>(() => api.activity(path), path);
@@ -70,15 +77,26 @@ export function ActivityLogView({
   const exportParams = query(filters, source);
   if (source.kind === 'staff') exportParams.set('user', source.userId);
   const exportUrl = source.kind === 'me' ? null : `/api/activity/export.csv?${exportParams.toString()}`;
-  const filtered = JSON.stringify(filters) !== JSON.stringify(NO_FILTERS);
+  const filtered = FILTER_KEYS.some((key) => key !== 'views' && filters[key] !== '');
 
-  function change(next: Partial<Filters>) {
-    setFilters((current) => ({ ...current, ...next }));
-    setCursors(['']);
+  function show(next: Partial<Filters>, nextCursors: readonly string[] = []) {
+    const params = new URLSearchParams();
+    const merged = { ...filters, ...next };
+    for (const key of FILTER_KEYS) if (merged[key]) params.set(key, merged[key]);
+    if (nextCursors.length > 0) params.set('pages', nextCursors.join(','));
+    const search = params.toString();
+    navigate(`${location.pathname}${search ? `?${search}` : ''}`, { replace: true });
   }
+  const change = (next: Partial<Filters>) => show(next);
+  const words = filters.q
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((word) => word !== '');
+  const items = page.status === 'ready' ? page.value.items : [];
+  const visible = items.filter((event) => matches(event, words));
+  const failures = visible.filter((event) => event.outcome === 'failure').length;
 
   const groups: EventTypeGroup[] = types.status === 'ready' ? types.value.groups : [];
-  const labels = new Map(groups.flatMap((group) => group.types.map((t) => [t.type, t.label] as const)));
 
   return (
     <section className="card activity-log" aria-label="Activity log" data-testid="activity-log">
@@ -137,17 +155,40 @@ export function ActivityLogView({
             onChange={(event) => change({ to: event.target.value })}
           />
         </label>
+        <label className="field activity-log__search">
+          <span className="field__label">Search this page</span>
+          <input
+            className="input"
+            type="search"
+            name="q"
+            value={filters.q}
+            placeholder="User name, IP address, action…"
+            onChange={(event) => show({ q: event.target.value }, cursors)}
+          />
+        </label>
+        <label className="checkbox activity-log__views">
+          <input
+            type="checkbox"
+            checked={filters.views === 'show'}
+            onChange={(event) => change({ views: event.target.checked ? 'show' : '' })}
+          />
+          Show when the log was viewed
+        </label>
         <div className="activity-log__tools">
           {filters.user && (
             <span className="activity-log__chip">
-              User: {filters.user.username}
-              <button type="button" className="button button--link" onClick={() => change({ user: null })}>
+              User: {filters.userName || filters.user}
+              <button
+                type="button"
+                className="button button--link"
+                onClick={() => change({ user: '', userName: '' })}
+              >
                 Show all users
               </button>
             </span>
           )}
           {filtered && (
-            <button type="button" className="button button--link" onClick={() => change(NO_FILTERS)}>
+            <button type="button" className="button button--link" onClick={() => show({ ...EMPTY_FILTERS })}>
               Clear Filters
             </button>
           )}
@@ -161,15 +202,21 @@ export function ActivityLogView({
 
       {page.status === 'error' && <FormAlert message={page.message} />}
       {page.status === 'loading' && <p className="muted activity-log__status">Loading activity…</p>}
-      {page.status === 'ready' && page.value.items.length === 0 && (
+      {page.status === 'ready' && (
+        <p className="activity-log__totals" role="status" data-testid="activity-totals">
+          {totalsText(visible.length, failures, items.length, cursors.length + 1)}
+        </p>
+      )}
+      {page.status === 'ready' && visible.length === 0 && (
         <p className="empty-state activity-log__status" data-testid="activity-empty">
           {filtered || cursor
             ? 'No activity matches these filters. Change or clear the filters to see more.'
             : 'Sign-ins, sign-outs, password and two-factor changes and other security events will appear here as they happen.'}
         </p>
       )}
-      {page.status === 'ready' && page.value.items.length > 0 && (
-        <div className="activity-log__scroll">
+      {page.status === 'ready' && visible.length > 0 && (
+        // Focusable, so a keyboard can scroll the table sideways on a phone (axe scrollable-region-focusable).
+        <div className="activity-log__scroll" tabIndex={0} role="region" aria-label="Activity log entries">
           <table className="activity-log__table">
             <thead>
               <tr>
@@ -183,13 +230,15 @@ export function ActivityLogView({
               </tr>
             </thead>
             <tbody>
-              {page.value.items.map((event) => (
+              {visible.map((event) => (
                 <EventRow
                   key={event.id}
                   event={event}
-                  label={labels.get(event.type) ?? event.type}
-                  timeZone={timeZone}
-                  onUser={source.kind === 'practice' ? (user) => change({ user }) : undefined}
+                  onUser={
+                    source.kind === 'practice'
+                      ? (user) => change({ user: user.id, userName: user.username })
+                      : undefined
+                  }
                 />
               ))}
             </tbody>
@@ -200,8 +249,8 @@ export function ActivityLogView({
         <button
           type="button"
           className="button button--secondary"
-          disabled={cursors.length === 1}
-          onClick={() => setCursors((current) => current.slice(0, -1))}
+          disabled={cursors.length === 0}
+          onClick={() => show({}, cursors.slice(0, -1))}
         >
           Newer
         </button>
@@ -211,7 +260,7 @@ export function ActivityLogView({
           disabled={page.status !== 'ready' || page.value.nextCursor === null}
           onClick={() => {
             if (page.status === 'ready' && page.value.nextCursor)
-              setCursors((current) => [...current, page.value.nextCursor ?? '']);
+              show({}, [...cursors, page.value.nextCursor]);
           }}
         >
           Older
@@ -221,14 +270,20 @@ export function ActivityLogView({
   );
 }
 
+const EMPTY_FILTERS: Filters = Object.fromEntries(FILTER_KEYS.map((key) => [key, ''])) as Filters;
+
+function totalsText(shown: number, failures: number, onPage: number, pageNumber: number): string {
+  const events = (count: number) => `${count} ${count === 1 ? 'event' : 'events'}`;
+  const matched = shown === onPage ? events(shown) : `${events(shown)} of ${onPage} match the search`;
+  return `Page ${pageNumber}: ${matched}, ${failures} failed.`;
+}
+
 interface EventRowProps {
   event: ActivityEvent;
-  label: string;
-  timeZone: string | undefined;
   onUser: ((user: { id: string; username: string }) => void) | undefined;
 }
 
-function EventRow({ event, label, timeZone, onUser }: EventRowProps) {
+function EventRow({ event, onUser }: EventRowProps) {
   const name = (user: { id: string; username: string }) =>
     onUser ? (
       <button type="button" className="button button--link" onClick={() => onUser(user)}>
@@ -237,11 +292,10 @@ function EventRow({ event, label, timeZone, onUser }: EventRowProps) {
     ) : (
       user.username
     );
-  const details = Object.entries(event.details);
   return (
     <tr data-testid="activity-row" data-type={event.type}>
       <td className="numeric">
-        <time dateTime={event.at}>{formatDateTime(event.at, timeZone)}</time>
+        <time dateTime={event.at}>{event.localTime}</time>
       </td>
       <td>
         {event.actor && name(event.actor)}
@@ -251,7 +305,7 @@ function EventRow({ event, label, timeZone, onUser }: EventRowProps) {
         {!event.actor && event.target && name(event.target)}
         {!event.actor && !event.target && <span className="muted">—</span>}
       </td>
-      <td>{label}</td>
+      <td>{event.name}</td>
       <td>
         <span className={event.outcome === 'success' ? 'badge badge--on' : 'badge badge--off'}>
           {event.outcome === 'success' ? 'Succeeded' : 'Failed'}
@@ -259,19 +313,7 @@ function EventRow({ event, label, timeZone, onUser }: EventRowProps) {
       </td>
       <td className="numeric">{event.ip}</td>
       <td title={event.userAgent}>{event.browser}</td>
-      <td>
-        {details.length === 0 ? (
-          <span className="muted">—</span>
-        ) : (
-          <ul className="activity-log__details">
-            {details.map(([key, value]) => (
-              <li key={key}>
-                {readable(key)}: {readable(value)}
-              </li>
-            ))}
-          </ul>
-        )}
-      </td>
+      <td>{event.summary === '' ? <span className="muted">—</span> : event.summary}</td>
     </tr>
   );
 }

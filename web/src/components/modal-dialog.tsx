@@ -8,15 +8,22 @@ interface ModalDialogProps {
   testId?: string;
 }
 
-/** A native modal <dialog>: focus is trapped and restored by the browser; Escape closes it. */
+/**
+ * A native modal <dialog>: focus is trapped by the browser; Escape closes it. When it closes,
+ * focus goes back to what opened it (the browser does not when React removes the dialog).
+ */
 export function ModalDialog({ title, onClose, children, testId }: ModalDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
 
   useEffect(() => {
     const dialog = ref.current;
+    const opener = document.activeElement;
     if (dialog !== null && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
+    return () => {
+      dialog?.close();
+      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+    };
   }, []);
 
   return (

@@ -14,3 +14,8 @@ export function Notice({ children, testId }: { children: ReactNode; testId?: str
     </div>
   );
 }
+
+/** The one message every settings form shows after a successful save. */
+export function SettingsSavedNotice() {
+  return <Notice testId="settings-saved">Settings saved. They apply from now on.</Notice>;
+}

@@ -36,7 +36,11 @@ export function PasswordChecklist({ password, confirmPassword, policy }: Passwor
   const matches = password !== '' && password === confirmPassword;
   const score = evaluation?.score ?? 0;
   return (
-    <div className="checklist" data-testid="password-checklist">
+    // Once something is typed, what it still lacks shows in red (passwords.css).
+    <div
+      className={password === '' ? 'checklist' : 'checklist checklist--entered'}
+      data-testid="password-checklist"
+    >
       <p className="checklist__title" id="password-requirements-title">
         Your new password must meet these requirements:
       </p>

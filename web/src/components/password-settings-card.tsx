@@ -3,7 +3,8 @@ import { RECOMMENDED_MIN_LENGTH, SETTING_BOUNDS } from '../../../src/domain/secu
 import { api, ApiError } from '../api.js';
 import type { PasswordPolicySettings, SecuritySettings } from '../types.js';
 import { FormAlert } from './form-alert.js';
-import { Notice } from './notice.js';
+import { SettingsSavedNotice } from './notice.js';
+import { FieldError, settingFieldAria, wholeNumberProblem } from './setting-field.js';
 
 /** Settings > Security > Password Settings. */
 export function PasswordSettingsCard({
@@ -17,6 +18,20 @@ export function PasswordSettingsCard({
   const [acknowledged, setAcknowledged] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  const [showProblems, setShowProblems] = useState(false);
+  const problems = {
+    minLength: wholeNumberProblem(String(policy.minLength), SETTING_BOUNDS.minLength),
+    expiryDays:
+      policy.expiryDays === null
+        ? null
+        : wholeNumberProblem(String(policy.expiryDays), SETTING_BOUNDS.expiryDays),
+    historyCount: wholeNumberProblem(String(policy.historyCount), SETTING_BOUNDS.historyCount),
+    maxRepeatedChars:
+      policy.maxRepeatedChars === null
+        ? null
+        : wholeNumberProblem(String(policy.maxRepeatedChars), SETTING_BOUNDS.maxRepeatedChars),
+  };
+  const shown = (key: keyof typeof problems) => (showProblems ? problems[key] : null);
   const belowRecommended = policy.minLength < RECOMMENDED_MIN_LENGTH;
   const set = (change: Partial<PasswordPolicySettings>) => {
     setSaved(false);
@@ -26,6 +41,12 @@ export function PasswordSettingsCard({
 
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    setSaved(false);
+    if (Object.values(problems).some((problem) => problem !== null)) {
+      setShowProblems(true);
+      setError(null);
+      return;
+    }
     if (belowRecommended && !acknowledged) {
       setError('Confirm that you understand the risk of a minimum length below the recommendation.');
       return;
@@ -34,6 +55,7 @@ export function PasswordSettingsCard({
     try {
       const result = await api.saveSecuritySettings({ ...settings, passwordPolicy: policy });
       setSaved(true);
+      setShowProblems(false);
       onSaved(result);
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : 'The settings could not be saved. Try again.');
@@ -54,7 +76,7 @@ export function PasswordSettingsCard({
       </header>
       <form className="form card__body" onSubmit={handleSubmit} noValidate aria-label="Password Settings">
         <FormAlert message={error} />
-        {saved && <Notice>Password settings saved.</Notice>}
+        {saved && <SettingsSavedNotice />}
         <div className="field">
           <label className="field__label" htmlFor="minLength">
             Minimum password length
@@ -67,7 +89,9 @@ export function PasswordSettingsCard({
             max={minHigh}
             value={policy.minLength}
             onChange={(e) => set({ minLength: number(e.target.value) })}
+            {...settingFieldAria('minLength', undefined, shown('minLength'))}
           />
+          <FieldError id="minLength" message={shown('minLength')} />
         </div>
         {belowRecommended && (
           <div className="alert alert--warning" role="alert" data-testid="min-length-warning">
@@ -126,10 +150,12 @@ export function PasswordSettingsCard({
                 min={1}
                 value={policy.expiryDays}
                 onChange={(e) => set({ expiryDays: number(e.target.value) })}
+                {...settingFieldAria('expiryDays', undefined, shown('expiryDays'))}
               />{' '}
               days
             </label>
           )}
+          {policy.expiryDays !== null && <FieldError id="expiryDays" message={shown('expiryDays')} />}
         </div>
         <div className="field">
           <label className="field__label" htmlFor="historyCount">
@@ -143,7 +169,9 @@ export function PasswordSettingsCard({
             max={24}
             value={policy.historyCount}
             onChange={(e) => set({ historyCount: number(e.target.value) })}
+            {...settingFieldAria('historyCount', undefined, shown('historyCount'))}
           />
+          <FieldError id="historyCount" message={shown('historyCount')} />
         </div>
         <div className="field">
           <label className="checkbox">
@@ -165,8 +193,12 @@ export function PasswordSettingsCard({
                 max={10}
                 value={policy.maxRepeatedChars}
                 onChange={(e) => set({ maxRepeatedChars: number(e.target.value) })}
+                {...settingFieldAria('maxRepeatedChars', undefined, shown('maxRepeatedChars'))}
               />
             </label>
+          )}
+          {policy.maxRepeatedChars !== null && (
+            <FieldError id="maxRepeatedChars" message={shown('maxRepeatedChars')} />
           )}
         </div>
         <div className="modal__actions">

@@ -77,6 +77,7 @@ export function ResetPasswordRow({ user, lastChanged }: { user: StaffUser; lastC
         <TemporaryPasswordDialog
           title="Temporary Password"
           username={user.username}
+          fullName={`${user.firstName} ${user.lastName}`.trim()}
           issued={issued}
           onClose={() => setIssued(null)}
         />

@@ -6,18 +6,29 @@ import { ModalDialog } from './modal-dialog.js';
 export function TemporaryPasswordDialog({
   title,
   username,
+  fullName,
   issued,
   onClose,
 }: {
   title: string;
   username: string;
+  /** The person's name, so the admin sees whom the password is for ("give it to Jamie Rivera"). */
+  fullName?: string;
   issued: TemporaryPassword;
   onClose: () => void;
 }) {
   return (
     <ModalDialog title={title} onClose={onClose} testId="temporary-password-dialog">
       <p>
-        Remember or write down this temporary password and give it to <strong>{username}</strong>:
+        Remember or write down this temporary password and give it to{' '}
+        {fullName ? (
+          <>
+            <strong>{fullName}</strong> ({username})
+          </>
+        ) : (
+          <strong>{username}</strong>
+        )}
+        :
       </p>
       <p className="temporary-password" data-testid="temporary-password" translate="no">
         {issued.temporaryPassword}

@@ -3,6 +3,7 @@ import { api, ApiError } from '../api.js';
 import type { SecuritySettings } from '../types.js';
 import { twoFactorApi } from '../two-factor-api.js';
 import { FormAlert } from './form-alert.js';
+import { SettingsSavedNotice } from './notice.js';
 import { RequireTwoFactorField } from './require-two-factor-field.js';
 import { RequireTwoFactorImpact } from './require-two-factor-impact.js';
 
@@ -56,11 +57,7 @@ export function TwoFactorSettingsCard({
         aria-label="Two-Factor Authentication"
       >
         <FormAlert message={error} />
-        {saved && (
-          <p role="status" className="muted">
-            Saved.
-          </p>
-        )}
+        {saved && <SettingsSavedNotice />}
         <RequireTwoFactorField
           checked={required}
           onChange={(checked) => {

@@ -100,7 +100,9 @@ export function UserMenu({ user, onLogout }: UserMenuProps) {
         id={buttonId}
         type="button"
         className="user-menu__button"
-        aria-label="User menu"
+        // The name a person sees on the button comes first (WCAG 2.5.3, axe
+        // label-content-name-mismatch): "Jamie Rivera, User menu".
+        aria-label={`${name}, User menu`}
         aria-haspopup="menu"
         aria-expanded={open}
         aria-controls={menuId}
@@ -108,9 +110,8 @@ export function UserMenu({ user, onLogout }: UserMenuProps) {
         onClick={() => (open ? close(false) : openMenu('first'))}
         onKeyDown={handleButtonKeyDown}
       >
-        <span className="avatar" aria-hidden="true">
-          {initials(user)}
-        </span>
+        {/* Initials drawn by CSS (avatar--initials), so they are not visible text the button's name would need. */}
+        <span className="avatar avatar--initials" data-initials={initials(user)} aria-hidden="true" />
         <span className="user-menu__name" aria-hidden="true">
           {name}
         </span>

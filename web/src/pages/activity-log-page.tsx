@@ -48,14 +48,11 @@ export function ActivityLogPage({ source }: { source: ActivitySource }) {
           {source.kind === 'practice'
             ? 'Every security event in your practice, newest first. Select a user name to see only their events.'
             : 'Security events of this account, newest first.'}
+          {context.status === 'ready' &&
+            ` Times are in the practice’s time zone, ${context.value.timeZone.replace(/_/g, ' ')}.`}
         </p>
       </header>
-      {context.status !== 'loading' && (
-        <ActivityLogView
-          source={source}
-          timeZone={context.status === 'ready' ? context.value.timeZone : undefined}
-        />
-      )}
+      {context.status !== 'loading' && <ActivityLogView source={source} />}
     </div>
   );
 }

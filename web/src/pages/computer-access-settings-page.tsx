@@ -1,7 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.js';
 import { FormAlert } from '../components/form-alert.js';
-import { Notice } from '../components/notice.js';
+import { SettingsSavedNotice } from '../components/notice.js';
+import { useLoader } from '../lib/use-loader.js';
 import { usePageTitle } from '../lib/use-page-title.js';
 import type { IpAllowListEntry, SecuritySettings } from '../types.js';
 
@@ -25,6 +26,7 @@ export function ComputerAccessSettingsPage() {
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  const [yourAddress] = useLoader(() => api.yourAddress(), 'your-address');
 
   useEffect(() => {
     let active = true;
@@ -102,8 +104,8 @@ export function ComputerAccessSettingsPage() {
         {load.status === 'ready' && (
           <form onSubmit={(event) => void handleSubmit(event)} noValidate>
             <FormAlert message={error} />
-            {saved && <Notice testId="access-saved">Computer Access Settings saved.</Notice>}
-            <label className="access-settings__toggle">
+            {saved && <SettingsSavedNotice />}
+            <label className="checkbox">
               <input
                 type="checkbox"
                 checked={enabled}
@@ -114,7 +116,34 @@ export function ComputerAccessSettingsPage() {
               />
               Only allow log in from the addresses below
             </label>
-            <table className="access-list">
+            {yourAddress.status === 'ready' && (
+              <p className="access-settings__yours" data-testid="your-address">
+                This computer’s address, as Gatehouse sees it:{' '}
+                <strong className="numeric">{yourAddress.value.ip}</strong>
+                {!entries.some((entry) => entry.cidr.trim() === yourAddress.value.ip) && (
+                  <button
+                    type="button"
+                    className="button button--link"
+                    onClick={() => {
+                      setSaved(false);
+                      setEntries((current) => [
+                        ...current,
+                        { name: 'This computer', cidr: yourAddress.value.ip },
+                      ]);
+                    }}
+                  >
+                    Add This Address
+                  </button>
+                )}
+              </p>
+            )}
+            {entries.length === 0 && (
+              <p className="empty-state" data-testid="access-empty">
+                No addresses yet: while the list is empty, staff can log in from anywhere. Add your office’s
+                network to begin.
+              </p>
+            )}
+            <table className="access-list" hidden={entries.length === 0}>
               <caption className="muted">
                 A single address (203.0.113.7) or a range in CIDR form (203.0.113.0/24, 2001:db8::/48).
               </caption>

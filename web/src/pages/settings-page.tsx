@@ -3,6 +3,7 @@ import { api, ApiError } from '../api.js';
 import { FormAlert } from '../components/form-alert.js';
 import { MoreSettingsCard } from '../components/more-settings-card.js';
 import { PasswordSettingsCard } from '../components/password-settings-card.js';
+import { SessionSettingsCard } from '../components/session-settings-card.js';
 import { TwoFactorSettingsCard } from '../components/two-factor-settings-card.js';
 import { usePageTitle } from '../lib/use-page-title.js';
 import { useSession } from '../session.js';
@@ -20,6 +21,7 @@ export type SettingsCard = (props: {
 export const SECURITY_SETTINGS_CARDS: readonly { key: string; Card: SettingsCard }[] = [
   { key: 'password', Card: PasswordSettingsCard },
   { key: 'two-factor', Card: TwoFactorSettingsCard },
+  { key: 'sessions', Card: SessionSettingsCard },
   { key: 'more', Card: MoreSettingsCard },
 ];
 
