@@ -85,6 +85,15 @@ export interface EventDetailsByType {
     readonly username?: string;
     readonly ip?: string;
   };
+  /** A rate limit's first refusal in its window, standing for every refusal of that window. */
+  'login.throttled': {
+    readonly per: string;
+    readonly limit: number;
+    readonly windowMinutes: number;
+    readonly until: string;
+    readonly practiceCode?: string | null;
+    readonly username?: string | null;
+  };
   logout: NoDetails;
   'session.expired': { readonly reason: 'idle_timeout' | 'absolute_timeout' };
   'session.revoked': { readonly reason: string; readonly sessions: number };

@@ -23,8 +23,7 @@ import type {
  * that validate and serialize them, for the web app (web/src/types.ts) to import type-only:
  * a field changed in a schema fails the web app's typecheck instead of its users.
  */
-export type { ActivityEvent, PublicUser as User, SecuritySummary, SessionItem };
-export type ActivityPage = Static<typeof ActivityPage>;
+export type { ActivityEvent, ActivityPage, PublicUser as User, SecuritySummary, SessionItem };
 export type EventParty = NonNullable<ActivityEvent['actor']>;
 export type EventTypeGroup = Static<typeof EventTypeGroups>['groups'][number];
 export type SessionTimes = Static<typeof SessionTimes>;
