@@ -17,6 +17,7 @@ import { writeResults } from './lib/results.mjs';
 import { BENCH_PASSWORD, csrfHeaders, sessionCookie } from './lib/sign-in.mjs';
 
 const { SQLITE_FILE } = await import(path.join(ROOT, 'dist/src/store/database.js'));
+const { registerSqliteSha256 } = await import(path.join(ROOT, 'dist/src/store/sqlite-sha256.js'));
 
 const scaleAt = process.argv.indexOf('--scale');
 const SCALE = Number(scaleAt >= 0 ? process.argv[scaleAt + 1] : (process.env.BENCH_SCALE ?? 1));
@@ -110,6 +111,8 @@ async function postgresExplainer(url) {
 
 function sqliteExplainer(dataDir) {
   const db = new SQLite(path.join(dataDir, SQLITE_FILE), { readonly: true });
+  // The chain head's claim hashes in SQL, as the server does.
+  registerSqliteSha256(db);
   return {
     plan: async (sql, values) =>
       db
