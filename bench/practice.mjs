@@ -11,7 +11,7 @@ import { runLoad } from './lib/load.mjs';
 import { freshPostgresDatabase, startProcess } from './lib/processes.mjs';
 import { writeResults } from './lib/results.mjs';
 import { seedPractice } from './lib/seed.mjs';
-import { BENCH_PASSWORD, CSRF_HEADERS } from './lib/sign-in.mjs';
+import { BENCH_PASSWORD, csrfHeaders } from './lib/sign-in.mjs';
 
 const STAFF = Number(process.env.BENCH_STAFF ?? 1000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
@@ -49,6 +49,8 @@ const WHO = {
 
 /** Every staff member signs in once; requests and connections split evenly over the instances. */
 async function burst(urls, who) {
+  // A browser's CSRF cookie and token per instance, as every sign-in needs (lib/sign-in.mjs).
+  const headers = await Promise.all(urls.map((url) => csrfHeaders(url)));
   const started = performance.now();
   const count = urls.length;
   const evenShare = (total, n) => Math.floor(total / count) + (n < total % count ? 1 : 0);
@@ -63,7 +65,7 @@ async function burst(urls, who) {
         request: (i) => ({
           method: 'POST',
           path: '/api/auth/login',
-          headers: CSRF_HEADERS,
+          headers: headers[n],
           body: JSON.stringify({ ...who(n + i * count), password: BENCH_PASSWORD }),
         }),
       }),
