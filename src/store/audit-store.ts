@@ -35,10 +35,10 @@ import type { AuditEventRow, AuditPendingEventRow, Database } from './schema.js'
  * pending row (migrations/0012-audit-chained-at-commit.ts). The head is locked from the claim to
  * the end of the COMMIT, all on the server: no round trip to the client lies inside the lock.
  * Claiming in a statement of the client's, even the very last before COMMIT, held the head until
- * the server's event loop sent COMMIT; with one practice's burst on a busy host (password checks
- * keep the event loop busy for seconds, see test/api/busy-practice.test.ts) that was seconds,
- * and the practice's other writers, each holding a pool connection while they waited, timed
- * out: 503s. Chosen over a sealer chaining committed events later because nothing changes for
+ * the server's event loop sent COMMIT; in one practice's burst on a busy host that was seconds
+ * (bench/README.md, "Why PostgreSQL still answered 503"), and the practice's other writers, each
+ * holding a pool connection while they waited, timed out: 503s. A wait for the head inside
+ * COMMIT is still bounded by statement_timeout, and a failed COMMIT rolls the whole write back. Chosen over a sealer chaining committed events later because nothing changes for
  * readers or for crash safety: an event is in its chain, or nowhere, the moment its write
  * commits, inside the write's one transaction, with no background process to coordinate
  * between instances. The database hashes each event (below); `audit verify` and the integrity
