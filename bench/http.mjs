@@ -49,8 +49,15 @@ async function withPeakRss(pid, fn) {
 }
 
 async function benchDatabase(kind) {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-bench-'));
-  const postgres = kind === 'postgres' ? await freshPostgresDatabase('gatehouse_http_bench') : undefined;
+  // BENCH_DATA_DIR / BENCH_DATABASE_URL: a database already filled (bench/data-size.mjs), kept afterwards.
+  const dataDir = process.env.BENCH_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'gatehouse-bench-'));
+  const existingUrl = process.env.BENCH_DATABASE_URL;
+  const postgres =
+    kind !== 'postgres'
+      ? undefined
+      : existingUrl
+        ? { url: existingUrl, drop: async () => undefined }
+        : await freshPostgresDatabase('gatehouse_http_bench');
   const env = { DATA_DIR: dataDir, ...(postgres ? { DATABASE_URL: postgres.url } : {}) };
   await seedPractice(env, { code: 'BENCH', prefix: 'user', count: USERS, password: PASSWORD });
   const server = await startProcess(path.join(ROOT, 'dist/src/server.cjs'), env);

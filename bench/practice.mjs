@@ -11,13 +11,18 @@ import { runLoad } from './lib/load.mjs';
 import { freshPostgresDatabase, startProcess } from './lib/processes.mjs';
 import { writeResults } from './lib/results.mjs';
 import { seedPractice } from './lib/seed.mjs';
-import { BENCH_PASSWORD, CSRF_HEADERS } from './lib/sign-in.mjs';
+import { BENCH_PASSWORD, csrfHeaders } from './lib/sign-in.mjs';
 
 const STAFF = Number(process.env.BENCH_STAFF ?? 1000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
 const SPREAD_PRACTICES = 100;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const databases = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
+/**
+ * PostgreSQL pool sizes to compare (DATABASE_POOL_SIZE of every instance), run back to back:
+ * BENCH_POOL_SIZES=5,10,20. Unset, the configured default.
+ */
+const POOL_SIZES = process.env.BENCH_POOL_SIZES?.split(',').map(Number) ?? [undefined];
 /** A bound, not a target: a burst that takes longer than this has failed anyway. */
 const BURST_LIMIT_MS = 300_000;
 
@@ -44,6 +49,8 @@ const WHO = {
 
 /** Every staff member signs in once; requests and connections split evenly over the instances. */
 async function burst(urls, who) {
+  // A browser's CSRF cookie and token per instance, as every sign-in needs (lib/sign-in.mjs).
+  const headers = await Promise.all(urls.map((url) => csrfHeaders(url)));
   const started = performance.now();
   const count = urls.length;
   const evenShare = (total, n) => Math.floor(total / count) + (n < total % count ? 1 : 0);
@@ -58,7 +65,7 @@ async function burst(urls, who) {
         request: (i) => ({
           method: 'POST',
           path: '/api/auth/login',
-          headers: CSRF_HEADERS,
+          headers: headers[n],
           body: JSON.stringify({ ...who(n + i * count), password: BENCH_PASSWORD }),
         }),
       }),
@@ -76,10 +83,12 @@ async function burst(urls, who) {
   };
 }
 
-async function run(database) {
+async function run(database, poolSize) {
   const instances = database === 'postgres' ? 3 : 1;
   const pg = database === 'postgres' ? await freshPostgresDatabase('gatehouse_practice_bench') : undefined;
-  const env = pg ? { DATABASE_URL: pg.url } : { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gh-practice-')) };
+  const env = pg
+    ? { DATABASE_URL: pg.url, ...(poolSize ? { DATABASE_POOL_SIZE: String(poolSize) } : {}) }
+    : { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gh-practice-')) };
   try {
     await seed(env);
     const servers = [];
@@ -93,29 +102,31 @@ async function run(database) {
         const one = await burst(urls, WHO.one);
         rounds.push({ spread, one });
         process.stderr.write(
-          `${database} round ${round + 1}: spread ${spread.rps.toFixed(1)}/s p99 ${spread.p99.toFixed(0)} ms ` +
+          `${database}${poolSize ? ` pool ${poolSize}` : ''} round ${round + 1}: spread ${spread.rps.toFixed(1)}/s p99 ${spread.p99.toFixed(0)} ms ` +
             `errors ${spread.errors}; one practice ${one.rps.toFixed(1)}/s p99 ${one.p99.toFixed(0)} ms errors ${one.errors}\n`,
         );
       }
     } finally {
       await Promise.all(servers.map((server) => server.stop()));
     }
-    return { database, instances, rounds };
+    return { database, instances, poolSize: pg ? (poolSize ?? 'default') : '-', rounds };
   } finally {
     await pg?.drop();
   }
 }
 
 const results = [];
-for (const database of databases) results.push(await run(database));
+for (const database of databases)
+  for (const poolSize of database === 'postgres' ? POOL_SIZES : [undefined])
+    results.push(await run(database, poolSize));
 
-const rows = results.flatMap(({ database, instances, rounds }) =>
+const rows = results.flatMap(({ database, instances, poolSize, rounds }) =>
   rounds.map(({ spread, one }, round) => {
     const throughput = one.rps / spread.rps;
     const p99 = one.p99 / spread.p99;
     const met = throughput >= 0.9 && p99 < 2 && one.errors === 0 && spread.errors === 0;
     return (
-      `| ${database} | ${instances} | ${round + 1} | ${spread.rps.toFixed(1)} | ${one.rps.toFixed(1)} | ` +
+      `| ${database} | ${instances} | ${poolSize} | ${round + 1} | ${spread.rps.toFixed(1)} | ${one.rps.toFixed(1)} | ` +
       `${throughput.toFixed(2)} | ${spread.p99.toFixed(0)} | ${one.p99.toFixed(0)} | ${p99.toFixed(2)} | ` +
       `${spread.errors} / ${one.errors} | ${met ? 'met' : 'not met'} |`
     );
@@ -125,8 +136,8 @@ console.log(
   [
     `${STAFF} sign-ins per burst, ${CONNECTIONS} connections; ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'})`,
     '',
-    '| database | instances | round | spread req/s | one practice req/s | one / spread | spread p99 ms | one p99 ms | one / spread p99 | errors (spread / one) | goal |',
-    '| -------- | --------- | ----- | ------------ | ------------------ | ------------ | ------------- | ---------- | ---------------- | --------------------- | ---- |',
+    '| database | instances | pool | round | spread req/s | one practice req/s | one / spread | spread p99 ms | one p99 ms | one / spread p99 | errors (spread / one) | goal |',
+    '| -------- | --------- | ---- | ----- | ------------ | ------------------ | ------------ | ------------- | ---------- | ---------------- | --------------------- | ---- |',
     ...rows,
   ].join('\n'),
 );

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { securityCountOf } from '../domain/security-counts.js';
-import type { AuditEvent } from '../domain/audit-event.js';
+import type { NewAuditEvent } from '../domain/audit-event.js';
 import type { MailQueueState } from '../services/mail-delivery.js';
 import type { Store } from '../store/database.js';
 
@@ -79,7 +79,7 @@ export function createMetrics(store: Store, readMailQueue: () => Promise<MailQue
   if (store.poolState()) registerPoolGauges(registry, store);
   registerMailQueueGauges(registry, readMailQueue);
 
-  const unsubscribe = store.onAuditEventsCommitted((events: readonly AuditEvent[]) => {
+  const unsubscribe = store.onAuditEventsCommitted((events: readonly NewAuditEvent[]) => {
     for (const event of events) {
       auditEvents.inc({ type: event.type, outcome: event.outcome });
       const count = securityCountOf(event);

@@ -10,6 +10,7 @@ import { addPasswordHistory, recentPasswordHashes } from '../store/password-hist
 import type { Practice } from '../store/practice-store.js';
 import { findPasswordHash, setPasswordHash, type User } from '../store/user-store.js';
 import type { ServiceDeps } from './context.js';
+import { inOwnTurn } from './own-turn.js';
 
 /**
  * The steps every flow that sets a password shares (change, forced change, forgotten-password
@@ -61,7 +62,9 @@ export async function checkChosenPassword(
 ): Promise<NewPasswordCheck> {
   const { practice, user, newPassword } = input;
   if (newPassword !== input.confirmPassword) return { ok: false, problem: { reason: 'password_mismatch' } };
-  const { violations } = evaluatePassword(newPassword, passwordContextFor(practice, user));
+  const { violations } = await inOwnTurn(() =>
+    evaluatePassword(newPassword, passwordContextFor(practice, user)),
+  );
   if (violations.length > 0) return { ok: false, problem: { reason: 'password_policy', violations } };
   if (await reusesRecentPassword(deps, practice, user, newPassword)) {
     const violation = historyViolation(practice.settings.passwordPolicy);
@@ -119,9 +122,11 @@ export async function issueTemporaryPassword(
   owner: PasswordOwner,
 ): Promise<IssuedTemporaryPassword> {
   const context = passwordContextFor(practice, owner);
-  const temporaryPassword = generateTemporaryPassword(
-    practice.settings.passwordPolicy,
-    (candidate) => evaluatePassword(candidate, context).violations.length === 0,
+  const temporaryPassword = await inOwnTurn(() =>
+    generateTemporaryPassword(
+      practice.settings.passwordPolicy,
+      (candidate) => evaluatePassword(candidate, context).violations.length === 0,
+    ),
   );
   return {
     temporaryPassword,

@@ -13,82 +13,66 @@ import {
 } from '../domain/audit-event.js';
 import { EXPORTED_EVENT_COLUMNS } from '../domain/event-columns.js';
 import { queuedEventsOf } from './committed-events.js';
-import type { Dialect, Executor } from './handle.js';
+import type { Executor } from './handle.js';
 import { compiledOnce } from './compiled-once.js';
 import { dialectOf } from './dialect.js';
 import { SQLITE_SHA256_HEX } from './sqlite-sha256.js';
-import type { AuditEventRow, Database } from './schema.js';
+import type { AuditEventRow, AuditPendingEventRow, Database } from './schema.js';
 
 /**
  * Audit events in their practices' hash chains.
  *
  * Each practice has one gap-free chain (seq 1, 2, …; each event's hash covers the previous
  * one) whose head row in audit_chains holds its last seq and hash. Claiming the chain's next
- * position locks that row until COMMIT: with several instances on PostgreSQL, that lock is
- * what keeps the chain gap-free and its order commit order. SQLite serialises all writers.
+ * position locks that row until the transaction ends: with several instances on PostgreSQL,
+ * that lock is what keeps the chain gap-free and its order commit order. How long the lock is
+ * held is how long a practice's writers wait for one another, so the claim comes as late as it
+ * can: appendAuditEvent only queues the event on its transaction (committed-events.ts), and
+ * writeAuditEvents writes the queue when the transaction's own work is done.
  *
- * Where the claim happens decides how long a practice's writers wait for one another. Claimed
- * where a service records its event, the head stayed locked through the rest of the write
- * (session revocation, the mail notice, their round trips) while the practice's other writers
- * queued on it holding pool connections, until statement timeouts and a dry pool: a big
- * practice's busy morning. So appendAuditEvent only queues the event on its transaction
- * (committed-events.ts), and writeAuditEvents claims positions and writes the events as the
- * transaction's very last statements, directly before COMMIT: a practice's head is locked for
- * one round trip per event of the transaction (usually one) plus the COMMIT. Chosen over
- * chaining committed events later by a sealer because nothing changes for readers or for
- * crash safety: an event is in its chain, or nowhere, the moment its write commits, inside the
- * write's one transaction, with no background process to coordinate between instances.
+ * PostgreSQL: chained inside COMMIT. writeAuditEvents inserts each event, unchained and without
+ * any lock, into audit_pending_events; a deferred constraint trigger, which PostgreSQL fires as
+ * part of COMMIT, claims the position, writes the event into audit_events and deletes the
+ * pending row (migrations/0012-audit-chained-at-commit.ts). The head is locked from the claim to
+ * the end of the COMMIT, all on the server: no round trip to the client lies inside the lock.
+ * Claiming in a statement of the client's, even the very last before COMMIT, held the head until
+ * the server's event loop sent COMMIT; in one practice's burst on a busy host that was seconds
+ * (bench/README.md, "Why PostgreSQL still answered 503"), and the practice's other writers, each
+ * holding a pool connection while they waited, timed out: 503s. A wait for the head inside
+ * COMMIT is still bounded by statement_timeout, and a failed COMMIT rolls the whole write back. Chosen over a sealer chaining committed events later because nothing changes for
+ * readers or for crash safety: an event is in its chain, or nowhere, the moment its write
+ * commits, inside the write's one transaction, with no background process to coordinate
+ * between instances. The database hashes each event (below); `audit verify` and the integrity
+ * route recompute every hash, so an event hashed wrongly would be found.
+ *
+ * SQLite: a write transaction holds the database's one writer lock from its first write to its
+ * end anyway, so the claim adds no waiting; writeAuditEvents claims and inserts with statements
+ * of its own, and checks the stored hash against the event before COMMIT.
  *
  * A transaction whose events fall into several chains (a practice's and the no-practice chain)
- * claims them in chain id order and locks nothing after them, so two transactions never wait
- * for each other's heads in opposite orders: no deadlock.
+ * claims them in chain id order, on PostgreSQL as the trigger fires in the order the pending rows
+ * were inserted, and locks nothing after them, so two transactions never wait for each other's
+ * heads in opposite orders: no deadlock.
  *
  * One row update claims a position and hashes the event into it (the database joins the
  * event's text around the new seq and the previous hash, see domain hashedText): a new chain
  * starts at seq 1 after the genesis hash; an existing head's seq is bumped, its last_hash moves
- * to prev_hash and the new event's hash takes its place. On PostgreSQL the event row is
- * inserted by the same statement; on SQLite, where a statement cannot both update and insert,
- * by a second.
+ * to prev_hash and the new event's hash takes its place.
  */
 export function appendAuditEvent(trx: Executor, event: NewAuditEvent): void {
   queuedEventsOf(trx).push(event);
 }
 
-/** A transaction's queued events written into their chains (see above); returns them as stored, in the order given. */
-export async function writeAuditEvents(
-  trx: Executor,
-  events: readonly NewAuditEvent[],
-): Promise<AuditEvent[]> {
+/** A transaction's queued events written for their chains (see above), just before COMMIT. */
+export async function writeAuditEvents(trx: Executor, events: readonly NewAuditEvent[]): Promise<void> {
   const inChainOrder = events
-    .map((event, index) => ({
-      event: { ...event, id: randomUUID(), chainId: chainIdOf(event.practiceId) },
-      index,
-    }))
-    .sort((a, b) => (a.event.chainId < b.event.chainId ? -1 : a.event.chainId > b.event.chainId ? 1 : 0));
-  const stored: AuditEvent[] = [];
-  for (const { event, index } of inChainOrder) stored[index] = await appendToChain(trx, event);
-  return stored;
-}
-
-/** Claims the event's chain position and writes it there. */
-async function appendToChain(trx: Executor, unpositioned: UnpositionedEvent): Promise<AuditEvent> {
-  const row = rowWithoutPosition(unpositioned);
-  const text = hashedText(unpositioned);
-  const position =
-    dialectOf(trx) === 'postgres'
-      ? (await appendOnPostgres(trx, { ...row, ...text })).rows[0]
-      : await appendOnSqlite(trx, row, text);
-  if (!position) throw new Error('audit chain: no position claimed');
-  const stored: AuditEvent = {
-    ...unpositioned,
-    seq: Number(position.seq),
-    prevHash: position.prev_hash,
-    hash: position.hash,
-  };
-  // The database hashed the text; a chain that would fail verification is never written.
-  if (hashOfText(text, stored.seq, stored.prevHash) !== stored.hash)
-    throw new Error('audit chain: the stored hash does not match the event');
-  return stored;
+    .map((event) => ({ ...event, id: randomUUID(), chainId: chainIdOf(event.practiceId) }))
+    .sort((a, b) => (a.chainId < b.chainId ? -1 : a.chainId > b.chainId ? 1 : 0));
+  const postgres = dialectOf(trx) === 'postgres';
+  for (const event of inChainOrder) {
+    if (postgres) await insertPendingOnPostgres(trx, pendingRow(event));
+    else await appendOnSqlite(trx, event);
+  }
 }
 
 /** An event with its id and chain, before its chain position is claimed. */
@@ -104,26 +88,30 @@ const UNPOSITIONED_COLUMNS = [
   'practice_id',
 ] as const satisfies ReadonlyArray<keyof AuditEventRow>;
 
+/** The event as the PostgreSQL trigger chains it. */
+function pendingRow(event: UnpositionedEvent): AuditPendingEventRow {
+  const row = rowWithoutPosition(event);
+  const text = hashedText(event);
+  return {
+    id: row.id,
+    chain_id: row.chain_id,
+    event: JSON.stringify(row),
+    before_seq: text.beforeSeq,
+    after_seq: text.afterSeq,
+    end_text: text.end,
+  };
+}
+
 // Every audited write appends one event: its statements are compiled once (compiled-once.ts).
-const appendOnPostgres = compiledOnce(
-  [...UNPOSITIONED_COLUMNS, ...TEXT_PIECES],
-  (db, { beforeSeq, afterSeq, end, ...row }: UnpositionedRow & HashedText) =>
-    db
-      .with('head', (head) => claimPosition(head, 'postgres', row.chain_id, { beforeSeq, afterSeq, end }))
-      .insertInto('audit_events')
-      .values((eb) => ({
-        ...row,
-        seq: eb.selectFrom('head').select('head.last_seq'),
-        prev_hash: eb.selectFrom('head').select('head.prev_hash'),
-        hash: eb.selectFrom('head').select('head.last_hash'),
-      }))
-      .returning(['seq', 'prev_hash', 'hash']),
+const insertPendingOnPostgres = compiledOnce(
+  ['id', 'chain_id', 'event', 'before_seq', 'after_seq', 'end_text'],
+  (db, row: AuditPendingEventRow) => db.insertInto('audit_pending_events').values(row),
 );
 
 const claimOnSqlite = compiledOnce(
   ['chain_id', ...TEXT_PIECES],
   (db, { chain_id, ...text }: Pick<UnpositionedRow, 'chain_id'> & HashedText) =>
-    claimPosition(db, 'sqlite', chain_id, text),
+    claimPosition(db, chain_id, text),
 );
 
 const insertOnSqlite = compiledOnce(
@@ -132,20 +120,26 @@ const insertOnSqlite = compiledOnce(
 );
 
 /** SQLite cannot update and insert in one statement: the head's claim, then the event's insert. */
-async function appendOnSqlite(trx: Executor, row: UnpositionedRow, text: HashedText) {
-  const [head] = (await claimOnSqlite(trx, { chain_id: row.chain_id, ...text })).rows;
-  if (!head) return undefined;
-  const position = { seq: head.last_seq, prev_hash: head.prev_hash, hash: head.last_hash };
-  await insertOnSqlite(trx, { ...row, ...position });
-  return position;
+async function appendOnSqlite(trx: Executor, event: UnpositionedEvent): Promise<void> {
+  const text = hashedText(event);
+  const [head] = (await claimOnSqlite(trx, { chain_id: event.chainId, ...text })).rows;
+  if (!head) throw new Error('audit chain: no position claimed');
+  // The database hashed the text; a chain that would fail verification is never written.
+  if (hashOfText(text, Number(head.last_seq), head.prev_hash) !== head.last_hash)
+    throw new Error('audit chain: the stored hash does not match the event');
+  await insertOnSqlite(trx, {
+    ...rowWithoutPosition(event),
+    seq: head.last_seq,
+    prev_hash: head.prev_hash,
+    hash: head.last_hash,
+  });
 }
 
 /** The head's upsert that claims a chain's next position and hashes the event's text into it. */
-function claimPosition(db: QueryCreator<Database>, dialect: Dialect, chainId: string, text: HashedText) {
+function claimPosition(db: QueryCreator<Database>, chainId: string, text: HashedText) {
   // The previous hash goes in quoted, as JSON writes a hex string.
   const hashAt = (seq: Expression<unknown>, prevHash: Expression<unknown>) =>
-    sha256Hex(
-      dialect,
+    sqliteSha256Hex(
       sql<string>`cast(${text.beforeSeq} as text) || cast(${seq} as text) || cast(${text.afterSeq} as text) || '"' || ${prevHash} || '"' || cast(${text.end} as text)`,
     );
   return (
@@ -169,11 +163,9 @@ function claimPosition(db: QueryCreator<Database>, dialect: Dialect, chainId: st
   );
 }
 
-/** Hex SHA-256 of a text's UTF-8 bytes, in the database's SQL. */
-function sha256Hex(dialect: Dialect, text: RawBuilder<string>): RawBuilder<string> {
-  return dialect === 'postgres'
-    ? sql<string>`encode(sha256(convert_to(${text}, 'UTF8')), 'hex')`
-    : sql<string>`${sql.raw(SQLITE_SHA256_HEX)}(${text})`;
+/** Hex SHA-256 of a text's UTF-8 bytes, in SQLite's SQL. */
+function sqliteSha256Hex(text: RawBuilder<string>): RawBuilder<string> {
+  return sql<string>`${sql.raw(SQLITE_SHA256_HEX)}(${text})`;
 }
 
 /** The event as its row, but for the columns its chain position fills in. */

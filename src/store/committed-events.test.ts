@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEvent, NewAuditEvent } from '../domain/audit-event.js';
+import type { NewAuditEvent } from '../domain/audit-event.js';
 import { appendAuditEvent } from './audit-store.js';
 import { openStore, type Store } from './database.js';
 import { migrateToLatest } from './migrate.js';
@@ -31,7 +31,7 @@ const event = (type: NewAuditEvent['type']): NewAuditEvent => ({
 
 describe('committed audit events', () => {
   it('are announced after commit, in order, and never for a rolled-back transaction', async () => {
-    const heard: AuditEvent[][] = [];
+    const heard: NewAuditEvent[][] = [];
     const unsubscribe = store.onAuditEventsCommitted((events) => heard.push([...events]));
 
     await expect(

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { AuditEvent, NewAuditEvent } from '../domain/audit-event.js';
+import type { NewAuditEvent } from '../domain/audit-event.js';
 import type { Database } from './schema.js';
 
 /**
@@ -10,16 +10,15 @@ import type { Database } from './schema.js';
  * the store's transaction() hands the queue to the chain writer (audit-store.ts, whose header
  * says why the chain is written last) and then commits. Listeners (the metrics) hear the events
  * only after COMMIT, in the order they were appended, so a rolled-back change counts nothing
- * and a counted event is one the activity log holds. An event has no place outside a write's
- * transaction: appending one anywhere but inside store.transaction() throws.
+ * and a counted event is one the activity log holds. They hear them as recorded: on PostgreSQL
+ * an event's chain position is given inside COMMIT, where the client does not see it. An event
+ * has no place outside a write's transaction: appending one anywhere but inside
+ * store.transaction() throws.
  */
-export type CommittedEventsListener = (events: readonly AuditEvent[]) => void;
+export type CommittedEventsListener = (events: readonly NewAuditEvent[]) => void;
 
-/** Writes a transaction's queued events into their chains; returns them as stored, in the order given. */
-export type ChainWriter = (
-  trx: Transaction<Database>,
-  events: readonly NewAuditEvent[],
-) => Promise<AuditEvent[]>;
+/** Writes a transaction's queued events for their chains, as its last statements before COMMIT. */
+export type ChainWriter = (trx: Transaction<Database>, events: readonly NewAuditEvent[]) => Promise<void>;
 
 const queuedByTransaction = new WeakMap<Transaction<Database>, NewAuditEvent[]>();
 
@@ -45,14 +44,15 @@ export function createCommittedEventFeed(writeChains: ChainWriter): CommittedEve
       return () => void listeners.delete(listener);
     },
     async transaction(db, fn) {
-      let committed: readonly AuditEvent[] = [];
+      let committed: readonly NewAuditEvent[] = [];
       const result = await db.transaction().execute(async (trx) => {
         const queued: NewAuditEvent[] = [];
         queuedByTransaction.set(trx, queued);
         const value = await fn(trx);
         // Closed before writing: an event appended later would be lost, so it throws instead.
         queuedByTransaction.delete(trx);
-        if (queued.length > 0) committed = await writeChains(trx, queued);
+        if (queued.length > 0) await writeChains(trx, queued);
+        committed = queued;
         return value;
       });
       if (committed.length > 0) {

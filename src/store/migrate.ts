@@ -7,6 +7,7 @@ import * as protection from './migrations/0005-protection.js';
 import * as twoFactor from './migrations/0006-two-factor.js';
 import * as auditHead from './migrations/0007-audit-head.js';
 import * as auditCheckpoints from './migrations/0011-audit-checkpoints.js';
+import * as auditChainedAtCommit from './migrations/0012-audit-chained-at-commit.js';
 import * as oidc from './migrations/0013-oidc.js';
 import type { Store } from './handle.js';
 
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-two-factor': twoFactor,
   '0007-audit-head': auditHead,
   '0011-audit-checkpoints': auditCheckpoints,
+  '0012-audit-chained-at-commit': auditChainedAtCommit,
   '0013-oidc': oidc,
 };
 

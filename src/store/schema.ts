@@ -10,6 +10,7 @@ export interface Database {
   sessions: SessionTable;
   audit_events: AuditEventTable;
   audit_chains: AuditChainTable;
+  audit_pending_events: AuditPendingEventTable;
   audit_checkpoints: AuditCheckpointTable;
   mail_outbox: MailOutboxTable;
   password_history: PasswordHistoryTable;
@@ -101,6 +102,20 @@ export interface AuditEventTable {
   hash: string;
 }
 
+/**
+ * PostgreSQL only: an event waiting, inside its transaction, for the COMMIT that chains it
+ * (migrations/0012-audit-chained-at-commit.ts); empty outside transactions.
+ */
+export interface AuditPendingEventTable {
+  id: string;
+  chain_id: string;
+  /** The audit_events row but for seq, prev_hash and hash, as JSON. */
+  event: string;
+  before_seq: string;
+  after_seq: string;
+  end_text: string;
+}
+
 export interface AuditChainTable {
   chain_id: string;
   last_seq: number;
@@ -165,6 +180,7 @@ export type NewUserRow = Insertable<UserTable>;
 export type UserRowUpdate = Updateable<UserTable>;
 export type SessionRow = Selectable<SessionTable>;
 export type AuditEventRow = Selectable<AuditEventTable>;
+export type AuditPendingEventRow = Selectable<AuditPendingEventTable>;
 
 export interface TwoFactorTotpTable {
   user_id: string;

@@ -125,19 +125,10 @@ async function whileAnotherWriteIsOpen<T>(during: () => Promise<T>): Promise<T> 
 }
 
 describe('one practice, many writers at once', () => {
-  it('answers 50 password changes and 20 admin resets of one practice at once without a 500, records each success once, and its chain verifies', async () => {
+  it('answers 50 password changes and 20 admin resets of one practice at once all with 200, records each once, and its chain verifies', async () => {
     const answers = await whileAnotherWriteIsOpen(burst);
-    const succeeded = answers.filter((answer) => answer.status === 200);
-    const refused = answers.filter((answer) => answer.status !== 200);
-    // A timeout is a 503 with Retry-After, never a 500. On SQLite every answer is 200; on
-    // PostgreSQL on a busy two-core host some still time out waiting for COMMIT (bench/README.md,
-    // "One big practice at 8 AM"), so there only the 503 shape is required so far.
-    for (const answer of refused) {
-      expect(answer.status, answer.text).toBe(503);
-      expect(answer.text).toContain('"unavailable"');
-      expect(answer.headers.get('retry-after')).toMatch(/^\d+$/);
-    }
-    if (testDatabase() === 'sqlite') expect(refused.map((answer) => answer.text)).toEqual([]);
+    // Every answer 200, on both databases: no write times out waiting for the practice's chain.
+    expect(answers.filter((answer) => answer.status !== 200).map((answer) => answer.text)).toEqual([]);
 
     const report = await verifyChain((stores[0] as Store).db, practice.practiceId, {
       keys: checkpointKeysOf([TEST_SECRET_KEY]),
@@ -149,7 +140,12 @@ describe('one practice, many writers at once', () => {
       .where('chain_id', '=', practice.practiceId)
       .where('type', 'in', ['password.changed', 'password.admin_reset'])
       .execute();
-    expect(recorded).toHaveLength(succeeded.length);
-    expect(report.checked).toBeGreaterThan(succeeded.length);
+    expect(recorded).toHaveLength(CHANGES + RESETS);
+    expect(report.checked).toBeGreaterThan(CHANGES + RESETS);
+    if (testDatabase() === 'postgres') {
+      // Each event waited there only inside its transaction; COMMIT chained it (audit-store.ts).
+      const pending = await (stores[0] as Store).db.selectFrom('audit_pending_events').select('id').execute();
+      expect(pending).toEqual([]);
+    }
   });
 });

@@ -1,0 +1,190 @@
+// `npm run bench:data-size [-- --scale 0.01]` (issue 19): is a sign-in's and a GET /api/me's cost
+// flat in the size of the data? On each database: the figures of `npm run bench` (bench/http.mjs)
+// on an empty database, then on one bulk-seeded (bench/data-size-seed.mjs) with 100,000 users in
+// 2,000 practices, 1,000,000 live sessions and 10,000,000 chained events (times --scale), with
+// the seeding time; goal: the loaded figures within 10 % of the empty ones. Then every statement
+// the server runs for a few sign-ins and GET /api/me on the loaded database is EXPLAINed, and a
+// statement that reads a whole table is flagged. Figures and findings in bench/README.md.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { bulkSeed } from './data-size-seed.mjs';
+import { freshPostgresDatabase, ROOT, startProcess } from './lib/processes.mjs';
+import { writeResults } from './lib/results.mjs';
+import { BENCH_PASSWORD, csrfHeaders, sessionCookie } from './lib/sign-in.mjs';
+
+const { SQLITE_FILE } = await import(path.join(ROOT, 'dist/src/store/database.js'));
+const { registerSqliteSha256 } = await import(path.join(ROOT, 'dist/src/store/sqlite-sha256.js'));
+
+const scaleAt = process.argv.indexOf('--scale');
+const SCALE = Number(scaleAt >= 0 ? process.argv[scaleAt + 1] : (process.env.BENCH_SCALE ?? 1));
+if (!(SCALE > 0)) throw new Error('--scale takes a number above 0');
+const FULL = { practices: 2000, users: 100_000, sessions: 1_000_000, events: 10_000_000 };
+const COUNTS = Object.fromEntries(
+  Object.entries(FULL).map(([table, count]) => [table, Math.max(1, Math.round(count * SCALE))]),
+);
+const databases = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
+/** Sign-ins and GET /api/me requests whose statements are EXPLAINed. */
+const PROBES = 3;
+
+/** `npm run bench`'s figures for one database (bench/http.mjs in a child); `existing` reuses a filled one. */
+function httpFigures(kind, existing) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bench/http.mjs')], {
+      cwd: ROOT,
+      env: { ...process.env, BENCH_DATABASES: kind, ...existing },
+      stdio: ['ignore', 'inherit', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      process.stderr.write(chunk);
+    });
+    child.on('exit', (code) => {
+      const file = /results: (\S+)/.exec(stderr)?.[1];
+      if (code !== 0 || !file) return reject(new Error(`bench/http.mjs exited with ${code}`));
+      resolve(JSON.parse(readFileSync(file, 'utf8')).runs[0]);
+    });
+  });
+}
+
+/** A few sign-ins and GET /api/me on a server that traces its SQL; each statement with its plan. */
+async function pathPlans(kind, env) {
+  const trace = path.join(mkdtempSync(path.join(tmpdir(), 'gh-sql-trace-')), 'trace.jsonl');
+  writeFileSync(trace, '');
+  const server = await startProcess(path.join(ROOT, 'dist/src/server.cjs'), {
+    ...env,
+    BENCH_SQL_TRACE: trace,
+    NODE_OPTIONS: `--import ${path.join(ROOT, 'bench/data-size-trace.mjs')}`,
+  });
+  let probed;
+  try {
+    const before = readFileSync(trace, 'utf8').length;
+    const headers = await csrfHeaders(server.url);
+    for (let i = 0; i < PROBES; i++) {
+      const cookie = await sessionCookie(server.url, headers, {
+        practiceCode: 'BENCH',
+        username: `user${i}`,
+        password: BENCH_PASSWORD,
+      });
+      const me = await fetch(`${server.url}/api/me`, { headers: { cookie } });
+      if (me.status !== 200) throw new Error(`GET /api/me answered ${me.status}`);
+    }
+    probed = readFileSync(trace, 'utf8').slice(before);
+  } finally {
+    await server.stop();
+  }
+  const statements = new Map();
+  for (const line of probed.split('\n').filter(Boolean)) {
+    const { sql, values } = JSON.parse(line);
+    if (/^\s*(select|insert|update|delete|with)\b/i.test(sql) && !statements.has(sql))
+      statements.set(sql, values);
+  }
+  const explain =
+    kind === 'postgres' ? await postgresExplainer(env.DATABASE_URL) : sqliteExplainer(env.DATA_DIR);
+  try {
+    const plans = [];
+    for (const [sql, values] of statements) {
+      const plan = await explain.plan(sql, values);
+      plans.push({ sql, plan, fullScans: plan.filter(explain.isFullScan) });
+    }
+    return plans;
+  } finally {
+    await explain.close();
+  }
+}
+
+async function postgresExplainer(url) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  // A sequential scan only where no index could serve: on a small seed the planner would rightly
+  // prefer one over a tiny table even where an index exists.
+  await client.query('set enable_seqscan = off');
+  return {
+    plan: async (sql, values) =>
+      (await client.query(`explain ${sql}`, values)).rows.map((row) => row['QUERY PLAN'].trim()),
+    isFullScan: (line) => /Seq Scan on /.test(line),
+    close: () => client.end(),
+  };
+}
+
+function sqliteExplainer(dataDir) {
+  const db = new SQLite(path.join(dataDir, SQLITE_FILE), { readonly: true });
+  // The chain head's claim hashes in SQL, as the server does.
+  registerSqliteSha256(db);
+  return {
+    plan: async (sql, values) =>
+      db
+        .prepare(`explain query plan ${sql}`)
+        .all(...values)
+        .map((row) => row.detail),
+    // SQLite says SCAN for a whole table read, SEARCH … USING INDEX for a lookup; a scan of
+    // json_each (the session lookup's list of ids) reads the parameter, not a table.
+    isFullScan: (line) => /^SCAN /.test(line) && !/USING (COVERING )?INDEX|VIRTUAL TABLE/.test(line),
+    close: async () => db.close(),
+  };
+}
+
+async function run(kind) {
+  process.stderr.write(`${kind}: npm run bench's figures on an empty database…\n`);
+  const empty = await httpFigures(kind, {});
+  const postgres = kind === 'postgres' ? await freshPostgresDatabase('gatehouse_data_size') : undefined;
+  const env = postgres
+    ? { DATABASE_URL: postgres.url }
+    : { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gatehouse-data-size-')) };
+  try {
+    process.stderr.write(`${kind}: seeding ${JSON.stringify(COUNTS)}…\n`);
+    const seeding = await bulkSeed(env, COUNTS);
+    process.stderr.write(
+      `${kind}: seeded in ${seeding.totalSeconds.toFixed(1)} s; the same figures on it…\n`,
+    );
+    const loaded = await httpFigures(
+      kind,
+      postgres ? { BENCH_DATABASE_URL: postgres.url } : { BENCH_DATA_DIR: env.DATA_DIR },
+    );
+    const plans = await pathPlans(kind, env);
+    return { database: kind, seeding, empty, loaded, plans };
+  } finally {
+    await postgres?.drop();
+  }
+}
+
+const results = [];
+for (const kind of databases) results.push(await run(kind));
+const machine = { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version };
+writeResults('data-size', { date: new Date().toISOString(), machine, scale: SCALE, counts: COUNTS, results });
+
+const f = (n, d = 1) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+console.log(
+  `\nscale ${SCALE}: ${Object.entries(COUNTS)
+    .map(([table, count]) => `${count.toLocaleString('en-US')} ${table}`)
+    .join(', ')} · ${machine.cores} cores · ${machine.cpu} · Node ${machine.node}\n`,
+);
+console.log(
+  '| database | seeding s | figure | empty req/s | loaded req/s | loaded / empty | goal (≥ 0.90) |',
+);
+console.log('|---|---|---|---|---|---|---|');
+for (const { database, seeding, empty, loaded } of results) {
+  for (const [figure, key] of [
+    ['sign-in', 'signIn'],
+    ['GET /api/me', 'authenticatedRequest'],
+  ]) {
+    const ratio = loaded[key].rps / empty[key].rps;
+    console.log(
+      `| ${database} | ${f(seeding.totalSeconds)} | ${figure} | ${f(empty[key].rps)} | ${f(loaded[key].rps)} | ${f(ratio, 2)} | ${ratio >= 0.9 ? 'met' : 'not met'} |`,
+    );
+  }
+}
+for (const { database, seeding, plans } of results) {
+  console.log(`\n${database}: seeding per table (s) ${JSON.stringify(seeding.seconds)}`);
+  console.log(
+    `${database}: ${plans.length} statements on the sign-in and GET /api/me paths (and any background task)`,
+  );
+  for (const { sql, fullScans } of plans)
+    console.log(
+      `  ${fullScans.length > 0 ? `FULL SCAN (${fullScans.join('; ')})` : 'indexed'}: ${sql.slice(0, 140)}`,
+    );
+}
