@@ -1,4 +1,4 @@
-// `npm run bench:data-size [-- --scale 0.01]` (issue 19): is a sign-in's and a GET /api/me's cost
+// `npm run bench:data-size [-- --scale 0.01]`: is a sign-in's and a GET /api/me's cost
 // flat in the size of the data? On each database: the figures of `npm run bench` (bench/http.mjs)
 // on an empty database, then on one bulk-seeded (bench/data-size-seed.mjs) with 100,000 users in
 // 2,000 practices, 1,000,000 live sessions and 10,000,000 chained events (times --scale), with

@@ -4,7 +4,7 @@ import { resolveSecretKeys } from '../secret-key.js';
 import { rotateSigningKey } from '../services/oidc-signing-keys.js';
 import type { Command } from './command.js';
 
-/** `gatehouse keys rotate-signing`: a new OpenID Connect signing key (SECURITY-CHECKLIST O5). */
+/** `gatehouse keys rotate-signing`: a new OpenID Connect signing key (docs/requirements.md O5). */
 export const keysRotateSigningCommand: Command = {
   path: ['keys', 'rotate-signing'],
   summary: 'Start signing ID tokens with a new key (the old one stays in JWKS for a day)',

@@ -1,8 +1,8 @@
 import type { Role } from './roles.js';
 
 /**
- * The identity headers forward-auth answers with (DESIGN.md, "The practice's other apps sign in
- * through Gatehouse"); the reverse proxy copies them onto the request it passes to the app.
+ * The identity headers forward-auth answers with (docs/architecture.md
+ * "Apps signing in"); the reverse proxy copies them onto the request it passes to the app.
  *
  * Header values are bytes, and proxies and apps disagree on how to read anything beyond ASCII
  * (Node itself refuses characters above U+00FF). So every value is sent as visible ASCII: each

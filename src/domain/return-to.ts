@@ -1,6 +1,6 @@
 /**
  * Where the sign-in page may send the browser once fully signed in (`/login?returnTo=…`, the
- * forward-auth flow of DESIGN.md; SECURITY-CHECKLIST O6): a path of Gatehouse itself, or an
+ * forward-auth flow of docs/architecture.md; docs/requirements.md O6): a path of Gatehouse itself, or an
  * absolute http(s) URL whose origin is Gatehouse's own or one of ALLOWED_RETURN_ORIGINS.
  * Anything else is ignored and the user lands on the normal page, so a crafted link cannot
  * make Gatehouse an open redirect. Used by the config parser and by the web app

@@ -2,7 +2,7 @@ import { isLocked } from './account-lock.js';
 
 /**
  * The staff list's filters, sort orders and search, and the security overview's counts, as pure
- * rules over what is known of each account (DESIGN.md, "Administrator oversight"). Every filter
+ * rules over what is known of each account (docs/architecture.md "Administrator oversight"). Every filter
  * but `deactivated` looks at active accounts only: a deactivated account cannot sign in, so it
  * is no risk to chase. The overview counts exactly the users each filter lists, so its links
  * and its numbers cannot disagree.

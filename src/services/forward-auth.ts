@@ -3,7 +3,7 @@ import type { Role } from '../domain/roles.js';
 import type { ValidSession } from './sessions.js';
 
 /**
- * Forward-auth (DESIGN.md, "The practice's other apps sign in through Gatehouse"): before each
+ * Forward-auth (docs/architecture.md "Apps signing in"): before each
  * request to an app that speaks no OpenID Connect, the reverse proxy asks whether the browser's
  * Gatehouse session may reach it.
  *

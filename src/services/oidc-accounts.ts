@@ -3,7 +3,7 @@ import type { Store } from '../store/database.js';
 import { findOidcAccount } from '../store/oidc-account-store.js';
 
 /**
- * Claims per scope (DESIGN.md): `sub` is the user's id, never the user name (O5). `amr` and
+ * Claims per scope (docs/architecture.md "Apps signing in"): `sub` is the user's id, never the user name (O5). `amr` and
  * `auth_time` come from the sign-in itself (services/oidc-sign-in.ts), not from here; listed
  * under openid so that every ID token carries them.
  */

@@ -18,8 +18,8 @@ import { audit, detailText } from './audit.js';
 import type { RequestOrigin, ServiceDeps } from './context.js';
 
 /**
- * A practice's apps that sign in through Gatehouse (DESIGN.md "The practice's other apps sign
- * in through Gatehouse"): register, edit, rotate the secret, delete. Each change and its
+ * A practice's apps that sign in through Gatehouse (docs/architecture.md
+ * "Apps signing in"): register, edit, rotate the secret, delete. Each change and its
  * `app.*` event commit together. Confidential apps get a client secret of 256 random bits,
  * returned once and stored as its SHA-256 only (R8); public apps (a browser or native app that
  * cannot keep a secret) get none and must use PKCE. Redirect URIs are kept exactly as given,

@@ -9,7 +9,7 @@ export const FIRST_PARTY_METADATA = 'gatehouse_first_party';
 
 /**
  * A registered app as the provider's client metadata: the authorization code flow only
- * (SECURITY-CHECKLIST O1), ID tokens RS256, confidential apps authenticate with their secret
+ * (docs/requirements.md O1), ID tokens RS256, confidential apps authenticate with their secret
  * (HTTP Basic), public ones with none and must send PKCE S256 (oidc-provider requires PKCE for
  * `none`). `client_secret` carries the secret's SHA-256, never the secret: the provider's
  * comparison is replaced by one that hashes what the app sends (src/oidc/provider.ts).

@@ -1,9 +1,10 @@
+import { findPracticeById, type Practice } from '../store/practice-store.js';
 import type { ValidSession } from './sessions.js';
 import { audit } from './audit.js';
 import type { RequestOrigin, ServiceDeps } from './context.js';
 
 /**
- * What an app's sign-in is told about the Gatehouse sign-in it reuses (DESIGN.md): `amr` from
+ * What an app's sign-in is told about the Gatehouse sign-in it reuses (docs/architecture.md "Apps signing in"): `amr` from
  * the factors this session passed, `auth_time` the moment the password was accepted. The
  * session must be fully signed in, to the app's practice (O3), and, when the app asked for a
  * fresh sign-in (prompt=login, max_age), have begun after the app's request did.
@@ -48,4 +49,9 @@ export async function recordAppSignIn(
       details: { app: app.name.slice(0, 100), clientId: app.clientId },
     }),
   );
+}
+
+/** The practice an app belongs to (its client's metadata names it); undefined once it is gone. */
+export function findAppPractice(deps: ServiceDeps, practiceId: string): Promise<Practice | undefined> {
+  return findPracticeById(deps.store.db, practiceId);
 }

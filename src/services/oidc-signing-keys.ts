@@ -11,7 +11,7 @@ import {
 import type { Clock } from './context.js';
 
 /**
- * ID token signing keys (SECURITY-CHECKLIST O5): RSA 2048, RS256, generated on first start,
+ * ID token signing keys (docs/requirements.md O5): RSA 2048, RS256, generated on first start,
  * the private JWK sealed under GATEHOUSE_SECRET_KEY like the TOTP secrets (associated data
  * names the key, so a box copied onto another key's row does not open). `gatehouse keys
  * rotate-signing` adds a new key and retires the old one, which stays in JWKS so tokens it

@@ -14,11 +14,7 @@ export async function findOidcAccount(db: Executor, userId: string): Promise<Oid
   const row = await db
     .selectFrom('users')
     .innerJoin('practices', 'practices.id', 'users.practice_id')
-    .select([
-      ...selectionOf(USER_FIELDS),
-      'users.fhir_user',
-      'practices.code as practice_code',
-    ])
+    .select([...selectionOf(USER_FIELDS), 'users.fhir_user', 'practices.code as practice_code'])
     .where('users.id', '=', userId)
     .executeTakeFirst();
   return row && { user: userFromRow(row), practiceCode: row.practice_code, fhirUser: row.fhir_user };

@@ -20,7 +20,7 @@ import {
 } from '../support/test-server.js';
 
 /**
- * Settings > Connected Apps (DESIGN.md "The practice's other apps sign in through Gatehouse"):
+ * Settings > Connected Apps (docs/architecture.md "Apps signing in"):
  * the Practice Administrator's API and `gatehouse app create`, on SQLite and PostgreSQL. The
  * secret is shown once and stored only as its SHA-256; redirect URIs are https or loopback
  * http, kept exactly; every change writes its app.* event; other roles get 403 and other

@@ -24,7 +24,7 @@ import {
 } from '../support/test-server.js';
 
 /**
- * Signing keys (SECURITY-CHECKLIST O5): generated on first start and stored sealed, never in
+ * Signing keys (docs/requirements.md O5): generated on first start and stored sealed, never in
  * clear; `gatehouse keys rotate-signing` makes a new one, and after a restart ID tokens carry
  * the new kid while JWKS still publishes the old key, so tokens signed before still verify.
  */

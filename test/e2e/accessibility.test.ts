@@ -13,7 +13,7 @@ import {
 
 /**
  * axe-core on every main page and dialog, at desktop (1366×900) and phone (390×844) size:
- * no serious or critical violation anywhere (issue 22).
+ * no serious or critical violation anywhere.
  */
 const VIEWPORTS = {
   desktop: { width: 1366, height: 900 },

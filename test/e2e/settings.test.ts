@@ -11,7 +11,7 @@ import {
   type TestServer,
 } from '../support/test-server.js';
 
-/** Settings > Security: every setting edited in the page, saved, and still there after a reload (issue 22). */
+/** Settings > Security: every setting edited in the page, saved, and still there after a reload. */
 let server: TestServer;
 let browser: Browser;
 let practice: TestPractice;

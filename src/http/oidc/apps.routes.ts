@@ -21,7 +21,7 @@ import { commonErrors, ErrorResponse, IdParams, NO_CONTROL_CHARACTERS } from '..
 
 /**
  * Settings > Connected Apps: a Practice Administrator's apps that sign in through Gatehouse
- * (DESIGN.md). Other roles get 403; an app id of another practice is 404, never data (R7).
+ * (docs/architecture.md "Apps signing in"). Other roles get 403; an app id of another practice is 404, never data (R7).
  * The client secret is in the answer of creation and rotation only.
  */
 const AppSchema = Type.Object({

@@ -2,8 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { ServiceDeps } from '../../services/context.js';
 import { FIRST_PARTY_METADATA, PRACTICE_METADATA } from '../../services/oidc-clients.js';
-import { appSignInOf, recordAppSignIn } from '../../services/oidc-sign-in.js';
-import { findPracticeById } from '../../store/practice-store.js';
+import { appSignInOf, findAppPractice, recordAppSignIn } from '../../services/oidc-sign-in.js';
 import { OIDC_PREFIX } from '../../oidc/provider.js';
 import { requestOrigin } from '../request-origin.js';
 
@@ -48,7 +47,7 @@ export const oidcProviderRoutes: FastifyPluginAsync<OidcProviderRoutesOptions> =
   app.get(`${OIDC_PREFIX}/interaction/:uid`, { config, schema: { hide: true } }, async (request, reply) => {
     const details = await provider.interactionDetails(request.raw, reply.raw);
     const client = await provider.Client.find(String(details.params.client_id));
-    const practice = client && (await findPracticeById(deps.store.db, String(client[PRACTICE_METADATA])));
+    const practice = client && (await findAppPractice(deps, String(client[PRACTICE_METADATA])));
     if (!client || !practice)
       return reply
         .status(400)

@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
 
 /**
- * Apps that sign in through Gatehouse (OpenID Connect, DESIGN.md "The practice's other apps
- * sign in through Gatehouse"):
+ * Apps that sign in through Gatehouse (OpenID Connect, docs/architecture.md "Apps signing in"):
  * - oidc_apps: a practice's registered apps; the client secret only as its SHA-256.
  * - oidc_payloads: what the provider persists (sessions, interactions, grants, codes, tokens),
  *   keyed by model name and id, with the columns it looks rows up by and the expiry the
