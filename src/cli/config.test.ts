@@ -28,7 +28,7 @@ describe('gatehouse config', () => {
     const { status, out } = await runConfig([], ENV);
     expect(status).toBe(0);
     const lines = out.trimEnd().split('\n');
-    expect(lines).toHaveLength(14);
+    expect(lines).toHaveLength(16);
     expect(lines.find((line) => line.startsWith('PORT '))).toMatch(/^PORT +8443 +\(environment\)$/);
     expect(lines.find((line) => line.startsWith('HOST '))).toMatch(/^HOST +127\.0\.0\.1 +\(default\)$/);
     expect(lines.find((line) => line.startsWith('GATEHOUSE_SECRET_KEY '))).toMatch(
@@ -44,6 +44,8 @@ describe('gatehouse config', () => {
     expect(lines.find((line) => line.startsWith('DATABASE_POOL_SIZE '))).toMatch(
       /^DATABASE_POOL_SIZE +10 +\(default\)$/,
     );
+    expect(lines.find((line) => line.startsWith('ALLOWED_RETURN_ORIGINS '))).toMatch(/\(default\)$/);
+    expect(lines.find((line) => line.startsWith('SESSION_COOKIE_DOMAIN '))).toMatch(/\(default\)$/);
     expect(out).not.toContain(KEY);
     expect(out).not.toContain(PREVIOUS_KEY);
     expect(out).not.toContain('db-secret-7');

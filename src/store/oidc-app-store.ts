@@ -23,7 +23,7 @@ export interface OidcAppChange {
   readonly firstParty?: boolean;
 }
 
-/** Every column but the secret's hash (STYLE.md: no selectAll on tables that hold secrets). */
+/** Every column but the secret's hash: no selectAll on a table that holds secrets. */
 const PUBLIC_COLUMNS = [
   'id',
   'practice_id',
