@@ -139,7 +139,7 @@ const VIEW_SCOPES: Readonly<Record<string, string>> = {
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/;
 
-/** "Nov 28, 2026, 8:01 AM EST": a time in the practice's zone, with the zone shown. */
+/** "Nov 28, 2026, 8:01 AM EST": a time in the practice's zone, with the zone shown (events and emails alike). */
 export function zonedTime(at: number | string, timeZone: string): string {
   const date = new Date(at);
   if (Number.isNaN(date.getTime())) return String(at);

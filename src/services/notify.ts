@@ -1,5 +1,6 @@
 import { renderEmail, type EmailContent } from '../domain/email-message.js';
 import { describeBrowser } from '../domain/user-agent.js';
+import { zonedTime } from '../domain/event-labels.js';
 import type { Executor } from '../store/database.js';
 import { enqueueMail } from '../store/mail-store.js';
 import type { Practice } from '../store/practice-store.js';
@@ -27,24 +28,10 @@ export async function notifyUser(
     practiceName: practice.name,
     greeting: `Hello ${user.firstName},`,
     facts: [
-      ['Time', formatInZone(at, practice.settings.timeZone)],
+      ['Time', zonedTime(at, practice.settings.timeZone)],
       ['IP address', origin.ip],
       ['Browser', describeBrowser(origin.userAgent)],
     ],
   });
   await enqueueMail(trx, { ...message, practiceId: practice.id, at });
-}
-
-/** "Nov 28, 2026, 8:01 AM EST" in the practice's zone. */
-export function formatInZone(at: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', {
-    // dateStyle/timeStyle cannot be combined with timeZoneName, so the parts are named one by one.
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZone,
-    timeZoneName: 'short',
-  }).format(at);
 }
