@@ -22,9 +22,9 @@ import pg from 'pg';
 import { openStore } from '../dist/src/store/database.js';
 import { migrateToLatest } from '../dist/src/store/migrate.js';
 import { listActivity } from '../dist/src/store/activity-store.js';
-import { activityCsv } from '../dist/src/services/activity-export.js';
-import { practiceSecurityOverview } from '../dist/src/services/practice-security-overview.js';
-import { listStaff } from '../dist/src/services/staff-list.js';
+import { activityCsv } from '../dist/src/services/activity/activity-export.js';
+import { practiceSecurityOverview } from '../dist/src/services/settings/practice-security-overview.js';
+import { listStaff } from '../dist/src/services/staff/staff-list.js';
 import { DEFAULT_SECURITY_SETTINGS } from '../dist/src/domain/security-settings.js';
 import { findPracticeById, insertPractice } from '../dist/src/store/practice-store.js';
 

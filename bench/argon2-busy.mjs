@@ -4,7 +4,7 @@
 // server's sign-ins share the cores with (bench/lib/argon2-limit.mjs).
 // Prints "ready" once the first verification is done, and the number done so far on SIGUSR2.
 import { hash, verify } from '@node-rs/argon2';
-import { ARGON2_PARAMETERS } from '../dist/src/services/password-hasher.js';
+import { ARGON2_PARAMETERS } from '../dist/src/services/passwords/password-hasher.js';
 
 const PASSWORD = 'argon2 busy';
 // 2 = Algorithm.Argon2id, the server's parameters.

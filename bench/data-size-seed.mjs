@@ -13,7 +13,7 @@ import { ROOT } from './lib/processes.mjs';
 
 const { openServices } = await import(path.join(ROOT, 'dist/src/runtime.js'));
 const { configFromEnv } = await import(path.join(ROOT, 'dist/src/config.js'));
-const { createPractice } = await import(path.join(ROOT, 'dist/src/services/practices.js'));
+const { createPractice } = await import(path.join(ROOT, 'dist/src/services/settings/practices.js'));
 const { foldIdentifier } = await import(path.join(ROOT, 'dist/src/domain/identifiers.js'));
 const { GENESIS_HASH, hashedText, hashOfText } = await import(
   path.join(ROOT, 'dist/src/domain/audit-event.js')

@@ -2,7 +2,7 @@
 // What a sign-in costs besides its argon2id verification, alone and beside argon2, and the
 // sign-in figure of `npm run bench` that this cost alone would allow.
 //
-// The sign-in service (services/sign-in.ts: the account read, then one transaction with the
+// The sign-in service (services/sign-in/sign-in.ts: the account read, then one transaction with the
 // 2FA read, the session, the user's last login and the audit event; no HTTP, no rate limit)
 // runs in this process with a password check that answers at once, one sign-in at a time:
 // first alone, then beside argon2id verifications on every pool thread of another process
@@ -17,7 +17,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { configFromEnv } from '../dist/src/config.js';
 import { openServices } from '../dist/src/runtime.js';
-import { login } from '../dist/src/services/sign-in.js';
+import { login } from '../dist/src/services/sign-in/sign-in.js';
 import { startArgon2 } from './lib/argon2-limit.mjs';
 import { cpuByPid, cpuMs, cpuMsSince, postgresBackendPids } from './lib/cpu.mjs';
 import { freshPostgresDatabase, POSTGRES_ADMIN_URL } from './lib/processes.mjs';

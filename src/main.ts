@@ -6,10 +6,10 @@ import { secretKeyId } from './domain/secret-box.js';
 import { buildApp } from './http/app.js';
 import { loggerOptions, openServices } from './runtime.js';
 import { resolveSecretKeys } from './secret-key.js';
-import { startAuditCheckpoints } from './services/audit-checkpoints.js';
-import { ensureFirstPractice, firstRunNotice } from './services/bootstrap.js';
-import { startExpiredRowsPurge } from './services/expired-rows-purge.js';
-import { createMailTransport, startMailDelivery } from './services/mail-delivery.js';
+import { startAuditCheckpoints } from './services/activity/audit-checkpoints.js';
+import { ensureFirstPractice, firstRunNotice } from './services/settings/bootstrap.js';
+import { startExpiredRowsPurge } from './services/operations/expired-rows-purge.js';
+import { createMailTransport, startMailDelivery } from './services/mail/mail-delivery.js';
 
 /** `npm start`: migrate, create the demo practice on first run, serve API and web app. */
 const config = configFromEnv();

@@ -1,7 +1,7 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { systemClock, type Clock, type ServiceDeps } from './services/context.js';
-import { createPasswordHasher } from './services/password-hasher.js';
+import { createPasswordHasher } from './services/passwords/password-hasher.js';
 import { openStore } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
 

@@ -6,7 +6,7 @@ import { ROOT } from './processes.mjs';
 
 const { openServices } = await import(path.join(ROOT, 'dist/src/runtime.js'));
 const { configFromEnv } = await import(path.join(ROOT, 'dist/src/config.js'));
-const { createPractice } = await import(path.join(ROOT, 'dist/src/services/practices.js'));
+const { createPractice } = await import(path.join(ROOT, 'dist/src/services/settings/practices.js'));
 const { insertUser } = await import(path.join(ROOT, 'dist/src/store/user-store.js'));
 
 /** Returns the shared password hash. Users are `${prefix}0` … `${prefix}${count - 1}`. */

@@ -1,6 +1,6 @@
 import { configFromEnv } from '../config.js';
 import { openServices } from '../runtime.js';
-import { createApp } from '../services/oidc-apps.js';
+import { createApp } from '../services/apps/oidc-apps.js';
 import { findPracticeByCode } from '../store/practice-store.js';
 import type { Command } from './command.js';
 

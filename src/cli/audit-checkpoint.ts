@@ -2,7 +2,7 @@ import { configFromEnv } from '../config.js';
 import { checkpointKeysOf } from '../domain/audit-checkpoint.js';
 import { openServices } from '../runtime.js';
 import { resolveSecretKeys } from '../secret-key.js';
-import { writeAuditCheckpoints } from '../services/audit-checkpoints.js';
+import { writeAuditCheckpoints } from '../services/activity/audit-checkpoints.js';
 import { listCheckpoints } from '../store/audit-checkpoint-store.js';
 import type { Command } from './command.js';
 

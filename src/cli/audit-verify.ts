@@ -6,7 +6,7 @@ import { checkpointKeysOf, checkpointOfLine, type AuditCheckpoint } from '../dom
 import { NO_PRACTICE_CHAIN } from '../domain/audit-event.js';
 import { openServices } from '../runtime.js';
 import { existingSecretKeys, SECRET_KEY_FILE } from '../secret-key.js';
-import { verifyChain, type ChainReport } from '../services/audit-verification.js';
+import { verifyChain, type ChainReport } from '../services/activity/audit-verification.js';
 import { listChainIdsToVerify } from '../store/audit-checkpoint-store.js';
 import { findPracticeByCode, findPracticeById } from '../store/practice-store.js';
 import type { Command } from './command.js';

@@ -1,7 +1,7 @@
 import { configFromEnv } from '../config.js';
 import { openServices } from '../runtime.js';
 import { resolveSecretKeys } from '../secret-key.js';
-import { rotateSigningKey } from '../services/oidc-signing-keys.js';
+import { rotateSigningKey } from '../services/apps/oidc-signing-keys.js';
 import type { Command } from './command.js';
 
 /** `gatehouse keys rotate-signing`: a new OpenID Connect signing key (docs/requirements.md O5). */

@@ -12,8 +12,8 @@ import {
   DEFAULT_ROTATION_BATCH,
   rotateTotpSecrets,
   type RotationReport,
-} from '../services/secret-rotation.js';
-import { resealSigningKeys } from '../services/oidc-signing-keys.js';
+} from '../services/operations/secret-rotation.js';
+import { resealSigningKeys } from '../services/apps/oidc-signing-keys.js';
 import type { Command, CommandIo } from './command.js';
 
 /** Exit status when some secrets are still not under the current key (1 stays "the command failed"). */

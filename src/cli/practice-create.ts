@@ -1,6 +1,6 @@
 import { configFromEnv } from '../config.js';
 import { openServices } from '../runtime.js';
-import { createPractice } from '../services/practices.js';
+import { createPractice } from '../services/settings/practices.js';
 import type { Command } from './command.js';
 
 const REQUIRED = [

@@ -1,6 +1,6 @@
 import { configFromEnv } from '../config.js';
 import { openServices } from '../runtime.js';
-import { adminResetPassword } from '../services/admin-reset-password.js';
+import { adminResetPassword } from '../services/passwords/admin-reset-password.js';
 import type { Command } from './command.js';
 import { namedAccount } from './named-account.js';
 

@@ -1,10 +1,10 @@
 import { configFromEnv } from '../config.js';
 import { openServices } from '../runtime.js';
-import { restoreAccess } from '../services/emergency-access.js';
+import { restoreAccess } from '../services/staff/emergency-access.js';
 import type { Command } from './command.js';
 import { namedAccount } from './named-account.js';
 
-/** Emergency access (services/emergency-access.ts), for the operator: the procedure is in docs/admin-guide.md. */
+/** Emergency access (services/staff/emergency-access.ts), for the operator: the procedure is in docs/admin-guide.md. */
 export const userRestoreAccessCommand: Command = {
   path: ['user', 'restore-access'],
   summary: 'Emergency access: temporary password, two-factor removed, unlocked; other admins emailed',

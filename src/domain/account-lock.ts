@@ -4,7 +4,7 @@
  * - Wrong passwords, TOTP codes, recovery codes and passkey assertions add to one per-account
  *   count, kept in the database so it holds across IPs and server instances.
  * - Count first: an attempt claims its place in the count in one atomic statement *before* its
- *   secret is checked (services/auth-failures.ts). Only an attempt that got a place is checked
+ *   secret is checked (services/sign-in/auth-failures.ts). Only an attempt that got a place is checked
  *   against the user's secret; a wrong one keeps its place, a right one gives it back. So however
  *   many attempts arrive at once, on however many instances, at most `threshold` of them are
  *   checked before the account locks.

@@ -62,7 +62,7 @@ export type DetailValue = string | number | boolean | null;
 /** The event records no details. */
 type NoDetails = Readonly<Record<never, never>>;
 
-/** A refused current-password prompt, recorded as the prompt's own event (services/current-password.ts). */
+/** A refused current-password prompt, recorded as the prompt's own event (services/passwords/current-password.ts). */
 /** A connected app: its name (cut short) and its client id. */
 interface AppDetails {
   readonly app: string;
@@ -75,7 +75,7 @@ interface Refused {
 
 /**
  * What each event type's `details` hold (never a secret: no password, code, token or session
- * id). Indexed by every EventType in services/audit.ts, so a new type needs its entry here.
+ * id). Indexed by every EventType in services/activity/audit.ts, so a new type needs its entry here.
  */
 export interface EventDetailsByType {
   'login.succeeded': NoDetails;

@@ -1,7 +1,7 @@
 /**
  * An audit event's columns as the activity export writes them, in the export's order: every
  * stored column but the chain's bookkeeping (chain_id, practice_id, seq, prev_hash, hash).
- * Declared once here: the CSV header (services/activity-export.ts) adds the browser before the
+ * Declared once here: the CSV header (services/activity/activity-export.ts) adds the browser before the
  * user agent, the database-joined fast path (separated-csv.ts) joins exactly these, the store
  * reads them (store/activity-store.ts, which checks each name against its schema) and writes
  * them with the chain's own columns (store/audit-store.ts).

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
  * | resetPassword        | 30 / 15 min       | —                          | failures (400)    |
  * | reauthenticate       | 100 / 15 min      | 20 / 15 min (session user) | failures (400/403)|
  *
- * Count first (services/rate-limiter.ts): a request takes its hit before the work and gets it
+ * Count first (services/operations/rate-limiter.ts): a request takes its hit before the work and gets it
  * back when its answer does not count, so requests sent at once never get more than `max`
  * through. Successful sign-ins never count, so a whole practice can sign in from one office
  * address at 8 am. Over a limit: 429 `rate_limited` with Retry-After (seconds until the window

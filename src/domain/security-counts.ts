@@ -20,7 +20,7 @@ export const SIGN_IN_FAILURE_REASONS = [
   'locked',
   'ip_not_allowed',
 ] as const;
-/** Why the password step refused a sign-in (services/sign-in.ts). */
+/** Why the password step refused a sign-in (services/sign-in/sign-in.ts). */
 export type SignInFailureReason = (typeof SIGN_IN_FAILURE_REASONS)[number];
 export const TWO_FACTOR_METHODS = ['totp', 'recovery_code', 'passkey', 'remembered_browser'] as const;
 export const TWO_FACTOR_FAILURE_REASONS = [

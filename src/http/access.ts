@@ -1,7 +1,7 @@
 import type { Role } from '../domain/roles.js';
 import type { SignInStage } from '../domain/session-stage.js';
 import type { FastifyRequest } from 'fastify';
-import type { OwnRequest, ValidSession } from '../services/sessions.js';
+import type { OwnRequest, ValidSession } from '../services/sessions/sessions.js';
 import { requestOrigin } from './request-origin.js';
 
 /**

@@ -6,10 +6,10 @@ import { checkpointKeysOf } from '../domain/audit-checkpoint.js';
 import { deriveCsrfKey } from '../domain/csrf-token.js';
 import type { SecretKeys } from '../domain/secret-box.js';
 import { trustsHop, type TrustedProxies } from '../domain/trusted-proxies.js';
-import { createBackgroundWork, type BackgroundWork } from '../services/background-work.js';
+import { createBackgroundWork, type BackgroundWork } from '../services/operations/background-work.js';
 import type { ServiceDeps } from '../services/context.js';
-import { mailQueueState } from '../services/mail-delivery.js';
-import { recordThrottledSignIn } from '../services/throttled-sign-ins.js';
+import { mailQueueState } from '../services/mail/mail-delivery.js';
+import { recordThrottledSignIn } from '../services/sign-in/throttled-sign-ins.js';
 import { RATE_LIMITS } from '../domain/rate-limits.js';
 import { passwordAuthRoutes } from './auth/password-routes.js';
 import { activityRoutes } from './activity/routes.js';
@@ -39,7 +39,7 @@ import { securityOverviewRoute } from './practice/security-overview.route.js';
 import { appsRoutes } from './oidc/apps.routes.js';
 import { oidcProviderRoutes } from './oidc/provider.routes.js';
 import { createOidcProvider } from '../oidc/provider.js';
-import { appsRegistered } from '../services/oidc-apps.js';
+import { appsRegistered } from '../services/apps/oidc-apps.js';
 import { meTwoFactorRoutes } from './two-factor/me-two-factor.routes.js';
 import { passkeyRoutes } from './two-factor/passkeys.routes.js';
 import { rememberedBrowserRoutes } from './two-factor/remembered-browsers.routes.js';
@@ -70,7 +70,7 @@ export interface AppOptions {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Work requests hand off (services/background-work.ts); drained when the app closes. */
+    /** Work requests hand off (services/operations/background-work.ts); drained when the app closes. */
     readonly backgroundWork: BackgroundWork;
   }
 }

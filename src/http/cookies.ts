@@ -17,7 +17,7 @@ export interface CookiePolicy {
   /** What the CSRF token is bound to before sign-in (plugins/csrf.ts); host-only, whatever the session's domain. */
   readonly preSessionName: string;
   readonly preSession: CookieSerializeOptions;
-  /** "Remember this browser" for the second factor (services/remembered-browsers.ts); Max-Age set per cookie. */
+  /** "Remember this browser" for the second factor (services/two-factor/remembered-browsers.ts); Max-Age set per cookie. */
   readonly rememberName: string;
   readonly remember: CookieSerializeOptions;
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../domain/audit-event.js';
 import type { CommittedEventsListener } from '../store/committed-events.js';
 import type { PoolState, Store } from '../store/database.js';
-import type { MailQueueState } from '../services/mail-delivery.js';
+import type { MailQueueState } from '../services/mail/mail-delivery.js';
 import { createMetrics as createMetricsReading } from './metrics.js';
 
 /** An outbox with nothing waiting, for the tests about other metrics. */

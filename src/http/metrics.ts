@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { securityCountOf } from '../domain/security-counts.js';
 import type { NewAuditEvent } from '../domain/audit-event.js';
-import type { MailQueueState } from '../services/mail-delivery.js';
+import type { MailQueueState } from '../services/mail/mail-delivery.js';
 import type { Store } from '../store/database.js';
 
 /**
@@ -32,7 +32,7 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 /**
- * `readMailQueue` reads the outbox (services/mail-delivery.ts mailQueueState), once per scrape.
+ * `readMailQueue` reads the outbox (services/mail/mail-delivery.ts mailQueueState), once per scrape.
  */
 export function createMetrics(store: Store, readMailQueue: () => Promise<MailQueueState>): Metrics {
   const registry = new Registry();

@@ -1,5 +1,5 @@
 import { ApiError } from '../domain/errors.js';
-import type { NewPasswordProblem } from '../services/new-password.js';
+import type { NewPasswordProblem } from '../services/passwords/new-password.js';
 
 /** A refused new password as the contract answers it: 400 password_mismatch or 422 password_policy. */
 export function newPasswordError(problem: NewPasswordProblem): ApiError {

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { describeBrowser } from '../domain/user-agent.js';
-import type { SecurityOverview } from '../services/security-overview.js';
-import type { SessionSummary } from '../services/user-sessions.js';
+import type { SecurityOverview } from '../services/activity/security-overview.js';
+import type { SessionSummary } from '../services/sessions/user-sessions.js';
 
 /** Security & Activity as the API shows it (`GET /api/me/security`, docs/architecture.md "HTTP API"); times are ISO-8601 UTC. */
 export const SecuritySummary = Type.Object({

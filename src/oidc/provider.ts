@@ -3,10 +3,10 @@ import Provider, { type Configuration } from 'oidc-provider';
 import type { SecretKeys } from '../domain/secret-box.js';
 import { constantTimeEqual, hashToken } from '../domain/secret-token.js';
 import type { ServiceDeps } from '../services/context.js';
-import { findAccount, SCOPE_CLAIMS } from '../services/oidc-accounts.js';
-import { oidcAdapterFactory } from '../services/oidc-adapter.js';
-import { FIRST_PARTY_METADATA, PRACTICE_METADATA } from '../services/oidc-clients.js';
-import { loadSigningKeys } from '../services/oidc-signing-keys.js';
+import { findAccount, SCOPE_CLAIMS } from '../services/apps/oidc-accounts.js';
+import { oidcAdapterFactory } from '../services/apps/oidc-adapter.js';
+import { FIRST_PARTY_METADATA, PRACTICE_METADATA } from '../services/apps/oidc-clients.js';
+import { loadSigningKeys } from '../services/apps/oidc-signing-keys.js';
 
 /** Where the provider is mounted; the issuer is PUBLIC_URL + this. */
 export const OIDC_PREFIX = '/oidc';
@@ -70,7 +70,7 @@ export async function createOidcProvider(options: OidcProviderOptions): Promise<
   };
   const provider = new Provider(`${publicUrl.origin}${OIDC_PREFIX}`, configuration);
   provider.proxy = options.trustProxy;
-  // client_secret holds the secret's SHA-256 (services/oidc-clients.ts): hash what the app sent.
+  // client_secret holds the secret's SHA-256 (services/apps/oidc-clients.ts): hash what the app sent.
   provider.Client.prototype.compareClientSecret = function (this: { clientSecret?: string }, actual: string) {
     return Promise.resolve(
       this.clientSecret !== undefined && constantTimeEqual(this.clientSecret, hashToken(actual)),

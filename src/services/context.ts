@@ -1,5 +1,5 @@
 import type { Store } from '../store/database.js';
-import type { PasswordHasher } from './password-hasher.js';
+import type { PasswordHasher } from './passwords/password-hasher.js';
 
 /** Time as the services see it; tests pass a clock they can move. */
 export interface Clock {

@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from './handle.js';
 import { dialectOf } from './dialect.js';
 
-/** The tables the scheduled purge keeps from growing without bound (services/expired-rows-purge.ts). */
+/** The tables the scheduled purge keeps from growing without bound (services/operations/expired-rows-purge.ts). */
 export const PURGED_TABLES = [
   'sessions',
   'rate_limits',

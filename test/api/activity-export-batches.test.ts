@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventType, Outcome } from '../../src/domain/audit-event.js';
 import { csvRow } from '../../src/domain/csv-cell.js';
 import { describeBrowser } from '../../src/domain/user-agent.js';
-import { activityCsv, CSV_COLUMNS } from '../../src/services/activity-export.js';
-import { audit } from '../../src/services/audit.js';
+import { activityCsv, CSV_COLUMNS } from '../../src/services/activity/activity-export.js';
+import { audit } from '../../src/services/activity/audit.js';
 import {
   exportActivityRows,
   listActivity,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { audit } from '../../src/services/audit.js';
+import { audit } from '../../src/services/activity/audit.js';
 import { HttpClient, signedInClient } from '../support/http-client.js';
 import {
   seedPractice,

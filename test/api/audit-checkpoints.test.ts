@@ -5,9 +5,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { checkpointKeysOf, type CheckpointKeys } from '../../src/domain/audit-checkpoint.js';
-import { audit } from '../../src/services/audit.js';
-import { startAuditCheckpoints, writeAuditCheckpoints } from '../../src/services/audit-checkpoints.js';
-import { verifyChain } from '../../src/services/audit-verification.js';
+import { audit } from '../../src/services/activity/audit.js';
+import {
+  startAuditCheckpoints,
+  writeAuditCheckpoints,
+} from '../../src/services/activity/audit-checkpoints.js';
+import { verifyChain } from '../../src/services/activity/audit-verification.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { signedInClient } from '../support/http-client.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkpointKeysOf } from '../../src/domain/audit-checkpoint.js';
-import { audit } from '../../src/services/audit.js';
-import { verifyChain } from '../../src/services/audit-verification.js';
+import { audit } from '../../src/services/activity/audit.js';
+import { verifyChain } from '../../src/services/activity/audit-verification.js';
 import type { Store } from '../../src/store/database.js';
 import type { HttpClient } from '../support/http-client.js';
 import { signedInClient, type ApiResponse } from '../support/http-client.js';

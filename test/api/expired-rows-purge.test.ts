@@ -3,9 +3,9 @@ import {
   purgeExpiredRows,
   startExpiredRowsPurge,
   type PurgeReport,
-} from '../../src/services/expired-rows-purge.js';
+} from '../../src/services/operations/expired-rows-purge.js';
 import type { Store } from '../../src/store/database.js';
-import { oidcAdapterFactory } from '../../src/services/oidc-adapter.js';
+import { oidcAdapterFactory } from '../../src/services/apps/oidc-adapter.js';
 import { PURGED_TABLES, type PurgedTable } from '../../src/store/expired-rows-store.js';
 import { HttpClient, signedInClient } from '../support/http-client.js';
 import {
@@ -21,7 +21,7 @@ import {
 import { enrolTotp, nextTotpCode } from '../support/two-factor.js';
 
 /**
- * The scheduled purge (services/expired-rows-purge.ts): rows made by real requests, some long
+ * The scheduled purge (services/operations/expired-rows-purge.ts): rows made by real requests, some long
  * over and some fresh; the purge deletes exactly the first, also with two instances purging
  * one database at the same moment.
  */

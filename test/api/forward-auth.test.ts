@@ -11,7 +11,7 @@ import {
 } from '../support/test-server.js';
 
 /**
- * GET /api/authz/forward-auth (docs/architecture.md "Apps signing in"; services/forward-auth.ts): what a
+ * GET /api/authz/forward-auth (docs/architecture.md "Apps signing in"; services/apps/forward-auth.ts): what a
  * reverse proxy asks before each request to an app behind it.
  */
 let server: TestServer;

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ABANDONED_PLACE_MS } from '../../src/domain/account-lock.js';
-import { claimAttempt, countFailure } from '../../src/services/auth-failures.js';
+import { claimAttempt, countFailure } from '../../src/services/sign-in/auth-failures.js';
 import type { Store } from '../../src/store/database.js';
 import { findPracticeById } from '../../src/store/practice-store.js';
 import { findUserById } from '../../src/store/user-store.js';

@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/services/oidc-apps.js';
+import { createApp } from '../../src/services/apps/oidc-apps.js';
 import { eventsOf } from '../support/events.js';
 import { HttpClient, signedInClient } from '../support/http-client.js';
 import {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boxPrefix } from '../../src/domain/secret-box.js';
-import { createApp } from '../../src/services/oidc-apps.js';
+import { createApp } from '../../src/services/apps/oidc-apps.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { runCli } from '../support/cli.js';

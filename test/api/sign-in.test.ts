@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPasswordHasher } from '../../src/services/password-hasher.js';
+import { createPasswordHasher } from '../../src/services/passwords/password-hasher.js';
 import { setUserStatus } from '../../src/store/user-store.js';
 import { eventsOf } from '../support/events.js';
 import { HttpClient } from '../support/http-client.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, findApp } from '../../src/services/oidc-apps.js';
+import { createApp, findApp } from '../../src/services/apps/oidc-apps.js';
 import { findUserById } from '../../src/store/user-store.js';
 import { tableCounts } from '../support/events.js';
 import { signedInClient, type HttpClient } from '../support/http-client.js';

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
 import { loggerOptions } from '../../src/runtime.js';
-import { createPasswordHasher } from '../../src/services/password-hasher.js';
+import { createPasswordHasher } from '../../src/services/passwords/password-hasher.js';
 import type { Store } from '../../src/store/database.js';
 import { HttpClient, signedInClient } from '../support/http-client.js';
 import { openTestStore, seedPractice, seedUser, TEST_SECRET_KEY, testClock } from '../support/test-server.js';

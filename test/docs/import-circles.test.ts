@@ -61,7 +61,7 @@ const relative = (file: string) => path.relative(SRC, file);
  * each imports from the other. An entry that no longer occurs fails too, so the list only shrinks.
  */
 const KNOWN_CIRCLES = [
-  'services/session-revocation.ts → services/remembered-browsers.ts → services/session-revocation.ts',
+  'services/sessions/session-revocation.ts → services/two-factor/remembered-browsers.ts → services/sessions/session-revocation.ts',
 ];
 
 describe('imports in src', () => {

@@ -4,7 +4,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { otpauthUri } from '../../src/domain/totp.js';
-import { createPractice } from '../../src/services/practices.js';
+import { createPractice } from '../../src/services/settings/practices.js';
 import { DOC_IMAGES_DIR, DOC_SCREENSHOTS } from '../docs/doc-screenshots.js';
 import {
   addVirtualAuthenticator,

@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createPasswordHasher } from '../../src/services/password-hasher.js';
+import { createPasswordHasher } from '../../src/services/passwords/password-hasher.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { findPasswordHash } from '../../src/store/user-store.js';
 import { expectWholeChain } from '../support/chain.js';

@@ -130,7 +130,7 @@ describe('three instances behind a round-robin proxy', () => {
     const refused = statuses.filter((status) => status === 429).length;
     const counted = statuses.filter((status) => status === 401).length;
     expect(refused + counted).toBe(statuses.length);
-    // Each attempt takes its hit before its work (services/rate-limiter.ts): exact, whatever is in flight.
+    // Each attempt takes its hit before its work (services/operations/rate-limiter.ts): exact, whatever is in flight.
     expect(counted).toBe(100);
     const late = await new HttpClient(proxy.url, address).get('/api/auth/session');
     expect(late.status).toBe(200);

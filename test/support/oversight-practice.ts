@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../../src/domain/roles.js';
-import { audit } from '../../src/services/audit.js';
+import { audit } from '../../src/services/activity/audit.js';
 import type { ServiceDeps } from '../../src/services/context.js';
 import { findPracticeById, updatePracticeSettings } from '../../src/store/practice-store.js';
 import { enableTotp, savePendingTotp } from '../../src/store/two-factor-store.js';

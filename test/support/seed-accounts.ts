@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../../src/domain/roles.js';
-import { createPasswordHasher } from '../../src/services/password-hasher.js';
-import { createPractice } from '../../src/services/practices.js';
+import { createPasswordHasher } from '../../src/services/passwords/password-hasher.js';
+import { createPractice } from '../../src/services/settings/practices.js';
 import type { Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { insertUser } from '../../src/store/user-store.js';

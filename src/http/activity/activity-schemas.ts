@@ -3,8 +3,8 @@ import type { AuditEvent } from '../../domain/audit-event.js';
 import { ApiError } from '../../domain/errors.js';
 import { describeDetails, eventName, zonedTime } from '../../domain/event-labels.js';
 import { describeBrowser } from '../../domain/user-agent.js';
-import type { ActivityFilters, ActivityResult } from '../../services/activity.js';
-import { parseActivityQuery } from '../../services/activity-query.js';
+import type { ActivityFilters, ActivityResult } from '../../services/activity/activity.js';
+import { parseActivityQuery } from '../../services/activity/activity-query.js';
 import { NO_CONTROL_CHARACTERS } from '../schemas.js';
 
 /** An activity-log event as the API shows it (docs/architecture.md "HTTP API"); hashes and chain position stay inside. */

@@ -5,11 +5,11 @@ import { ACTIVITY_GROUPS, ungroupedTypes } from '../../domain/activity-filter.js
 import type { CheckpointKeys } from '../../domain/audit-checkpoint.js';
 import { ApiError } from '../../domain/errors.js';
 import { eventLabel } from '../../domain/event-labels.js';
-import { readActivity, recordActivityViewed, type ActivityScope } from '../../services/activity.js';
-import { activityCsv } from '../../services/activity-export.js';
-import { verifyChain } from '../../services/audit-verification.js';
+import { readActivity, recordActivityViewed, type ActivityScope } from '../../services/activity/activity.js';
+import { activityCsv } from '../../services/activity/activity-export.js';
+import { verifyChain } from '../../services/activity/audit-verification.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { findStaffMember } from '../../services/staff.js';
+import { findStaffMember } from '../../services/staff/staff.js';
 import type { Practice } from '../../store/practice-store.js';
 import { sessionOf } from '../access.js';
 import { requestOrigin } from '../request-origin.js';

@@ -2,14 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError } from '../../domain/errors.js';
-import type { BackgroundWork } from '../../services/background-work.js';
+import type { BackgroundWork } from '../../services/operations/background-work.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { completeForcedPasswordChange } from '../../services/forced-password-change.js';
+import { completeForcedPasswordChange } from '../../services/sign-in/forced-password-change.js';
 import {
   requestPasswordReset,
   requestPracticeCodeReminder,
   resetPasswordWithToken,
-} from '../../services/forgot-password.js';
+} from '../../services/passwords/forgot-password.js';
 import { sessionOf } from '../access.js';
 import { newPasswordError } from '../password-errors.js';
 import { publicOrigin } from '../public-origin.js';

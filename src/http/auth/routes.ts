@@ -4,8 +4,13 @@ import { ApiError } from '../../domain/errors.js';
 import { RATE_LIMITS } from '../../domain/rate-limits.js';
 import { revealsAccount } from '../../domain/session-stage.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { keepSessionAlive, logout, sessionDeadlines, type ValidSession } from '../../services/sessions.js';
-import { login } from '../../services/sign-in.js';
+import {
+  keepSessionAlive,
+  logout,
+  sessionDeadlines,
+  type ValidSession,
+} from '../../services/sessions/sessions.js';
+import { login } from '../../services/sign-in/sign-in.js';
 import type { CookiePolicy } from '../cookies.js';
 import { sessionOf } from '../access.js';
 import { requestOrigin } from '../request-origin.js';

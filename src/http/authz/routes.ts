@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { ApiError } from '../../domain/errors.js';
 import { REMOTE_USER_HEADERS } from '../../domain/remote-user-headers.js';
 import { signInPageFor } from '../../domain/return-to.js';
-import { decideForwardAuth } from '../../services/forward-auth.js';
+import { decideForwardAuth } from '../../services/apps/forward-auth.js';
 import { commonErrors, RoleSchema } from '../schemas.js';
 
 /** Forward-auth for reverse proxies, and where the sign-in page may return to afterwards. */

@@ -13,7 +13,7 @@ import {
   rotateAppSecret,
   updateApp,
   type AppContext,
-} from '../../services/oidc-apps.js';
+} from '../../services/apps/oidc-apps.js';
 import type { OidcApp } from '../../store/oidc-app-store.js';
 import { sessionOf } from '../access.js';
 import { requestOrigin } from '../request-origin.js';

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { ServiceDeps } from '../../services/context.js';
-import { FIRST_PARTY_METADATA, PRACTICE_METADATA } from '../../services/oidc-clients.js';
-import { appSignInOf, findAppPractice, recordAppSignIn } from '../../services/oidc-sign-in.js';
+import { FIRST_PARTY_METADATA, PRACTICE_METADATA } from '../../services/apps/oidc-clients.js';
+import { appSignInOf, findAppPractice, recordAppSignIn } from '../../services/apps/oidc-sign-in.js';
 import { OIDC_PREFIX } from '../../oidc/provider.js';
 import { requestOrigin } from '../request-origin.js';
 

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiError } from '../../domain/errors.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { validateSession } from '../../services/sessions.js';
+import { validateSession } from '../../services/sessions/sessions.js';
 import type { CookiePolicy } from '../cookies.js';
 import { stageAllowed } from '../access.js';
 import { requestOrigin } from '../request-origin.js';

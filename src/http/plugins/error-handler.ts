@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { API_ERRORS, ApiError, type ApiErrorCode } from '../../domain/errors.js';
-import { isDatabaseOutage } from '../../services/database-outage.js';
+import { isDatabaseOutage } from '../../services/operations/database-outage.js';
 
 /**
  * Maps every failure to the contract's shape `{"error":{"code","message"}}`. Validation

@@ -15,7 +15,11 @@ import {
   type RateLimitScope,
 } from '../../domain/rate-limits.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { createRateLimiter, type RateLimitBucket, type RateLimitHit } from '../../services/rate-limiter.js';
+import {
+  createRateLimiter,
+  type RateLimitBucket,
+  type RateLimitHit,
+} from '../../services/operations/rate-limiter.js';
 
 /**
  * Per-route rate limits, as @fastify/rate-limit does it: a route opts in with
@@ -23,7 +27,7 @@ import { createRateLimiter, type RateLimitBucket, type RateLimitHit } from '../.
  * that route only, the hit taken before the work (preHandler, after body validation and
  * authentication; 429 when a bucket is full) and the hit given back when the answer's status
  * does not count (onSend). Counters: database-backed and count first, see
- * services/rate-limiter.ts; policies and numbers: domain/rate-limits.ts.
+ * services/operations/rate-limiter.ts; policies and numbers: domain/rate-limits.ts.
  */
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { STAFF_FILTERS } from '../../domain/staff-filter.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { practiceSecurityOverview } from '../../services/practice-security-overview.js';
+import { practiceSecurityOverview } from '../../services/settings/practice-security-overview.js';
 import { sessionOf } from '../access.js';
 import { commonErrors } from '../schemas.js';
 

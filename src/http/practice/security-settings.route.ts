@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox';
 import { ApiError } from '../../domain/errors.js';
 import { SETTING_BOUNDS, type SecuritySettings } from '../../domain/security-settings.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { updateSecuritySettings } from '../../services/settings.js';
+import { updateSecuritySettings } from '../../services/settings/settings.js';
 import { sessionOf } from '../access.js';
 import { requestOrigin } from '../request-origin.js';
 import { commonErrors, NO_CONTROL_CHARACTERS } from '../schemas.js';

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../../domain/errors.js';
 import { isPracticeAdmin } from '../../domain/roles.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { findStaffMember } from '../../services/staff.js';
+import { findStaffMember } from '../../services/staff/staff.js';
 import type { User } from '../../store/user-store.js';
 import { sessionOf } from '../access.js';
 

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { readActivity } from '../../services/activity.js';
+import { readActivity } from '../../services/activity/activity.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { securityOverview } from '../../services/security-overview.js';
-import { listSessions, signOutEverywhere } from '../../services/user-sessions.js';
+import { securityOverview } from '../../services/activity/security-overview.js';
+import { listSessions, signOutEverywhere } from '../../services/sessions/user-sessions.js';
 import { sessionOf } from '../access.js';
 import {
   ActivityPage,

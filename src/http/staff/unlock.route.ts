@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { unlockUser } from '../../services/account-unlock.js';
+import { unlockUser } from '../../services/staff/account-unlock.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { sessionOf } from '../access.js';
 import { requestOrigin } from '../request-origin.js';

@@ -2,14 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError, type ApiErrorCode } from '../../domain/errors.js';
 import { RATE_LIMITS } from '../../domain/rate-limits.js';
-import { beginTotpSetup, confirmTotpSetup } from '../../services/two-factor-enrollment.js';
-import type { TwoFactorDeps } from '../../services/two-factor-deps.js';
+import { beginTotpSetup, confirmTotpSetup } from '../../services/two-factor/two-factor-enrollment.js';
+import type { TwoFactorDeps } from '../../services/two-factor/two-factor-deps.js';
 import {
   disableTwoFactor,
   findOwnTwoFactorStatus,
   regenerateRecoveryCodes,
   type ManageFailure,
-} from '../../services/two-factor-management.js';
+} from '../../services/two-factor/two-factor-management.js';
 import { ownRequest, sessionOf, type RouteAccess } from '../access.js';
 import type { CookiePolicy } from '../cookies.js';
 import { issueSession } from '../session-cookie.js';

@@ -11,8 +11,8 @@ import {
   removePasskey,
   renameOwnPasskey,
   type CeremonyRequest,
-} from '../../services/passkeys.js';
-import type { TwoFactorDeps } from '../../services/two-factor-deps.js';
+} from '../../services/two-factor/passkeys.js';
+import type { TwoFactorDeps } from '../../services/two-factor/two-factor-deps.js';
 import type { Passkey } from '../../store/passkey-store.js';
 import { ownRequest, sessionOf } from '../access.js';
 import type { CookiePolicy } from '../cookies.js';

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../../domain/errors.js';
-import type { RelyingParty } from '../../services/passkeys.js';
+import type { RelyingParty } from '../../services/two-factor/passkeys.js';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 

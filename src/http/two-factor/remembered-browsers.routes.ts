@@ -3,7 +3,10 @@ import { Type } from 'typebox';
 import { ApiError } from '../../domain/errors.js';
 import { describeBrowser } from '../../domain/user-agent.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { forgetOwnRememberedBrowser, listOwnRememberedBrowsers } from '../../services/remembered-browsers.js';
+import {
+  forgetOwnRememberedBrowser,
+  listOwnRememberedBrowsers,
+} from '../../services/two-factor/remembered-browsers.js';
 import { ownRequest, sessionOf } from '../access.js';
 import { commonErrors, ErrorResponse, IdParams } from '../schemas.js';
 import { RememberedBrowser } from './two-factor-schemas.js';

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError } from '../../domain/errors.js';
-import { findOwnTwoFactorStatus } from '../../services/two-factor-management.js';
-import { completeSecondFactor } from '../../services/two-factor-sign-in.js';
+import { findOwnTwoFactorStatus } from '../../services/two-factor/two-factor-management.js';
+import { completeSecondFactor } from '../../services/sign-in/two-factor-sign-in.js';
 import { ownRequest, sessionOf } from '../access.js';
 import { issueSession } from '../session-cookie.js';
 import { commonErrors, Stage } from '../schemas.js';

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError } from '../../domain/errors.js';
-import type { TwoFactorDeps } from '../../services/two-factor-deps.js';
-import { removeTwoFactorByAdmin } from '../../services/two-factor-management.js';
+import type { TwoFactorDeps } from '../../services/two-factor/two-factor-deps.js';
+import { removeTwoFactorByAdmin } from '../../services/two-factor/two-factor-management.js';
 import { ownRequest } from '../access.js';
 import { commonErrors, ErrorResponse, IdParams } from '../schemas.js';
 import { guardStaffScope, staffMember } from '../staff/staff-scope.js';

@@ -1,0 +1,57 @@
+import {
+  AUDIT_CHECKPOINT_INTERVAL_MS,
+  CHECKPOINT_LOG_MESSAGE,
+  signCheckpoint,
+  type AuditCheckpoint,
+  type CheckpointKeys,
+} from '../../domain/audit-checkpoint.js';
+import { secretKeyId } from '../../domain/secret-box.js';
+import { listUncheckpointedHeads, saveCheckpoint } from '../../store/audit-checkpoint-store.js';
+import type { Store } from '../../store/database.js';
+import type { Clock } from '../context.js';
+import { startRepeatingTask, type RepeatingTask } from '../operations/repeating-task.js';
+
+/**
+ * Writes the activity log's signed checkpoints (domain/audit-checkpoint.ts): one for each chain
+ * whose head moved since its last one (or that was signed under an earlier key), into the
+ * database and into the server log, where an operator's log shipping keeps it out of reach of
+ * whoever can write the database. Several instances may do this at once: each writes a true
+ * checkpoint and the newest stays.
+ */
+export interface CheckpointLogger {
+  info(object: object, message: string): void;
+  warn(object: object, message: string): void;
+}
+
+export async function writeAuditCheckpoints(
+  store: Store,
+  keys: CheckpointKeys,
+  clock: Clock,
+  logger: CheckpointLogger,
+): Promise<AuditCheckpoint[]> {
+  const heads = await listUncheckpointedHeads(store.db, secretKeyId(keys[0]));
+  const written: AuditCheckpoint[] = [];
+  for (const head of heads) {
+    const checkpoint = signCheckpoint(keys, { ...head, at: clock.now() });
+    await saveCheckpoint(store.db, checkpoint);
+    logger.info({ auditCheckpoint: checkpoint }, CHECKPOINT_LOG_MESSAGE);
+    written.push(checkpoint);
+  }
+  return written;
+}
+
+/** Writes checkpoints now and then every interval until stopped; an outage only delays them. */
+export function startAuditCheckpoints(
+  store: Store,
+  keys: CheckpointKeys,
+  clock: Clock,
+  logger: CheckpointLogger,
+  intervalMs = AUDIT_CHECKPOINT_INTERVAL_MS,
+): RepeatingTask {
+  return startRepeatingTask(() => writeAuditCheckpoints(store, keys, clock, logger), {
+    intervalMs,
+    immediately: true,
+    onFailure: (error) =>
+      logger.warn({ error: (error as Error).message }, 'audit checkpoints not written; will retry'),
+  });
+}

@@ -1,0 +1,91 @@
+import { SETTING_BOUNDS } from '../../domain/security-settings.js';
+import type { Store } from '../../store/database.js';
+import {
+  deleteExpiredBatch,
+  PURGE_BATCH,
+  PURGED_TABLES,
+  takePurgeLock,
+  type PurgeCutoffs,
+  type PurgedTable,
+} from '../../store/expired-rows-store.js';
+import type { Clock } from '../context.js';
+import { startRepeatingTask, type RepeatingTask } from './repeating-task.js';
+
+/**
+ * The scheduled purge: rows that no longer grant or record anything are deleted, so their
+ * tables do not grow without bound. Each instance runs it at start and every PURGE_INTERVAL_MS.
+ *
+ * - sessions idle past the longest idle timeout any practice may set (24 h), or begun before
+ *   the longest absolute timeout (7 days): expired under every practice's settings (a shorter
+ *   practice limit ends a session at its next use, sessions.ts);
+ * - rate-limit rows whose window is over; reset tokens used or expired; remembered browsers
+ *   and WebAuthn challenges past their expiry;
+ * - delivered emails MAIL_RETENTION_DAYS after delivery (their bodies went at delivery,
+ *   mail-store.ts); undelivered ones stay for their retries.
+ *
+ * Each batch (at most PURGE_BATCH rows) is one short transaction. On PostgreSQL it holds an
+ * advisory lock taken without waiting: instances sharing the database never delete the same
+ * rows at once; one that finds the lock taken leaves this round to the other. The activity
+ * log is never purged, and a purge is not an event in it: it changes no account.
+ */
+export const PURGE_INTERVAL_MS = 10 * 60_000;
+export const MAIL_RETENTION_DAYS = 30;
+
+const DAY_MS = 86_400_000;
+
+export type PurgeReport = Readonly<Record<PurgedTable, number>>;
+
+export function purgeCutoffs(now: number): PurgeCutoffs {
+  return {
+    now,
+    sessionsIdleBefore: now - SETTING_BOUNDS.idleTimeoutMinutes[1] * 60_000,
+    sessionsCreatedBefore: now - SETTING_BOUNDS.absoluteTimeoutHours[1] * 3_600_000,
+    mailSentBefore: now - MAIL_RETENTION_DAYS * DAY_MS,
+  };
+}
+
+/** One pass over every purged table; returns how many rows it deleted from each. */
+export async function purgeExpiredRows(store: Store, clock: Clock): Promise<PurgeReport> {
+  const cutoffs = purgeCutoffs(clock.now());
+  const report = Object.fromEntries(PURGED_TABLES.map((table) => [table, 0])) as Record<PurgedTable, number>;
+  for (const table of PURGED_TABLES) {
+    for (;;) {
+      const deleted = await store.transaction(async (trx) =>
+        (await takePurgeLock(trx)) ? deleteExpiredBatch(trx, table, cutoffs) : undefined,
+      );
+      // Another instance is purging right now: this round is its.
+      if (deleted === undefined) return report;
+      report[table] += deleted;
+      if (deleted < PURGE_BATCH) break;
+    }
+  }
+  return report;
+}
+
+export interface PurgeLogger {
+  info(object: object, message: string): void;
+  warn(object: object, message: string): void;
+}
+
+/**
+ * Purges now and then every intervalMs until stopped (services/operations/repeating-task.ts): a database
+ * outage only delays the purge to the next round.
+ */
+export function startExpiredRowsPurge(
+  store: Store,
+  clock: Clock,
+  logger: PurgeLogger,
+  intervalMs = PURGE_INTERVAL_MS,
+): RepeatingTask {
+  return startRepeatingTask(
+    async () => {
+      const purged = await purgeExpiredRows(store, clock);
+      if (Object.values(purged).some((count) => count > 0)) logger.info({ purged }, 'expired rows purged');
+    },
+    {
+      intervalMs,
+      immediately: true,
+      onFailure: (error) => logger.warn({ error: (error as Error).message }, 'purge failed; will retry'),
+    },
+  );
+}
