@@ -59,7 +59,8 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          // docs/deploy.md and the README done as written: servers, PostgreSQL, nginx with TLS.
+          // docs/deploy.md and the README done as written: the install from nothing and an upgrade
+          // (two `npm ci` builds), servers, PostgreSQL, nginx with TLS.
           name: 'deploy',
           include: ['test/deploy/**/*.test.ts'],
           fileParallelism: false,
