@@ -1,7 +1,9 @@
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { checkpointKeysOf, type AuditCheckpoint } from '../../src/domain/audit-checkpoint.js';
+import { secretKeyId } from '../../src/domain/secret-box.js';
 import { HttpClient } from '../support/http-client.js';
 import type { ServerProcess } from '../support/server-process.js';
 import { guideBlock, parseEnvironmentFile, substitute } from './guide.js';
@@ -150,6 +152,10 @@ describe('docs/deploy.md: three instances on PostgreSQL behind nginx with TLS', 
       for (const port of [3001, 3002, 3003]) await machine.command(`systemctl restart gatehouse@${port}`);
     };
     const firstKey = settings().GATEHOUSE_SECRET_KEY;
+    // Checkpoints kept from before the rotation, as operations.md keeps them, and after it.
+    const keptBefore = path.join(machine.dir, 'checkpoints-before.jsonl');
+    const keptAfter = path.join(machine.dir, 'checkpoints-after.jsonl');
+    writeFileSync(keptBefore, await machine.command('gatehouse audit checkpoint'));
     await machine.shell('rotate-add-key');
     const newKey = settings().GATEHOUSE_PREVIOUS_SECRET_KEY;
     expect(newKey).toMatch(/^[A-Za-z0-9+/]{43}=$/);
@@ -165,6 +171,18 @@ describe('docs/deploy.md: three instances on PostgreSQL behind nginx with TLS', 
     expect(await machine.shell('keys-rotate')).toMatch(
       /re-encrypted 1 TOTP secrets in this run; 1 use the current key, 0 do not\./,
     );
+    // Step 4's re-signing: every log's checkpoint under the new key, while both keys are set.
+    const resigned = await machine.shell('rotate-checkpoint');
+    const checkpoints = resigned
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as AuditCheckpoint);
+    expect(checkpoints.length).toBeGreaterThan(0);
+    const [newCheckpointKey] = checkpointKeysOf([Buffer.from(newKey ?? '', 'base64')]);
+    expect(new Set(checkpoints.map((checkpoint) => checkpoint.key))).toEqual(
+      new Set([secretKeyId(newCheckpointKey)]),
+    );
+    writeFileSync(keptAfter, resigned);
     await machine.shell('rotate-drop-previous');
     expect(settings().GATEHOUSE_PREVIOUS_SECRET_KEY).toBeUndefined();
     expect(settings().GATEHOUSE_SECRET_KEY).toBe(newKey);
@@ -176,6 +194,14 @@ describe('docs/deploy.md: three instances on PostgreSQL behind nginx with TLS', 
       expect(instance.output()).toMatch(/Secret key [0-9a-f]{12}/);
       expect(instance.output()).not.toContain('also reading previous key');
     }
+    // With the new key alone, the database's checkpoints and those signed in step 4 check out; those kept
+    // from before the rotation need the old key, kept with them.
+    expect(await machine.command(`gatehouse audit verify --checkpoints ${keptAfter}`)).toMatch(
+      /Practice ACME: \d+ events, intact\./,
+    );
+    await expect(machine.command(`gatehouse audit verify --checkpoints ${keptBefore}`)).rejects.toThrow(
+      /which this server does not have/,
+    );
     await signInWithCode(browser(), { ...firstAdmin, password: NEW_PASSWORD }, await nextCode());
   });
 
