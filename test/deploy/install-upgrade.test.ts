@@ -14,6 +14,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { HttpClient } from '../support/http-client.js';
+import { guideBlock, runShell, shellEnvironment, substitute } from './guide.js';
 import { guideMachine, ownerAndMode, type FirstAdmin, type GuideMachine } from './guide-machine.js';
 
 /**
@@ -138,6 +139,20 @@ async function signIn(password: string): Promise<{ next: string }> {
 }
 
 describe('docs/deploy.md installed from nothing, upgraded and rolled back on PostgreSQL', () => {
+  it("gives up the upgrade's rolling restart at the first instance that is not ready, leaving the others", async () => {
+    // systemd's `restart` returns once the process is started, ready or not (Type=simple): here it
+    // does nothing and no instance answers yet. The block's loop as written, its 60 s wait made 2 s.
+    const loop = /^for port in [\s\S]*?^done$/m.exec(guideBlock('upgrade'))?.[0];
+    expect(loop, "the upgrade block's rolling restart").toBeDefined();
+    const script = substitute(loop ?? '', [['timeout 60 ', 'timeout 2 '], ...machine.substitutions]);
+    const printed = await runShell(`systemctl() { :; }\n${script}`, {
+      env: shellEnvironment(),
+      systemctlUrl: '',
+    });
+    const first = `gatehouse@${machine.port(3001)}`;
+    expect(printed).toBe(`${first} is not ready after 60 s: journalctl -u ${first}\n`);
+  });
+
   it(
     'installs root-owned code with its build, and serves three instances from it',
     { timeout: 600_000 },

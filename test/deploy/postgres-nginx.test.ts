@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { checkpointKeysOf, type AuditCheckpoint } from '../../src/domain/audit-checkpoint.js';
 import { secretKeyId } from '../../src/domain/secret-box.js';
+import { runCli } from '../support/cli.js';
 import { HttpClient } from '../support/http-client.js';
 import type { ServerProcess } from '../support/server-process.js';
 import { guideBlock, parseEnvironmentFile, substitute } from './guide.js';
@@ -223,6 +224,25 @@ describe('docs/deploy.md: three instances on PostgreSQL behind nginx with TLS', 
 
   it('created no DEMO practice, since the first practice came from the command line', () => {
     for (const instance of instances) expect(instance.output()).not.toContain('Temporary Password');
+  });
+
+  it('requires TLS of a remote database with the ending deploy.md gives DATABASE_URL: a server without it is refused', async () => {
+    const ending = /`(\?sslmode=verify-full&sslrootcert=[^`]+)`/.exec(
+      readFileSync('docs/deploy.md', 'utf8'),
+    )?.[1];
+    expect(ending, "deploy.md's DATABASE_URL ending for a remote database").toBeDefined();
+    const urlEnding = substitute(ending ?? '', machine.substitutions);
+    // The authority's certificate where the guide puts it (this machine's: the server offers no TLS at all).
+    writeFileSync(path.join(machine.dir, 'etc/db-ca.pem'), machine.certificate);
+    const { GATEHOUSE_SECRET_KEY = '' } = parseEnvironmentFile(
+      readFileSync(path.join(machine.dir, 'etc/gatehouse.env'), 'utf8'),
+    );
+    const migrate = await runCli(
+      { DATABASE_URL: `${inject('databaseUrl')}${urlEnding}`, GATEHOUSE_SECRET_KEY },
+      'migrate',
+    );
+    expect(migrate.err).toMatch(/The server does not support SSL connections/);
+    expect(migrate.status).toBe(1);
   });
 
   it('redirects plain http to https', async () => {
