@@ -53,9 +53,10 @@ async function query<Row extends object>(text: string, params: unknown[] = []): 
 
 /**
  * This checkout's build of better-sqlite3's native module, packed as the prebuilt binary its
- * install script (prebuild-install) downloads on a machine that reaches GitHub. Offered in a local
- * folder (`npm_config_better_sqlite3_local_prebuilds`, prebuild-install's README, "Local
- * prebuilds"), it is taken instead of compiling SQLite twice (once per `npm ci`, over a minute each).
+ * install script (prebuild-install) downloads on a machine that reaches GitHub. Offered in a
+ * local folder (`npm_config_better_sqlite3_local_prebuilds`: "Local prebuilds" in
+ * node_modules/prebuild-install/README.md), it is taken instead of compiling SQLite twice (once
+ * per `npm ci`, over a minute each).
  */
 function nativePrebuilds(folder: string): string {
   const module = path.resolve('node_modules/better-sqlite3');
