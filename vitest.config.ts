@@ -6,9 +6,6 @@ import { defineConfig } from 'vitest/config';
  * and on PostgreSQL (a fresh database per run, made by test/support/postgres-setup.ts); e2e
  * drives Debian's Chromium; deploy runs docs/deploy.md with Debian's nginx.
  */
-/** docs/deploy.md's install and upgrade, run apart (see its project below). */
-const INSTALL_UPGRADE = 'test/deploy/install-upgrade.test.ts';
-
 export default defineConfig({
   test: {
     // One test file per core. Vitest's default (cores - 1) runs one file at a time on a 2-core
@@ -62,26 +59,13 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          // docs/deploy.md and the README done as written: servers, PostgreSQL, nginx with TLS.
+          // docs/deploy.md and the README done as written: the install from nothing and an upgrade
+          // (two `npm ci` builds), servers, PostgreSQL, nginx with TLS.
           name: 'deploy',
           include: ['test/deploy/**/*.test.ts'],
-          exclude: [INSTALL_UPGRADE],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          globalSetup: ['test/support/postgres-setup.ts'],
-        },
-      },
-      {
-        // The guide's install and upgrade blocks: two `npm ci` builds of the whole app (native
-        // SQLite module, server, web app), about 4 minutes: `npm run test:deploy-install`, not
-        // part of `npm test`, which CI must finish in 30 minutes with the Node 24 half.
-        extends: true,
-        test: {
-          name: 'deploy-install',
-          include: [INSTALL_UPGRADE],
-          testTimeout: 600_000,
-          hookTimeout: 600_000,
           globalSetup: ['test/support/postgres-setup.ts'],
         },
       },

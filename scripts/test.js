@@ -57,7 +57,8 @@ if (await postgresAvailable()) {
       'root and Debian PostgreSQL binaries (for the resilience tests)',
       'Run as root on a Debian machine.',
     );
-  // The deployment guide's three instances share one PostgreSQL behind nginx.
+  // The deployment guide: its install and upgrade (npm ci from npm's cache), three instances sharing one
+  // PostgreSQL behind nginx.
   if (existsSync(nginx)) projects.push('deploy');
   else missing(`nginx at ${nginx}`, 'Install it with "apt-get install -y nginx", or set NGINX_PATH.');
 } else missing(`PostgreSQL at ${postgresUrl}`, 'Start it, or set POSTGRES_ADMIN_URL.');

@@ -102,7 +102,9 @@ async function readCheckpointFile(
       if (checkpoint === 'damaged')
         return { problem: `Line ${lineNumber} of ${file} is a damaged checkpoint: it does not read as one.` };
       const known = checkpoint && newest.get(checkpoint.chainId);
-      if (checkpoint && (!known || checkpoint.seq > known.seq)) newest.set(checkpoint.chainId, checkpoint);
+      // At the same event a later line wins: the file is appended to, and after a key rotation the
+      // log's checkpoint is signed again under the new key though the log did not move.
+      if (checkpoint && (!known || checkpoint.seq >= known.seq)) newest.set(checkpoint.chainId, checkpoint);
     }
   } catch (error) {
     return { problem: `Cannot read ${file}: ${(error as Error).message}` };

@@ -11,6 +11,7 @@ import {
   writeAuditCheckpoints,
 } from '../../src/services/activity/audit-checkpoints.js';
 import { verifyChain } from '../../src/services/activity/audit-verification.js';
+import { listCheckpoints } from '../../src/store/audit-checkpoint-store.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { signedInClient } from '../support/http-client.js';
@@ -59,9 +60,13 @@ afterAll(async () => {
 const db = () => (stores[0] as Store).db;
 
 async function cli(...argv: string[]) {
+  return cliWith(env, ...argv);
+}
+
+async function cliWith(cliEnv: NodeJS.ProcessEnv, ...argv: string[]) {
   let out = '';
   let err = '';
-  const status = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t), env });
+  const status = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t), env: cliEnv });
   return { status, out, err };
 }
 
@@ -224,13 +229,23 @@ describe('audit checkpoints', () => {
     await serverPass();
     expect(await check(keys)).toBeNull();
 
-    const rotated = checkpointKeysOf([randomBytes(32), TEST_SECRET_KEY]);
+    const newKey = randomBytes(32);
+    const rotated = checkpointKeysOf([newKey, TEST_SECRET_KEY]);
     const [newOnly] = rotated;
     expect(await check(rotated)).toBeNull();
     expect(await check([newOnly])).toMatchObject({ problem: 'checkpoint_unknown_key' });
+    const keptBefore = (await cli('audit', 'checkpoint')).out;
     // Re-signed under the new key at the server's next pass, though the log did not move.
     await serverPass(rotated);
     expect(await check([newOnly])).toBeNull();
+    // The kept file with the re-signed checkpoints appended (keys-and-backup.md, rotation step 4):
+    // the new key alone checks it, the later line counting at the same event.
+    const resigned = (await listCheckpoints(db())).map((checkpoint) => `${JSON.stringify(checkpoint)}\n`);
+    const newKeyOnly = { ...env, GATEHOUSE_SECRET_KEY: newKey.toString('base64') };
+    const verifyKept = (lines: readonly string[]) =>
+      cliWith(newKeyOnly, 'audit', 'verify', '--practice', practice.code, '--checkpoints', fileWith(lines));
+    expect(await verifyKept([keptBefore, ...resigned])).toMatchObject({ status: 0 });
+    expect((await verifyKept([keptBefore])).out).toContain('set the key it was signed with');
     await serverPass(keys);
 
     // Lowering the checkpoint to match a cut log breaks its signature.

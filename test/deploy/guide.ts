@@ -36,6 +36,7 @@ export const GUIDE_BLOCKS = [
   'rotate-add-key',
   'rotate-swap-keys',
   'keys-rotate',
+  'rotate-checkpoint',
   'rotate-drop-previous',
   'sqlite-rotate',
   'postgres-backup',

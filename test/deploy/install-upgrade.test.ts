@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -13,11 +14,13 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { HttpClient } from '../support/http-client.js';
+import { guideBlock, runShell, shellEnvironment, substitute } from './guide.js';
 import { guideMachine, ownerAndMode, type FirstAdmin, type GuideMachine } from './guide-machine.js';
 
 /**
  * docs/deploy.md from nothing, as written: the install block (this checkout's HEAD, `npm ci` from
- * npm's cache as CI fills it), the database and its own role, three instances of the installed
+ * npm's cache as CI fills it, with this checkout's build of the native SQLite module standing in
+ * for the one npm would download), the database and its own role, three instances of the installed
  * code; then section 6's upgrade to a version with one more migration (HEAD plus that migration,
  * committed in a checkout of its own), its backup included, and the way back of
  * keys-and-backup.md: the old code, and the backup restored into a new, empty database.
@@ -48,6 +51,35 @@ async function query<Row extends object>(text: string, params: unknown[] = []): 
   }
 }
 
+/**
+ * This checkout's build of better-sqlite3's native module, packed as the prebuilt binary its
+ * install script (prebuild-install) downloads on a machine that reaches GitHub. Offered in a
+ * local folder (`npm_config_better_sqlite3_local_prebuilds`: "Local prebuilds" in
+ * node_modules/prebuild-install/README.md), it is taken instead of compiling SQLite twice (once
+ * per `npm ci`, over a minute each).
+ */
+function nativePrebuilds(folder: string): string {
+  const module = path.resolve('node_modules/better-sqlite3');
+  const { version } = JSON.parse(readFileSync(path.join(module, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  // prebuild-install's file name: {name}-v{version}-{runtime}-v{abi}-{platform}{libc}-{arch}, no libc on glibc.
+  const name = `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}-${process.arch}`;
+  mkdirSync(folder);
+  execFileSync('tar', [
+    ...['-czf', path.join(folder, `${name}.tar.gz`)],
+    ...['-C', module, 'build/Release/better_sqlite3.node'],
+  ]);
+  return folder;
+}
+
+/** The installed native module came unpacked from the prebuild, not compiled (no node-gyp Makefile). */
+function expectPrebuiltSqlite(): void {
+  const build = path.join(installDir, 'node_modules/better-sqlite3/build');
+  expect(existsSync(path.join(build, 'Release/better_sqlite3.node'))).toBe(true);
+  expect(existsSync(path.join(build, 'Makefile'))).toBe(false);
+}
+
 const tableExists = async (name: string) =>
   (await query<{ found: boolean }>('select to_regclass($1) is not null as found', [name]))[0]?.found;
 
@@ -58,8 +90,11 @@ beforeAll(async () => {
   installDir = path.join(base, 'gatehouse');
   machine = await guideMachine({
     installDir,
-    // CI's `npm ci` filled npm's cache; the guide's own `npm ci` takes the packages from there.
-    env: { npm_config_prefer_offline: 'true' },
+    env: {
+      // CI's `npm ci` filled npm's cache; the guide's own `npm ci` takes the packages from there.
+      npm_config_prefer_offline: 'true',
+      npm_config_better_sqlite3_local_prebuilds: nativePrebuilds(path.join(base, 'prebuilds')),
+    },
     substitutions: [
       ['createdb --owner gatehouse gatehouse_restored', `createdb --owner ${role} ${database}_restored`],
       ['createdb --owner gatehouse gatehouse', `createdb --owner ${role} ${database}`],
@@ -105,6 +140,20 @@ async function signIn(password: string): Promise<{ next: string }> {
 }
 
 describe('docs/deploy.md installed from nothing, upgraded and rolled back on PostgreSQL', () => {
+  it("gives up the upgrade's rolling restart at the first instance that is not ready, leaving the others", async () => {
+    // systemd's `restart` returns once the process is started, ready or not (Type=simple): here it
+    // does nothing and no instance answers yet. The block's loop as written, its 60 s wait made 2 s.
+    const loop = /^for port in [\s\S]*?^done$/m.exec(guideBlock('upgrade'))?.[0];
+    expect(loop, "the upgrade block's rolling restart").toBeDefined();
+    const script = substitute(loop ?? '', [['timeout 60 ', 'timeout 2 '], ...machine.substitutions]);
+    const printed = await runShell(`systemctl() { :; }\n${script}`, {
+      env: shellEnvironment(),
+      systemctlUrl: '',
+    });
+    const first = `gatehouse@${machine.port(3001)}`;
+    expect(printed).toBe(`${first} is not ready after 60 s: journalctl -u ${first}\n`);
+  });
+
   it(
     'installs root-owned code with its build, and serves three instances from it',
     { timeout: 600_000 },
@@ -113,6 +162,7 @@ describe('docs/deploy.md installed from nothing, upgraded and rolled back on Pos
       expect(ownerAndMode(path.join(installDir, 'dist/src/server.cjs'))).toMatch(/^0:0 /);
       expect(existsSync(path.join(installDir, 'dist/web/index.html'))).toBe(true);
       expect(existsSync(path.join(installDir, '.git'))).toBe(false);
+      expectPrebuiltSqlite();
 
       await machine.shell('postgres-database', 'postgres-env');
       expect(await machine.shell('postgres-migrate')).toContain('The postgres database is up to date.');
@@ -180,6 +230,7 @@ describe('docs/deploy.md installed from nothing, upgraded and rolled back on Pos
       for (const instance of after) expect(before).not.toContain(instance);
       expect(existsSync(path.join(base, 'gatehouse.old/dist/src/server.cjs'))).toBe(true);
       expect(readFileSync(path.join(installDir, 'src/store/migrate.ts'), 'utf8')).toContain(UPGRADE_TABLE);
+      expectPrebuiltSqlite();
       // The backup the block took, readable by root only.
       const backups = path.join(machine.dir, 'backups');
       const dumps = readdirSync(backups).filter((name) => /^gatehouse-\d{8}T\d{6}Z\.dump$/.test(name));

@@ -1,7 +1,10 @@
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { checkpointKeysOf, type AuditCheckpoint } from '../../src/domain/audit-checkpoint.js';
+import { secretKeyId } from '../../src/domain/secret-box.js';
+import { runCli } from '../support/cli.js';
 import { HttpClient } from '../support/http-client.js';
 import type { ServerProcess } from '../support/server-process.js';
 import { guideBlock, parseEnvironmentFile, substitute } from './guide.js';
@@ -150,6 +153,11 @@ describe('docs/deploy.md: three instances on PostgreSQL behind nginx with TLS', 
       for (const port of [3001, 3002, 3003]) await machine.command(`systemctl restart gatehouse@${port}`);
     };
     const firstKey = settings().GATEHOUSE_SECRET_KEY;
+    // The checkpoints kept as operations.md keeps them, and a copy of them from before the rotation.
+    const kept = path.join(machine.dir, 'checkpoints.jsonl');
+    const keptBefore = path.join(machine.dir, 'checkpoints-before.jsonl');
+    writeFileSync(kept, await machine.command('gatehouse audit checkpoint'));
+    copyFileSync(kept, keptBefore);
     await machine.shell('rotate-add-key');
     const newKey = settings().GATEHOUSE_PREVIOUS_SECRET_KEY;
     expect(newKey).toMatch(/^[A-Za-z0-9+/]{43}=$/);
@@ -165,6 +173,19 @@ describe('docs/deploy.md: three instances on PostgreSQL behind nginx with TLS', 
     expect(await machine.shell('keys-rotate')).toMatch(
       /re-encrypted 1 TOTP secrets in this run; 1 use the current key, 0 do not\./,
     );
+    // Step 4's re-signing: every log's checkpoint under the new key, while both keys are set.
+    const resigned = await machine.shell('rotate-checkpoint');
+    const checkpoints = resigned
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as AuditCheckpoint);
+    expect(checkpoints.length).toBeGreaterThan(0);
+    const [newCheckpointKey] = checkpointKeysOf([Buffer.from(newKey ?? '', 'base64')]);
+    expect(new Set(checkpoints.map((checkpoint) => checkpoint.key))).toEqual(
+      new Set([secretKeyId(newCheckpointKey)]),
+    );
+    // "append its lines to the checkpoints you keep"
+    appendFileSync(kept, resigned);
     await machine.shell('rotate-drop-previous');
     expect(settings().GATEHOUSE_PREVIOUS_SECRET_KEY).toBeUndefined();
     expect(settings().GATEHOUSE_SECRET_KEY).toBe(newKey);
@@ -176,6 +197,14 @@ describe('docs/deploy.md: three instances on PostgreSQL behind nginx with TLS', 
       expect(instance.output()).toMatch(/Secret key [0-9a-f]{12}/);
       expect(instance.output()).not.toContain('also reading previous key');
     }
+    // With the new key alone, the database's checkpoints and the kept ones check out; a copy of those from
+    // before the rotation needs the old key, kept with it.
+    expect(await machine.command(`gatehouse audit verify --checkpoints ${kept}`)).toMatch(
+      /Practice ACME: \d+ events, intact\./,
+    );
+    await expect(machine.command(`gatehouse audit verify --checkpoints ${keptBefore}`)).rejects.toThrow(
+      /which this server does not have/,
+    );
     await signInWithCode(browser(), { ...firstAdmin, password: NEW_PASSWORD }, await nextCode());
   });
 
@@ -197,6 +226,25 @@ describe('docs/deploy.md: three instances on PostgreSQL behind nginx with TLS', 
 
   it('created no DEMO practice, since the first practice came from the command line', () => {
     for (const instance of instances) expect(instance.output()).not.toContain('Temporary Password');
+  });
+
+  it('requires TLS of a remote database with the ending deploy.md gives DATABASE_URL: a server without it is refused', async () => {
+    const ending = /`(\?sslmode=verify-full&sslrootcert=[^`]+)`/.exec(
+      readFileSync('docs/deploy.md', 'utf8'),
+    )?.[1];
+    expect(ending, "deploy.md's DATABASE_URL ending for a remote database").toBeDefined();
+    const urlEnding = substitute(ending ?? '', machine.substitutions);
+    // The authority's certificate where the guide puts it (this machine's: the server offers no TLS at all).
+    writeFileSync(path.join(machine.dir, 'etc/db-ca.pem'), machine.certificate);
+    const { GATEHOUSE_SECRET_KEY = '' } = parseEnvironmentFile(
+      readFileSync(path.join(machine.dir, 'etc/gatehouse.env'), 'utf8'),
+    );
+    const migrate = await runCli(
+      { DATABASE_URL: `${inject('databaseUrl')}${urlEnding}`, GATEHOUSE_SECRET_KEY },
+      'migrate',
+    );
+    expect(migrate.err).toMatch(/The server does not support SSL connections/);
+    expect(migrate.status).toBe(1);
   });
 
   it('redirects plain http to https', async () => {

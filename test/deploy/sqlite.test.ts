@@ -204,6 +204,8 @@ describe('docs/deploy.md: one machine on SQLite', () => {
     expect(more).toHaveLength(0);
     expect(restarted).not.toBe(again);
     expect(restarted?.output()).not.toMatch(/previous key/i);
+    // The log's checkpoint, re-signed under the new key as the server restarted, checks out with it alone.
+    expect(await machine.command('gatehouse audit verify')).toMatch(/Practice ACME: \d+ events, intact\./);
     await signInWithCode(
       new HttpClient(restarted?.url ?? ''),
       { ...admin, password: NEW_PASSWORD },
