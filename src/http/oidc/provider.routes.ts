@@ -76,7 +76,7 @@ export const oidcProviderRoutes: FastifyPluginAsync<OidcProviderRoutesOptions> =
     await recordAppSignIn(
       deps,
       request.auth,
-      { name: client.clientName ?? client.clientId, clientId: client.clientId },
+      { name: client.clientName ?? client.clientId, clientId: client.clientId, grantId },
       requestOrigin(request),
     );
     reply.hijack();
