@@ -333,7 +333,8 @@ class LogoutEndpoint {
 /** A logout token's claims after its RS256 signature verified against the provider's JWKS. */
 async function verifiedLogoutToken(token: string, rp: oidc.Configuration): Promise<Record<string, unknown>> {
   const [header = '', payload = '', signature = ''] = token.split('.');
-  const decode = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+  const decode = (part: string) =>
+    JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
   const { kid, alg } = decode(header);
   expect(alg).toBe('RS256');
   const jwks = (await (await fetch(rp.serverMetadata().jwks_uri ?? '')).json()) as {
@@ -421,7 +422,9 @@ describe('back-channel logout', () => {
       });
       expect(claims).not.toHaveProperty('nonce');
     }
-    const told = (await eventsOf(server.deps.store, nurse.id)).filter((event) => event.type === 'app.signed_out');
+    const told = (await eventsOf(server.deps.store, nurse.id)).filter(
+      (event) => event.type === 'app.signed_out',
+    );
     expect(told.map((event) => [event.outcome, event.details.app]).sort()).toEqual([
       ['success', 'Billing'],
       ['success', 'Portal'],

@@ -9,7 +9,9 @@ import { migrationOnPostgres as isPostgres } from '../dialect.js';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('oidc_payloads').addColumn('account_id', 'text').execute();
   await db.schema.createIndex('oidc_payloads_account').on('oidc_payloads').column('account_id').execute();
-  const accountId = isPostgres(db) ? sql`payload::json ->> 'accountId'` : sql`json_extract(payload, '$.accountId')`;
+  const accountId = isPostgres(db)
+    ? sql`payload::json ->> 'accountId'`
+    : sql`json_extract(payload, '$.accountId')`;
   await sql`update oidc_payloads set account_id = ${accountId}`.execute(db);
 }
 
