@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOGOUT_MAX_ATTEMPTS } from '../../src/services/apps/app-logout-delivery.js';
 import { createApp } from '../../src/services/apps/oidc-apps.js';
 import { purgeExpiredRows } from '../../src/services/operations/expired-rows-purge.js';
 import { eventsOf } from '../support/events.js';
@@ -478,6 +479,29 @@ describe('back-channel logout', () => {
     expect(await server.deliverAppLogouts()).toBe(1);
     const [received] = endpoint.take();
     expect(await verifiedLogoutToken(received?.token ?? '', rp)).toMatchObject({ sub: porter.id, sid });
+  });
+
+  it('gives up after its last try, recorded as app.signed_out failed', async () => {
+    const temp = await seedUser(server.deps, practice, { username: 'bc-temp' });
+    const browser = await signedInClient(server.url, practice.code, temp);
+    await signInTo(browser, await relyingParty(billing.clientId, billing.clientSecret));
+    expect((await browser.post('/api/auth/logout')).status).toBe(204);
+    const queued = server.deps.store.db.updateTable('oidc_logout_outbox').where('user_id', '=', temp.id);
+    await queued.set({ attempts: LOGOUT_MAX_ATTEMPTS - 1 }).execute();
+    endpoint.failing = 1;
+    expect(await server.deliverAppLogouts()).toBe(0);
+    const left = await server.deps.store.db
+      .selectFrom('oidc_logout_outbox')
+      .select('id')
+      .where('user_id', '=', temp.id)
+      .execute();
+    expect(left).toEqual([]);
+    const [event] = await eventsOf(server.deps.store, temp.id);
+    expect(event).toMatchObject({
+      type: 'app.signed_out',
+      outcome: 'failure',
+      details: { app: 'Billing', attempts: LOGOUT_MAX_ATTEMPTS },
+    });
   });
 
   it('a session the scheduled purge deletes, past its timeout, sends the logout too', async () => {
