@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { IncomingMessage } from 'node:http';
+import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { SecretKeys } from '../domain/secret-box.js';
 import { constantTimeEqual, hashToken } from '../domain/secret-token.js';
 import type { ServiceDeps } from '../services/context.js';
@@ -7,7 +8,8 @@ import { findAccount, SCOPE_CLAIMS } from '../services/apps/oidc-accounts.js';
 import { oidcAdapterFactory } from '../services/apps/oidc-adapter.js';
 import type { AppLogoutSender } from '../services/apps/app-logout-delivery.js';
 import { FIRST_PARTY_METADATA, PRACTICE_METADATA } from '../services/apps/oidc-clients.js';
-import { bindAppSignInToProvider } from '../services/apps/oidc-sign-in.js';
+import { bindAppSignInToProvider, providerSessionHeldBy } from '../services/apps/oidc-sign-in.js';
+import type { ValidSession } from '../services/sessions/sessions.js';
 import { loadSigningKeys } from '../services/apps/oidc-signing-keys.js';
 
 /** Where the provider is mounted; the issuer is PUBLIC_URL + this. */
@@ -39,6 +41,33 @@ export interface OidcProviderOptions {
 /** The provider's cookie keys, derived from each instance key (the first signs, all verify). */
 function cookieKeys(keys: SecretKeys): string[] {
   return keys.map((key) => createHmac('sha256', key).update('gatehouse oidc cookies').digest('base64url'));
+}
+
+/** The Gatehouse session of each request handed to the provider (src/http/oidc/provider.routes.ts). */
+const gatehouseSessions = new WeakMap<IncomingMessage, ValidSession>();
+
+export function carryGatehouseSession(request: IncomingMessage, current: ValidSession | null): void {
+  if (current) gatehouseSessions.set(request, current);
+}
+
+/**
+ * The provider's prompts, with one more reason to ask for a sign-in: the provider's session
+ * stands only beside the live Gatehouse session it was made from (services/apps/oidc-sign-in.ts
+ * providerSessionHeldBy). So `prompt=none` answers login_required, and other requests go
+ * through our sign-in step, once the browser no longer holds that session.
+ */
+function interactionPrompts(deps: ServiceDeps) {
+  const policy = interactionPolicy.base();
+  const { Check } = interactionPolicy;
+  policy.get('login')?.checks.add(
+    new Check('gatehouse_session', 'The Gatehouse session has ended', 'login_required', async (ctx) => {
+      const { session, result } = ctx.oidc;
+      if (result?.login || !session?.accountId) return Check.NO_NEED_TO_PROMPT;
+      const held = await providerSessionHeldBy(deps, session.uid, gatehouseSessions.get(ctx.req) ?? null);
+      return held ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+    }),
+  );
+  return policy;
 }
 
 /**
@@ -104,7 +133,10 @@ export async function createOidcProvider(options: OidcProviderOptions): Promise<
       backchannelLogout: { enabled: true },
       userinfo: { enabled: true },
     },
-    interactions: { url: (_ctx, interaction) => `${OIDC_PREFIX}/interaction/${interaction.uid}` },
+    interactions: {
+      policy: interactionPrompts(deps),
+      url: (_ctx, interaction) => `${OIDC_PREFIX}/interaction/${interaction.uid}`,
+    },
     loadExistingGrant: (ctx) => loadExistingGrant(deps, ctx),
     // Apps are registered by a practice's administrators, and a practice's apps often live on its
     // own network: back-channel logouts (the only requests the provider makes with these

@@ -54,6 +54,22 @@ export async function bindAppSignIn(
     .execute();
 }
 
+/** Whether the provider's session was bound, by a sign-in, to this Gatehouse session. */
+export async function providerSessionBound(
+  db: Executor,
+  providerSessionUid: string,
+  sessionId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('oidc_app_sign_ins')
+    .select('id')
+    .where('session_id', '=', sessionId)
+    .where('provider_session_uid', '=', providerSessionUid)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /**
  * Claims due logouts by pushing their next attempt past a lease, so another instance polling
  * at the same time skips them, and one that dies mid-send leaves them for when the lease ends

@@ -436,6 +436,19 @@ describe('back-channel logout', () => {
     expect(await server.deliverAppLogouts()).toBe(0);
   });
 
+  it('gives no single sign-on to a browser that lost its Gatehouse session, though that session lives on', async () => {
+    const medic = await seedUser(server.deps, practice, { username: 'bc-medic' });
+    const browser = await signedInClient(server.url, practice.code, medic);
+    const rp = await relyingParty(billing.clientId, billing.clientSecret);
+    await signInTo(browser, rp);
+    for (const name of [...browser.cookies.keys()])
+      if (name.endsWith('gh_session')) browser.cookies.delete(name);
+    const silent = new URL((await authorize(browser, rp, { prompt: 'none' })).location);
+    expect(silent.searchParams.get('error')).toBe('login_required');
+    const { location } = await authorize(browser, rp, { prompt: '' });
+    expect(new URL(location).pathname).toBe('/login');
+  });
+
   it('an admin reset sends the logout and stops the app’s refresh token', async () => {
     const clerk = await seedUser(server.deps, practice, { username: 'bc-clerk' });
     const browser = await signedInClient(server.url, practice.code, clerk);

@@ -1,4 +1,4 @@
-import { bindAppSignIn, insertAppSignIn } from '../../store/oidc-app-sign-in-store.js';
+import { bindAppSignIn, insertAppSignIn, providerSessionBound } from '../../store/oidc-app-sign-in-store.js';
 import { findPracticeById, type Practice } from '../../store/practice-store.js';
 import type { ValidSession } from '../sessions/sessions.js';
 import { audit } from '../activity/audit.js';
@@ -75,6 +75,20 @@ export async function bindAppSignInToProvider(
   provider: { readonly sid: string; readonly sessionUid: string },
 ): Promise<void> {
   await bindAppSignIn(deps.store.db, grantId, provider);
+}
+
+/**
+ * Whether the provider's session may still stand for a sign-in: only with the very Gatehouse
+ * session (still live, as the request's session check found it) that it was made from. A
+ * browser that lost or ended that session gets no single sign-on from the provider's own.
+ */
+export function providerSessionHeldBy(
+  deps: ServiceDeps,
+  providerSessionUid: string,
+  current: ValidSession | null,
+): Promise<boolean> {
+  if (!current || current.session.stage !== 'signed_in') return Promise.resolve(false);
+  return providerSessionBound(deps.store.db, providerSessionUid, current.session.id);
 }
 
 /** The practice an app belongs to (its client's metadata names it); undefined once it is gone. */
