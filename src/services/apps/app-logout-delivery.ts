@@ -38,7 +38,10 @@ export function logoutBackoffMs(attempts: number): number {
   return Math.min(30_000 * 2 ** (attempts - 1), LOGOUT_MAX_BACKOFF_MS);
 }
 
-/** One pass over the due logouts; returns how many apps were told. */
+/**
+ * One pass over the due logouts, sent at once (an app that does not answer holds up no other
+ * app; the provider waits 2.5 s for each); returns how many apps were told.
+ */
 export async function deliverDueAppLogouts(
   store: Store,
   send: AppLogoutSender,
@@ -46,33 +49,41 @@ export async function deliverDueAppLogouts(
   logger: MailLogger,
 ): Promise<number> {
   const claimed = await claimDueLogouts(store.db, clock.now(), LOGOUT_LEASE_MS, 20);
-  let delivered = 0;
-  for (const logout of claimed) {
-    const log = { clientId: logout.client_id, userId: logout.user_id };
-    let sent: boolean;
-    try {
-      sent = await send({ clientId: logout.client_id, sub: logout.user_id, sid: logout.sid });
-    } catch (error) {
-      const attempts = logout.attempts + 1;
-      const reason = (error as Error).message;
-      if (attempts < LOGOUT_MAX_ATTEMPTS) {
-        const retryAt = clock.now() + logoutBackoffMs(attempts);
-        await markLogoutFailed(store.db, logout.id, { attempts, retryAt, error: reason });
-        logger.warn({ ...log, attempts, reason }, 'back-channel logout failed; will retry');
-      } else {
-        await finish(store, clock, logout, 'failure');
-        logger.warn({ ...log, attempts, reason }, 'back-channel logout failed; given up');
-      }
-      continue;
+  const told = await Promise.all(claimed.map((logout) => deliverOne(store, send, clock, logger, logout)));
+  return told.filter(Boolean).length;
+}
+
+async function deliverOne(
+  store: Store,
+  send: AppLogoutSender,
+  clock: Clock,
+  logger: MailLogger,
+  logout: QueuedLogout,
+): Promise<boolean> {
+  const log = { clientId: logout.client_id, userId: logout.user_id };
+  let sent: boolean;
+  try {
+    sent = await send({ clientId: logout.client_id, sub: logout.user_id, sid: logout.sid });
+  } catch (error) {
+    const attempts = logout.attempts + 1;
+    const reason = (error as Error).message;
+    if (attempts < LOGOUT_MAX_ATTEMPTS) {
+      const retryAt = clock.now() + logoutBackoffMs(attempts);
+      await markLogoutFailed(store.db, logout.id, { attempts, retryAt, error: reason });
+      logger.warn({ ...log, attempts, reason }, 'back-channel logout failed; will retry');
+    } else {
+      await finish(store, clock, logout, 'failure');
+      logger.warn({ ...log, attempts, reason }, 'back-channel logout failed; given up');
     }
-    if (!sent) await deleteLogout(store.db, logout.id);
-    else {
-      await finish(store, clock, logout, 'success');
-      logger.info(log, 'back-channel logout delivered');
-      delivered++;
-    }
+    return false;
   }
-  return delivered;
+  if (!sent) {
+    await deleteLogout(store.db, logout.id);
+    return false;
+  }
+  await finish(store, clock, logout, 'success');
+  logger.info(log, 'back-channel logout delivered');
+  return true;
 }
 
 /** Removes the row and records `app.signed_out`, in one transaction. */
