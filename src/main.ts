@@ -10,6 +10,7 @@ import { startAuditCheckpoints } from './services/activity/audit-checkpoints.js'
 import { ensureFirstPractice, firstRunNotice } from './services/settings/bootstrap.js';
 import { startExpiredRowsPurge } from './services/operations/expired-rows-purge.js';
 import { createMailTransport, startMailDelivery } from './services/mail/mail-delivery.js';
+import { startAppLogoutDelivery } from './services/apps/app-logout-delivery.js';
 
 /** `npm start`: migrate, create the demo practice on first run, serve API and web app. */
 const config = configFromEnv();
@@ -44,6 +45,9 @@ const checkpoints = startAuditCheckpoints(
   app.log,
 );
 const purge = startExpiredRowsPurge(deps.store, deps.clock, app.log);
+const appLogouts = app.appLogoutSender
+  ? startAppLogoutDelivery(deps.store, app.appLogoutSender, deps.clock, app.log)
+  : undefined;
 const address = await app.listen({ port: config.port, host: config.host });
 const url = config.publicUrl?.origin ?? address.replace('[::1]', 'localhost');
 if (created?.ok) process.stdout.write(`\n${firstRunNotice(created, url)}\n\n`);
@@ -58,7 +62,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void app
       .close()
-      .then(() => Promise.all([mail.stop(), checkpoints.stop(), purge.stop()]))
+      .then(() => Promise.all([mail.stop(), checkpoints.stop(), purge.stop(), appLogouts?.stop()]))
       .then(() => deps.store.close())
       .finally(() => process.exit(0));
   });

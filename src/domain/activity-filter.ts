@@ -78,7 +78,14 @@ export const ACTIVITY_GROUPS = [
   {
     key: 'apps',
     label: 'Connected apps',
-    types: ['app.signed_in', 'app.created', 'app.updated', 'app.secret_rotated', 'app.deleted'],
+    types: [
+      'app.signed_in',
+      'app.signed_out',
+      'app.created',
+      'app.updated',
+      'app.secret_rotated',
+      'app.deleted',
+    ],
   },
   {
     key: 'activity',

@@ -45,6 +45,7 @@ export const EVENT_TYPES = [
   'app.updated',
   'app.secret_rotated',
   'app.deleted',
+  'app.signed_out',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -134,6 +135,8 @@ export interface EventDetailsByType {
   'app.updated': AppDetails & { readonly changed: string };
   'app.secret_rotated': AppDetails;
   'app.deleted': AppDetails;
+  /** A back-channel logout delivered to the app (success) or given up on (failure), after this many tries. */
+  'app.signed_out': AppDetails & { readonly attempts: number };
   'user.access_restored': {
     readonly by: 'cli';
     readonly reason: string;

@@ -46,6 +46,7 @@ export const EVENT_LABELS: Record<EventType, string> = {
   'app.updated': 'Connected app edited',
   'app.secret_rotated': 'Connected app secret replaced',
   'app.deleted': 'Connected app removed',
+  'app.signed_out': 'Signed out of a connected app',
 };
 
 /** A type's name; a type this server does not know (an older export's) reads as it is. */

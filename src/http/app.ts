@@ -38,7 +38,8 @@ import { systemRoutes } from './system/routes.js';
 import { securityOverviewRoute } from './practice/security-overview.route.js';
 import { appsRoutes } from './oidc/apps.routes.js';
 import { oidcProviderRoutes } from './oidc/provider.routes.js';
-import { createOidcProvider } from '../oidc/provider.js';
+import { appLogoutSender, createOidcProvider } from '../oidc/provider.js';
+import type { AppLogoutSender } from '../services/apps/app-logout-delivery.js';
 import { appsRegistered } from '../services/apps/oidc-apps.js';
 import { meTwoFactorRoutes } from './two-factor/me-two-factor.routes.js';
 import { passkeyRoutes } from './two-factor/passkeys.routes.js';
@@ -72,6 +73,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Work requests hand off (services/operations/background-work.ts); drained when the app closes. */
     readonly backgroundWork: BackgroundWork;
+    /** Sends apps their back-channel logouts (services/apps/app-logout-delivery.ts); none without PUBLIC_URL. */
+    readonly appLogoutSender: AppLogoutSender | undefined;
   }
 }
 
@@ -179,6 +182,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     allowedOrigins: options.allowedReturnOrigins ?? [],
   });
   await app.register(appsRoutes, { deps: options.deps });
+  let logoutSender: AppLogoutSender | undefined;
   if (options.publicUrl) {
     const provider = await createOidcProvider({
       deps: options.deps,
@@ -187,11 +191,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       trustProxy: options.trustProxy !== false,
     });
     await app.register(oidcProviderRoutes, { deps: options.deps, provider });
+    logoutSender = appLogoutSender(provider);
   } else if (await appsRegistered(options.deps)) {
     throw new Error(
       'Apps are registered to sign in through Gatehouse (OpenID Connect), which needs PUBLIC_URL: set it to the address users reach Gatehouse at (https://…).',
     );
   }
+  app.decorate('appLogoutSender', logoutSender);
   await app.register(webApp, { root: options.webRoot });
   return app;
 }

@@ -1,11 +1,15 @@
 import { createHmac } from 'node:crypto';
-import Provider, { type Configuration } from 'oidc-provider';
+import type { IncomingMessage } from 'node:http';
+import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { SecretKeys } from '../domain/secret-box.js';
 import { constantTimeEqual, hashToken } from '../domain/secret-token.js';
 import type { ServiceDeps } from '../services/context.js';
 import { findAccount, SCOPE_CLAIMS } from '../services/apps/oidc-accounts.js';
 import { oidcAdapterFactory } from '../services/apps/oidc-adapter.js';
+import type { AppLogoutSender } from '../services/apps/app-logout-delivery.js';
 import { FIRST_PARTY_METADATA, PRACTICE_METADATA } from '../services/apps/oidc-clients.js';
+import { bindAppSignInToProvider, providerSessionHeldBy } from '../services/apps/oidc-sign-in.js';
+import type { ValidSession } from '../services/sessions/sessions.js';
 import { loadSigningKeys } from '../services/apps/oidc-signing-keys.js';
 
 /** Where the provider is mounted; the issuer is PUBLIC_URL + this. */
@@ -39,6 +43,72 @@ function cookieKeys(keys: SecretKeys): string[] {
   return keys.map((key) => createHmac('sha256', key).update('gatehouse oidc cookies').digest('base64url'));
 }
 
+/** The Gatehouse session of each request handed to the provider (src/http/oidc/provider.routes.ts). */
+const gatehouseSessions = new WeakMap<IncomingMessage, ValidSession>();
+
+export function carryGatehouseSession(request: IncomingMessage, current: ValidSession | null): void {
+  if (current) gatehouseSessions.set(request, current);
+}
+
+/**
+ * The provider's prompts, with one more reason to ask for a sign-in: the provider's session
+ * stands only beside the live Gatehouse session it was made from (services/apps/oidc-sign-in.ts
+ * providerSessionHeldBy). So `prompt=none` answers login_required, and other requests go
+ * through our sign-in step, once the browser no longer holds that session.
+ */
+function interactionPrompts(deps: ServiceDeps) {
+  const policy = interactionPolicy.base();
+  const { Check } = interactionPolicy;
+  policy.get('login')?.checks.add(
+    new Check('gatehouse_session', 'The Gatehouse session has ended', 'login_required', async (ctx) => {
+      const { session, result } = ctx.oidc;
+      if (result?.login || !session?.accountId) return Check.NO_NEED_TO_PROMPT;
+      const held = await providerSessionHeldBy(deps, session.uid, gatehouseSessions.get(ctx.req) ?? null);
+      return held ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+    }),
+  );
+  return policy;
+}
+
+/**
+ * The provider's own grant lookup (its default), and, when an authorization resumes from our
+ * sign-in step (src/http/oidc/provider.routes.ts), the app's `sid` fixed now rather than later
+ * by the provider, and recorded with the provider's session for the sign-in, before the app can
+ * receive a code.
+ */
+async function loadExistingGrant(deps: ServiceDeps, ctx: KoaContextWithOIDC) {
+  const { session, client, result, provider } = ctx.oidc;
+  if (!client || !session) return undefined;
+  const resumedGrantId = result?.consent?.grantId;
+  if (resumedGrantId) {
+    session.ensureClientContainer(client.clientId);
+    const sid = session.sidFor(client.clientId);
+    if (sid) await bindAppSignInToProvider(deps, resumedGrantId, { sid, sessionUid: session.uid });
+  }
+  const grantId = resumedGrantId ?? session.grantIdFor(client.clientId);
+  return grantId ? provider.Grant.find(grantId) : undefined;
+}
+
+/** oidc-provider's Client#backchannelLogout (signs the logout token and posts it), untyped in its types. */
+interface BackchannelLogoutClient {
+  readonly backchannelLogoutUri?: string;
+  backchannelLogout(sub: string, sid: string): Promise<void>;
+}
+
+/**
+ * Sends an app its back-channel logout token for a session (`sub`, `sid`, the back-channel
+ * logout event), signed with the provider's keys and posted by the provider itself; false when
+ * the app is gone or has no back-channel logout URI.
+ */
+export function appLogoutSender(provider: Provider): AppLogoutSender {
+  return async ({ clientId, sub, sid }) => {
+    const client = (await provider.Client.find(clientId)) as BackchannelLogoutClient | undefined;
+    if (!client?.backchannelLogoutUri) return false;
+    await client.backchannelLogout(sub, sid);
+    return true;
+  };
+}
+
 export async function createOidcProvider(options: OidcProviderOptions): Promise<Provider> {
   const { deps, publicUrl, secretKeys } = options;
   const configuration: Configuration = {
@@ -63,7 +133,15 @@ export async function createOidcProvider(options: OidcProviderOptions): Promise<
       backchannelLogout: { enabled: true },
       userinfo: { enabled: true },
     },
-    interactions: { url: (_ctx, interaction) => `${OIDC_PREFIX}/interaction/${interaction.uid}` },
+    interactions: {
+      policy: interactionPrompts(deps),
+      url: (_ctx, interaction) => `${OIDC_PREFIX}/interaction/${interaction.uid}`,
+    },
+    loadExistingGrant: (ctx) => loadExistingGrant(deps, ctx),
+    // Apps are registered by a practice's administrators, and a practice's apps often live on its
+    // own network: back-channel logouts (the only requests the provider makes with these
+    // settings) may go to private and loopback addresses, which the default fetch refuses.
+    fetch: (url, init) => fetch(url, { ...init, dispatcher: undefined } as RequestInit),
     // Every use of a refresh token gives a new one; the provider revokes the grant when a used one returns (O2).
     rotateRefreshToken: () => true,
     ttl: TTL,

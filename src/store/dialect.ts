@@ -1,3 +1,4 @@
+import { PostgresAdapter, type Kysely } from 'kysely';
 import type { Dialect, Executor } from './handle.js';
 
 /**
@@ -14,4 +15,9 @@ export function dialectOf(db: Executor): Dialect {
   const dialect = executorDialects.get(db);
   if (!dialect) throw new Error('dialectOf: an executor that openStore did not make');
   return dialect;
+}
+
+/** Whether a migration's Kysely talks to PostgreSQL (migrations get a Kysely openStore did not register). */
+export function migrationOnPostgres(db: Kysely<unknown>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
 }

@@ -9,6 +9,8 @@ import * as auditHead from './migrations/0007-audit-head.js';
 import * as auditCheckpoints from './migrations/0011-audit-checkpoints.js';
 import * as auditChainedAtCommit from './migrations/0012-audit-chained-at-commit.js';
 import * as oidc from './migrations/0013-oidc.js';
+import * as appLogouts from './migrations/0014-app-logouts.js';
+import * as oidcPayloadAccount from './migrations/0015-oidc-payload-account.js';
 import type { Store } from './handle.js';
 
 /** Every migration, in order. Names sort lexically; add new ones at the end. */
@@ -23,6 +25,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-audit-checkpoints': auditCheckpoints,
   '0012-audit-chained-at-commit': auditChainedAtCommit,
   '0013-oidc': oidc,
+  '0014-app-logouts': appLogouts,
+  '0015-oidc-payload-account': oidcPayloadAccount,
 };
 
 /**

@@ -18,6 +18,7 @@ export interface PayloadRow {
   readonly grantId: string | null;
   readonly userCode: string | null;
   readonly uid: string | null;
+  readonly accountId: string | null;
   readonly expiresAt: number | null;
 }
 
@@ -27,6 +28,7 @@ export async function upsertPayload(db: Executor, row: PayloadRow): Promise<void
     grant_id: row.grantId,
     user_code: row.userCode,
     uid: row.uid,
+    account_id: row.accountId,
     expires_at: row.expiresAt,
     consumed_at: null,
   };
@@ -79,4 +81,12 @@ export async function destroyPayload(db: Executor, model: string, id: string): P
 /** Every token and code of a grant, whatever its model (the provider revokes a grant this way). */
 export async function destroyGrantPayloads(db: Executor, grantId: string): Promise<void> {
   await db.deleteFrom('oidc_payloads').where('grant_id', '=', grantId).execute();
+}
+
+/**
+ * Every grant, token, code and provider session of a user: what a password reset or a
+ * deactivation revokes (its refresh tokens stop working at once).
+ */
+export async function destroyAccountPayloads(db: Executor, accountId: string): Promise<void> {
+  await db.deleteFrom('oidc_payloads').where('account_id', '=', accountId).execute();
 }

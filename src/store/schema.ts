@@ -24,6 +24,8 @@ export interface Database {
   oidc_apps: OidcAppTable;
   oidc_payloads: OidcPayloadTable;
   oidc_signing_keys: OidcSigningKeyTable;
+  oidc_app_sign_ins: OidcAppSignInTable;
+  oidc_logout_outbox: OidcLogoutOutboxTable;
 }
 
 export interface PracticeTable {
@@ -268,6 +270,8 @@ export interface OidcPayloadTable {
   grant_id: string | null;
   user_code: string | null;
   uid: string | null;
+  /** The user the object belongs to (the payload's accountId); null for objects of no user. */
+  account_id: string | null;
   /** Null for objects without an expiry. */
   expires_at: number | null;
   consumed_at: number | null;
@@ -284,4 +288,35 @@ export interface OidcSigningKeyTable {
   created_at: number;
   /** When a newer key took over signing; null for the key that signs. */
   retired_at: number | null;
+}
+
+/**
+ * An app a Gatehouse session signed in to (store/oidc-app-sign-in-store.ts). Deleting the session
+ * turns it into an oidc_logout_outbox row (a trigger, migrations/0014-app-logouts.ts).
+ */
+export interface OidcAppSignInTable {
+  id: string;
+  /** The Gatehouse session (sessions.id). */
+  session_id: string;
+  practice_id: string;
+  user_id: string;
+  client_id: string;
+  grant_id: string;
+  /** The `sid` of the app's ID tokens; null until the provider finished the authorization. */
+  sid: string | null;
+  /** The provider's session (oidc_payloads uid of model Session). */
+  provider_session_uid: string | null;
+  created_at: number;
+}
+
+/** A back-channel logout token still to send to an app. */
+export interface OidcLogoutOutboxTable {
+  id: string;
+  practice_id: string;
+  user_id: string;
+  client_id: string;
+  sid: string;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  last_error: string | null;
 }

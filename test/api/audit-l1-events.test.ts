@@ -104,6 +104,10 @@ const L1_ITEM_OF: Record<EventType, L1Item | { readonly notInL1: string }> = {
   'app.updated': { notInL1: 'a connected app edited (test/api/oidc-apps.test.ts)' },
   'app.secret_rotated': { notInL1: 'a connected app’s client secret replaced (test/api/oidc-apps.test.ts)' },
   'app.deleted': { notInL1: 'a connected app removed (test/api/oidc-apps.test.ts)' },
+  'app.signed_out': {
+    notInL1:
+      'a connected app told of a session’s end, after the logout or revocation event it follows (test/api/oidc-back-channel-logout.test.ts)',
+  },
 };
 
 /** The row's user agent and x-forwarded-for, to send with the one request that is the action. */

@@ -1,6 +1,11 @@
+import { createPublicKey, verify } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOGOUT_MAX_ATTEMPTS } from '../../src/services/apps/app-logout-delivery.js';
 import { createApp } from '../../src/services/apps/oidc-apps.js';
+import { purgeExpiredRows } from '../../src/services/operations/expired-rows-purge.js';
 import { eventsOf } from '../support/events.js';
 import { HttpClient, signedInClient } from '../support/http-client.js';
 import {
@@ -18,7 +23,8 @@ import {
  * the provider at /oidc, driven with fetch and cookies (no browser), on SQLite and PostgreSQL:
  * a signed-in Gatehouse user reaches the app's redirect URI with a code (single sign-on), the
  * code becomes an ID token whose claims are verified, and userinfo agrees. Then what must be
- * refused is refused with the right OAuth error.
+ * refused is refused with the right OAuth error. Last, back-channel logout: apps with a real HTTP
+ * endpoint receive, and verify against JWKS, a logout token for each Gatehouse session that ends.
  */
 const REDIRECT_URI = 'http://127.0.0.1:49152/callback';
 const ORIGIN = { ip: '127.0.0.1', userAgent: 'test' };
@@ -105,6 +111,16 @@ async function authorize(browser: HttpClient, rp: oidc.Configuration, extra: Rec
   });
   const { location } = await browse(browser, url);
   return { location: location ?? '', verifier, state };
+}
+
+/** How many grants, tokens, codes and provider sessions the provider holds for a user. */
+async function providerRowsOf(userId: string): Promise<number> {
+  const row = await server.deps.store.db
+    .selectFrom('oidc_payloads')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('account_id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 describe('authorization code flow', () => {
@@ -250,6 +266,7 @@ describe('authorization code flow', () => {
     const admin = await signedInClient(server.url, practice.code, boss);
     const deactivated = await admin.request('PATCH', `/api/staff/${leaving.id}`, { status: 'deactivated' });
     expect(deactivated.status).toBe(200);
+    expect(await providerRowsOf(leaving.id)).toBe(0);
     await expect(oidc.refreshTokenGrant(rp, tokens.refresh_token ?? '')).rejects.toMatchObject({
       error: 'invalid_grant',
     });
@@ -274,5 +291,242 @@ describe('authorization code flow', () => {
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
     expect(jwks.keys[0]).not.toHaveProperty('d');
+  });
+});
+
+/**
+ * An app's back-channel logout endpoint (one HTTP server, a path per app): it answers 500 while
+ * `failing` is above zero, else keeps the logout token it was sent.
+ */
+class LogoutEndpoint {
+  readonly received: { readonly path: string; readonly token: string }[] = [];
+  failing = 0;
+  readonly #server: Server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    request.on('end', () => {
+      if (this.failing > 0) {
+        this.failing--;
+        response.writeHead(500).end();
+        return;
+      }
+      const token = new URLSearchParams(body).get('logout_token') ?? '';
+      this.received.push({ path: request.url ?? '', token });
+      response.writeHead(200).end();
+    });
+  });
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+  }
+
+  /** The tokens received since the last call. */
+  take(): { readonly path: string; readonly token: string }[] {
+    return this.received.splice(0);
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.#server.close(() => resolve()));
+  }
+}
+
+/** A logout token's claims after its RS256 signature verified against the provider's JWKS. */
+async function verifiedLogoutToken(token: string, rp: oidc.Configuration): Promise<Record<string, unknown>> {
+  const [header = '', payload = '', signature = ''] = token.split('.');
+  const decode = (part: string) =>
+    JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+  const { kid, alg } = decode(header);
+  expect(alg).toBe('RS256');
+  const jwks = (await (await fetch(rp.serverMetadata().jwks_uri ?? '')).json()) as {
+    keys: (Record<string, unknown> & { kid: string })[];
+  };
+  const jwk = jwks.keys.find((key) => key.kid === kid);
+  if (!jwk) throw new Error(`no key ${String(kid)} in JWKS`);
+  const key = createPublicKey({ key: jwk, format: 'jwk' });
+  const data = Buffer.from(`${header}.${payload}`);
+  expect(verify('RSA-SHA256', data, key, Buffer.from(signature, 'base64url'))).toBe(true);
+  return decode(payload);
+}
+
+describe('back-channel logout', () => {
+  const endpoint = new LogoutEndpoint();
+  let billing: { clientId: string; clientSecret: string };
+  let portal: { clientId: string };
+  let admin: SeededUser;
+
+  beforeAll(async () => {
+    const base = await endpoint.start();
+    const context = { practiceId: practice.practiceId, actor: null, origin: ORIGIN };
+    const billingApp = await createApp(server.deps, context, {
+      name: 'Billing',
+      redirectUris: [REDIRECT_URI],
+      backchannelLogoutUri: `${base}/billing`,
+      confidential: true,
+      firstParty: true,
+    });
+    const portalApp = await createApp(server.deps, context, {
+      name: 'Portal',
+      redirectUris: [REDIRECT_URI],
+      backchannelLogoutUri: `${base}/portal`,
+      confidential: false,
+      firstParty: true,
+    });
+    if (!billingApp.ok || !portalApp.ok || billingApp.clientSecret === undefined)
+      throw new Error('apps not created');
+    billing = { clientId: billingApp.app.clientId, clientSecret: billingApp.clientSecret };
+    portal = { clientId: portalApp.app.clientId };
+    admin = await seedUser(server.deps, practice, { username: 'bc-admin', roles: ['practice_admin'] });
+  });
+  afterAll(() => endpoint.close());
+
+  /** Signs the browser in to an app; its tokens and the `sid` of its ID token. */
+  async function signInTo(browser: HttpClient, rp: oidc.Configuration) {
+    const { location, verifier, state } = await authorize(browser, rp);
+    const tokens = await oidc.authorizationCodeGrant(rp, new URL(location), {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
+    const sid = tokens.claims()?.sid;
+    expect(sid).toEqual(expect.any(String));
+    return { tokens, sid: String(sid) };
+  }
+
+  it('sign-out sends both apps a logout token, verified against JWKS, and ends the provider’s session', async () => {
+    const nurse = await seedUser(server.deps, practice, { username: 'bc-nurse' });
+    const browser = await signedInClient(server.url, practice.code, nurse);
+    const billingRp = await relyingParty(billing.clientId, billing.clientSecret);
+    const portalRp = await relyingParty(portal.clientId);
+    const toBilling = await signInTo(browser, billingRp);
+    const toPortal = await signInTo(browser, portalRp);
+    // Until the Gatehouse session ends, the provider's own session gives a code without a prompt.
+    expect((await authorize(browser, billingRp, { prompt: 'none' })).location).toContain('code=');
+
+    expect((await browser.post('/api/auth/logout')).status).toBe(204);
+    expect(await server.deliverAppLogouts()).toBe(2);
+    const received = endpoint.take().sort((a, b) => a.path.localeCompare(b.path));
+    expect(received.map((one) => one.path)).toEqual(['/billing', '/portal']);
+    const expected = [
+      { rp: billingRp, clientId: billing.clientId, sid: toBilling.sid },
+      { rp: portalRp, clientId: portal.clientId, sid: toPortal.sid },
+    ];
+    for (const [index, { rp, clientId, sid }] of expected.entries()) {
+      const claims = await verifiedLogoutToken(received[index]?.token ?? '', rp);
+      expect(claims).toMatchObject({
+        iss: issuer.href,
+        aud: clientId,
+        sub: nurse.id,
+        sid,
+        events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+        iat: expect.any(Number),
+        jti: expect.any(String),
+      });
+      expect(claims).not.toHaveProperty('nonce');
+    }
+    const told = (await eventsOf(server.deps.store, nurse.id)).filter(
+      (event) => event.type === 'app.signed_out',
+    );
+    expect(told.map((event) => [event.outcome, event.details.app]).sort()).toEqual([
+      ['success', 'Billing'],
+      ['success', 'Portal'],
+    ]);
+    // No single sign-on is left: the provider's session ended with Gatehouse's.
+    const after = new URL((await authorize(browser, billingRp, { prompt: 'none' })).location);
+    expect(after.searchParams.get('error')).toBe('login_required');
+    expect(await server.deliverAppLogouts()).toBe(0);
+  });
+
+  it('gives no single sign-on to a browser that lost its Gatehouse session, though that session lives on', async () => {
+    const medic = await seedUser(server.deps, practice, { username: 'bc-medic' });
+    const browser = await signedInClient(server.url, practice.code, medic);
+    const rp = await relyingParty(billing.clientId, billing.clientSecret);
+    await signInTo(browser, rp);
+    for (const name of [...browser.cookies.keys()])
+      if (name.endsWith('gh_session')) browser.cookies.delete(name);
+    const silent = new URL((await authorize(browser, rp, { prompt: 'none' })).location);
+    expect(silent.searchParams.get('error')).toBe('login_required');
+    const { location } = await authorize(browser, rp, { prompt: '' });
+    expect(new URL(location).pathname).toBe('/login');
+  });
+
+  it('an admin reset sends the logout and stops the app’s refresh token', async () => {
+    const clerk = await seedUser(server.deps, practice, { username: 'bc-clerk' });
+    const browser = await signedInClient(server.url, practice.code, clerk);
+    const rp = await relyingParty(billing.clientId, billing.clientSecret);
+    const { tokens, sid } = await signInTo(browser, rp);
+    const refreshed = await oidc.refreshTokenGrant(rp, tokens.refresh_token ?? '');
+
+    const adminBrowser = await signedInClient(server.url, practice.code, admin);
+    expect((await adminBrowser.post(`/api/staff/${clerk.id}/reset-password`)).status).toBe(200);
+    await expect(oidc.refreshTokenGrant(rp, refreshed.refresh_token ?? '')).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
+    expect(await providerRowsOf(clerk.id)).toBe(0);
+    expect(await server.deliverAppLogouts()).toBe(1);
+    const [received] = endpoint.take();
+    expect(await verifiedLogoutToken(received?.token ?? '', rp)).toMatchObject({
+      aud: billing.clientId,
+      sub: clerk.id,
+      sid,
+    });
+  });
+
+  it('retries with backoff when the app answered 500 first', async () => {
+    const porter = await seedUser(server.deps, practice, { username: 'bc-porter' });
+    const browser = await signedInClient(server.url, practice.code, porter);
+    const rp = await relyingParty(portal.clientId);
+    const { sid } = await signInTo(browser, rp);
+    endpoint.failing = 1;
+    expect((await browser.post('/api/auth/logout')).status).toBe(204);
+
+    expect(await server.deliverAppLogouts()).toBe(0);
+    const queued = await server.deps.store.db
+      .selectFrom('oidc_logout_outbox')
+      .select(['attempts', 'last_error'])
+      .where('user_id', '=', porter.id)
+      .executeTakeFirstOrThrow();
+    expect(queued).toMatchObject({ attempts: 1, last_error: expect.stringContaining('500') });
+    expect(await server.deliverAppLogouts()).toBe(0);
+    expect(endpoint.take()).toEqual([]);
+    server.clock.advance(30_000);
+    expect(await server.deliverAppLogouts()).toBe(1);
+    const [received] = endpoint.take();
+    expect(await verifiedLogoutToken(received?.token ?? '', rp)).toMatchObject({ sub: porter.id, sid });
+  });
+
+  it('gives up after its last try, recorded as app.signed_out failed', async () => {
+    const temp = await seedUser(server.deps, practice, { username: 'bc-temp' });
+    const browser = await signedInClient(server.url, practice.code, temp);
+    await signInTo(browser, await relyingParty(billing.clientId, billing.clientSecret));
+    expect((await browser.post('/api/auth/logout')).status).toBe(204);
+    const queued = server.deps.store.db.updateTable('oidc_logout_outbox').where('user_id', '=', temp.id);
+    await queued.set({ attempts: LOGOUT_MAX_ATTEMPTS - 1 }).execute();
+    endpoint.failing = 1;
+    expect(await server.deliverAppLogouts()).toBe(0);
+    const left = await server.deps.store.db
+      .selectFrom('oidc_logout_outbox')
+      .select('id')
+      .where('user_id', '=', temp.id)
+      .execute();
+    expect(left).toEqual([]);
+    const [event] = await eventsOf(server.deps.store, temp.id);
+    expect(event).toMatchObject({
+      type: 'app.signed_out',
+      outcome: 'failure',
+      details: { app: 'Billing', attempts: LOGOUT_MAX_ATTEMPTS },
+    });
+  });
+
+  it('a session the scheduled purge deletes, past its timeout, sends the logout too', async () => {
+    const locum = await seedUser(server.deps, practice, { username: 'bc-locum' });
+    const browser = await signedInClient(server.url, practice.code, locum);
+    const rp = await relyingParty(portal.clientId);
+    const { sid } = await signInTo(browser, rp);
+    server.clock.advance(25 * 60 * 60 * 1000);
+    await purgeExpiredRows(server.deps.store, server.clock);
+    await server.deliverAppLogouts();
+    const mine = endpoint.take().filter((one) => one.path === '/portal');
+    const claims = await Promise.all(mine.map((one) => verifiedLogoutToken(one.token, rp)));
+    expect(claims.filter((one) => one.sub === locum.id)).toMatchObject([{ sid }]);
   });
 });

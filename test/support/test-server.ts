@@ -14,6 +14,7 @@ import { buildApp } from '../../src/http/app.js';
 import { loggerOptions } from '../../src/runtime.js';
 import type { Clock, ServiceDeps } from '../../src/services/context.js';
 import { createPasswordHasher, type PasswordHasher } from '../../src/services/passwords/password-hasher.js';
+import { deliverDueAppLogouts } from '../../src/services/apps/app-logout-delivery.js';
 import { createMailTransport, deliverDueMail } from '../../src/services/mail/mail-delivery.js';
 import { createPractice } from '../../src/services/settings/practices.js';
 import { openStore, type Store } from '../../src/store/database.js';
@@ -87,6 +88,8 @@ export interface TestServer {
    * email now (the production poller does this every second).
    */
   deliverMail(): Promise<number>;
+  /** One pass of the back-channel logout delivery (needs publicUrl); how many apps were told. */
+  deliverAppLogouts(): Promise<number>;
   readonly app: FastifyInstance;
   readonly deps: ServiceDeps;
   readonly clock: TestClock;
@@ -149,6 +152,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     deliverMail: async () => {
       await app.backgroundWork.drain();
       return deliverDueMail(store, transport, clock, quiet);
+    },
+    deliverAppLogouts: () => {
+      if (!app.appLogoutSender) throw new Error('back-channel logouts need a publicUrl');
+      return deliverDueAppLogouts(store, app.appLogoutSender, clock, quiet);
     },
     app,
     deps,

@@ -3,7 +3,7 @@ import type Provider from 'oidc-provider';
 import type { ServiceDeps } from '../../services/context.js';
 import { FIRST_PARTY_METADATA, PRACTICE_METADATA } from '../../services/apps/oidc-clients.js';
 import { appSignInOf, findAppPractice, recordAppSignIn } from '../../services/apps/oidc-sign-in.js';
-import { OIDC_PREFIX } from '../../oidc/provider.js';
+import { carryGatehouseSession, OIDC_PREFIX } from '../../oidc/provider.js';
 import { requestOrigin } from '../request-origin.js';
 
 /**
@@ -35,6 +35,7 @@ export const oidcProviderRoutes: FastifyPluginAsync<OidcProviderRoutesOptions> =
 
   const handOver = (request: FastifyRequest, reply: FastifyReply) => {
     reply.hijack();
+    carryGatehouseSession(request.raw, request.auth);
     const raw = request.raw as typeof request.raw & { originalUrl?: string };
     raw.originalUrl = raw.url;
     raw.url = (raw.url ?? '/').slice(OIDC_PREFIX.length) || '/';
@@ -76,7 +77,7 @@ export const oidcProviderRoutes: FastifyPluginAsync<OidcProviderRoutesOptions> =
     await recordAppSignIn(
       deps,
       request.auth,
-      { name: client.clientName ?? client.clientId, clientId: client.clientId },
+      { name: client.clientName ?? client.clientId, clientId: client.clientId, grantId },
       requestOrigin(request),
     );
     reply.hijack();

@@ -36,6 +36,7 @@ function payloadAdapter(store: Store, clock: Clock, model: string): Adapter {
         grantId: payload.grantId ?? null,
         userCode: payload.userCode ?? null,
         uid: payload.uid ?? null,
+        accountId: payload.accountId ?? null,
         expiresAt: expiresIn ? clock.now() + expiresIn * 1000 : null,
       });
     },

@@ -1,3 +1,4 @@
+import { bindAppSignIn, insertAppSignIn, providerSessionBound } from '../../store/oidc-app-sign-in-store.js';
 import { findPracticeById, type Practice } from '../../store/practice-store.js';
 import type { ValidSession } from '../sessions/sessions.js';
 import { audit } from '../activity/audit.js';
@@ -31,24 +32,63 @@ export function appSignInOf(
   };
 }
 
-/** The `app.signed_in` event of a sign-in to an app. */
+/**
+ * A sign-in to an app through `grantId`: its `app.signed_in` event, and the app remembered as one
+ * the Gatehouse session signed in to, so that the session's end sends the app a back-channel
+ * logout (services/apps/app-logout-delivery.ts).
+ */
 export async function recordAppSignIn(
   deps: ServiceDeps,
   current: ValidSession,
-  app: { readonly name: string; readonly clientId: string },
+  app: { readonly name: string; readonly clientId: string; readonly grantId: string },
   origin: RequestOrigin,
 ): Promise<void> {
-  await deps.store.transaction((trx) =>
-    audit(trx, {
+  const at = deps.clock.now();
+  await deps.store.transaction(async (trx) => {
+    await insertAppSignIn(trx, {
+      sessionId: current.session.id,
+      practiceId: current.practice.id,
+      userId: current.user.id,
+      clientId: app.clientId,
+      grantId: app.grantId,
+      at,
+    });
+    await audit(trx, {
       practiceId: current.practice.id,
       type: 'app.signed_in',
       outcome: 'success',
       actor: current.user,
       origin,
-      at: deps.clock.now(),
+      at,
       details: { app: app.name.slice(0, 100), clientId: app.clientId },
-    }),
-  );
+    });
+  });
+}
+
+/**
+ * The provider finished the authorization of a recorded sign-in: its session (uid) and the
+ * `sid` the app's ID tokens carry, which the app's logout token will name.
+ */
+export async function bindAppSignInToProvider(
+  deps: ServiceDeps,
+  grantId: string,
+  provider: { readonly sid: string; readonly sessionUid: string },
+): Promise<void> {
+  await bindAppSignIn(deps.store.db, grantId, provider);
+}
+
+/**
+ * Whether the provider's session may still stand for a sign-in: only with the very Gatehouse
+ * session (still live, as the request's session check found it) that it was made from. A
+ * browser that lost or ended that session gets no single sign-on from the provider's own.
+ */
+export function providerSessionHeldBy(
+  deps: ServiceDeps,
+  providerSessionUid: string,
+  current: ValidSession | null,
+): Promise<boolean> {
+  if (!current || current.session.stage !== 'signed_in') return Promise.resolve(false);
+  return providerSessionBound(deps.store.db, providerSessionUid, current.session.id);
 }
 
 /** The practice an app belongs to (its client's metadata names it); undefined once it is gone. */

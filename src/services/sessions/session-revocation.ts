@@ -1,4 +1,5 @@
 import type { Executor } from '../../store/database.js';
+import { destroyAccountPayloads } from '../../store/oidc-payload-store.js';
 import { deleteUserSessions } from '../../store/session-store.js';
 import type { User } from '../../store/user-store.js';
 import { audit } from '../activity/audit.js';
@@ -13,6 +14,10 @@ import { forgetRememberedBrowsers } from '../two-factor/remembered-browsers.js';
  * When a credential changed (the password, or the second factor went away), the user's
  * remembered browsers end with the sessions, the caller's own included: the password may be
  * known to someone else, so a browser remembered before must pass the second factor again.
+ *
+ * Every ended session's apps are sent a back-channel logout (the session row's deletion queues
+ * them, store/oidc-app-sign-in-store.ts). A password reset, an admin reset and a deactivation also
+ * revoke what the apps hold: the user's grants with their refresh and access tokens.
  */
 export type RevocationReason =
   | 'password_changed'
@@ -24,6 +29,12 @@ export type RevocationReason =
   | 'signed_out_everywhere'
   | 'signed_out_by_user'
   | 'single_session';
+
+const APP_GRANTS_REVOKED: ReadonlySet<RevocationReason> = new Set<RevocationReason>([
+  'password_reset',
+  'admin_password_reset',
+  'user_deactivated',
+]);
 
 const CREDENTIAL_CHANGES: ReadonlySet<RevocationReason> = new Set<RevocationReason>([
   'password_changed',
@@ -63,5 +74,6 @@ export async function endUserSessions(
     });
   }
   if (CREDENTIAL_CHANGES.has(context.reason)) await forgetRememberedBrowsers(trx, context);
+  if (APP_GRANTS_REVOKED.has(context.reason)) await destroyAccountPayloads(trx, context.user.id);
   return ended;
 }

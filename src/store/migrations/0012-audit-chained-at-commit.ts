@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { migrationOnPostgres as isPostgres } from '../dialect.js';
 
 /**
  * PostgreSQL chains a transaction's audit events inside its COMMIT (store/audit-store.ts says
@@ -55,8 +56,4 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   if (!isPostgres(db)) return;
   await sql`drop table audit_pending_events`.execute(db);
   await sql`drop function audit_chain_pending_event()`.execute(db);
-}
-
-function isPostgres(db: Kysely<unknown>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
 }
