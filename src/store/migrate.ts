@@ -9,6 +9,8 @@ import * as auditHead from './migrations/0007-audit-head.js';
 import * as auditCheckpoints from './migrations/0011-audit-checkpoints.js';
 import * as auditChainedAtCommit from './migrations/0012-audit-chained-at-commit.js';
 import * as oidc from './migrations/0013-oidc.js';
+import * as adminAlerts from './migrations/0017-admin-alerts.js';
+import * as knownDevices from './migrations/0018-known-devices.js';
 import type { Store } from './handle.js';
 
 /** Every migration, in order. Names sort lexically; add new ones at the end. */
@@ -23,6 +25,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-audit-checkpoints': auditCheckpoints,
   '0012-audit-chained-at-commit': auditChainedAtCommit,
   '0013-oidc': oidc,
+  '0017-admin-alerts': adminAlerts,
+  '0018-known-devices': knownDevices,
 };
 
 /**
