@@ -9,6 +9,7 @@ import { resolveSecretKeys } from './secret-key.js';
 import { startAuditCheckpoints } from './services/activity/audit-checkpoints.js';
 import { ensureFirstPractice, firstRunNotice } from './services/settings/bootstrap.js';
 import { startExpiredRowsPurge } from './services/operations/expired-rows-purge.js';
+import { startAdminAlertDigests } from './services/mail/admin-alerts.js';
 import { createMailTransport, startMailDelivery } from './services/mail/mail-delivery.js';
 
 /** `npm start`: migrate, create the demo practice on first run, serve API and web app. */
@@ -44,6 +45,7 @@ const checkpoints = startAuditCheckpoints(
   app.log,
 );
 const purge = startExpiredRowsPurge(deps.store, deps.clock, app.log);
+const digests = startAdminAlertDigests(deps.store, deps.clock, app.log);
 const address = await app.listen({ port: config.port, host: config.host });
 const url = config.publicUrl?.origin ?? address.replace('[::1]', 'localhost');
 if (created?.ok) process.stdout.write(`\n${firstRunNotice(created, url)}\n\n`);
@@ -58,7 +60,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void app
       .close()
-      .then(() => Promise.all([mail.stop(), checkpoints.stop(), purge.stop()]))
+      .then(() => Promise.all([mail.stop(), checkpoints.stop(), purge.stop(), digests.stop()]))
       .then(() => deps.store.close())
       .finally(() => process.exit(0));
   });

@@ -81,6 +81,11 @@ export const ACTIVITY_GROUPS = [
     types: ['app.signed_in', 'app.created', 'app.updated', 'app.secret_rotated', 'app.deleted'],
   },
   {
+    key: 'notices',
+    label: 'Security emails',
+    types: ['notice.new_device', 'notice.admin_alert', 'notice.admin_digest'],
+  },
+  {
     key: 'activity',
     label: 'Activity log',
     types: ['activity.viewed'],

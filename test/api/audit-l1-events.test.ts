@@ -104,6 +104,9 @@ const L1_ITEM_OF: Record<EventType, L1Item | { readonly notInL1: string }> = {
   'app.updated': { notInL1: 'a connected app edited (test/api/oidc-apps.test.ts)' },
   'app.secret_rotated': { notInL1: 'a connected app’s client secret replaced (test/api/oidc-apps.test.ts)' },
   'app.deleted': { notInL1: 'a connected app removed (test/api/oidc-apps.test.ts)' },
+  'notice.new_device': { notInL1: 'an email about a sign-in (test/api/notices.test.ts)' },
+  'notice.admin_alert': { notInL1: 'an email about another event (test/api/notices.test.ts)' },
+  'notice.admin_digest': { notInL1: 'a daily email of alerts (test/api/notices.test.ts)' },
 };
 
 /** The row's user agent and x-forwarded-for, to send with the one request that is the action. */
