@@ -90,7 +90,10 @@ export async function alertAdministrators(trx: Executor, alert: AdminAlert): Pro
         { user: admin, practice, origin, at },
         {
           subject: ALERT_SUBJECTS[kind],
-          paragraphs: [alert.summary, 'You are told because you are a Practice Administrator of the practice.'],
+          paragraphs: [
+            alert.summary,
+            'You are told because you are a Practice Administrator of the practice.',
+          ],
           closing:
             'If this was expected, nothing needs doing. If not, check the activity log and treat it as a security incident.',
         },
@@ -132,7 +135,9 @@ export async function sendDueDigests(store: Store, clock: Clock): Promise<number
       if (alerts.length === 0) return false;
       const administrators = await activeAdministrators(trx, practiceId);
       const { timeZone } = practice.settings;
-      const lines = alerts.slice(0, DIGEST_LINES).map((alert) => `${zonedTime(alert.at, timeZone)}: ${alert.summary}`);
+      const lines = alerts
+        .slice(0, DIGEST_LINES)
+        .map((alert) => `${zonedTime(alert.at, timeZone)}: ${alert.summary}`);
       if (alerts.length > DIGEST_LINES)
         lines.push(`… and ${alerts.length - DIGEST_LINES} more; the activity log has every one.`);
       const count = alerts.length === 1 ? '1 security alert' : `${alerts.length} security alerts`;

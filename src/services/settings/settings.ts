@@ -66,10 +66,11 @@ export async function updateSecuritySettings(
       practice,
       actor,
       target: null,
-      summary: `${whoIs(actor)} changed the practice’s security settings: ${changed.map(changeWords).join('; ')}.`.slice(
-        0,
-        MAX_SUMMARY,
-      ),
+      summary:
+        `${whoIs(actor)} changed the practice’s security settings: ${changed.map(changeWords).join('; ')}.`.slice(
+          0,
+          MAX_SUMMARY,
+        ),
       origin,
       at,
     });
