@@ -135,19 +135,19 @@ export async function removeTwoFactorByAdmin(
       origin,
       now,
     });
-    await endUserSessions(trx, {
-      user: target,
-      actor: admin.user,
-      reason: 'two_factor_removed',
-      origin,
-      at: now,
-    });
     await alertAdministrators(trx, {
       kind: 'two_factor_removed',
       practice,
       actor: admin.user,
       target,
       summary: `${whoIs(admin.user)} removed two-factor authentication from the account of ${whoIs(target)}.`,
+      origin,
+      at: now,
+    });
+    await endUserSessions(trx, {
+      user: target,
+      actor: admin.user,
+      reason: 'two_factor_removed',
       origin,
       at: now,
     });
