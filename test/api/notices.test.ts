@@ -49,6 +49,7 @@ afterAll(async () => {
   await Promise.all(stores.map((store) => store.close()));
 });
 
+const storeOf = (i: number) => stores[i] as Store;
 const adminEmail = () => `admin@${practice.code.toLowerCase()}.test`;
 const emailOf = (user: SeededUser) => `${user.username}@${practice.code.toLowerCase()}.test`;
 
@@ -60,8 +61,8 @@ async function mails(to: string, line: string) {
 
 /** The practice's notice events, oldest first. */
 async function notices() {
-  const rows = await stores[0]!.db
-    .selectFrom('audit_events')
+  const rows = await storeOf(0)
+    .db.selectFrom('audit_events')
     .select(['type', 'details', 'seq'])
     .where('practice_id', '=', practice.practiceId)
     .where('type', 'like', 'notice.%')
@@ -124,8 +125,8 @@ describe('administrator alerts', () => {
     await lock(clumsy, '198.51.100.30');
 
     const enrolled = await seedUser(first.deps, practice, { username: 'enrolled' });
-    await savePendingTotp(stores[0]!.db, enrolled.id, 'not-a-real-box', first.clock.now());
-    await enableTotp(stores[0]!.db, enrolled.id, first.clock.now());
+    await savePendingTotp(storeOf(0).db, enrolled.id, 'not-a-real-box', first.clock.now());
+    await enableTotp(storeOf(0).db, enrolled.id, first.clock.now());
     expect((await bossClient.request('DELETE', `/api/staff/${enrolled.id}/two-factor`)).status).toBe(204);
 
     const deputy = await seedUser(first.deps, practice, { username: 'deputy' });
@@ -172,13 +173,13 @@ describe('administrator alerts', () => {
     expect(immediate).toHaveLength(IMMEDIATE_ALERTS_PER_HOUR);
 
     while (!dueDigestDay(first.clock.now(), 'America/New_York')) first.clock.advance(HOUR);
-    const both = () => [sendDueDigests(stores[0]!, first.clock), sendDueDigests(stores[1]!, first.clock)];
+    const digestFrom = (store: Store) => sendDueDigests(store, first.clock);
     // Two SQLite handles in one process cannot interleave writes (a busy wait blocks the loop): one after the other there.
     const sent =
       testDatabase() === 'postgres'
-        ? await Promise.all(both())
-        : [await sendDueDigests(stores[0]!, first.clock), await sendDueDigests(stores[1]!, first.clock)];
-    expect(sent[0] + sent[1]).toBe(1);
+        ? await Promise.all(stores.map(digestFrom))
+        : [await digestFrom(storeOf(0)), await digestFrom(storeOf(1))];
+    expect(sent.reduce((sum, count) => sum + count, 0)).toBe(1);
     for (const to of [adminEmail(), emailOf(boss), `deputy@${practice.code.toLowerCase()}.test`]) {
       const [digest, ...more] = await mails(to, 'since the last digest');
       expect(more).toHaveLength(0);
@@ -193,7 +194,7 @@ describe('administrator alerts', () => {
       details: { alerts: 2, administrators: 3 },
     });
     // Nothing waits: no second digest, whichever instance asks.
-    expect(await sendDueDigests(stores[1]!, first.clock)).toBe(0);
+    expect(await sendDueDigests(storeOf(1), first.clock)).toBe(0);
   });
 
   it('keeps every alert for the digest when the practice chose the daily digest, and sends the next day’s digest only the next day', async () => {
@@ -224,10 +225,10 @@ describe('administrator alerts', () => {
 
     // Today's digest went already: this alert waits for tomorrow's.
     const day = dueDigestDay(first.clock.now(), 'America/New_York');
-    expect(await sendDueDigests(stores[0]!, first.clock)).toBe(0);
+    expect(await sendDueDigests(storeOf(0), first.clock)).toBe(0);
     while (dueDigestDay(first.clock.now(), 'America/New_York') === day) first.clock.advance(HOUR);
     while (!dueDigestDay(first.clock.now(), 'America/New_York')) first.clock.advance(HOUR);
-    expect(await sendDueDigests(stores[0]!, first.clock)).toBe(1);
+    expect(await sendDueDigests(storeOf(0), first.clock)).toBe(1);
     const digests = await mails(adminEmail(), 'since the last digest');
     expect(digests).toHaveLength(2);
     expect(digests[1]?.text.replace(/\s+/g, ' ')).toContain('1 security alert in');
