@@ -17,7 +17,10 @@ import { UAParser } from 'ua-parser-js';
  * address or the browser text, and the user's id in it makes one user's hashes unrelated to
  * another's.
  */
-export function deviceKey(userId: string, origin: { readonly ip: string; readonly userAgent: string }): string {
+export function deviceKey(
+  userId: string,
+  origin: { readonly ip: string; readonly userAgent: string },
+): string {
   const { browser, os } = new UAParser(origin.userAgent).getResult();
   return createHash('sha256')
     .update(JSON.stringify([userId, browser.name ?? '', os.name ?? '', networkOf(origin.ip)]))
