@@ -212,6 +212,15 @@ describe('administrator alerts', () => {
     );
     expect(saved.status, saved.text).toBe(200);
     expect(saved.body.adminAlerts).toBe('daily_digest');
+    // A client that knows nothing of the setting leaves it as it is.
+    const older = { ...saved.body };
+    delete older.adminAlerts;
+    const kept = await bossClient.request<Record<string, unknown>>(
+      'PUT',
+      '/api/practice/security-settings',
+      older,
+    );
+    expect(kept.body.adminAlerts).toBe('daily_digest');
     const before = (await mails(adminEmail(), ALERT_LINE)).length;
     // The switch itself was told at once, under the setting it replaced.
     expect(before).toBe(IMMEDIATE_ALERTS_PER_HOUR + 1);
