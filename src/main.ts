@@ -9,6 +9,7 @@ import { resolveSecretKeys } from './secret-key.js';
 import { startAuditCheckpoints } from './services/activity/audit-checkpoints.js';
 import { ensureFirstPractice, firstRunNotice } from './services/settings/bootstrap.js';
 import { startExpiredRowsPurge } from './services/operations/expired-rows-purge.js';
+import { startAdminAlertDigests } from './services/mail/admin-alerts.js';
 import { createMailTransport, startMailDelivery } from './services/mail/mail-delivery.js';
 import { startAppLogoutDelivery } from './services/apps/app-logout-delivery.js';
 
@@ -48,6 +49,7 @@ const purge = startExpiredRowsPurge(deps.store, deps.clock, app.log);
 const appLogouts = app.appLogoutSender
   ? startAppLogoutDelivery(deps.store, app.appLogoutSender, deps.clock, app.log)
   : undefined;
+const digests = startAdminAlertDigests(deps.store, deps.clock, app.log);
 const address = await app.listen({ port: config.port, host: config.host });
 const url = config.publicUrl?.origin ?? address.replace('[::1]', 'localhost');
 if (created?.ok) process.stdout.write(`\n${firstRunNotice(created, url)}\n\n`);
@@ -62,7 +64,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void app
       .close()
-      .then(() => Promise.all([mail.stop(), checkpoints.stop(), purge.stop(), appLogouts?.stop()]))
+      .then(() =>
+        Promise.all([mail.stop(), checkpoints.stop(), purge.stop(), appLogouts?.stop(), digests.stop()]),
+      )
       .then(() => deps.store.close())
       .finally(() => process.exit(0));
   });

@@ -88,6 +88,11 @@ export const ACTIVITY_GROUPS = [
     ],
   },
   {
+    key: 'notices',
+    label: 'Security emails',
+    types: ['notice.new_device', 'notice.admin_alert', 'notice.admin_digest'],
+  },
+  {
     key: 'activity',
     label: 'Activity log',
     types: ['activity.viewed'],

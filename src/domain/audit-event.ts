@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AdminAlertKind } from './admin-alerts.js';
 
 /**
  * Security events (docs/requirements.md L1). Every event of every flow is one of these
@@ -46,6 +47,9 @@ export const EVENT_TYPES = [
   'app.secret_rotated',
   'app.deleted',
   'app.signed_out',
+  'notice.new_device',
+  'notice.admin_alert',
+  'notice.admin_digest',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -157,6 +161,16 @@ export interface EventDetailsByType {
   'remembered_browser.removed':
     | { readonly browser: string; readonly browsers: number }
     | { readonly reason: string; readonly browsers: number };
+  /** The user was emailed "Was this you?" about a sign-in from a device not seen before. */
+  'notice.new_device': { readonly browser: string };
+  /** An administrator alert: emailed to `administrators` now, or kept for the daily digest. */
+  'notice.admin_alert': {
+    readonly alert: AdminAlertKind;
+    readonly delivery: 'immediately' | 'digest';
+    readonly administrators: number;
+  };
+  /** The practice's daily digest of `alerts` alerts, emailed to `administrators`. */
+  'notice.admin_digest': { readonly day: string; readonly alerts: number; readonly administrators: number };
 }
 
 export type EventDetails<T extends EventType> = EventDetailsByType[T];

@@ -47,6 +47,9 @@ export const EVENT_LABELS: Record<EventType, string> = {
   'app.secret_rotated': 'Connected app secret replaced',
   'app.deleted': 'Connected app removed',
   'app.signed_out': 'Signed out of a connected app',
+  'notice.new_device': 'New-device email sent',
+  'notice.admin_alert': 'Administrators alerted',
+  'notice.admin_digest': 'Daily administrator digest sent',
 };
 
 /** A type's name; a type this server does not know (an older export's) reads as it is. */
@@ -94,6 +97,12 @@ const DETAIL_WORDS: Readonly<Record<string, string>> = {
   by: 'By',
   code: 'Practice code',
   name: 'Name',
+  browser: 'Browser',
+  alert: 'Alert',
+  delivery: 'Sent',
+  administrators: 'Administrators emailed',
+  alerts: 'Alerts',
+  day: 'Day',
 };
 
 /** Reason and method codes in words. */
@@ -130,6 +139,10 @@ const CODE_WORDS: Readonly<Record<string, string>> = {
   remembered_browser: 'remembered browser',
   practice_admin: 'a Practice Administrator',
   cli: 'the server’s command line',
+  admin_granted: 'a Practice Administrator was added',
+  settings_changed: 'security settings were changed',
+  immediately: 'at once',
+  digest: 'in the next daily digest',
 };
 
 /** What was read, for "Activity log viewed". */

@@ -1,3 +1,4 @@
+import type { AdminAlertDelivery } from './admin-alerts.js';
 import { allowListProblems } from './ip-allow-list.js';
 
 /**
@@ -34,6 +35,8 @@ export interface SecuritySettings {
   readonly temporaryPasswordHours: number;
   /** IANA zone used to show times to people; storage is always UTC. */
   readonly timeZone: string;
+  /** How the practice's administrators get security alerts (domain/admin-alerts.ts). */
+  readonly adminAlerts: AdminAlertDelivery;
 }
 
 export const DEFAULT_SECURITY_SETTINGS: SecuritySettings = {
@@ -56,6 +59,7 @@ export const DEFAULT_SECURITY_SETTINGS: SecuritySettings = {
   ipAllowList: { enabled: false, entries: [] },
   temporaryPasswordHours: 72,
   timeZone: 'America/New_York',
+  adminAlerts: 'immediately',
 };
 
 /**

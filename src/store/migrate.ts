@@ -11,6 +11,8 @@ import * as auditChainedAtCommit from './migrations/0012-audit-chained-at-commit
 import * as oidc from './migrations/0013-oidc.js';
 import * as appLogouts from './migrations/0014-app-logouts.js';
 import * as oidcPayloadAccount from './migrations/0015-oidc-payload-account.js';
+import * as adminAlerts from './migrations/0017-admin-alerts.js';
+import * as knownDevices from './migrations/0018-known-devices.js';
 import type { Store } from './handle.js';
 
 /** Every migration, in order. Names sort lexically; add new ones at the end. */
@@ -27,6 +29,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013-oidc': oidc,
   '0014-app-logouts': appLogouts,
   '0015-oidc-payload-account': oidcPayloadAccount,
+  '0017-admin-alerts': adminAlerts,
+  '0018-known-devices': knownDevices,
 };
 
 /**

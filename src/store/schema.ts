@@ -26,6 +26,9 @@ export interface Database {
   oidc_signing_keys: OidcSigningKeyTable;
   oidc_app_sign_ins: OidcAppSignInTable;
   oidc_logout_outbox: OidcLogoutOutboxTable;
+  admin_alerts: AdminAlertTable;
+  admin_alert_digests: AdminAlertDigestTable;
+  known_devices: KnownDeviceTable;
 }
 
 export interface PracticeTable {
@@ -319,4 +322,32 @@ export interface OidcLogoutOutboxTable {
   attempts: Generated<number>;
   next_attempt_at: number;
   last_error: string | null;
+}
+
+/** An alert waiting for its practice's next daily digest (migrations/0017-admin-alerts.ts). */
+export interface AdminAlertTable {
+  id: string;
+  practice_id: string;
+  /** AdminAlertKind (domain/admin-alerts.ts). */
+  kind: string;
+  /** What happened, in words; never a secret. */
+  summary: string;
+  created_at: number;
+}
+
+/** A daily digest sent: its row is the one instance's claim on that practice's local date. */
+export interface AdminAlertDigestTable {
+  practice_id: string;
+  /** The practice's local date, YYYY-MM-DD. */
+  day: string;
+  alerts: number;
+  created_at: number;
+}
+
+/** A device a user has signed in from, as its hash only (domain/known-device.ts). */
+export interface KnownDeviceTable {
+  user_id: string;
+  device_hash: string;
+  first_seen_at: number;
+  last_seen_at: number;
 }

@@ -108,6 +108,9 @@ const L1_ITEM_OF: Record<EventType, L1Item | { readonly notInL1: string }> = {
     notInL1:
       'a connected app told of a session’s end, after the logout or revocation event it follows (test/api/oidc-back-channel-logout.test.ts)',
   },
+  'notice.new_device': { notInL1: 'an email about a sign-in (test/api/notices.test.ts)' },
+  'notice.admin_alert': { notInL1: 'an email about another event (test/api/notices.test.ts)' },
+  'notice.admin_digest': { notInL1: 'a daily email of alerts (test/api/notices.test.ts)' },
 };
 
 /** The row's user agent and x-forwarded-for, to send with the one request that is the action. */

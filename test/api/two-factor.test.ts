@@ -520,10 +520,11 @@ describe('turning two-factor authentication off', () => {
     expect(off.status).toBe(204);
     expect((await client.get('/api/me')).status).toBe(200);
     expect((await other.get('/api/me')).status).toBe(401);
-    const events = await eventsOf(server.deps.store, user.id, 3);
+    const events = await eventsOf(server.deps.store, user.id, 4);
     expect(events.map((e) => e.type)).toEqual([
       'remembered_browser.removed',
       'session.revoked',
+      'notice.admin_alert',
       'two_factor.disabled',
     ]);
     expect(events[1]).toMatchObject({ details: { reason: 'two_factor_disabled', sessions: 1 } });
@@ -619,13 +620,14 @@ describe('admin removal', () => {
     expect(removed.status).toBe(204);
     expect((await client.get('/api/me')).status).toBe(401);
     expect((await remembered.get('/api/me')).status).toBe(401);
-    const events = await eventsOf(server.deps.store, user.id, 3);
+    const events = await eventsOf(server.deps.store, user.id, 4);
     expect(events.map((e) => e.type)).toEqual([
       'remembered_browser.removed',
       'session.revoked',
+      'notice.admin_alert',
       'two_factor.removed_by_admin',
     ]);
-    expect(events[2]?.actor).toEqual({ id: admin.id, username: admin.username });
+    expect(events[3]?.actor).toEqual({ id: admin.id, username: admin.username });
     expect(events[1]).toMatchObject({ details: { reason: 'two_factor_removed' } });
     expect(events[0]).toMatchObject({ details: { reason: 'two_factor_removed', browsers: 1 } });
     expect((await mailTo(user)).join()).toContain('Your two-factor authentication was removed');

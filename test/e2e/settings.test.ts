@@ -67,6 +67,8 @@ describe('Settings > Security', () => {
     await card.getByTestId('absoluteTimeoutHours-error').waitFor({ state: 'detached' });
     await card.getByLabel('One session per user').check();
     await card.getByLabel('Practice time zone').selectOption('Europe/London');
+    expect(await card.getByLabel('Security alerts to administrators').inputValue()).toBe('immediately');
+    await card.getByLabel('Security alerts to administrators').selectOption('daily_digest');
     await card.getByRole('button', { name: 'Save Log-In and Session Settings' }).click();
     expect(await card.getByTestId('settings-saved').textContent()).toBe(
       'Settings saved. They apply from now on.',
@@ -79,6 +81,7 @@ describe('Settings > Security', () => {
       expect(await reloaded.getByLabel(label).inputValue(), label).toBe(value);
     expect(await reloaded.getByLabel('One session per user').isChecked()).toBe(true);
     expect(await reloaded.getByLabel('Practice time zone').inputValue()).toBe('Europe/London');
+    expect(await reloaded.getByLabel('Security alerts to administrators').inputValue()).toBe('daily_digest');
 
     const stored = await findPracticeById(server.deps.store.db, practice.practiceId);
     expect(stored?.settings).toMatchObject({
@@ -89,6 +92,7 @@ describe('Settings > Security', () => {
       temporaryPasswordHours: 48,
       rememberBrowserDays: 14,
       timeZone: 'Europe/London',
+      adminAlerts: 'daily_digest',
     });
     await page.close();
   });

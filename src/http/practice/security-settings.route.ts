@@ -57,6 +57,8 @@ export const SecuritySettingsSchema = Type.Object(
     ),
     temporaryPasswordHours: bounded(SETTING_BOUNDS.temporaryPasswordHours),
     timeZone: Type.String({ minLength: 1, maxLength: 64, pattern: NO_CONTROL_CHARACTERS }),
+    /** Optional in a PUT (older clients send the document without it): absent, it stays as it was. */
+    adminAlerts: Type.Optional(Type.Union([Type.Literal('immediately'), Type.Literal('daily_digest')])),
   },
   strict,
 );
@@ -99,9 +101,10 @@ export const securitySettingsRoutes: FastifyPluginAsyncTypebox<{ readonly deps: 
       },
     },
     async (request) => {
+      const { user, practice } = sessionOf(request);
       const result = await updateSecuritySettings(deps, {
-        actor: sessionOf(request).user,
-        settings: request.body,
+        actor: user,
+        settings: { ...request.body, adminAlerts: request.body.adminAlerts ?? practice.settings.adminAlerts },
         origin: requestOrigin(request),
       });
       if (!result.ok) throw new ApiError('invalid_request', result.problems.join(' '));

@@ -7,6 +7,11 @@ import type { Practice } from '../../store/practice-store.js';
 import type { User } from '../../store/user-store.js';
 import type { RequestOrigin } from '../context.js';
 
+/** How every notice opens. */
+export function greetingOf(user: Pick<User, 'firstName'>): string {
+  return `Hello ${user.firstName},`;
+}
+
 /**
  * The one way a flow tells a user about a security change by email: queued in the flow's own
  * transaction, with when, from which IP and which browser, in the practice's time zone.
@@ -26,7 +31,7 @@ export async function notifyUser(
     ...content,
     to: user.email,
     practiceName: practice.name,
-    greeting: `Hello ${user.firstName},`,
+    greeting: greetingOf(user),
     facts: [
       ['Time', zonedTime(at, practice.settings.timeZone)],
       ['IP address', origin.ip],

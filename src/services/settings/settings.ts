@@ -8,6 +8,7 @@ import { findPracticeById, updatePracticeSettings } from '../../store/practice-s
 import type { User } from '../../store/user-store.js';
 import { audit, detailText } from '../activity/audit.js';
 import type { RequestOrigin, ServiceDeps } from '../context.js';
+import { alertAdministrators, whoIs } from '../mail/admin-alerts.js';
 import { requireTwoFactorGuard } from '../two-factor/two-factor-settings-guard.js';
 
 /**
@@ -18,6 +19,8 @@ import { requireTwoFactorGuard } from '../two-factor/two-factor-settings-guard.j
  */
 /** Longest text value (a time zone, the IP allow-list as JSON) kept in the event. */
 const MAX_SETTING_TEXT = 500;
+/** Longest summary of a change in the administrators' alert. */
+const MAX_SUMMARY = 2000;
 
 export type UpdateSettingsResult =
   | { readonly ok: true; readonly settings: SecuritySettings }
@@ -54,15 +57,30 @@ export async function updateSecuritySettings(
 
   const changed = changedSettings(practice.settings, settings);
   if (changed.length === 0) return { ok: true, settings };
+  const at = deps.clock.now();
   await deps.store.transaction(async (trx) => {
     await updatePracticeSettings(trx, practice.id, settings);
+    await alertAdministrators(trx, {
+      kind: 'settings_changed',
+      // The settings before the change decide how it is told: a switch to the digest is itself told at once.
+      practice,
+      actor,
+      target: null,
+      summary:
+        `${whoIs(actor)} changed the practice’s security settings: ${changed.map(changeWords).join('; ')}.`.slice(
+          0,
+          MAX_SUMMARY,
+        ),
+      origin,
+      at,
+    });
     await audit(trx, {
       practiceId: practice.id,
       type: 'settings.changed',
       outcome: 'success',
       actor,
       origin,
-      at: deps.clock.now(),
+      at,
       details: {
         changed: changed
           .map((change) => change.path)
@@ -78,6 +96,12 @@ export async function updateSecuritySettings(
     });
   });
   return { ok: true, settings };
+}
+
+/** "lockout.threshold from 10 to 5", each value cut short. */
+function changeWords({ path, from, to }: SettingChange): string {
+  const shown = (value: SettingChange['from']) => detailText(String(value ?? 'none'), 100);
+  return `${path} from ${shown(from)} to ${shown(to)}`;
 }
 
 function settingDetail(value: SettingChange['from']): SettingChange['from'] {

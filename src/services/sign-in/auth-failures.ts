@@ -6,6 +6,8 @@ import { claimAttemptPlace, lockAccount, returnAttemptPlace } from '../../store/
 import type { User } from '../../store/user-store.js';
 import { audit } from '../activity/audit.js';
 import type { RequestOrigin } from '../context.js';
+import { alertAdministrators, whoIs } from '../mail/admin-alerts.js';
+import { zonedTime } from '../../domain/event-labels.js';
 import { notifyUser } from '../mail/notify.js';
 
 /**
@@ -110,5 +112,14 @@ export async function countFailure(
       ],
     },
   );
+  await alertAdministrators(trx, {
+    kind: 'account_locked',
+    practice,
+    actor: null,
+    target: user,
+    summary: `The account of ${whoIs(user)} was locked after ${failedAttempts} failed sign-in attempts in a row, until ${zonedTime(until, practice.settings.timeZone)}.`,
+    origin,
+    at,
+  });
   return 'locked';
 }

@@ -17,6 +17,7 @@ import { audit, detailText } from '../activity/audit.js';
 import { claimAttempt, countFailure, returnAttempt } from './auth-failures.js';
 import type { RequestOrigin, ServiceDeps } from '../context.js';
 import { endUserSessions } from '../sessions/session-revocation.js';
+import { noticeNewDevice } from './new-device.js';
 import { findRememberedBrowserFor, markRememberedBrowserUsed } from '../two-factor/remembered-browsers.js';
 
 /**
@@ -260,6 +261,7 @@ async function completeSignIn(
     origin,
     at: now,
   });
+  await noticeNewDevice(trx, { user, practice, origin, now });
   if (practice.settings.singleSession) {
     await endUserSessions(trx, {
       user,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Role } from '../../domain/roles.js';
+import { isPracticeAdmin, type Role } from '../../domain/roles.js';
 import { lookAlikeUsername, usernameProblem } from '../../domain/username.js';
 import type { Practice } from '../../store/practice-store.js';
 import {
@@ -14,6 +14,7 @@ import {
 } from '../../store/user-store.js';
 import { audit } from '../activity/audit.js';
 import type { RequestOrigin, ServiceDeps } from '../context.js';
+import { alertAdministrators, whoIs } from '../mail/admin-alerts.js';
 import { issueTemporaryPassword } from '../passwords/new-password.js';
 import { endUserSessions } from '../sessions/session-revocation.js';
 
@@ -105,6 +106,16 @@ export async function createStaffUser(
         at,
         details: { roles: roles.join(', '), supervisor: input.supervisor ?? false },
       });
+      if (isPracticeAdmin(roles))
+        await alertAdministrators(trx, {
+          kind: 'admin_granted',
+          practice,
+          actor,
+          target: { id, username: input.username },
+          summary: `${whoIs(actor)} added the account ${whoIs({ ...profileOf(input), username: input.username })} as a Practice Administrator.`,
+          origin,
+          at,
+        });
     });
   } catch (error) {
     // Two administrators creating the same user name at once: the unique index decides.
@@ -172,6 +183,16 @@ export async function updateStaffUser(
           from: rolesText(target.roles, target.supervisor),
           to: rolesText(next.roles, next.supervisor),
         },
+      });
+    if (isPracticeAdmin(next.roles) && !isPracticeAdmin(target.roles))
+      await alertAdministrators(trx, {
+        kind: 'admin_granted',
+        practice,
+        actor,
+        target,
+        summary: `${whoIs(actor)} gave ${whoIs({ ...target, ...next })} the Practice Administrator role.`,
+        origin,
+        at,
       });
     if (status !== target.status) {
       await setUserStatus(trx, practice.id, target.id, status, at);

@@ -6,6 +6,7 @@ import type { User } from '../../store/user-store.js';
 import { audit } from '../activity/audit.js';
 import type { RequestOrigin, ServiceDeps } from '../context.js';
 import { confirmCurrentPassword, type CurrentPasswordRefusal } from '../passwords/current-password.js';
+import { alertAdministrators, whoIs } from '../mail/admin-alerts.js';
 import { notifyUser } from '../mail/notify.js';
 import { endUserSessions } from '../sessions/session-revocation.js';
 import type { OwnRequest, ValidSession } from '../sessions/sessions.js';
@@ -50,6 +51,15 @@ export async function disableTwoFactor(
       return { ok: false, reason: 'not_enabled' } as const;
     await deleteTwoFactor(trx, user.id);
     await recordChange(trx, { type: 'two_factor.disabled', actor: user, user, practice, origin, now });
+    await alertAdministrators(trx, {
+      kind: 'two_factor_removed',
+      practice,
+      actor: user,
+      target: user,
+      summary: `${whoIs(user)} turned off two-factor authentication on their own account.`,
+      origin,
+      at: now,
+    });
     await endUserSessions(trx, {
       user,
       actor: user,
@@ -124,6 +134,15 @@ export async function removeTwoFactorByAdmin(
       practice,
       origin,
       now,
+    });
+    await alertAdministrators(trx, {
+      kind: 'two_factor_removed',
+      practice,
+      actor: admin.user,
+      target,
+      summary: `${whoIs(admin.user)} removed two-factor authentication from the account of ${whoIs(target)}.`,
+      origin,
+      at: now,
     });
     await endUserSessions(trx, {
       user: target,

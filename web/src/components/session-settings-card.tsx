@@ -1,4 +1,9 @@
 import { useState, type FormEvent } from 'react';
+import {
+  DIGEST_HOUR,
+  IMMEDIATE_ALERTS_PER_HOUR,
+  type AdminAlertDelivery,
+} from '../../../src/domain/admin-alerts.js';
 import { SETTING_BOUNDS } from '../../../src/domain/security-settings.js';
 import { api, ApiError } from '../api.js';
 import type { SecuritySettings } from '../types.js';
@@ -80,7 +85,8 @@ const TIME_ZONES: readonly string[] = Intl.supportedValuesOf('timeZone');
 
 /**
  * Settings > Security > Log-In and Sessions: timeouts, one session per user, lockout,
- * temporary-password lifetime, "remember this browser" and the practice's time zone.
+ * temporary-password lifetime, "remember this browser", the practice's time zone and how
+ * administrators get security alerts.
  * Errors show beside their field once Save is pressed, and clear as each field is fixed.
  */
 export function SessionSettingsCard({
@@ -93,6 +99,7 @@ export function SessionSettingsCard({
   const [values, setValues] = useState<NumberValues>(() => numbersOf(settings));
   const [singleSession, setSingleSession] = useState(settings.singleSession);
   const [timeZone, setTimeZone] = useState(settings.timeZone);
+  const [adminAlerts, setAdminAlerts] = useState<AdminAlertDelivery>(settings.adminAlerts ?? 'immediately');
   const [showProblems, setShowProblems] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
@@ -119,6 +126,7 @@ export function SessionSettingsCard({
         temporaryPasswordHours: Number(values.temporaryPasswordHours),
         rememberBrowserDays: Number(values.rememberBrowserDays),
         timeZone,
+        adminAlerts,
       });
       onSaved(result);
       setValues(numbersOf(result));
@@ -131,6 +139,7 @@ export function SessionSettingsCard({
 
   const singleSessionHint = 'Logging in on another computer logs the user out of the first one.';
   const timeZoneHint = 'Times in Gatehouse, its emails and the activity log are shown in this zone.';
+  const adminAlertsHint = `Practice Administrators are emailed when an account locks, two-factor authentication is removed, someone becomes a Practice Administrator or these settings change. At most ${IMMEDIATE_ALERTS_PER_HOUR} emails an hour; more wait for the digest, sent after ${DIGEST_HOUR}:00 AM practice time.`;
   return (
     <section className="card" aria-labelledby="session-settings-heading" data-testid="session-settings">
       <header className="card__header">
@@ -195,6 +204,27 @@ export function SessionSettingsCard({
                 {zone.replace(/_/g, ' ')}
               </option>
             ))}
+          </select>
+        </SettingField>
+        <SettingField
+          id="adminAlerts"
+          label="Security alerts to administrators"
+          hint={adminAlertsHint}
+          error={null}
+        >
+          <select
+            id="adminAlerts"
+            name="adminAlerts"
+            className="input"
+            value={adminAlerts}
+            onChange={(event) => {
+              edited();
+              setAdminAlerts(event.target.value as AdminAlertDelivery);
+            }}
+            {...settingFieldAria('adminAlerts', adminAlertsHint, null)}
+          >
+            <option value="immediately">Email each alert immediately</option>
+            <option value="daily_digest">One daily digest email</option>
           </select>
         </SettingField>
         <div className="modal__actions">
