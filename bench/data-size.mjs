@@ -6,7 +6,7 @@
 // the server runs for a few sign-ins and GET /api/me on the loaded database is EXPLAINed, and a
 // statement that reads a whole table is flagged. Figures and findings in bench/README.md.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -154,7 +154,9 @@ async function seeded(kind, keep) {
       process.stderr.write(
         `${kind}: kept: ${postgres ? `BENCH_DATABASE_URL=${postgres.url}` : `BENCH_DATA_DIR=${env.DATA_DIR}`}\n`,
       );
-    return { env, seeding, drop: keep ? async () => undefined : async () => postgres?.drop() };
+    const drop = async () =>
+      postgres ? postgres.drop() : rmSync(env.DATA_DIR, { recursive: true, force: true });
+    return { env, seeding, drop: keep ? async () => undefined : drop };
   } catch (error) {
     await postgres?.drop();
     throw error;
