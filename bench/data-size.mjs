@@ -17,6 +17,11 @@ import { writeResults } from './lib/results.mjs';
 import { BENCH_PASSWORD, csrfHeaders, sessionCookie } from './lib/sign-in.mjs';
 
 const { SQLITE_FILE } = await import(path.join(ROOT, 'dist/src/store/database.js'));
+const { openServices } = await import(path.join(ROOT, 'dist/src/runtime.js'));
+const { configFromEnv } = await import(path.join(ROOT, 'dist/src/config.js'));
+const { purgeExpiredRows } = await import(
+  path.join(ROOT, 'dist/src/services/operations/expired-rows-purge.js')
+);
 const { registerSqliteSha256 } = await import(path.join(ROOT, 'dist/src/store/sqlite-sha256.js'));
 
 const scaleAt = process.argv.indexOf('--scale');
@@ -100,6 +105,25 @@ async function pathPlans(kind, env) {
     return plans;
   } finally {
     await explain.close();
+  }
+}
+
+/**
+ * The scheduled purge's cost on the seeded database (each instance runs it every 10 minutes,
+ * services/operations/expired-rows-purge.ts): seconds of each of three passes, and what they deleted.
+ */
+async function purgePasses(env) {
+  const deps = await openServices(configFromEnv({ ...process.env, ...env }));
+  try {
+    const passes = [];
+    for (let pass = 0; pass < 3; pass++) {
+      const t0 = performance.now();
+      const deleted = await purgeExpiredRows(deps.store, deps.clock);
+      passes.push({ seconds: (performance.now() - t0) / 1000, deleted });
+    }
+    return passes;
+  } finally {
+    await deps.store.close();
   }
 }
 
@@ -188,7 +212,8 @@ async function run(kind) {
       ...(env.DATABASE_URL ? { BENCH_DATABASE_URL: env.DATABASE_URL } : { BENCH_DATA_DIR: env.DATA_DIR }),
     });
     const plans = await pathPlans(kind, { ...env, BENCH_PRACTICE: practice });
-    return { database: kind, seeding, empty, loaded, plans };
+    const purge = await purgePasses(env);
+    return { database: kind, seeding, empty, loaded, plans, purge };
   } finally {
     await drop();
   }
@@ -225,6 +250,11 @@ for (const { database, empty, loaded } of measured) {
     );
   }
 }
+for (const { database, purge } of measured)
+  console.log(
+    `${database}: a purge pass on the seeded database took ${purge.map(({ seconds }) => f(seconds, 3)).join(' / ')} s` +
+      ` (deleted: ${JSON.stringify(purge[0].deleted)})`,
+  );
 for (const { database, plans } of measured) {
   console.log(
     `\n${database}: ${plans.length} statements on the sign-in and GET /api/me paths (and any background task)`,
