@@ -26,6 +26,11 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const USERS = 200;
 /** Connections of the GET /api/me load, and of its bare Fastify limit. */
 const ME_CONNECTIONS = 32;
+/**
+ * The practice the bench seeds and signs in to; bench/data-size.mjs names a new one for each run
+ * on a database it keeps.
+ */
+const PRACTICE = process.env.BENCH_PRACTICE ?? 'BENCH';
 const databases = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
 
 /** Runs a round ROUNDS times; the round with the median ratio, and every round's ratio. */
@@ -59,7 +64,7 @@ async function benchDatabase(kind) {
         ? { url: existingUrl, drop: async () => undefined }
         : await freshPostgresDatabase('gatehouse_http_bench');
   const env = { DATA_DIR: dataDir, ...(postgres ? { DATABASE_URL: postgres.url } : {}) };
-  await seedPractice(env, { code: 'BENCH', prefix: 'user', count: USERS, password: PASSWORD });
+  await seedPractice(env, { code: PRACTICE, prefix: 'user', count: USERS, password: PASSWORD });
   const server = await startProcess(path.join(ROOT, 'dist/src/server.cjs'), env);
   try {
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -77,7 +82,7 @@ async function benchDatabase(kind) {
           seconds: SECONDS,
           requests: signInRequests({
             headers: signInHeaders,
-            practiceCode: 'BENCH',
+            practiceCode: PRACTICE,
             prefix: 'user',
             count: USERS,
           }),
@@ -89,7 +94,7 @@ async function benchDatabase(kind) {
 
     // One session per connection, as many staff members signed in at once.
     const sessions = await sessionCookies(server.url, await csrfHeaders(server.url), {
-      practiceCode: 'BENCH',
+      practiceCode: PRACTICE,
       prefix: 'user',
       count: ME_CONNECTIONS,
       password: PASSWORD,

@@ -23,6 +23,10 @@ const databases = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
  * BENCH_POOL_SIZES=5,10,20. Unset, the configured default.
  */
 const POOL_SIZES = process.env.BENCH_POOL_SIZES?.split(',').map(Number) ?? [undefined];
+/** Which burst of a round goes first: BENCH_ORDER=one,spread puts the one practice first. */
+const ORDER = (process.env.BENCH_ORDER ?? 'spread,one').split(',');
+if (ORDER.length !== 2 || !ORDER.includes('spread') || !ORDER.includes('one'))
+  throw new Error('BENCH_ORDER is spread,one or one,spread');
 /** A bound, not a target: a burst that takes longer than this has failed anyway. */
 const BURST_LIMIT_MS = 300_000;
 
@@ -98,8 +102,9 @@ async function run(database, poolSize) {
     try {
       for (let round = 0; round < ROUNDS; round++) {
         // Each burst signs everyone in once more: a session per sign-in, as on a real morning.
-        const spread = await burst(urls, WHO.spread);
-        const one = await burst(urls, WHO.one);
+        const bursts = {};
+        for (const shape of ORDER) bursts[shape] = await burst(urls, WHO[shape]);
+        const { spread, one } = bursts;
         rounds.push({ spread, one });
         process.stderr.write(
           `${database}${poolSize ? ` pool ${poolSize}` : ''} round ${round + 1}: spread ${spread.rps.toFixed(1)}/s p99 ${spread.p99.toFixed(0)} ms ` +
