@@ -34,11 +34,12 @@ const mainThreadMs = () => cpuMs(`${process.pid}/task/${process.pid}`);
 /** Runs `sign-ins` sign-ins one after another; CPU µs per sign-in of the main thread and of `backends`. */
 async function measure(deps, backends) {
   const signIn = async (i) => {
-    const result = await login(
-      deps,
-      { practiceCode: 'BENCH', username: `user${i % USERS}`, password: 'x' },
-      ORIGIN,
-    );
+    const result = await login(deps, {
+      practiceCode: 'BENCH',
+      username: `user${i % USERS}`,
+      password: 'x',
+      origin: ORIGIN,
+    });
     if (!result.ok) throw new Error(`sign-in refused: ${result.reason}`);
   };
   for (let i = 0; i < 200; i++) await signIn(i);

@@ -141,11 +141,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       if (policy.name !== RATE_LIMITS.login.name) return Promise.resolve();
       const body = (request.body ?? {}) as { practiceCode?: unknown; username?: unknown };
       const typed = (value: unknown) => (typeof value === 'string' ? value : undefined);
-      return recordThrottledSignIn(
-        options.deps,
-        { practiceCode: typed(body.practiceCode), username: typed(body.username), rule, windowEnd },
-        requestOrigin(request),
-      );
+      return recordThrottledSignIn(options.deps, {
+        practiceCode: typed(body.practiceCode),
+        username: typed(body.username),
+        rule,
+        windowEnd,
+        origin: requestOrigin(request),
+      });
     },
   });
 

@@ -64,12 +64,11 @@ export const passwordAuthRoutes: FastifyPluginAsyncTypebox<PasswordAuthRoutesOpt
       },
     },
     async (request, reply) => {
-      const result = await completeForcedPasswordChange(
-        deps,
-        sessionOf(request),
-        request.body,
-        requestOrigin(request),
-      );
+      const result = await completeForcedPasswordChange(deps, {
+        ...request.body,
+        auth: sessionOf(request),
+        origin: requestOrigin(request),
+      });
       if (!result.ok) {
         if (result.problem.reason === 'session_gone') throw new ApiError('session_expired');
         throw newPasswordError(result.problem);

@@ -98,12 +98,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       },
     },
     async (request, reply) => {
-      const result = await login(
-        deps,
-        request.body,
-        requestOrigin(request),
-        request.cookies[cookies.rememberName],
-      );
+      const result = await login(deps, {
+        ...request.body,
+        origin: requestOrigin(request),
+        rememberedBrowserToken: request.cookies[cookies.rememberName],
+      });
       if (!result.ok) {
         if (result.lockedUntil !== undefined)
           throw new ApiError('account_locked', undefined, {

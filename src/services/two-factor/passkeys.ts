@@ -196,11 +196,11 @@ export async function finishPasskeySignIn(
     ...input
   }: CeremonyRequest & { readonly response: AuthenticationResponseJSON; readonly rememberBrowser: boolean },
 ): Promise<SecondFactorResult> {
-  return attemptSecondFactor(
-    deps,
+  return attemptSecondFactor(deps, {
     auth,
-    { origin, rememberBrowser: input.rememberBrowser },
-    async (trx, now) => {
+    origin,
+    rememberBrowser: input.rememberBrowser,
+    check: async (trx, now) => {
       const challenge = await takeChallenge(trx, auth.user.id, 'authentication', now);
       const passkey = (await listPasskeys(trx, auth.user.id)).find(
         (p) => p.credentialId === input.response.id,
@@ -223,7 +223,7 @@ export async function finishPasskeySignIn(
       await recordPasskeyUse(trx, passkey.id, verification.authenticationInfo.newCounter, now);
       return { ok: true, method: 'passkey' };
     },
-  );
+  });
 }
 
 /** Removes one of the user's passkeys, with its event and email; false when the id is not theirs. */
