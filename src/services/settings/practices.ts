@@ -53,11 +53,10 @@ export async function createPractice(
     settings,
     createdAt: now,
   };
-  const { temporaryPassword, passwordHash, expiresAt } = await issueTemporaryPassword(
-    deps,
+  const { temporaryPassword, passwordHash, expiresAt } = await issueTemporaryPassword(deps, {
     practice,
-    input.admin,
-  );
+    owner: input.admin,
+  });
   const admin = { id: randomUUID(), username: input.admin.username };
 
   await deps.store.transaction(async (trx) => {

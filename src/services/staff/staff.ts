@@ -75,7 +75,7 @@ export async function createStaffUser(
   const existing = lookAlikeUsername(input.username, await listUsernames(deps.store.db, practice.id));
   if (existing !== undefined) return { ok: false, problem: { reason: 'username_look_alike', existing } };
 
-  const issued = await issueTemporaryPassword(deps, practice, input);
+  const issued = await issueTemporaryPassword(deps, { practice, owner: input });
   const id = randomUUID();
   const at = deps.clock.now();
   const roles = [...new Set(input.roles)];

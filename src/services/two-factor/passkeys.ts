@@ -70,8 +70,10 @@ export async function beginPasskeyRegistration(
   { auth, origin, rp, currentPassword }: CeremonyRequest & { readonly currentPassword: string },
 ): Promise<BeginRegistrationResult> {
   const { user } = auth;
-  const confirmed = await confirmCurrentPassword(deps, auth, currentPassword, {
+  const confirmed = await confirmCurrentPassword(deps, {
+    auth,
     origin,
+    password: currentPassword,
     failureEvent: 'passkey.added',
   });
   if (!confirmed.ok) return confirmed;

@@ -37,8 +37,10 @@ export async function disableTwoFactor(
   { auth, origin, currentPassword }: OwnRequest & { readonly currentPassword: string },
 ): Promise<{ readonly ok: true } | { readonly ok: false; readonly reason: ManageFailure }> {
   const { user, practice, session } = auth;
-  const confirmed = await confirmCurrentPassword(deps, auth, currentPassword, {
+  const confirmed = await confirmCurrentPassword(deps, {
+    auth,
     origin,
+    password: currentPassword,
     failureEvent: 'two_factor.disabled',
   });
   if (!confirmed.ok) return confirmed;
@@ -81,8 +83,10 @@ export async function regenerateRecoveryCodes(
   | { readonly ok: false; readonly reason: ManageFailure }
 > {
   const { user, practice } = auth;
-  const confirmed = await confirmCurrentPassword(deps, auth, currentPassword, {
+  const confirmed = await confirmCurrentPassword(deps, {
+    auth,
     origin,
+    password: currentPassword,
     failureEvent: 'recovery_codes.regenerated',
   });
   if (!confirmed.ok) return confirmed;
