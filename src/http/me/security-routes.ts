@@ -62,7 +62,7 @@ export const meSecurityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> 
     },
     async (request) => {
       const { user, session } = sessionOf(request);
-      return (await listSessions(deps, user, session.id)).map(toSessionItem);
+      return (await listSessions(deps, { user, callerSessionId: session.id })).map(toSessionItem);
     },
   );
 
@@ -76,7 +76,13 @@ export const meSecurityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> 
     },
     async (request) => {
       const { user, session } = sessionOf(request);
-      return { ended: await endOtherSessions(deps, user, session.id, requestOrigin(request)) };
+      return {
+        ended: await endOtherSessions(deps, {
+          user,
+          callerSessionId: session.id,
+          origin: requestOrigin(request),
+        }),
+      };
     },
   );
 
@@ -91,7 +97,7 @@ export const meSecurityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> 
     },
     async (request, reply) => {
       const { user } = sessionOf(request);
-      if (!(await endOwnSession(deps, user, request.params.id, requestOrigin(request))))
+      if (!(await endOwnSession(deps, { user, publicId: request.params.id, origin: requestOrigin(request) })))
         throw new ApiError('not_found', 'You have no open session with this id.');
       return reply.status(204).send(null);
     },

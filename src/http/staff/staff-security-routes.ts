@@ -99,7 +99,7 @@ export const staffSecurityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps 
     async (request) => {
       const { session } = sessionOf(request);
       const user = await staffMember(deps, request);
-      return (await listSessions(deps, user, session.id)).map(toSessionItem);
+      return (await listSessions(deps, { user, callerSessionId: session.id })).map(toSessionItem);
     },
   );
 
@@ -115,7 +115,9 @@ export const staffSecurityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps 
     async (request) => {
       const admin = sessionOf(request).user;
       const user = await staffMember(deps, request);
-      return { ended: await signOutEverywhere(deps, admin, user, requestOrigin(request)) };
+      return {
+        ended: await signOutEverywhere(deps, { actor: admin, target: user, origin: requestOrigin(request) }),
+      };
     },
   );
 };
