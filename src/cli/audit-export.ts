@@ -64,7 +64,7 @@ the log as activity.viewed.`,
         scope = { kind: 'practice', user };
       }
       const origin = { ip: '127.0.0.1', userAgent: 'gatehouse cli' };
-      await recordActivityViewed(deps, { user: null, practice }, scope, origin, 'csv');
+      await recordActivityViewed(deps, { reader: { user: null, practice }, scope, origin, format: 'csv' });
       const lines = activityCsv(
         deps.store,
         { chainId: practice.id, ...(scope.user ? { userId: scope.user.id } : {}) },

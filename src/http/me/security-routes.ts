@@ -30,7 +30,7 @@ export const meSecurityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> 
     { schema: { summary: 'Your Security & Activity', response: { 200: SecuritySummary, ...commonErrors } } },
     async (request) => {
       const { user, practice } = sessionOf(request);
-      return toSecuritySummary(await securityOverview(deps, user, practice));
+      return toSecuritySummary(await securityOverview(deps, { user, practice }));
     },
   );
 
@@ -47,7 +47,7 @@ export const meSecurityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> 
       const reader = sessionOf(request);
       const filters = activityFilters(request.query, reader.practice.settings.timeZone);
       const scope = { kind: 'user', user: reader.user } as const;
-      const page = await readActivity(deps, reader, scope, filters, requestOrigin(request));
+      const page = await readActivity(deps, { reader, scope, filters, origin: requestOrigin(request) });
       return activityPageBody(page, reader.practice.settings.timeZone);
     },
   );

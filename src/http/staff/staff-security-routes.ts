@@ -58,7 +58,7 @@ export const staffSecurityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps 
     async (request) => {
       const { practice } = sessionOf(request);
       const user = await staffMember(deps, request);
-      const overview = await securityOverview(deps, user, practice);
+      const overview = await securityOverview(deps, { user, practice });
       return {
         ...toSecuritySummary(overview),
         locked:
@@ -82,7 +82,12 @@ export const staffSecurityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps 
       const reader = sessionOf(request);
       const user = await staffMember(deps, request);
       const filters = activityFilters(request.query, reader.practice.settings.timeZone);
-      const page = await readActivity(deps, reader, { kind: 'user', user }, filters, requestOrigin(request));
+      const page = await readActivity(deps, {
+        reader,
+        scope: { kind: 'user', user },
+        filters,
+        origin: requestOrigin(request),
+      });
       return activityPageBody(page, reader.practice.settings.timeZone);
     },
   );
