@@ -351,7 +351,7 @@ async function measureOversight(store) {
   );
   const bursts = await timeQuery(
     'staff list, failed-sign-in bursts',
-    () => listStaff(deps, practice, { filter: 'failed_sign_in_burst' }),
+    () => listStaff(deps, { practice, filter: 'failed_sign_in_burst' }),
     (answer) => Array.isArray(answer),
   );
   const sample = await practiceSecurityOverview(deps, practice);

@@ -45,7 +45,7 @@ export async function practiceSecurityOverview(
 ): Promise<PracticeSecurityOverview> {
   const [accounts, context] = await Promise.all([
     listStaffAccountFacts(deps.store.db, practice.id),
-    filterContext(deps, practice, true),
+    filterContext(deps, { practice, withEvents: true }),
   ]);
   const { settings } = practice;
   return {

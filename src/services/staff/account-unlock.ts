@@ -12,9 +12,7 @@ import type { RequestOrigin, ServiceDeps } from '../context.js';
  */
 export async function unlockUser(
   deps: ServiceDeps,
-  actor: User,
-  target: User,
-  origin: RequestOrigin,
+  { actor, target, origin }: { readonly actor: User; readonly target: User; readonly origin: RequestOrigin },
 ): Promise<{ readonly wasLocked: boolean }> {
   const now = deps.clock.now();
   const wasLocked = isLocked(target, now);
