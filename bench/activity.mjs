@@ -345,7 +345,7 @@ async function measureOversight(store) {
   const deps = { store, clock: { now: () => END }, hasher: undefined };
   const overview = await timeQuery(
     'security overview',
-    () => practiceSecurityOverview(deps, practice),
+    () => practiceSecurityOverview(deps, { practice }),
     (answer) =>
       answer.counts.active + answer.counts.deactivated === USERS && answer.counts.twoFactorEnabled > 0,
   );
@@ -354,7 +354,7 @@ async function measureOversight(store) {
     () => listStaff(deps, { practice, filter: 'failed_sign_in_burst' }),
     (answer) => Array.isArray(answer),
   );
-  const sample = await practiceSecurityOverview(deps, practice);
+  const sample = await practiceSecurityOverview(deps, { practice });
   return { securityOverview: overview, staffListBursts: bursts, overviewCounts: sample.counts };
 }
 

@@ -47,17 +47,19 @@ beforeAll(async () => {
     .where('id', '=', user.id)
     .execute();
   const context = { practiceId: practice.practiceId, actor: null, origin: ORIGIN };
-  const ehr = await createApp(server.deps, context, {
+  const ehr = await createApp(server.deps, {
     name: 'EHR',
     redirectUris: [REDIRECT_URI],
     confidential: true,
     firstParty: true,
+    ...context,
   });
-  const spa = await createApp(server.deps, context, {
+  const spa = await createApp(server.deps, {
     name: 'Scheduling',
     redirectUris: [REDIRECT_URI],
     confidential: false,
     firstParty: true,
+    ...context,
   });
   if (!ehr.ok || !spa.ok || ehr.clientSecret === undefined) throw new Error('apps not created');
   confidential = { clientId: ehr.app.clientId, clientSecret: ehr.clientSecret };

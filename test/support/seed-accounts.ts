@@ -26,15 +26,12 @@ export async function seedPracticeAccounts(
   await migrateToLatest(store);
   const deps = { store, clock: { now: () => Date.now() }, hasher: createPasswordHasher() };
   const code = `${options.codePrefix}${Date.now().toString(36)}`;
-  const created = await createPractice(
-    deps,
-    {
-      code,
-      name: `${options.codePrefix} Practice`,
-      admin: { username: 'owner', email: `owner@${code.toLowerCase()}.test`, firstName: 'O', lastName: 'W' },
-    },
-    { ip: '127.0.0.1', userAgent: 'seed' },
-  );
+  const created = await createPractice(deps, {
+    code,
+    name: `${options.codePrefix} Practice`,
+    admin: { username: 'owner', email: `owner@${code.toLowerCase()}.test`, firstName: 'O', lastName: 'W' },
+    origin: { ip: '127.0.0.1', userAgent: 'seed' },
+  });
   if (!created.ok) throw new Error(created.problem);
   const hash = await deps.hasher.hash(options.password);
   const accounts: SeededAccount[] = [];

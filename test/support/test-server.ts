@@ -184,20 +184,17 @@ export interface TestPractice {
 /** A practice with a unique code and its administrator (who holds a temporary password). */
 export async function seedPractice(deps: ServiceDeps, prefix = 'T'): Promise<TestPractice> {
   const code = `${prefix}${process.pid}x${Date.now().toString(36)}x${practiceCounter++}`.slice(0, 32);
-  const result = await createPractice(
-    deps,
-    {
-      code,
-      name: `Test Practice ${code}`,
-      admin: {
-        username: 'admin',
-        email: `admin@${code.toLowerCase()}.test`,
-        firstName: 'Ada',
-        lastName: 'Admin',
-      },
+  const result = await createPractice(deps, {
+    code,
+    name: `Test Practice ${code}`,
+    admin: {
+      username: 'admin',
+      email: `admin@${code.toLowerCase()}.test`,
+      firstName: 'Ada',
+      lastName: 'Admin',
     },
-    { ip: '127.0.0.1', userAgent: 'test seed' },
-  );
+    origin: { ip: '127.0.0.1', userAgent: 'test seed' },
+  });
   if (!result.ok) throw new Error(result.problem);
   return {
     code,

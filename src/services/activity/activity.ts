@@ -49,7 +49,8 @@ export async function readActivity(
   deps: ServiceDeps,
   { reader, scope, filters, origin }: ActivityRequest & { readonly filters: ActivityFilters },
 ): Promise<ActivityResult> {
-  if (filters.before === undefined) await recordActivityViewed(deps, { reader, scope, origin, format: 'page' });
+  if (filters.before === undefined)
+    await recordActivityViewed(deps, { reader, scope, origin, format: 'page' });
   const page = await listActivity(deps.store.db, {
     ...filters,
     chainId: reader.practice.id,

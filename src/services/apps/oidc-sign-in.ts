@@ -1,7 +1,7 @@
 import { findPracticeById, type Practice } from '../../store/practice-store.js';
-import type { ValidSession } from '../sessions/sessions.js';
+import type { OwnRequest, ValidSession } from '../sessions/sessions.js';
 import { audit } from '../activity/audit.js';
-import type { RequestOrigin, ServiceDeps } from '../context.js';
+import type { ServiceDeps } from '../context.js';
 
 /**
  * What an app's sign-in is told about the Gatehouse sign-in it reuses (docs/architecture.md "Apps signing in"): `amr` from
@@ -34,16 +34,14 @@ export function appSignInOf(
 /** The `app.signed_in` event of a sign-in to an app. */
 export async function recordAppSignIn(
   deps: ServiceDeps,
-  current: ValidSession,
-  app: { readonly name: string; readonly clientId: string },
-  origin: RequestOrigin,
+  { auth, origin, app }: OwnRequest & { readonly app: { readonly name: string; readonly clientId: string } },
 ): Promise<void> {
   await deps.store.transaction((trx) =>
     audit(trx, {
-      practiceId: current.practice.id,
+      practiceId: auth.practice.id,
       type: 'app.signed_in',
       outcome: 'success',
-      actor: current.user,
+      actor: auth.user,
       origin,
       at: deps.clock.now(),
       details: { app: app.name.slice(0, 100), clientId: app.clientId },
@@ -52,6 +50,9 @@ export async function recordAppSignIn(
 }
 
 /** The practice an app belongs to (its client's metadata names it); undefined once it is gone. */
-export function findAppPractice(deps: ServiceDeps, practiceId: string): Promise<Practice | undefined> {
+export function findAppPractice(
+  deps: ServiceDeps,
+  { practiceId }: { readonly practiceId: string },
+): Promise<Practice | undefined> {
   return findPracticeById(deps.store.db, practiceId);
 }

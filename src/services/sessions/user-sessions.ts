@@ -37,7 +37,11 @@ export async function listSessions(
 /** Ends one of the user's own sessions; false when they have no session with that id. */
 export async function endOwnSession(
   deps: ServiceDeps,
-  { user, publicId, origin }: { readonly user: User; readonly publicId: string; readonly origin: RequestOrigin },
+  {
+    user,
+    publicId,
+    origin,
+  }: { readonly user: User; readonly publicId: string; readonly origin: RequestOrigin },
 ): Promise<boolean> {
   return deps.store.transaction(async (trx) => {
     if (!(await deleteUserSessionByPublicId(trx, user.id, publicId))) return false;

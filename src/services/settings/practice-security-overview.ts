@@ -41,7 +41,7 @@ export interface PracticeSecurityOverview {
 
 export async function practiceSecurityOverview(
   deps: ServiceDeps,
-  practice: Practice,
+  { practice }: { readonly practice: Practice },
 ): Promise<PracticeSecurityOverview> {
   const [accounts, context] = await Promise.all([
     listStaffAccountFacts(deps.store.db, practice.id),

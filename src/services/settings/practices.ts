@@ -35,8 +35,7 @@ export type CreatePracticeResult =
 
 export async function createPractice(
   deps: ServiceDeps,
-  input: NewPracticeInput,
-  origin: RequestOrigin,
+  { origin, ...input }: NewPracticeInput & { readonly origin: RequestOrigin },
 ): Promise<CreatePracticeResult> {
   const problem = validate(input);
   if (problem) return { ok: false, problem };

@@ -17,11 +17,7 @@ export type ForcedChangeResult =
 
 export async function completeForcedPasswordChange(
   deps: ServiceDeps,
-  {
-    auth,
-    origin,
-    ...input
-  }: OwnRequest & { readonly newPassword: string; readonly confirmPassword: string },
+  { auth, origin, ...input }: OwnRequest & { readonly newPassword: string; readonly confirmPassword: string },
 ): Promise<ForcedChangeResult> {
   const { user, practice, session } = auth;
   const check = await checkChosenPassword(deps, { practice, user, ...input });
