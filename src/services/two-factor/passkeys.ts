@@ -262,7 +262,10 @@ export async function removePasskey(
 }
 
 /** The signed-in user's own passkeys and security keys. */
-export async function listOwnPasskeys(deps: ServiceDeps, { user }: ValidSession): Promise<Passkey[]> {
+export async function listOwnPasskeys(
+  deps: ServiceDeps,
+  { auth: { user } }: { readonly auth: ValidSession },
+): Promise<Passkey[]> {
   return listPasskeys(deps.store.db, user.id);
 }
 

@@ -27,7 +27,7 @@ export type ManageFailure = CurrentPasswordRefusal | 'not_enabled' | 'required_b
 /** The signed-in user's own second factors: on or off, recovery codes left, passkeys. */
 export async function findOwnTwoFactorStatus(
   deps: ServiceDeps,
-  { user }: ValidSession,
+  { auth: { user } }: { readonly auth: ValidSession },
 ): Promise<TwoFactorStatus> {
   return findTwoFactorStatus(deps.store.db, user.id);
 }
