@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { openStore } from '../dist/src/store/database.js';
+import { serviceDeps } from '../dist/src/runtime.js';
 import { migrateToLatest } from '../dist/src/store/migrate.js';
 import { listActivity } from '../dist/src/store/activity-store.js';
 import { activityCsv } from '../dist/src/services/activity/activity-export.js';
@@ -342,7 +343,7 @@ async function loadStaff(store) {
 async function measureOversight(store) {
   const practice = await findPracticeById(store.db, CHAIN);
   if (!practice) throw new Error('the bench practice is missing: load it again (without --skip-load)');
-  const deps = { store, clock: { now: () => END }, hasher: undefined };
+  const deps = serviceDeps({ store, clock: { now: () => END } });
   const overview = await timeQuery(
     'security overview',
     () => practiceSecurityOverview(deps, { practice }),

@@ -16,7 +16,7 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { configFromEnv } from '../dist/src/config.js';
-import { openServices } from '../dist/src/runtime.js';
+import { openServices, serviceDeps } from '../dist/src/runtime.js';
 import { login } from '../dist/src/services/sign-in/sign-in.js';
 import { startArgon2 } from './lib/argon2-limit.mjs';
 import { cpuByPid, cpuMs, cpuMsSince, postgresBackendPids } from './lib/cpu.mjs';
@@ -70,10 +70,10 @@ async function benchDatabase(kind) {
   await seedPractice(env, { code: 'BENCH', prefix: 'user', count: USERS, password: 'unused' });
   const services = await openServices(configFromEnv({ ...process.env, ...env }));
   // Everything a sign-in does but the verification itself.
-  const deps = {
+  const deps = serviceDeps({
     ...services,
     hasher: { ...services.hasher, verify: async () => true, needsRehash: () => false },
-  };
+  });
   const admin = postgres && new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
   await admin?.connect();
   const backends = async () => (admin ? postgresBackendPids(admin, postgres.url) : []);

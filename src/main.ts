@@ -13,16 +13,14 @@ import { createMailTransport, startMailDelivery } from './services/mail/mail-del
 
 /** `npm start`: migrate, create the demo practice on first run, serve API and web app. */
 const config = configFromEnv();
-const [secretKey, ...previousSecretKeys] = resolveSecretKeys(config);
-const deps = await openServices(config);
+const deps = await openServices(config, resolveSecretKeys(config));
+const [secretKey, ...previousSecretKeys] = deps.secretKeys;
 const app = await buildApp({
   deps,
   publicUrl: config.publicUrl,
   trustProxy: config.trustProxy,
   logger: loggerOptions(config.logLevel),
   webRoot: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web'),
-  secretKey,
-  previousSecretKeys,
   metricsToken: config.metricsToken,
   allowedReturnOrigins: config.allowedReturnOrigins,
   sessionCookieDomain: config.sessionCookieDomain,
@@ -37,12 +35,7 @@ const mail = startMailDelivery(
   app.log,
 );
 // Each checkpoint also goes to the log at info, which log shipping keeps outside the database.
-const checkpoints = startAuditCheckpoints(
-  deps.store,
-  checkpointKeysOf([secretKey, ...previousSecretKeys]),
-  deps.clock,
-  app.log,
-);
+const checkpoints = startAuditCheckpoints(deps.store, checkpointKeysOf(deps.secretKeys), deps.clock, app.log);
 const purge = startExpiredRowsPurge(deps.store, deps.clock, app.log);
 const address = await app.listen({ port: config.port, host: config.host });
 const url = config.publicUrl?.origin ?? address.replace('[::1]', 'localhost');

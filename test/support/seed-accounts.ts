@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../../src/domain/roles.js';
-import { createPasswordHasher } from '../../src/services/passwords/password-hasher.js';
+import { serviceDeps } from '../../src/runtime.js';
 import { createPractice } from '../../src/services/settings/practices.js';
 import type { Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
@@ -24,7 +24,7 @@ export async function seedPracticeAccounts(
   },
 ): Promise<{ code: string; practiceId: string; accounts: SeededAccount[] }> {
   await migrateToLatest(store);
-  const deps = { store, clock: { now: () => Date.now() }, hasher: createPasswordHasher() };
+  const deps = serviceDeps({ store });
   const code = `${options.codePrefix}${Date.now().toString(36)}`;
   const created = await createPractice(deps, {
     code,

@@ -11,9 +11,10 @@ import { inject } from 'vitest';
 import type { Role } from '../../src/domain/roles.js';
 import type { TrustedProxies } from '../../src/domain/trusted-proxies.js';
 import { buildApp } from '../../src/http/app.js';
-import { loggerOptions } from '../../src/runtime.js';
+import { loggerOptions, serviceDeps } from '../../src/runtime.js';
 import type { Clock, ServiceDeps } from '../../src/services/context.js';
-import { createPasswordHasher, type PasswordHasher } from '../../src/services/passwords/password-hasher.js';
+import type { PasswordHasher } from '../../src/services/passwords/password-hasher.js';
+import type { SecretKeys } from '../../src/domain/secret-box.js';
 import { createMailTransport, deliverDueMail } from '../../src/services/mail/mail-delivery.js';
 import { createPractice } from '../../src/services/settings/practices.js';
 import { openStore, type Store } from '../../src/store/database.js';
@@ -125,7 +126,11 @@ export interface TestServerOptions {
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const store = options.store ?? (await openTestStore());
   const clock = options.clock ?? testClock();
-  const deps: ServiceDeps = { store, clock, hasher: options.hasher ?? createPasswordHasher() };
+  const secretKeys: SecretKeys = [
+    options.secretKey ?? TEST_SECRET_KEY,
+    ...(options.previousSecretKeys ?? []),
+  ];
+  const deps = serviceDeps({ store, clock, hasher: options.hasher, secretKeys });
   const app = await buildApp({
     deps,
     publicUrl: options.publicUrl ? new URL(options.publicUrl) : undefined,
@@ -133,8 +138,6 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logger: options.logLines ? capturingLogger(options.logLines) : (options.logger ?? false),
     webRoot: path.resolve('dist/web'),
     rateLimiting: options.rateLimiting ?? true,
-    secretKey: options.secretKey ?? TEST_SECRET_KEY,
-    previousSecretKeys: options.previousSecretKeys ?? [],
     metricsToken: options.metricsToken,
     allowedReturnOrigins: options.allowedReturnOrigins ?? [],
     sessionCookieDomain: options.sessionCookieDomain,
