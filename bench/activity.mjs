@@ -399,7 +399,7 @@ async function measure(store) {
   const started = process.hrtime.bigint();
   let rows = -1;
   let bytes = 0;
-  for await (const chunk of activityCsv(store, { chainId: CHAIN }, { limit: 50 })) {
+  for await (const chunk of activityCsv({ store }, { scope: { chainId: CHAIN }, filters: { limit: 50 } })) {
     // The bytes a socket write sends; rows counted by their line feeds (CR and LF never occur in a cell).
     const encoded = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     for (let at = encoded.indexOf(10); at !== -1; at = encoded.indexOf(10, at + 1)) rows++;

@@ -28,15 +28,13 @@ const app = await buildApp({
 
 // Before listening, so that whoever sees the server ready also sees the first-run notice.
 const created = await ensureFirstPractice(deps);
-const mail = startMailDelivery(
-  deps.store,
-  createMailTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom }),
-  deps.clock,
-  app.log,
-);
+const mail = startMailDelivery(deps, {
+  transport: createMailTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom }),
+  logger: app.log,
+});
 // Each checkpoint also goes to the log at info, which log shipping keeps outside the database.
-const checkpoints = startAuditCheckpoints(deps.store, checkpointKeysOf(deps.secretKeys), deps.clock, app.log);
-const purge = startExpiredRowsPurge(deps.store, deps.clock, app.log);
+const checkpoints = startAuditCheckpoints(deps, { keys: checkpointKeysOf(deps.secretKeys), logger: app.log });
+const purge = startExpiredRowsPurge(deps, { logger: app.log });
 const address = await app.listen({ port: config.port, host: config.host });
 const url = config.publicUrl?.origin ?? address.replace('[::1]', 'localhost');
 if (created?.ok) process.stdout.write(`\n${firstRunNotice(created, url)}\n\n`);

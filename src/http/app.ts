@@ -107,9 +107,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(errorHandler);
   await app.register(requestLog);
-  const metrics = createMetrics(options.deps.store, () =>
-    mailQueueState(options.deps.store, options.deps.clock),
-  );
+  const metrics = createMetrics(options.deps.store, () => mailQueueState(options.deps));
   await app.register(metricsEndpoint, { metrics, token: options.metricsToken });
   await app.register(swagger, {
     openapi: {

@@ -138,7 +138,7 @@ it('keeps passwords, temporary passwords, reset tokens and session ids out of lo
     }),
   );
   await app.backgroundWork.drain();
-  await deliverDueMail(store, transport, deps.clock, app.log);
+  await deliverDueMail({ store, clock: deps.clock }, { transport, logger: app.log });
   const token = resetTokenFor(path.join(outboxDir, 'outbox'), 'nina@example.test') ?? 'missing';
   const ninaThird = 'violet tugboat thistle orchard';
   secrets.push(token, ninaThird);

@@ -151,7 +151,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     outboxDir: path.join(dataDir, 'outbox'),
     deliverMail: async () => {
       await app.backgroundWork.drain();
-      return deliverDueMail(store, transport, clock, quiet);
+      return deliverDueMail({ store, clock }, { transport, logger: quiet });
     },
     app,
     deps,

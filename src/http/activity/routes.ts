@@ -130,11 +130,10 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{
       const scope = await scopeOf(reader.practice, request.query.user);
       await recordActivityViewed(deps, { reader, scope, origin: requestOrigin(request), format: 'csv' });
       const day = new Date(deps.clock.now()).toISOString().slice(0, 10);
-      const lines = activityCsv(
-        deps.store,
-        { chainId: reader.practice.id, ...(scope.user ? { userId: scope.user.id } : {}) },
+      const lines = activityCsv(deps, {
+        scope: { chainId: reader.practice.id, ...(scope.user ? { userId: scope.user.id } : {}) },
         filters,
-      );
+      });
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="activity-log-${day}.csv"`)
