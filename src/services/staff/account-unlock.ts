@@ -1,5 +1,5 @@
 import { isLocked } from '../../domain/account-lock.js';
-import { unlockAccount } from '../../store/user-store.js';
+import { unlockAccount } from '../../store/account-lock-store.js';
 import type { User } from '../../store/user-store.js';
 import { audit } from '../activity/audit.js';
 import type { RequestOrigin, ServiceDeps } from '../context.js';
