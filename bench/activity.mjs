@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { openStore } from '../dist/src/store/database.js';
+import { serviceDeps } from '../dist/src/runtime.js';
 import { migrateToLatest } from '../dist/src/store/migrate.js';
 import { listActivity } from '../dist/src/store/activity-store.js';
 import { activityCsv } from '../dist/src/services/activity/activity-export.js';
@@ -342,19 +343,19 @@ async function loadStaff(store) {
 async function measureOversight(store) {
   const practice = await findPracticeById(store.db, CHAIN);
   if (!practice) throw new Error('the bench practice is missing: load it again (without --skip-load)');
-  const deps = { store, clock: { now: () => END }, hasher: undefined };
+  const deps = serviceDeps({ store, clock: { now: () => END } });
   const overview = await timeQuery(
     'security overview',
-    () => practiceSecurityOverview(deps, practice),
+    () => practiceSecurityOverview(deps, { practice }),
     (answer) =>
       answer.counts.active + answer.counts.deactivated === USERS && answer.counts.twoFactorEnabled > 0,
   );
   const bursts = await timeQuery(
     'staff list, failed-sign-in bursts',
-    () => listStaff(deps, practice, { filter: 'failed_sign_in_burst' }),
+    () => listStaff(deps, { practice, filter: 'failed_sign_in_burst' }),
     (answer) => Array.isArray(answer),
   );
-  const sample = await practiceSecurityOverview(deps, practice);
+  const sample = await practiceSecurityOverview(deps, { practice });
   return { securityOverview: overview, staffListBursts: bursts, overviewCounts: sample.counts };
 }
 
@@ -398,7 +399,7 @@ async function measure(store) {
   const started = process.hrtime.bigint();
   let rows = -1;
   let bytes = 0;
-  for await (const chunk of activityCsv(store, { chainId: CHAIN }, { limit: 50 })) {
+  for await (const chunk of activityCsv({ store }, { scope: { chainId: CHAIN }, filters: { limit: 50 } })) {
     // The bytes a socket write sends; rows counted by their line feeds (CR and LF never occur in a cell).
     const encoded = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     for (let at = encoded.indexOf(10); at !== -1; at = encoded.indexOf(10, at + 1)) rows++;

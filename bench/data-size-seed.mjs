@@ -59,15 +59,12 @@ export async function bulkSeed(env, counts) {
 async function templateRows(env) {
   const deps = await openServices(configFromEnv({ ...process.env, ...env }));
   try {
-    const created = await createPractice(
-      deps,
-      {
-        code: 'TEMPLATE',
-        name: 'Template Practice',
-        admin: { username: 'admin', email: 'admin@template.test', firstName: 'A', lastName: 'Admin' },
-      },
-      { ip: '127.0.0.1', userAgent: 'bench seed' },
-    );
+    const created = await createPractice(deps, {
+      code: 'TEMPLATE',
+      name: 'Template Practice',
+      admin: { username: 'admin', email: 'admin@template.test', firstName: 'A', lastName: 'Admin' },
+      origin: { ip: '127.0.0.1', userAgent: 'bench seed' },
+    });
     if (!created.ok) throw new Error(created.problem);
     const practice = await deps.store.db
       .selectFrom('practices')

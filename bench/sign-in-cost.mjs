@@ -16,7 +16,7 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { configFromEnv } from '../dist/src/config.js';
-import { openServices } from '../dist/src/runtime.js';
+import { openServices, serviceDeps } from '../dist/src/runtime.js';
 import { login } from '../dist/src/services/sign-in/sign-in.js';
 import { startArgon2 } from './lib/argon2-limit.mjs';
 import { cpuByPid, cpuMs, cpuMsSince, postgresBackendPids } from './lib/cpu.mjs';
@@ -34,11 +34,12 @@ const mainThreadMs = () => cpuMs(`${process.pid}/task/${process.pid}`);
 /** Runs `sign-ins` sign-ins one after another; CPU µs per sign-in of the main thread and of `backends`. */
 async function measure(deps, backends) {
   const signIn = async (i) => {
-    const result = await login(
-      deps,
-      { practiceCode: 'BENCH', username: `user${i % USERS}`, password: 'x' },
-      ORIGIN,
-    );
+    const result = await login(deps, {
+      practiceCode: 'BENCH',
+      username: `user${i % USERS}`,
+      password: 'x',
+      origin: ORIGIN,
+    });
     if (!result.ok) throw new Error(`sign-in refused: ${result.reason}`);
   };
   for (let i = 0; i < 200; i++) await signIn(i);
@@ -69,10 +70,10 @@ async function benchDatabase(kind) {
   await seedPractice(env, { code: 'BENCH', prefix: 'user', count: USERS, password: 'unused' });
   const services = await openServices(configFromEnv({ ...process.env, ...env }));
   // Everything a sign-in does but the verification itself.
-  const deps = {
+  const deps = serviceDeps({
     ...services,
     hasher: { ...services.hasher, verify: async () => true, needsRehash: () => false },
-  };
+  });
   const admin = postgres && new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
   await admin?.connect();
   const backends = async () => (admin ? postgresBackendPids(admin, postgres.url) : []);

@@ -15,16 +15,14 @@ import { startAppLogoutDelivery } from './services/apps/app-logout-delivery.js';
 
 /** `npm start`: migrate, create the demo practice on first run, serve API and web app. */
 const config = configFromEnv();
-const [secretKey, ...previousSecretKeys] = resolveSecretKeys(config);
-const deps = await openServices(config);
+const deps = await openServices(config, resolveSecretKeys(config));
+const [secretKey, ...previousSecretKeys] = deps.secretKeys;
 const app = await buildApp({
   deps,
   publicUrl: config.publicUrl,
   trustProxy: config.trustProxy,
   logger: loggerOptions(config.logLevel),
   webRoot: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web'),
-  secretKey,
-  previousSecretKeys,
   metricsToken: config.metricsToken,
   allowedReturnOrigins: config.allowedReturnOrigins,
   sessionCookieDomain: config.sessionCookieDomain,
@@ -32,24 +30,17 @@ const app = await buildApp({
 
 // Before listening, so that whoever sees the server ready also sees the first-run notice.
 const created = await ensureFirstPractice(deps);
-const mail = startMailDelivery(
-  deps.store,
-  createMailTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom }),
-  deps.clock,
-  app.log,
-);
+const mail = startMailDelivery(deps, {
+  transport: createMailTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom }),
+  logger: app.log,
+});
 // Each checkpoint also goes to the log at info, which log shipping keeps outside the database.
-const checkpoints = startAuditCheckpoints(
-  deps.store,
-  checkpointKeysOf([secretKey, ...previousSecretKeys]),
-  deps.clock,
-  app.log,
-);
-const purge = startExpiredRowsPurge(deps.store, deps.clock, app.log);
+const checkpoints = startAuditCheckpoints(deps, { keys: checkpointKeysOf(deps.secretKeys), logger: app.log });
+const purge = startExpiredRowsPurge(deps, { logger: app.log });
 const appLogouts = app.appLogoutSender
-  ? startAppLogoutDelivery(deps.store, app.appLogoutSender, deps.clock, app.log)
+  ? startAppLogoutDelivery(deps, { send: app.appLogoutSender, logger: app.log })
   : undefined;
-const digests = startAdminAlertDigests(deps.store, deps.clock, app.log);
+const digests = startAdminAlertDigests(deps, { logger: app.log });
 const address = await app.listen({ port: config.port, host: config.host });
 const url = config.publicUrl?.origin ?? address.replace('[::1]', 'localhost');
 if (created?.ok) process.stdout.write(`\n${firstRunNotice(created, url)}\n\n`);

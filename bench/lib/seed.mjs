@@ -13,20 +13,17 @@ const { insertUser } = await import(path.join(ROOT, 'dist/src/store/user-store.j
 export async function seedPractice(env, { code, prefix, count, password }) {
   const deps = await openServices(configFromEnv({ ...process.env, ...env }));
   try {
-    const created = await createPractice(
-      deps,
-      {
-        code,
-        name: `${code} Practice`,
-        admin: {
-          username: 'admin',
-          email: `admin@${code.toLowerCase()}.test`,
-          firstName: 'A',
-          lastName: 'Admin',
-        },
+    const created = await createPractice(deps, {
+      code,
+      name: `${code} Practice`,
+      admin: {
+        username: 'admin',
+        email: `admin@${code.toLowerCase()}.test`,
+        firstName: 'A',
+        lastName: 'Admin',
       },
-      { ip: '127.0.0.1', userAgent: 'bench seed' },
-    );
+      origin: { ip: '127.0.0.1', userAgent: 'bench seed' },
+    });
     if (!created.ok) throw new Error(created.problem);
     const hash = await deps.hasher.hash(password);
     for (let i = 0; i < count; i++) {

@@ -36,16 +36,15 @@ URIs can be added on the Connected Apps page.
         io.err(`No practice "${code}".\n`);
         return 1;
       }
-      const result = await createApp(
-        deps,
-        { practiceId: practice.id, actor: null, origin: { ip: '127.0.0.1', userAgent: 'gatehouse cli' } },
-        {
-          name,
-          redirectUris: [redirectUri],
-          confidential: !values.public,
-          firstParty: !!values['first-party'],
-        },
-      );
+      const result = await createApp(deps, {
+        name,
+        redirectUris: [redirectUri],
+        confidential: !values.public,
+        firstParty: !!values['first-party'],
+        practiceId: practice.id,
+        actor: null,
+        origin: { ip: '127.0.0.1', userAgent: 'gatehouse cli' },
+      });
       if (!result.ok) {
         io.err(`${result.problem}\n`);
         return 1;

@@ -25,7 +25,7 @@ no secret; they are signed with a key derived from GATEHOUSE_SECRET_KEY.`,
     try {
       // The printed lines are the record; a second copy of each on stderr would add nothing.
       const quiet = { info: () => undefined, warn: () => undefined };
-      await writeAuditCheckpoints(deps.store, keys, deps.clock, quiet);
+      await writeAuditCheckpoints(deps, { keys, logger: quiet });
       for (const checkpoint of await listCheckpoints(deps.store.db))
         io.out(`${JSON.stringify(checkpoint)}\n`);
       return 0;

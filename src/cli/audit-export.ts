@@ -64,12 +64,11 @@ the log as activity.viewed.`,
         scope = { kind: 'practice', user };
       }
       const origin = { ip: '127.0.0.1', userAgent: 'gatehouse cli' };
-      await recordActivityViewed(deps, { user: null, practice }, scope, origin, 'csv');
-      const lines = activityCsv(
-        deps.store,
-        { chainId: practice.id, ...(scope.user ? { userId: scope.user.id } : {}) },
-        parsed.filters,
-      );
+      await recordActivityViewed(deps, { reader: { user: null, practice }, scope, origin, format: 'csv' });
+      const lines = activityCsv(deps, {
+        scope: { chainId: practice.id, ...(scope.user ? { userId: scope.user.id } : {}) },
+        filters: parsed.filters,
+      });
       const output = str(values.output);
       if (output === undefined) {
         for await (const chunk of lines) io.out(chunk.toString());

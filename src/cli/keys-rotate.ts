@@ -52,9 +52,10 @@ The whole procedure, also for PostgreSQL and several instances: docs/keys-and-ba
     let report: RotationReport;
     let signing: Awaited<ReturnType<typeof resealSigningKeys>>;
     try {
-      report = await rotateTotpSecrets(deps.store, keys, {
+      report = await rotateTotpSecrets(deps, {
         batchSize,
         onBatch: (done) => void (values.json || io.err(`  ${done} re-encrypted so far\n`)),
+        keys,
       });
       signing = await resealSigningKeys(deps.store, keys);
     } finally {

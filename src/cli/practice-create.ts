@@ -40,20 +40,17 @@ Prints the administrator's temporary password once; they choose their own at fir
     const text = (name: (typeof REQUIRED)[number]) => String(values[name]);
     const deps = await openServices(configFromEnv(io.env));
     try {
-      const result = await createPractice(
-        deps,
-        {
-          code: text('code'),
-          name: text('name'),
-          admin: {
-            username: text('admin-username'),
-            email: text('admin-email'),
-            firstName: text('admin-first-name'),
-            lastName: text('admin-last-name'),
-          },
+      const result = await createPractice(deps, {
+        code: text('code'),
+        name: text('name'),
+        admin: {
+          username: text('admin-username'),
+          email: text('admin-email'),
+          firstName: text('admin-first-name'),
+          lastName: text('admin-last-name'),
         },
-        { ip: '127.0.0.1', userAgent: 'gatehouse cli' },
-      );
+        origin: { ip: '127.0.0.1', userAgent: 'gatehouse cli' },
+      });
       if (!result.ok) {
         io.err(`${result.problem}\n`);
         return 1;

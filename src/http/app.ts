@@ -4,10 +4,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { checkpointKeysOf } from '../domain/audit-checkpoint.js';
 import { deriveCsrfKey } from '../domain/csrf-token.js';
-import type { SecretKeys } from '../domain/secret-box.js';
 import { trustsHop, type TrustedProxies } from '../domain/trusted-proxies.js';
 import { createBackgroundWork, type BackgroundWork } from '../services/operations/background-work.js';
-import type { ServiceDeps } from '../services/context.js';
+import type { TwoFactorDeps } from '../services/two-factor/two-factor-deps.js';
 import { mailQueueState } from '../services/mail/mail-delivery.js';
 import { recordThrottledSignIn } from '../services/sign-in/throttled-sign-ins.js';
 import { RATE_LIMITS } from '../domain/rate-limits.js';
@@ -48,7 +47,8 @@ import { twoFactorSignInRoutes } from './two-factor/sign-in-step.route.js';
 import { staffTwoFactorRoutes } from './two-factor/staff-two-factor.route.js';
 
 export interface AppOptions {
-  readonly deps: ServiceDeps;
+  /** Built by runtime.ts (serviceDeps, openServices), with the instance keys (src/secret-key.ts). */
+  readonly deps: TwoFactorDeps;
   readonly publicUrl: URL | undefined;
   /** TRUST_PROXY: whose x-forwarded-* headers to believe (domain/trusted-proxies.ts). */
   readonly trustProxy: TrustedProxies;
@@ -57,10 +57,6 @@ export interface AppOptions {
   readonly webRoot: string;
   /** Rate limits on (default); only tests that measure something else turn them off. */
   readonly rateLimiting?: boolean;
-  /** Instance key for secrets at rest (src/secret-key.ts). */
-  readonly secretKey: Buffer;
-  /** Keys before a rotation, accepted for decryption only (GATEHOUSE_PREVIOUS_SECRET_KEY). */
-  readonly previousSecretKeys?: readonly Buffer[];
   /** METRICS_TOKEN: /metrics answers only this bearer token; absent, /metrics is off. */
   readonly metricsToken?: string | undefined;
   /** ALLOWED_RETURN_ORIGINS: where `/login?returnTo=` may go besides PUBLIC_URL's origin. */
@@ -85,6 +81,7 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const https = options.publicUrl?.protocol === 'https:';
   const cookies = cookiePolicy(https, options.sessionCookieDomain);
+  const [secretKey, ...previousSecretKeys] = options.deps.secretKeys;
   const app = Fastify({
     logger: options.logger,
     // Always a function: Fastify's own `true` believes every hop, and its hop count none.
@@ -113,9 +110,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(errorHandler);
   await app.register(requestLog);
-  const metrics = createMetrics(options.deps.store, () =>
-    mailQueueState(options.deps.store, options.deps.clock),
-  );
+  const metrics = createMetrics(options.deps.store, () => mailQueueState(options.deps));
   await app.register(metricsEndpoint, { metrics, token: options.metricsToken });
   await app.register(swagger, {
     openapi: {
@@ -132,7 +127,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(cookie);
   await app.register(csrf, {
     cookies,
-    keys: [deriveCsrfKey(options.secretKey), ...(options.previousSecretKeys ?? []).map(deriveCsrfKey)],
+    keys: [deriveCsrfKey(secretKey), ...previousSecretKeys.map(deriveCsrfKey)],
     isOwnOrigin: ownOriginCheck(options.publicUrl),
   });
   await app.register(authenticate, { deps: options.deps, cookies });
@@ -144,11 +139,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       if (policy.name !== RATE_LIMITS.login.name) return Promise.resolve();
       const body = (request.body ?? {}) as { practiceCode?: unknown; username?: unknown };
       const typed = (value: unknown) => (typeof value === 'string' ? value : undefined);
-      return recordThrottledSignIn(
-        options.deps,
-        { practiceCode: typed(body.practiceCode), username: typed(body.username), rule, windowEnd },
-        requestOrigin(request),
-      );
+      return recordThrottledSignIn(options.deps, {
+        practiceCode: typed(body.practiceCode),
+        username: typed(body.username),
+        rule,
+        windowEnd,
+        origin: requestOrigin(request),
+      });
     },
   });
 
@@ -165,18 +162,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(staffRoutes, { deps: options.deps });
   await app.register(meSecurityRoutes, { deps: options.deps });
   await app.register(staffSecurityRoutes, { deps: options.deps });
-  const secretKeys: SecretKeys = [options.secretKey, ...(options.previousSecretKeys ?? [])];
+  const { secretKeys } = options.deps;
   await app.register(activityRoutes, { deps: options.deps, checkpointKeys: checkpointKeysOf(secretKeys) });
   await app.register(unlockRoute, { deps: options.deps });
   await app.register(securitySettingsRoutes, { deps: options.deps });
   await app.register(securityOverviewRoute, { deps: options.deps });
   await app.register(computerAccessRoutes);
-  const twoFactorDeps = { ...options.deps, secretKeys };
-  await app.register(meTwoFactorRoutes, { deps: twoFactorDeps, cookies });
-  await app.register(twoFactorSignInRoutes, { deps: twoFactorDeps, cookies });
+  await app.register(meTwoFactorRoutes, { deps: options.deps, cookies });
+  await app.register(twoFactorSignInRoutes, { deps: options.deps, cookies });
   await app.register(rememberedBrowserRoutes, { deps: options.deps });
-  await app.register(staffTwoFactorRoutes, { deps: twoFactorDeps });
-  await app.register(passkeyRoutes, { deps: twoFactorDeps, cookies, publicUrl: options.publicUrl });
+  await app.register(staffTwoFactorRoutes, { deps: options.deps });
+  await app.register(passkeyRoutes, { deps: options.deps, cookies, publicUrl: options.publicUrl });
   await app.register(authzRoutes, {
     ownOrigin: options.publicUrl?.origin,
     allowedOrigins: options.allowedReturnOrigins ?? [],

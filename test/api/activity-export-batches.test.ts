@@ -162,7 +162,11 @@ describe('export CSV', () => {
       for (const batchSize of [1, 2, 3, 7, 1000]) {
         const chunks: Buffer[] = [];
         const scope = { chainId: practiceId, ...(forAlice ? { userId: alice.id } : {}) };
-        for await (const chunk of activityCsv(server.deps.store, scope, { ...filters, limit: 50 }, batchSize))
+        for await (const chunk of activityCsv(server.deps, {
+          scope,
+          filters: { ...filters, limit: 50 },
+          batchSize,
+        }))
           chunks.push(chunk);
         expect(Buffer.concat(chunks).toString()).toBe(expected);
       }

@@ -126,7 +126,10 @@ function fileWith(lines: readonly string[]): string {
 
 /** The server's pass, as main.ts starts it: now, then every few minutes; stopped after the first. */
 async function serverPass(checkpointKeys: CheckpointKeys = keys) {
-  await startAuditCheckpoints(stores[0] as Store, checkpointKeys, server.clock, server.app.log).stop();
+  await startAuditCheckpoints(
+    { store: stores[0] as Store, clock: server.clock },
+    { keys: checkpointKeys, logger: server.app.log },
+  ).stop();
 }
 
 describe('audit checkpoints', () => {
@@ -138,7 +141,9 @@ describe('audit checkpoints', () => {
     const newest = await headSeq(practice);
     // Every instance writes on its own timer, at once: duplicates are harmless.
     const twice = stores.length > 1 ? stores : [stores[0] as Store, stores[0] as Store];
-    await Promise.all(twice.map((store) => writeAuditCheckpoints(store, keys, server.clock, quiet)));
+    await Promise.all(
+      twice.map((store) => writeAuditCheckpoints({ store, clock: server.clock }, { keys, logger: quiet })),
+    );
     const intact = await cli('audit', 'verify', '--practice', practice.code);
     expect(intact.status).toBe(0);
     expect(intact.out).toContain(`events, intact. Newest checkpoint: event ${newest}, signed `);
@@ -201,7 +206,7 @@ describe('audit checkpoints', () => {
     const practice = await seedPractice(server.deps);
     const admin = await seedUser(server.deps, practice, { username: 'auditor', roles: ['practice_admin'] });
     const client = await signedInClient(server.url, practice.code, admin);
-    await writeAuditCheckpoints(stores[0] as Store, keys, server.clock, quiet);
+    await writeAuditCheckpoints({ store: stores[0] as Store, clock: server.clock }, { keys, logger: quiet });
     const newest = await headSeq(practice);
     const kept = fileWith((await cli('audit', 'checkpoint')).out.split(/(?<=\n)/));
 

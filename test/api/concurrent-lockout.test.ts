@@ -190,7 +190,10 @@ describe('guesses sent at once', () => {
       password: user.password,
     });
     const origin = { ip: '192.0.2.7', userAgent: 'test' };
-    const checked = await validateSession(first.deps, browser.cookies.get('gh_session') ?? '', origin);
+    const checked = await validateSession(first.deps, {
+      token: browser.cookies.get('gh_session') ?? '',
+      origin,
+    });
     if (checked.status !== 'valid') throw new Error('no sign-in in progress');
     // As a lock reached on another instance does: the pending sign-in ends mid-request.
     await deleteUserPendingSessions(first.deps.store.db, user.id);

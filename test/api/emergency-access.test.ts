@@ -6,7 +6,7 @@ import { main } from '../../src/cli/main.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { enableTotp, findTwoFactorStatus, savePendingTotp } from '../../src/store/two-factor-store.js';
-import { lockAccount } from '../../src/store/user-store.js';
+import { lockAccount } from '../../src/store/account-lock-store.js';
 import { eventsOf } from '../support/events.js';
 import { HttpClient, signedInClient } from '../support/http-client.js';
 import { readOutbox } from '../support/mail.js';

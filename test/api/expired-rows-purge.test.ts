@@ -110,7 +110,7 @@ describe('the scheduled purge', () => {
     // Two hours on, before any request could prune on its own (rate-limiter.ts does at its
     // next count): rate-limit windows, reset tokens and challenges are over, the rest is not.
     server.clock.advance(2 * HOUR);
-    const first = await purgeExpiredRows(server.deps.store, server.clock);
+    const first = await purgeExpiredRows(server.deps);
     const shortLived: readonly PurgedTable[] = [
       'rate_limits',
       'password_reset_tokens',
@@ -141,7 +141,7 @@ describe('the scheduled purge', () => {
     // Two instances purge the one database at the same moment. (SQLite serves one instance: two
     // handles in one process would wait on each other's write lock, so there they take turns.)
     const [one, other] = [server.deps.store, second].map(
-      (store) => () => purgeExpiredRows(store, server.clock),
+      (store) => () => purgeExpiredRows({ store, clock: server.clock }),
     ) as [() => Promise<PurgeReport>, () => Promise<PurgeReport>];
     const reports =
       testDatabase() === 'postgres' ? await Promise.all([one(), other()]) : [await one(), await other()];
@@ -157,7 +157,7 @@ describe('the scheduled purge', () => {
     server.clock.advance(31 * DAY);
     const lines: string[] = [];
     const logger = { info: (_: object, message: string) => void lines.push(message), warn: () => undefined };
-    const purge = startExpiredRowsPurge(server.deps.store, server.clock, logger);
+    const purge = startExpiredRowsPurge(server.deps, { logger });
     await purge.stop();
     expect(lines).toEqual(['expired rows purged']);
     const left = await server.deps.store.db.selectFrom('sessions').select('id').execute();

@@ -173,7 +173,7 @@ describe('administrator alerts', () => {
     expect(immediate).toHaveLength(IMMEDIATE_ALERTS_PER_HOUR);
 
     while (!dueDigestDay(first.clock.now(), 'America/New_York')) first.clock.advance(HOUR);
-    const digestFrom = (store: Store) => sendDueDigests(store, first.clock);
+    const digestFrom = (store: Store) => sendDueDigests({ store, clock: first.clock });
     // Two SQLite handles in one process cannot interleave writes (a busy wait blocks the loop): one after the other there.
     const sent =
       testDatabase() === 'postgres'
@@ -194,7 +194,7 @@ describe('administrator alerts', () => {
       details: { alerts: 2, administrators: 3 },
     });
     // Nothing waits: no second digest, whichever instance asks.
-    expect(await sendDueDigests(storeOf(1), first.clock)).toBe(0);
+    expect(await sendDueDigests({ store: storeOf(1), clock: first.clock })).toBe(0);
   });
 
   it('keeps every alert for the digest when the practice chose the daily digest, and sends the next day’s digest only the next day', async () => {
@@ -234,10 +234,10 @@ describe('administrator alerts', () => {
 
     // Today's digest went already: this alert waits for tomorrow's.
     const day = dueDigestDay(first.clock.now(), 'America/New_York');
-    expect(await sendDueDigests(storeOf(0), first.clock)).toBe(0);
+    expect(await sendDueDigests({ store: storeOf(0), clock: first.clock })).toBe(0);
     while (dueDigestDay(first.clock.now(), 'America/New_York') === day) first.clock.advance(HOUR);
     while (!dueDigestDay(first.clock.now(), 'America/New_York')) first.clock.advance(HOUR);
-    expect(await sendDueDigests(storeOf(0), first.clock)).toBe(1);
+    expect(await sendDueDigests({ store: storeOf(0), clock: first.clock })).toBe(1);
     const digests = await mails(adminEmail(), 'since the last digest');
     expect(digests).toHaveLength(2);
     expect(digests[1]?.text.replace(/\s+/g, ' ')).toContain('1 security alert in');

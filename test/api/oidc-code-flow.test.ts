@@ -53,17 +53,19 @@ beforeAll(async () => {
     .where('id', '=', user.id)
     .execute();
   const context = { practiceId: practice.practiceId, actor: null, origin: ORIGIN };
-  const ehr = await createApp(server.deps, context, {
+  const ehr = await createApp(server.deps, {
     name: 'EHR',
     redirectUris: [REDIRECT_URI],
     confidential: true,
     firstParty: true,
+    ...context,
   });
-  const spa = await createApp(server.deps, context, {
+  const spa = await createApp(server.deps, {
     name: 'Scheduling',
     redirectUris: [REDIRECT_URI],
     confidential: false,
     firstParty: true,
+    ...context,
   });
   if (!ehr.ok || !spa.ok || ehr.clientSecret === undefined) throw new Error('apps not created');
   confidential = { clientId: ehr.app.clientId, clientSecret: ehr.clientSecret };
@@ -358,14 +360,16 @@ describe('back-channel logout', () => {
   beforeAll(async () => {
     const base = await endpoint.start();
     const context = { practiceId: practice.practiceId, actor: null, origin: ORIGIN };
-    const billingApp = await createApp(server.deps, context, {
+    const billingApp = await createApp(server.deps, {
+      ...context,
       name: 'Billing',
       redirectUris: [REDIRECT_URI],
       backchannelLogoutUri: `${base}/billing`,
       confidential: true,
       firstParty: true,
     });
-    const portalApp = await createApp(server.deps, context, {
+    const portalApp = await createApp(server.deps, {
+      ...context,
       name: 'Portal',
       redirectUris: [REDIRECT_URI],
       backchannelLogoutUri: `${base}/portal`,
@@ -523,7 +527,7 @@ describe('back-channel logout', () => {
     const rp = await relyingParty(portal.clientId);
     const { sid } = await signInTo(browser, rp);
     server.clock.advance(25 * 60 * 60 * 1000);
-    await purgeExpiredRows(server.deps.store, server.clock);
+    await purgeExpiredRows(server.deps);
     await server.deliverAppLogouts();
     const mine = endpoint.take().filter((one) => one.path === '/portal');
     const claims = await Promise.all(mine.map((one) => verifiedLogoutToken(one.token, rp)));

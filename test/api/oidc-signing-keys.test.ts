@@ -53,11 +53,15 @@ beforeAll(async () => {
   server = await start();
   practice = await seedPractice(server.deps);
   user = await seedUser(server.deps, practice, { username: 'kim' });
-  const created = await createApp(
-    server.deps,
-    { practiceId: practice.practiceId, actor: null, origin: { ip: '127.0.0.1', userAgent: 'test' } },
-    { name: 'EHR', redirectUris: [REDIRECT_URI], confidential: true, firstParty: true },
-  );
+  const created = await createApp(server.deps, {
+    name: 'EHR',
+    redirectUris: [REDIRECT_URI],
+    confidential: true,
+    firstParty: true,
+    practiceId: practice.practiceId,
+    actor: null,
+    origin: { ip: '127.0.0.1', userAgent: 'test' },
+  });
   if (!created.ok || created.clientSecret === undefined) throw new Error('app not created');
   client = { clientId: created.app.clientId, clientSecret: created.clientSecret };
 });

@@ -6,10 +6,8 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
-import { loggerOptions } from '../../src/runtime.js';
+import { loggerOptions, serviceDeps } from '../../src/runtime.js';
 import { createMailTransport, deliverDueMail } from '../../src/services/mail/mail-delivery.js';
-import { createPasswordHasher } from '../../src/services/passwords/password-hasher.js';
-import type { ServiceDeps } from '../../src/services/context.js';
 import type { Store } from '../../src/store/database.js';
 import { HttpClient } from '../support/http-client.js';
 import { resetTokenFor } from '../support/mail.js';
@@ -28,7 +26,7 @@ const logLines: string[] = [];
 
 beforeAll(async () => {
   store = await openTestStore();
-  const deps: ServiceDeps = { store, clock: testClock(), hasher: createPasswordHasher() };
+  const deps = serviceDeps({ store, clock: testClock(), secretKeys: [TEST_SECRET_KEY] });
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
       logLines.push(chunk.toString('utf8'));
@@ -41,7 +39,6 @@ beforeAll(async () => {
     trustProxy: false,
     logger: { ...(loggerOptions('debug') as object), stream },
     webRoot: path.resolve('dist/web'),
-    secretKey: TEST_SECRET_KEY,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
 });
@@ -52,7 +49,7 @@ afterAll(async () => {
 
 it('keeps passwords, temporary passwords, reset tokens and session ids out of logs, events and errors', async () => {
   const url = `http://127.0.0.1:${String((app.server.address() as { port: number }).port)}`;
-  const deps: ServiceDeps = { store, clock: testClock(), hasher: createPasswordHasher() };
+  const deps = serviceDeps({ store, clock: testClock() });
   const practice = await seedPractice(deps);
   const secrets: string[] = [practice.temporaryPassword];
   const responses: string[] = [];
@@ -141,7 +138,7 @@ it('keeps passwords, temporary passwords, reset tokens and session ids out of lo
     }),
   );
   await app.backgroundWork.drain();
-  await deliverDueMail(store, transport, deps.clock, app.log);
+  await deliverDueMail({ store, clock: deps.clock }, { transport, logger: app.log });
   const token = resetTokenFor(path.join(outboxDir, 'outbox'), 'nina@example.test') ?? 'missing';
   const ninaThird = 'violet tugboat thistle orchard';
   secrets.push(token, ninaThird);

@@ -63,16 +63,15 @@ describe('tenant isolation', () => {
   });
 
   it('answers every connected-app route with 404 for an app of another practice and changes nothing', async () => {
-    const foreignApp = await createApp(
-      server.deps,
-      { practiceId: foreign.practiceId, actor: null, origin: { ip: '127.0.0.1', userAgent: 'test' } },
-      {
-        name: 'Foreign EHR',
-        redirectUris: ['https://foreign.example/cb'],
-        confidential: true,
-        firstParty: true,
-      },
-    );
+    const foreignApp = await createApp(server.deps, {
+      name: 'Foreign EHR',
+      redirectUris: ['https://foreign.example/cb'],
+      confidential: true,
+      firstParty: true,
+      practiceId: foreign.practiceId,
+      actor: null,
+      origin: { ip: '127.0.0.1', userAgent: 'test' },
+    });
     if (!foreignApp.ok) throw new Error(foreignApp.problem);
     const routes = apiRoutes(server.app).filter((route) =>
       /^\/api\/practice\/apps\/\{[^}]+\}/.test(route.path),
@@ -80,7 +79,7 @@ describe('tenant isolation', () => {
     expect(routes.map((route) => `${route.method} ${route.path}`)).toContain(
       'POST /api/practice/apps/{id}/secret',
     );
-    const before = await findApp(server.deps, foreign.practiceId, foreignApp.app.id);
+    const before = await findApp(server.deps, { practiceId: foreign.practiceId, id: foreignApp.app.id });
     const counts = await tableCounts(server.deps.store);
     for (const route of routes) {
       const body = route.bodySchema ? sampleOf(route.bodySchema) : undefined;
@@ -91,7 +90,9 @@ describe('tenant isolation', () => {
       expect(response.text, label).not.toContain('Foreign EHR');
     }
     expect(await tableCounts(server.deps.store)).toEqual(counts);
-    expect(await findApp(server.deps, foreign.practiceId, foreignApp.app.id)).toEqual(before);
+    expect(await findApp(server.deps, { practiceId: foreign.practiceId, id: foreignApp.app.id })).toEqual(
+      before,
+    );
     expect((await admin.get('/api/practice/apps')).body).toEqual({ items: [] });
   });
 

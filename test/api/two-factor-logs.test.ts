@@ -3,8 +3,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
-import { loggerOptions } from '../../src/runtime.js';
-import { createPasswordHasher } from '../../src/services/passwords/password-hasher.js';
+import { loggerOptions, serviceDeps } from '../../src/runtime.js';
 import type { Store } from '../../src/store/database.js';
 import { HttpClient, signedInClient } from '../support/http-client.js';
 import { openTestStore, seedPractice, seedUser, TEST_SECRET_KEY, testClock } from '../support/test-server.js';
@@ -26,12 +25,11 @@ beforeAll(async () => {
     },
   });
   app = await buildApp({
-    deps: { store, clock, hasher: createPasswordHasher() },
+    deps: serviceDeps({ store, clock, secretKeys: [TEST_SECRET_KEY] }),
     publicUrl: undefined,
     trustProxy: false,
     logger: { ...(loggerOptions('trace') as object), stream },
     webRoot: path.resolve('dist/web'),
-    secretKey: TEST_SECRET_KEY,
   });
   url = await app.listen({ port: 0, host: '127.0.0.1' });
 });
@@ -42,7 +40,7 @@ afterAll(async () => {
 
 describe('logs', () => {
   it('never contain a TOTP secret, code or recovery code', async () => {
-    const deps = { store, clock, hasher: createPasswordHasher() };
+    const deps = serviceDeps({ store, clock });
     const practice = await seedPractice(deps);
     const user = await seedUser(deps, practice, { username: 'quiet' });
     const { secret, recoveryCodes } = await enrolTotp(

@@ -80,15 +80,12 @@ beforeAll(async () => {
   server = await startTestServer({ clock: testClock(START), trustProxy: 1, rateLimiting: false });
   // Passkeys need a host name; browsers refuse them for an IP address.
   origin = server.url.replace('127.0.0.1', 'localhost');
-  const created = await createPractice(
-    server.deps,
-    {
-      code: PRACTICE_CODE,
-      name: 'Riverside Family Counseling',
-      admin: { ...ADMIN, email: 'helen.marsh@riverside.example' },
-    },
-    { ip: DEVICES.adminMac.ip, userAgent: DEVICES.adminMac.userAgent },
-  );
+  const created = await createPractice(server.deps, {
+    code: PRACTICE_CODE,
+    name: 'Riverside Family Counseling',
+    admin: { ...ADMIN, email: 'helen.marsh@riverside.example' },
+    origin: { ip: DEVICES.adminMac.ip, userAgent: DEVICES.adminMac.userAgent },
+  });
   if (!created.ok) throw new Error(created.problem);
   adminTemporaryPassword = created.temporaryPassword;
   practice = {

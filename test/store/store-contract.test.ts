@@ -27,14 +27,13 @@ import {
   insertSession,
   type StoredSession,
 } from '../../src/store/session-store.js';
+import { claimAttemptPlace, lockAccount } from '../../src/store/account-lock-store.js';
 import {
-  claimAttemptPlace,
   findAccountByName,
   findPasswordHash,
   findUserById,
   findUserByName,
   insertUser,
-  lockAccount,
   recordSuccessfulLogin,
   setPasswordHash,
   type NewUser,

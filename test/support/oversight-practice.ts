@@ -4,7 +4,8 @@ import { audit } from '../../src/services/activity/audit.js';
 import type { ServiceDeps } from '../../src/services/context.js';
 import { findPracticeById, updatePracticeSettings } from '../../src/store/practice-store.js';
 import { enableTotp, savePendingTotp } from '../../src/store/two-factor-store.js';
-import { insertUser, lockAccount, recordSuccessfulLogin, setUserStatus } from '../../src/store/user-store.js';
+import { lockAccount } from '../../src/store/account-lock-store.js';
+import { insertUser, recordSuccessfulLogin, setUserStatus } from '../../src/store/user-store.js';
 import { seedPractice, type SeededUser, type TestPractice } from './test-server.js';
 
 const DAY = 86_400_000;

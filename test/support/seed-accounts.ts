@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../../src/domain/roles.js';
-import { createPasswordHasher } from '../../src/services/passwords/password-hasher.js';
+import { serviceDeps } from '../../src/runtime.js';
 import { createPractice } from '../../src/services/settings/practices.js';
 import type { Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
@@ -24,17 +24,14 @@ export async function seedPracticeAccounts(
   },
 ): Promise<{ code: string; practiceId: string; accounts: SeededAccount[] }> {
   await migrateToLatest(store);
-  const deps = { store, clock: { now: () => Date.now() }, hasher: createPasswordHasher() };
+  const deps = serviceDeps({ store });
   const code = `${options.codePrefix}${Date.now().toString(36)}`;
-  const created = await createPractice(
-    deps,
-    {
-      code,
-      name: `${options.codePrefix} Practice`,
-      admin: { username: 'owner', email: `owner@${code.toLowerCase()}.test`, firstName: 'O', lastName: 'W' },
-    },
-    { ip: '127.0.0.1', userAgent: 'seed' },
-  );
+  const created = await createPractice(deps, {
+    code,
+    name: `${options.codePrefix} Practice`,
+    admin: { username: 'owner', email: `owner@${code.toLowerCase()}.test`, firstName: 'O', lastName: 'W' },
+    origin: { ip: '127.0.0.1', userAgent: 'seed' },
+  });
   if (!created.ok) throw new Error(created.problem);
   const hash = await deps.hasher.hash(options.password);
   const accounts: SeededAccount[] = [];

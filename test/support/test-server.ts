@@ -11,10 +11,11 @@ import { inject } from 'vitest';
 import type { Role } from '../../src/domain/roles.js';
 import type { TrustedProxies } from '../../src/domain/trusted-proxies.js';
 import { buildApp } from '../../src/http/app.js';
-import { loggerOptions } from '../../src/runtime.js';
+import { loggerOptions, serviceDeps } from '../../src/runtime.js';
 import type { Clock, ServiceDeps } from '../../src/services/context.js';
-import { createPasswordHasher, type PasswordHasher } from '../../src/services/passwords/password-hasher.js';
 import { deliverDueAppLogouts } from '../../src/services/apps/app-logout-delivery.js';
+import type { PasswordHasher } from '../../src/services/passwords/password-hasher.js';
+import type { SecretKeys } from '../../src/domain/secret-box.js';
 import { createMailTransport, deliverDueMail } from '../../src/services/mail/mail-delivery.js';
 import { createPractice } from '../../src/services/settings/practices.js';
 import { openStore, type Store } from '../../src/store/database.js';
@@ -128,7 +129,11 @@ export interface TestServerOptions {
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const store = options.store ?? (await openTestStore());
   const clock = options.clock ?? testClock();
-  const deps: ServiceDeps = { store, clock, hasher: options.hasher ?? createPasswordHasher() };
+  const secretKeys: SecretKeys = [
+    options.secretKey ?? TEST_SECRET_KEY,
+    ...(options.previousSecretKeys ?? []),
+  ];
+  const deps = serviceDeps({ store, clock, hasher: options.hasher, secretKeys });
   const app = await buildApp({
     deps,
     publicUrl: options.publicUrl ? new URL(options.publicUrl) : undefined,
@@ -136,8 +141,6 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logger: options.logLines ? capturingLogger(options.logLines) : (options.logger ?? false),
     webRoot: path.resolve('dist/web'),
     rateLimiting: options.rateLimiting ?? true,
-    secretKey: options.secretKey ?? TEST_SECRET_KEY,
-    previousSecretKeys: options.previousSecretKeys ?? [],
     metricsToken: options.metricsToken,
     allowedReturnOrigins: options.allowedReturnOrigins ?? [],
     sessionCookieDomain: options.sessionCookieDomain,
@@ -151,11 +154,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     outboxDir: path.join(dataDir, 'outbox'),
     deliverMail: async () => {
       await app.backgroundWork.drain();
-      return deliverDueMail(store, transport, clock, quiet);
+      return deliverDueMail({ store, clock }, { transport, logger: quiet });
     },
     deliverAppLogouts: () => {
       if (!app.appLogoutSender) throw new Error('back-channel logouts need a publicUrl');
-      return deliverDueAppLogouts(store, app.appLogoutSender, clock, quiet);
+      return deliverDueAppLogouts({ store, clock }, { send: app.appLogoutSender, logger: quiet });
     },
     app,
     deps,
@@ -191,20 +194,17 @@ export interface TestPractice {
 /** A practice with a unique code and its administrator (who holds a temporary password). */
 export async function seedPractice(deps: ServiceDeps, prefix = 'T'): Promise<TestPractice> {
   const code = `${prefix}${process.pid}x${Date.now().toString(36)}x${practiceCounter++}`.slice(0, 32);
-  const result = await createPractice(
-    deps,
-    {
-      code,
-      name: `Test Practice ${code}`,
-      admin: {
-        username: 'admin',
-        email: `admin@${code.toLowerCase()}.test`,
-        firstName: 'Ada',
-        lastName: 'Admin',
-      },
+  const result = await createPractice(deps, {
+    code,
+    name: `Test Practice ${code}`,
+    admin: {
+      username: 'admin',
+      email: `admin@${code.toLowerCase()}.test`,
+      firstName: 'Ada',
+      lastName: 'Admin',
     },
-    { ip: '127.0.0.1', userAgent: 'test seed' },
-  );
+    origin: { ip: '127.0.0.1', userAgent: 'test seed' },
+  });
   if (!result.ok) throw new Error(result.problem);
   return {
     code,

@@ -104,7 +104,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{
       const reader = sessionOf(request);
       const filters = activityFilters(request.query, reader.practice.settings.timeZone);
       const scope = await scopeOf(reader.practice, request.query.user);
-      const page = await readActivity(deps, reader, scope, filters, requestOrigin(request));
+      const page = await readActivity(deps, { reader, scope, filters, origin: requestOrigin(request) });
       return activityPageBody(page, reader.practice.settings.timeZone);
     },
   );
@@ -128,13 +128,12 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{
       const reader = sessionOf(request);
       const filters = activityFilters(request.query, reader.practice.settings.timeZone);
       const scope = await scopeOf(reader.practice, request.query.user);
-      await recordActivityViewed(deps, reader, scope, requestOrigin(request), 'csv');
+      await recordActivityViewed(deps, { reader, scope, origin: requestOrigin(request), format: 'csv' });
       const day = new Date(deps.clock.now()).toISOString().slice(0, 10);
-      const lines = activityCsv(
-        deps.store,
-        { chainId: reader.practice.id, ...(scope.user ? { userId: scope.user.id } : {}) },
+      const lines = activityCsv(deps, {
+        scope: { chainId: reader.practice.id, ...(scope.user ? { userId: scope.user.id } : {}) },
         filters,
-      );
+      });
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="activity-log-${day}.csv"`)

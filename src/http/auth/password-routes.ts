@@ -64,12 +64,11 @@ export const passwordAuthRoutes: FastifyPluginAsyncTypebox<PasswordAuthRoutesOpt
       },
     },
     async (request, reply) => {
-      const result = await completeForcedPasswordChange(
-        deps,
-        sessionOf(request),
-        request.body,
-        requestOrigin(request),
-      );
+      const result = await completeForcedPasswordChange(deps, {
+        ...request.body,
+        auth: sessionOf(request),
+        origin: requestOrigin(request),
+      });
       if (!result.ok) {
         if (result.problem.reason === 'session_gone') throw new ApiError('session_expired');
         throw newPasswordError(result.problem);
@@ -95,7 +94,7 @@ export const passwordAuthRoutes: FastifyPluginAsyncTypebox<PasswordAuthRoutesOpt
       const [origin, link] = [requestOrigin(request), publicOrigin(request, publicUrl)];
       backgroundWork.run(
         'password reset request',
-        () => requestPasswordReset(deps, request.body, origin, link),
+        () => requestPasswordReset(deps, { ...request.body, origin, publicOrigin: link }),
         answered(reply),
       );
       return reply.status(202).send(ACCEPTED);
@@ -120,7 +119,7 @@ export const passwordAuthRoutes: FastifyPluginAsyncTypebox<PasswordAuthRoutesOpt
       },
     },
     async (request) => {
-      const result = await resetPasswordWithToken(deps, request.body, requestOrigin(request));
+      const result = await resetPasswordWithToken(deps, { ...request.body, origin: requestOrigin(request) });
       if (!result.ok) {
         if (result.problem.reason === 'invalid_token') throw new ApiError('invalid_token');
         throw newPasswordError(result.problem);
@@ -143,7 +142,7 @@ export const passwordAuthRoutes: FastifyPluginAsyncTypebox<PasswordAuthRoutesOpt
       const [origin, link] = [requestOrigin(request), publicOrigin(request, publicUrl)];
       backgroundWork.run(
         'practice code reminder',
-        () => requestPracticeCodeReminder(deps, request.body, origin, link),
+        () => requestPracticeCodeReminder(deps, { ...request.body, origin, publicOrigin: link }),
         answered(reply),
       );
       return reply.status(202).send(ACCEPTED);

@@ -84,7 +84,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
         response: { 200: SessionTimes, ...commonErrors },
       },
     },
-    async (request) => sessionTimes(await keepSessionAlive(deps, sessionOf(request))),
+    async (request) => sessionTimes(await keepSessionAlive(deps, { auth: sessionOf(request) })),
   );
 
   app.post(
@@ -98,12 +98,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       },
     },
     async (request, reply) => {
-      const result = await login(
-        deps,
-        request.body,
-        requestOrigin(request),
-        request.cookies[cookies.rememberName],
-      );
+      const result = await login(deps, {
+        ...request.body,
+        origin: requestOrigin(request),
+        rememberedBrowserToken: request.cookies[cookies.rememberName],
+      });
       if (!result.ok) {
         if (result.lockedUntil !== undefined)
           throw new ApiError('account_locked', undefined, {
@@ -112,7 +111,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
         throw new ApiError(result.reason === 'ip_not_allowed' ? 'ip_not_allowed' : 'invalid_credentials');
       }
       // A sign-in replaces whatever session this browser had.
-      if (request.auth) await logout(deps, request.auth, requestOrigin(request));
+      if (request.auth) await logout(deps, { auth: request.auth, origin: requestOrigin(request) });
       return issueSession(reply, cookies, result, deps.clock.now());
     },
   );
@@ -124,7 +123,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       schema: { summary: 'Sign out of this browser', response: { 204: Type.Null(), ...commonErrors } },
     },
     async (request, reply) => {
-      if (request.auth) await logout(deps, request.auth, requestOrigin(request));
+      if (request.auth) await logout(deps, { auth: request.auth, origin: requestOrigin(request) });
       reply.clearSessionCookie();
       return reply.status(204).send(null);
     },

@@ -69,12 +69,12 @@ export const mePasswordRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> 
     },
     async (request) => {
       const { signOutOtherSessions, ...fields } = request.body;
-      const result = await changeOwnPassword(
-        deps,
-        sessionOf(request),
-        { ...fields, signOutOtherSessions: signOutOtherSessions ?? true },
-        requestOrigin(request),
-      );
+      const result = await changeOwnPassword(deps, {
+        ...fields,
+        signOutOtherSessions: signOutOtherSessions ?? true,
+        auth: sessionOf(request),
+        origin: requestOrigin(request),
+      });
       if (!result.ok) {
         const { problem } = result;
         if (problem.reason === 'invalid_current_password' || problem.reason === 'account_locked')

@@ -30,7 +30,7 @@ export const meSecurityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> 
     { schema: { summary: 'Your Security & Activity', response: { 200: SecuritySummary, ...commonErrors } } },
     async (request) => {
       const { user, practice } = sessionOf(request);
-      return toSecuritySummary(await securityOverview(deps, user, practice));
+      return toSecuritySummary(await securityOverview(deps, { user, practice }));
     },
   );
 
@@ -47,7 +47,7 @@ export const meSecurityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> 
       const reader = sessionOf(request);
       const filters = activityFilters(request.query, reader.practice.settings.timeZone);
       const scope = { kind: 'user', user: reader.user } as const;
-      const page = await readActivity(deps, reader, scope, filters, requestOrigin(request));
+      const page = await readActivity(deps, { reader, scope, filters, origin: requestOrigin(request) });
       return activityPageBody(page, reader.practice.settings.timeZone);
     },
   );
@@ -62,7 +62,7 @@ export const meSecurityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> 
     },
     async (request) => {
       const { user, session } = sessionOf(request);
-      return (await listSessions(deps, user, session.id)).map(toSessionItem);
+      return (await listSessions(deps, { user, callerSessionId: session.id })).map(toSessionItem);
     },
   );
 
@@ -76,7 +76,13 @@ export const meSecurityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> 
     },
     async (request) => {
       const { user, session } = sessionOf(request);
-      return { ended: await endOtherSessions(deps, user, session.id, requestOrigin(request)) };
+      return {
+        ended: await endOtherSessions(deps, {
+          user,
+          callerSessionId: session.id,
+          origin: requestOrigin(request),
+        }),
+      };
     },
   );
 
@@ -91,7 +97,7 @@ export const meSecurityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> 
     },
     async (request, reply) => {
       const { user } = sessionOf(request);
-      if (!(await endOwnSession(deps, user, request.params.id, requestOrigin(request))))
+      if (!(await endOwnSession(deps, { user, publicId: request.params.id, origin: requestOrigin(request) })))
         throw new ApiError('not_found', 'You have no open session with this id.');
       return reply.status(204).send(null);
     },

@@ -64,7 +64,7 @@ export const appsRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = asyn
     return { practiceId: practice.id, actor: user, origin: requestOrigin(request) };
   };
   const appOf = async (request: FastifyRequest & { params: { id: string } }): Promise<OidcApp> => {
-    const found = await findApp(deps, sessionOf(request).practice.id, request.params.id);
+    const found = await findApp(deps, { practiceId: sessionOf(request).practice.id, id: request.params.id });
     if (!found) throw new ApiError('not_found', 'No app with this id is registered in your practice.');
     return found;
   };
@@ -78,7 +78,9 @@ export const appsRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = asyn
         response: { 200: Type.Object({ items: Type.Array(AppSchema) }), ...appErrors },
       },
     },
-    async (request) => ({ items: (await listApps(deps, sessionOf(request).practice.id)).map(toAppJson) }),
+    async (request) => ({
+      items: (await listApps(deps, { practiceId: sessionOf(request).practice.id })).map(toAppJson),
+    }),
   );
 
   app.post(
@@ -105,7 +107,7 @@ export const appsRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = asyn
       },
     },
     async (request, reply) => {
-      const result = await createApp(deps, contextOf(request), request.body);
+      const result = await createApp(deps, { ...request.body, ...contextOf(request) });
       if (!result.ok) throw new ApiError('invalid_request', result.problem);
       const secret = result.clientSecret === undefined ? {} : { clientSecret: result.clientSecret };
       return reply.status(201).send({ app: toAppJson(result.app), ...secret });
@@ -142,7 +144,11 @@ export const appsRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = asyn
       },
     },
     async (request) => {
-      const result = await updateApp(deps, contextOf(request), await appOf(request), request.body);
+      const result = await updateApp(deps, {
+        ...request.body,
+        ...contextOf(request),
+        app: await appOf(request),
+      });
       if (!result.ok) throw new ApiError('invalid_request', result.problem);
       return toAppJson(result.app);
     },
@@ -159,7 +165,7 @@ export const appsRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = asyn
       },
     },
     async (request, reply) => {
-      await deleteApp(deps, contextOf(request), await appOf(request));
+      await deleteApp(deps, { ...contextOf(request), app: await appOf(request) });
       return reply.status(204).send(null);
     },
   );
@@ -176,7 +182,7 @@ export const appsRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = asyn
       },
     },
     async (request) => {
-      const result = await rotateAppSecret(deps, contextOf(request), await appOf(request));
+      const result = await rotateAppSecret(deps, { ...contextOf(request), app: await appOf(request) });
       if (!result.ok) throw new ApiError('conflict', result.problem);
       return { clientSecret: result.clientSecret };
     },

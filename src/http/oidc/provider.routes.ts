@@ -48,7 +48,8 @@ export const oidcProviderRoutes: FastifyPluginAsync<OidcProviderRoutesOptions> =
   app.get(`${OIDC_PREFIX}/interaction/:uid`, { config, schema: { hide: true } }, async (request, reply) => {
     const details = await provider.interactionDetails(request.raw, reply.raw);
     const client = await provider.Client.find(String(details.params.client_id));
-    const practice = client && (await findAppPractice(deps, String(client[PRACTICE_METADATA])));
+    const practice =
+      client && (await findAppPractice(deps, { practiceId: String(client[PRACTICE_METADATA]) }));
     if (!client || !practice)
       return reply
         .status(400)
@@ -74,12 +75,11 @@ export const oidcProviderRoutes: FastifyPluginAsync<OidcProviderRoutesOptions> =
       new provider.Grant({ accountId: signIn.accountId, clientId: client.clientId });
     grant.addOIDCScope(String(details.params.scope ?? 'openid'));
     const grantId = await grant.save();
-    await recordAppSignIn(
-      deps,
-      request.auth,
-      { name: client.clientName ?? client.clientId, clientId: client.clientId, grantId },
-      requestOrigin(request),
-    );
+    await recordAppSignIn(deps, {
+      auth: request.auth,
+      origin: requestOrigin(request),
+      app: { name: client.clientName ?? client.clientId, clientId: client.clientId, grantId },
+    });
     reply.hijack();
     await provider.interactionFinished(request.raw, reply.raw, {
       login: { accountId: signIn.accountId, amr: [...signIn.amr], ts: signIn.authTime, remember: true },

@@ -28,7 +28,7 @@ export const authenticate = fp(async function authenticate(
     const token = request.cookies[cookies.sessionName];
     let expired = false;
     if (token) {
-      const check = await validateSession(deps, token, requestOrigin(request));
+      const check = await validateSession(deps, { token, origin: requestOrigin(request) });
       if (check.status === 'valid') request.auth = check.value;
       else {
         expired = check.status === 'expired';

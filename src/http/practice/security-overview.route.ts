@@ -50,7 +50,7 @@ export const securityOverviewRoute: FastifyPluginAsyncTypebox<{ deps: ServiceDep
       },
     },
     async (request) => {
-      const overview = await practiceSecurityOverview(deps, sessionOf(request).practice);
+      const overview = await practiceSecurityOverview(deps, { practice: sessionOf(request).practice });
       return {
         ...overview,
         requireTwoFactorAffects: overview.requireTwoFactorAffects.map(

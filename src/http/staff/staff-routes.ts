@@ -124,7 +124,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = asy
     async (request) => {
       const { practice } = sessionOf(request);
       const { q, filter, sort, order } = request.query;
-      const entries = await listStaff(deps, practice, { search: q, filter, sort, order });
+      const entries = await listStaff(deps, { practice, search: q, filter, sort, order });
       const now = deps.clock.now();
       return {
         items: entries.map((entry) => ({
@@ -150,11 +150,12 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = asy
     },
     async (request, reply) => {
       const { user: actor, practice } = sessionOf(request);
-      const result = await createStaffUser(
-        deps,
-        { actor, practice, origin: requestOrigin(request) },
-        request.body,
-      );
+      const result = await createStaffUser(deps, {
+        ...request.body,
+        actor,
+        practice,
+        origin: requestOrigin(request),
+      });
       if (!result.ok) throw staffProblemError(result.problem);
       return reply.status(201).send({
         user: toStaffUser(result.user, practice, deps.clock.now()),
@@ -196,11 +197,13 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = asy
     async (request) => {
       const { user: actor, practice } = sessionOf(request);
       const target = await staffMember(deps, request);
-      const result = await updateStaffUser(
-        deps,
-        { actor, practice, target, origin: requestOrigin(request) },
-        request.body,
-      );
+      const result = await updateStaffUser(deps, {
+        ...request.body,
+        actor,
+        practice,
+        target,
+        origin: requestOrigin(request),
+      });
       if (!result.ok) throw staffProblemError(result.problem);
       return toStaffUser(result.user, practice, deps.clock.now());
     },

@@ -58,7 +58,7 @@ export const staffSecurityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps 
     async (request) => {
       const { practice } = sessionOf(request);
       const user = await staffMember(deps, request);
-      const overview = await securityOverview(deps, user, practice);
+      const overview = await securityOverview(deps, { user, practice });
       return {
         ...toSecuritySummary(overview),
         locked:
@@ -82,7 +82,12 @@ export const staffSecurityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps 
       const reader = sessionOf(request);
       const user = await staffMember(deps, request);
       const filters = activityFilters(request.query, reader.practice.settings.timeZone);
-      const page = await readActivity(deps, reader, { kind: 'user', user }, filters, requestOrigin(request));
+      const page = await readActivity(deps, {
+        reader,
+        scope: { kind: 'user', user },
+        filters,
+        origin: requestOrigin(request),
+      });
       return activityPageBody(page, reader.practice.settings.timeZone);
     },
   );
@@ -99,7 +104,7 @@ export const staffSecurityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps 
     async (request) => {
       const { session } = sessionOf(request);
       const user = await staffMember(deps, request);
-      return (await listSessions(deps, user, session.id)).map(toSessionItem);
+      return (await listSessions(deps, { user, callerSessionId: session.id })).map(toSessionItem);
     },
   );
 
@@ -115,7 +120,9 @@ export const staffSecurityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps 
     async (request) => {
       const admin = sessionOf(request).user;
       const user = await staffMember(deps, request);
-      return { ended: await signOutEverywhere(deps, admin, user, requestOrigin(request)) };
+      return {
+        ended: await signOutEverywhere(deps, { actor: admin, target: user, origin: requestOrigin(request) }),
+      };
     },
   );
 };

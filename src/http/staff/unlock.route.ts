@@ -24,7 +24,7 @@ export const unlockRoute: FastifyPluginAsyncTypebox<{ readonly deps: ServiceDeps
     },
     async (request) => {
       const target = await staffMember(deps, request);
-      await unlockUser(deps, sessionOf(request).user, target, requestOrigin(request));
+      await unlockUser(deps, { actor: sessionOf(request).user, target, origin: requestOrigin(request) });
       return { locked: null };
     },
   );

@@ -59,7 +59,7 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
     },
     async (request) => {
       const auth = sessionOf(request);
-      const status = await findOwnTwoFactorStatus(deps, auth);
+      const status = await findOwnTwoFactorStatus(deps, { auth });
       return { ...status, rememberBrowserDays: auth.practice.settings.rememberBrowserDays };
     },
   );

@@ -64,7 +64,7 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<PasskeyRoutesOptions> = as
       },
     },
     async (request) => {
-      const passkeys = await listOwnPasskeys(deps, sessionOf(request));
+      const passkeys = await listOwnPasskeys(deps, { auth: sessionOf(request) });
       return { items: passkeys.map(toPublicPasskey) };
     },
   );

@@ -29,7 +29,7 @@ export const rememberedBrowserRoutes: FastifyPluginAsyncTypebox<{ readonly deps:
       },
     },
     async (request) => {
-      const browsers = await listOwnRememberedBrowsers(deps, sessionOf(request));
+      const browsers = await listOwnRememberedBrowsers(deps, { auth: sessionOf(request) });
       return {
         items: browsers.map((browser) => ({
           id: browser.id,

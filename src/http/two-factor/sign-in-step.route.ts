@@ -26,7 +26,7 @@ export const twoFactorSignInRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOpt
     },
     async (request) => {
       const auth = sessionOf(request);
-      const status = await findOwnTwoFactorStatus(deps, auth);
+      const status = await findOwnTwoFactorStatus(deps, { auth });
       return {
         rememberBrowserDays: auth.practice.settings.rememberBrowserDays,
         passkeys: status.passkeys > 0,

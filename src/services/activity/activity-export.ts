@@ -8,7 +8,7 @@ import {
   readExportedValue,
   type ExportedEventRow,
 } from '../../store/activity-store.js';
-import type { Store } from '../../store/database.js';
+import type { ServiceDeps } from '../context.js';
 import type { ActivityFilters } from './activity.js';
 
 /**
@@ -34,10 +34,12 @@ export interface ExportScope {
 }
 
 export async function* activityCsv(
-  store: Store,
-  scope: ExportScope,
-  filters: ActivityFilters,
-  batchSize = BATCH_SIZE,
+  { store }: Pick<ServiceDeps, 'store'>,
+  {
+    scope,
+    filters,
+    batchSize = BATCH_SIZE,
+  }: { readonly scope: ExportScope; readonly filters: ActivityFilters; readonly batchSize?: number },
 ): AsyncGenerator<Buffer> {
   // The export is every matching event: the page size and cursor of a page query do not apply.
   const { types, outcome, fromAt, toAt } = filters;

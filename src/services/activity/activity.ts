@@ -33,6 +33,13 @@ export interface ActivityReader {
   readonly practice: Practice;
 }
 
+/** Who reads whose events, and from where: what every read of the log is recorded with. */
+export interface ActivityRequest {
+  readonly reader: ActivityReader;
+  readonly scope: ActivityScope;
+  readonly origin: RequestOrigin;
+}
+
 export interface ActivityResult {
   readonly events: readonly AuditEvent[];
   readonly nextCursor: string | null;
@@ -40,12 +47,10 @@ export interface ActivityResult {
 
 export async function readActivity(
   deps: ServiceDeps,
-  reader: ActivityReader,
-  scope: ActivityScope,
-  filters: ActivityFilters,
-  origin: RequestOrigin,
+  { reader, scope, filters, origin }: ActivityRequest & { readonly filters: ActivityFilters },
 ): Promise<ActivityResult> {
-  if (filters.before === undefined) await recordActivityViewed(deps, reader, scope, origin, 'page');
+  if (filters.before === undefined)
+    await recordActivityViewed(deps, { reader, scope, origin, format: 'page' });
   const page = await listActivity(deps.store.db, {
     ...filters,
     chainId: reader.practice.id,
@@ -61,10 +66,7 @@ export async function readActivity(
 /** Records `activity.viewed` unless the reader is looking only at their own events. */
 export async function recordActivityViewed(
   deps: ServiceDeps,
-  reader: ActivityReader,
-  scope: ActivityScope,
-  origin: RequestOrigin,
-  format: 'page' | 'csv',
+  { reader, scope, origin, format }: ActivityRequest & { readonly format: 'page' | 'csv' },
 ): Promise<void> {
   if (scope.kind === 'user' && scope.user.id === reader.user?.id) return;
   await deps.store.transaction((trx) =>

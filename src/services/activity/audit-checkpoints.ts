@@ -7,8 +7,7 @@ import {
 } from '../../domain/audit-checkpoint.js';
 import { secretKeyId } from '../../domain/secret-box.js';
 import { listUncheckpointedHeads, saveCheckpoint } from '../../store/audit-checkpoint-store.js';
-import type { Store } from '../../store/database.js';
-import type { Clock } from '../context.js';
+import type { ServiceDeps } from '../context.js';
 import { startRepeatingTask, type RepeatingTask } from '../operations/repeating-task.js';
 
 /**
@@ -24,10 +23,8 @@ export interface CheckpointLogger {
 }
 
 export async function writeAuditCheckpoints(
-  store: Store,
-  keys: CheckpointKeys,
-  clock: Clock,
-  logger: CheckpointLogger,
+  { store, clock }: Pick<ServiceDeps, 'store' | 'clock'>,
+  { keys, logger }: { readonly keys: CheckpointKeys; readonly logger: CheckpointLogger },
 ): Promise<AuditCheckpoint[]> {
   const heads = await listUncheckpointedHeads(store.db, secretKeyId(keys[0]));
   const written: AuditCheckpoint[] = [];
@@ -42,13 +39,14 @@ export async function writeAuditCheckpoints(
 
 /** Writes checkpoints now and then every interval until stopped; an outage only delays them. */
 export function startAuditCheckpoints(
-  store: Store,
-  keys: CheckpointKeys,
-  clock: Clock,
-  logger: CheckpointLogger,
-  intervalMs = AUDIT_CHECKPOINT_INTERVAL_MS,
+  deps: Pick<ServiceDeps, 'store' | 'clock'>,
+  {
+    intervalMs = AUDIT_CHECKPOINT_INTERVAL_MS,
+    ...checkpoints
+  }: { readonly keys: CheckpointKeys; readonly logger: CheckpointLogger; readonly intervalMs?: number },
 ): RepeatingTask {
-  return startRepeatingTask(() => writeAuditCheckpoints(store, keys, clock, logger), {
+  const { logger } = checkpoints;
+  return startRepeatingTask(() => writeAuditCheckpoints(deps, checkpoints), {
     intervalMs,
     immediately: true,
     onFailure: (error) =>

@@ -28,7 +28,7 @@ export interface SecurityOverview {
 }
 
 /** The user's two-factor state as the section shows it. */
-export async function twoFactorOverview(db: Executor, user: User): Promise<TwoFactorOverview> {
+async function twoFactorOverview(db: Executor, user: User): Promise<TwoFactorOverview> {
   const status = await findTwoFactorStatus(db, user.id);
   return {
     enabled: status.enabled,
@@ -39,8 +39,7 @@ export async function twoFactorOverview(db: Executor, user: User): Promise<TwoFa
 
 export async function securityOverview(
   deps: ServiceDeps,
-  user: User,
-  practice: Practice,
+  { user, practice }: { readonly user: User; readonly practice: Practice },
 ): Promise<SecurityOverview> {
   const { db } = deps.store;
   const [twoFactor, activeSessions] = await Promise.all([

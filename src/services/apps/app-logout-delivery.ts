@@ -8,7 +8,7 @@ import type { Store } from '../../store/database.js';
 import { findAppByClientId } from '../../store/oidc-app-store.js';
 import { findUserById } from '../../store/user-store.js';
 import { audit } from '../activity/audit.js';
-import type { Clock, RequestOrigin } from '../context.js';
+import type { Clock, RequestOrigin, ServiceDeps } from '../context.js';
 import type { MailLogger } from '../mail/mail-delivery.js';
 import { startRepeatingTask, type RepeatingTask } from '../operations/repeating-task.js';
 
@@ -43,10 +43,8 @@ export function logoutBackoffMs(attempts: number): number {
  * app; the provider waits 2.5 s for each); returns how many apps were told.
  */
 export async function deliverDueAppLogouts(
-  store: Store,
-  send: AppLogoutSender,
-  clock: Clock,
-  logger: MailLogger,
+  { store, clock }: Pick<ServiceDeps, 'store' | 'clock'>,
+  { send, logger }: { readonly send: AppLogoutSender; readonly logger: MailLogger },
 ): Promise<number> {
   const claimed = await claimDueLogouts(store.db, clock.now(), LOGOUT_LEASE_MS, 20);
   const told = await Promise.all(claimed.map((logout) => deliverOne(store, send, clock, logger, logout)));
@@ -116,13 +114,13 @@ async function finish(
 
 /** Polls the outbox until stopped. A database outage only delays logouts; they are retried next tick. */
 export function startAppLogoutDelivery(
-  store: Store,
-  send: AppLogoutSender,
-  clock: Clock,
-  logger: MailLogger,
-  intervalMs = 1000,
+  deps: Pick<ServiceDeps, 'store' | 'clock'>,
+  {
+    intervalMs = 1000,
+    ...delivery
+  }: { readonly send: AppLogoutSender; readonly logger: MailLogger; readonly intervalMs?: number },
 ): RepeatingTask {
-  return startRepeatingTask(() => deliverDueAppLogouts(store, send, clock, logger), {
+  return startRepeatingTask(() => deliverDueAppLogouts(deps, delivery), {
     intervalMs,
     onFailure: () => undefined,
   });

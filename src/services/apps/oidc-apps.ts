@@ -47,12 +47,11 @@ export type AppResult<T> = ({ readonly ok: true } & T) | { readonly ok: false; r
 
 export async function createApp(
   deps: ServiceDeps,
-  context: AppContext,
-  input: NewAppInput,
+  input: AppContext & NewAppInput,
 ): Promise<AppResult<{ app: OidcApp; clientSecret: string | undefined }>> {
   const app: OidcApp = {
     id: randomUUID(),
-    practiceId: context.practiceId,
+    practiceId: input.practiceId,
     clientId: randomBytes(18).toString('base64url'),
     name: input.name.trim(),
     redirectUris: [...new Set(input.redirectUris)],
@@ -67,7 +66,7 @@ export async function createApp(
   const clientSecret = app.confidential ? generateToken() : undefined;
   await deps.store.transaction(async (trx) => {
     await insertOidcApp(trx, app, clientSecret === undefined ? null : hashToken(clientSecret), app.createdAt);
-    await recordAppEvent(trx, context, 'app.created', app, app.createdAt, {
+    await recordAppEvent(trx, input, 'app.created', app, app.createdAt, {
       confidential: app.confidential,
       firstParty: app.firstParty,
       redirectUris: detailText(app.redirectUris.join(' '), 500),
@@ -78,10 +77,9 @@ export async function createApp(
 
 export async function updateApp(
   deps: ServiceDeps,
-  context: AppContext,
-  app: OidcApp,
-  change: OidcAppChange,
+  { practiceId, actor, origin, app, ...change }: AppContext & { readonly app: OidcApp } & OidcAppChange,
 ): Promise<AppResult<{ app: OidcApp }>> {
+  const context = { practiceId, actor, origin };
   const next: OidcApp = {
     ...app,
     ...change,
@@ -114,8 +112,7 @@ const CHANGEABLE = [
 /** A new client secret for a confidential app; the old one stops working at once. */
 export async function rotateAppSecret(
   deps: ServiceDeps,
-  context: AppContext,
-  app: OidcApp,
+  { app, ...context }: AppContext & { readonly app: OidcApp },
 ): Promise<AppResult<{ clientSecret: string }>> {
   if (!app.confidential) return { ok: false, problem: 'A public app has no client secret to rotate.' };
   const clientSecret = generateToken();
@@ -127,7 +124,10 @@ export async function rotateAppSecret(
   return { ok: true, clientSecret };
 }
 
-export async function deleteApp(deps: ServiceDeps, context: AppContext, app: OidcApp): Promise<void> {
+export async function deleteApp(
+  deps: ServiceDeps,
+  { app, ...context }: AppContext & { readonly app: OidcApp },
+): Promise<void> {
   const at = deps.clock.now();
   await deps.store.transaction(async (trx) => {
     await deleteOidcApp(trx, app.id);
@@ -135,12 +135,18 @@ export async function deleteApp(deps: ServiceDeps, context: AppContext, app: Oid
   });
 }
 
-export function listApps(deps: ServiceDeps, practiceId: string): Promise<OidcApp[]> {
+export function listApps(
+  deps: ServiceDeps,
+  { practiceId }: { readonly practiceId: string },
+): Promise<OidcApp[]> {
   return listPracticeApps(deps.store.db, practiceId);
 }
 
 /** The app of this practice with this id, or undefined (another practice's app included). */
-export function findApp(deps: ServiceDeps, practiceId: string, id: string): Promise<OidcApp | undefined> {
+export function findApp(
+  deps: ServiceDeps,
+  { practiceId, id }: { readonly practiceId: string; readonly id: string },
+): Promise<OidcApp | undefined> {
   return findPracticeApp(deps.store.db, practiceId, id);
 }
 

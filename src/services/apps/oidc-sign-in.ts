@@ -1,8 +1,8 @@
 import { bindAppSignIn, insertAppSignIn, providerSessionBound } from '../../store/oidc-app-sign-in-store.js';
 import { findPracticeById, type Practice } from '../../store/practice-store.js';
-import type { ValidSession } from '../sessions/sessions.js';
+import type { OwnRequest, ValidSession } from '../sessions/sessions.js';
 import { audit } from '../activity/audit.js';
-import type { RequestOrigin, ServiceDeps } from '../context.js';
+import type { ServiceDeps } from '../context.js';
 
 /**
  * What an app's sign-in is told about the Gatehouse sign-in it reuses (docs/architecture.md "Apps signing in"): `amr` from
@@ -39,25 +39,29 @@ export function appSignInOf(
  */
 export async function recordAppSignIn(
   deps: ServiceDeps,
-  current: ValidSession,
-  app: { readonly name: string; readonly clientId: string; readonly grantId: string },
-  origin: RequestOrigin,
+  {
+    auth,
+    origin,
+    app,
+  }: OwnRequest & {
+    readonly app: { readonly name: string; readonly clientId: string; readonly grantId: string };
+  },
 ): Promise<void> {
   const at = deps.clock.now();
   await deps.store.transaction(async (trx) => {
     await insertAppSignIn(trx, {
-      sessionId: current.session.id,
-      practiceId: current.practice.id,
-      userId: current.user.id,
+      sessionId: auth.session.id,
+      practiceId: auth.practice.id,
+      userId: auth.user.id,
       clientId: app.clientId,
       grantId: app.grantId,
       at,
     });
     await audit(trx, {
-      practiceId: current.practice.id,
+      practiceId: auth.practice.id,
       type: 'app.signed_in',
       outcome: 'success',
-      actor: current.user,
+      actor: auth.user,
       origin,
       at,
       details: { app: app.name.slice(0, 100), clientId: app.clientId },
@@ -92,6 +96,9 @@ export function providerSessionHeldBy(
 }
 
 /** The practice an app belongs to (its client's metadata names it); undefined once it is gone. */
-export function findAppPractice(deps: ServiceDeps, practiceId: string): Promise<Practice | undefined> {
+export function findAppPractice(
+  deps: ServiceDeps,
+  { practiceId }: { readonly practiceId: string },
+): Promise<Practice | undefined> {
   return findPracticeById(deps.store.db, practiceId);
 }

@@ -15,13 +15,13 @@ import {
   queueAlertForDigest,
   takePendingAlerts,
 } from '../../store/admin-alert-store.js';
-import type { Executor, Store } from '../../store/database.js';
+import type { Executor } from '../../store/database.js';
 import { enqueueMail } from '../../store/mail-store.js';
 import { findPracticeById, type Practice } from '../../store/practice-store.js';
 import { takeRateLimitHits } from '../../store/rate-limit-store.js';
 import { listPracticeUsers, type User } from '../../store/user-store.js';
 import { audit } from '../activity/audit.js';
-import type { Clock, RequestOrigin } from '../context.js';
+import type { RequestOrigin, ServiceDeps } from '../context.js';
 import { startRepeatingTask, type RepeatingTask } from '../operations/repeating-task.js';
 import { greetingOf, notifyUser } from './notify.js';
 
@@ -122,7 +122,10 @@ async function activeAdministrators(db: Executor, practiceId: string): Promise<U
 }
 
 /** Sends every digest that is due now; returns how many practices' digests this call sent. */
-export async function sendDueDigests(store: Store, clock: Clock): Promise<number> {
+export async function sendDueDigests({
+  store,
+  clock,
+}: Pick<ServiceDeps, 'store' | 'clock'>): Promise<number> {
   const now = clock.now();
   let sent = 0;
   for (const practiceId of await practicesWithPendingAlerts(store.db)) {
@@ -175,12 +178,13 @@ export interface DigestLogger {
 
 /** Checks for due digests now and every intervalMs until stopped (services/operations/repeating-task.ts). */
 export function startAdminAlertDigests(
-  store: Store,
-  clock: Clock,
-  logger: DigestLogger,
-  intervalMs = DIGEST_INTERVAL_MS,
+  deps: Pick<ServiceDeps, 'store' | 'clock'>,
+  {
+    logger,
+    intervalMs = DIGEST_INTERVAL_MS,
+  }: { readonly logger: DigestLogger; readonly intervalMs?: number },
 ): RepeatingTask {
-  return startRepeatingTask(() => sendDueDigests(store, clock), {
+  return startRepeatingTask(() => sendDueDigests(deps), {
     intervalMs,
     immediately: true,
     onFailure: (error) =>

@@ -34,7 +34,7 @@ describe('mail delivery', () => {
     const { dataDir, store, clock } = await setup();
     const from = 'Riverside Gatehouse <gatehouse@riverside.example>';
     const transport = createMailTransport({ smtpUrl: undefined, dataDir, from });
-    expect(await deliverDueMail(store, transport, clock, quiet)).toBe(1);
+    expect(await deliverDueMail({ store, clock }, { transport, logger: quiet })).toBe(1);
     const files = readdirSync(path.join(dataDir, 'outbox'));
     expect(files).toHaveLength(1);
     const eml = readFileSync(path.join(dataDir, 'outbox', files[0] ?? ''), 'utf8');
@@ -44,7 +44,7 @@ describe('mail delivery', () => {
     expect(eml).toMatch(/^Message-ID: <[^@\s]+@riverside\.example>\r$/m);
     expect(eml).toMatch(/^Subject: \S/m);
     expect(eml).toContain('Riverside &lt;Counselling&gt;');
-    expect(await deliverDueMail(store, transport, clock, quiet)).toBe(0);
+    expect(await deliverDueMail({ store, clock }, { transport, logger: quiet })).toBe(0);
     await store.close();
   });
 
@@ -59,11 +59,11 @@ describe('mail delivery', () => {
         sent.push(mail.subject);
       },
     };
-    expect(await deliverDueMail(store, flaky, clock, quiet)).toBe(0);
+    expect(await deliverDueMail({ store, clock }, { transport: flaky, logger: quiet })).toBe(0);
     fail = false;
-    expect(await deliverDueMail(store, flaky, clock, quiet)).toBe(0);
+    expect(await deliverDueMail({ store, clock }, { transport: flaky, logger: quiet })).toBe(0);
     clock.advance(30_001);
-    expect(await deliverDueMail(store, flaky, clock, quiet)).toBe(1);
+    expect(await deliverDueMail({ store, clock }, { transport: flaky, logger: quiet })).toBe(1);
     expect(sent).toEqual(['Your password was changed — Riverside <Counselling>']);
     await store.close();
   });
@@ -81,7 +81,7 @@ describe('mail delivery', () => {
     });
     const warnings: object[] = [];
     const logger = { info: () => undefined, warn: (fields: object) => void warnings.push(fields) };
-    expect(await deliverDueMail(store, transport, clock, logger)).toBe(0);
+    expect(await deliverDueMail({ store, clock }, { transport, logger })).toBe(0);
     expect(warnings).toEqual([
       expect.objectContaining({ attempts: 1, reason: expect.stringMatching(/ECONNREFUSED/) }),
     ]);

@@ -8,9 +8,8 @@ import {
   unsentMailSummary,
   type QueuedMail,
 } from '../../store/mail-store.js';
-import type { Clock } from '../context.js';
+import type { ServiceDeps } from '../context.js';
 import { startRepeatingTask, type RepeatingTask } from '../operations/repeating-task.js';
-import type { Store } from '../../store/database.js';
 
 /**
  * Delivers the mail outbox: over SMTP when SMTP_URL is set, otherwise as one RFC 5322 `.eml`
@@ -66,10 +65,8 @@ export interface MailLogger {
 
 /** One pass over the due emails; returns how many were delivered. */
 export async function deliverDueMail(
-  store: Store,
-  transport: MailTransport,
-  clock: Clock,
-  logger: MailLogger,
+  { store, clock }: Pick<ServiceDeps, 'store' | 'clock'>,
+  { transport, logger }: { readonly transport: MailTransport; readonly logger: MailLogger },
 ): Promise<number> {
   const claimed = await claimDueMail(store.db, clock.now(), MAIL_LEASE_MS, 20);
   let delivered = 0;
@@ -102,7 +99,10 @@ export interface MailQueueState {
 }
 
 /** The outbox as /metrics shows it: a queue that grows or ages means mail is not going out. */
-export async function mailQueueState(store: Store, clock: Clock): Promise<MailQueueState> {
+export async function mailQueueState({
+  store,
+  clock,
+}: Pick<ServiceDeps, 'store' | 'clock'>): Promise<MailQueueState> {
   const { count, oldestCreatedAt } = await unsentMailSummary(store.db);
   return {
     pending: count,
@@ -112,13 +112,13 @@ export async function mailQueueState(store: Store, clock: Clock): Promise<MailQu
 
 /** Polls the outbox until stopped. A database outage only delays mail; it is retried next tick. */
 export function startMailDelivery(
-  store: Store,
-  transport: MailTransport,
-  clock: Clock,
-  logger: MailLogger,
-  intervalMs = 1000,
+  deps: Pick<ServiceDeps, 'store' | 'clock'>,
+  {
+    intervalMs = 1000,
+    ...delivery
+  }: { readonly transport: MailTransport; readonly logger: MailLogger; readonly intervalMs?: number },
 ): RepeatingTask {
-  return startRepeatingTask(() => deliverDueMail(store, transport, clock, logger), {
+  return startRepeatingTask(() => deliverDueMail(deps, delivery), {
     intervalMs,
     onFailure: () => undefined,
   });

@@ -1,5 +1,4 @@
 import { SETTING_BOUNDS } from '../../domain/security-settings.js';
-import type { Store } from '../../store/database.js';
 import {
   deleteExpiredBatch,
   PURGE_BATCH,
@@ -8,7 +7,7 @@ import {
   type PurgeCutoffs,
   type PurgedTable,
 } from '../../store/expired-rows-store.js';
-import type { Clock } from '../context.js';
+import type { ServiceDeps } from '../context.js';
 import { startRepeatingTask, type RepeatingTask } from './repeating-task.js';
 
 /**
@@ -45,7 +44,10 @@ export function purgeCutoffs(now: number): PurgeCutoffs {
 }
 
 /** One pass over every purged table; returns how many rows it deleted from each. */
-export async function purgeExpiredRows(store: Store, clock: Clock): Promise<PurgeReport> {
+export async function purgeExpiredRows({
+  store,
+  clock,
+}: Pick<ServiceDeps, 'store' | 'clock'>): Promise<PurgeReport> {
   const cutoffs = purgeCutoffs(clock.now());
   const report = Object.fromEntries(PURGED_TABLES.map((table) => [table, 0])) as Record<PurgedTable, number>;
   for (const table of PURGED_TABLES) {
@@ -72,14 +74,12 @@ export interface PurgeLogger {
  * outage only delays the purge to the next round.
  */
 export function startExpiredRowsPurge(
-  store: Store,
-  clock: Clock,
-  logger: PurgeLogger,
-  intervalMs = PURGE_INTERVAL_MS,
+  deps: Pick<ServiceDeps, 'store' | 'clock'>,
+  { logger, intervalMs = PURGE_INTERVAL_MS }: { readonly logger: PurgeLogger; readonly intervalMs?: number },
 ): RepeatingTask {
   return startRepeatingTask(
     async () => {
-      const purged = await purgeExpiredRows(store, clock);
+      const purged = await purgeExpiredRows(deps);
       if (Object.values(purged).some((count) => count > 0)) logger.info({ purged }, 'expired rows purged');
     },
     {

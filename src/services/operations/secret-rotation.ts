@@ -1,5 +1,5 @@
 import { boxPrefix, type SecretKeys } from '../../domain/secret-box.js';
-import type { Store } from '../../store/database.js';
+import type { ServiceDeps } from '../context.js';
 import {
   countTotpBoxes,
   listTotpBoxesNotStartingWith,
@@ -36,9 +36,15 @@ export interface RotationReport {
 }
 
 export async function rotateTotpSecrets(
-  store: Store,
-  keys: SecretKeys,
-  options: { readonly batchSize?: number; readonly onBatch?: (reencrypted: number) => void } = {},
+  { store }: Pick<ServiceDeps, 'store'>,
+  {
+    keys,
+    ...options
+  }: {
+    readonly keys: SecretKeys;
+    readonly batchSize?: number;
+    readonly onBatch?: (reencrypted: number) => void;
+  },
 ): Promise<RotationReport> {
   const prefix = boxPrefix(keys[0]);
   const batchSize = options.batchSize ?? DEFAULT_ROTATION_BATCH;

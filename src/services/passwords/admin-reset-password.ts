@@ -28,7 +28,7 @@ export async function adminResetPassword(
   },
 ): Promise<AdminResetResult> {
   const { actor, target, practice, origin } = request;
-  const issued = await issueTemporaryPassword(deps, practice, target);
+  const issued = await issueTemporaryPassword(deps, { practice, owner: target });
   const at = deps.clock.now();
   await deps.store.transaction(async (trx) => {
     await setPasswordHash(trx, target.practiceId, target.id, {

@@ -7,7 +7,7 @@ import { confirmCurrentPassword } from './current-password.js';
 import { checkChosenPassword, storeChosenPassword, type NewPasswordProblem } from './new-password.js';
 import { notifyUser } from '../mail/notify.js';
 import { endUserSessions } from '../sessions/session-revocation.js';
-import type { ValidSession } from '../sessions/sessions.js';
+import type { OwnRequest } from '../sessions/sessions.js';
 
 /**
  * Change Your Password (P9): the current password, then a new one that meets the practice's
@@ -35,13 +35,13 @@ export type ChangePasswordResult =
 
 export async function changeOwnPassword(
   deps: ServiceDeps,
-  current: ValidSession,
-  input: ChangePasswordInput,
-  origin: RequestOrigin,
+  { auth, origin, ...input }: OwnRequest & ChangePasswordInput,
 ): Promise<ChangePasswordResult> {
-  const { user, practice, session } = current;
-  const confirmed = await confirmCurrentPassword(deps, current, input.currentPassword, {
+  const { user, practice, session } = auth;
+  const confirmed = await confirmCurrentPassword(deps, {
+    auth,
     origin,
+    password: input.currentPassword,
     failureEvent: 'password.changed',
   });
   if (!confirmed.ok) return { ok: false, problem: { reason: confirmed.reason } };

@@ -2,8 +2,8 @@ import type { EventType } from '../../domain/audit-event.js';
 import { findPasswordHash } from '../../store/user-store.js';
 import { audit } from '../activity/audit.js';
 import { claimAttempt, countFailure, returnAttempt } from '../sign-in/auth-failures.js';
-import type { RequestOrigin, ServiceDeps } from '../context.js';
-import type { ValidSession } from '../sessions/sessions.js';
+import type { ServiceDeps } from '../context.js';
+import type { OwnRequest } from '../sessions/sessions.js';
 
 /**
  * Fresh proof before a security change (F4, A 7.5.1): the signed-in user's current password.
@@ -20,9 +20,12 @@ export type CurrentPasswordCheck =
 
 export async function confirmCurrentPassword(
   deps: ServiceDeps,
-  auth: ValidSession,
-  password: string,
-  context: { readonly origin: RequestOrigin; readonly failureEvent: EventType },
+  {
+    auth,
+    origin,
+    password,
+    failureEvent,
+  }: OwnRequest & { readonly password: string; readonly failureEvent: EventType },
 ): Promise<CurrentPasswordCheck> {
   const { user, practice } = auth;
   const place = await claimAttempt(deps.store.db, auth, deps.clock.now());
@@ -32,18 +35,18 @@ export async function confirmCurrentPassword(
   return deps.store.transaction(async (trx): Promise<CurrentPasswordCheck> => {
     let reason: CurrentPasswordRefusal = 'account_locked';
     if (place && !passwordOk) {
-      await countFailure(trx, place, context.origin);
+      await countFailure(trx, place, origin);
       reason = 'invalid_current_password';
     } else if (place && (await returnAttempt(trx, place, now)) === undefined) {
       return { ok: true };
     }
     await audit(trx, {
       practiceId: practice.id,
-      type: context.failureEvent,
+      type: failureEvent,
       outcome: 'failure',
       actor: user,
       target: user,
-      origin: context.origin,
+      origin: origin,
       at: now,
       details: { reason },
     });

@@ -26,9 +26,16 @@ export const RESET_TOKEN_MINUTES = 60;
 
 export async function requestPasswordReset(
   deps: ServiceDeps,
-  input: { readonly practiceCode: string; readonly username: string },
-  origin: RequestOrigin,
-  publicOrigin: string,
+  {
+    origin,
+    publicOrigin,
+    ...input
+  }: {
+    readonly practiceCode: string;
+    readonly username: string;
+    readonly origin: RequestOrigin;
+    readonly publicOrigin: string;
+  },
 ): Promise<void> {
   const named = await findUserByName(deps.store.db, input.practiceCode, input.username);
   const practice = named?.practice;
@@ -92,8 +99,15 @@ export type ResetPasswordResult =
 
 export async function resetPasswordWithToken(
   deps: ServiceDeps,
-  input: { readonly token: string; readonly newPassword: string; readonly confirmPassword: string },
-  origin: RequestOrigin,
+  {
+    origin,
+    ...input
+  }: {
+    readonly token: string;
+    readonly newPassword: string;
+    readonly confirmPassword: string;
+    readonly origin: RequestOrigin;
+  },
 ): Promise<ResetPasswordResult> {
   const invalid = { ok: false, problem: { reason: 'invalid_token' } } as const;
   const stored = await findResetToken(deps.store.db, hashToken(input.token));
@@ -141,9 +155,11 @@ export async function resetPasswordWithToken(
 /** Emails every practice code of active accounts with this address; says nothing to the caller. */
 export async function requestPracticeCodeReminder(
   deps: ServiceDeps,
-  input: { readonly email: string },
-  origin: RequestOrigin,
-  publicOrigin: string,
+  {
+    origin,
+    publicOrigin,
+    ...input
+  }: { readonly email: string; readonly origin: RequestOrigin; readonly publicOrigin: string },
 ): Promise<void> {
   const users = await findActiveUsersByEmail(deps.store.db, input.email);
   const at = deps.clock.now();

@@ -37,7 +37,7 @@ describe('issueTemporaryPassword', () => {
       });
       const context = passwordContextFor(practice, owner);
       for (let i = 0; i < 3; i++) {
-        const issued = await issueTemporaryPassword(deps, practice, owner);
+        const issued = await issueTemporaryPassword(deps, { practice, owner });
         expect(evaluatePassword(issued.temporaryPassword, context).violations).toEqual([]);
         expect(issued.expiresAt - now).toBe(72 * 3_600_000);
         expect(issued.passwordHash).toMatch(/^\$argon2id\$/);

@@ -118,8 +118,7 @@ export interface IssuedTemporaryPassword {
  */
 export async function issueTemporaryPassword(
   deps: ServiceDeps,
-  practice: Practice,
-  owner: PasswordOwner,
+  { practice, owner }: { readonly practice: Practice; readonly owner: PasswordOwner },
 ): Promise<IssuedTemporaryPassword> {
   const context = passwordContextFor(practice, owner);
   const temporaryPassword = await inOwnTurn(() =>

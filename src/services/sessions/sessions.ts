@@ -39,8 +39,7 @@ export type SessionCheck =
 
 export async function validateSession(
   deps: ServiceDeps,
-  token: string,
-  origin: RequestOrigin,
+  { token, origin }: { readonly token: string; readonly origin: RequestOrigin },
 ): Promise<SessionCheck> {
   const { store, clock } = deps;
   const found = await findSessionWithAccount(store, hashToken(token));
@@ -85,23 +84,26 @@ export function sessionDeadlines(current: ValidSession): {
 }
 
 /** "Stay signed in": marks the session used now, whatever the touch interval; returns it renewed. */
-export async function keepSessionAlive(deps: ServiceDeps, current: ValidSession): Promise<ValidSession> {
+export async function keepSessionAlive(
+  deps: ServiceDeps,
+  { auth }: { readonly auth: ValidSession },
+): Promise<ValidSession> {
   const now = deps.clock.now();
-  await touchSession(deps.store.db, current.session.id, now);
-  return { ...current, session: { ...current.session, lastSeenAt: now } };
+  await touchSession(deps.store.db, auth.session.id, now);
+  return { ...auth, session: { ...auth.session, lastSeenAt: now } };
 }
 
 /** Ends the caller's session; a second logout with the same cookie finds nothing and records nothing. */
-export async function logout(deps: ServiceDeps, current: ValidSession, origin: RequestOrigin): Promise<void> {
+export async function logout(deps: ServiceDeps, { auth, origin }: OwnRequest): Promise<void> {
   const { store, clock } = deps;
   await store.transaction(async (trx) => {
-    if (!(await deleteSession(trx, current.session.id))) return;
+    if (!(await deleteSession(trx, auth.session.id))) return;
     await audit(trx, {
-      practiceId: current.practice.id,
+      practiceId: auth.practice.id,
       type: 'logout',
       outcome: 'success',
-      actor: current.user,
-      target: current.user,
+      actor: auth.user,
+      target: auth.user,
       origin,
       at: clock.now(),
     });

@@ -21,8 +21,7 @@ export interface SessionSummary {
 
 export async function listSessions(
   deps: ServiceDeps,
-  user: User,
-  callerSessionId: string,
+  { user, callerSessionId }: { readonly user: User; readonly callerSessionId: string },
 ): Promise<SessionSummary[]> {
   const sessions = await listUserSessions(deps.store.db, user.id);
   return sessions.map((session) => ({
@@ -38,9 +37,11 @@ export async function listSessions(
 /** Ends one of the user's own sessions; false when they have no session with that id. */
 export async function endOwnSession(
   deps: ServiceDeps,
-  user: User,
-  publicId: string,
-  origin: RequestOrigin,
+  {
+    user,
+    publicId,
+    origin,
+  }: { readonly user: User; readonly publicId: string; readonly origin: RequestOrigin },
 ): Promise<boolean> {
   return deps.store.transaction(async (trx) => {
     if (!(await deleteUserSessionByPublicId(trx, user.id, publicId))) return false;
@@ -61,9 +62,11 @@ export async function endOwnSession(
 /** "Sign out all other sessions": every session of the user but the caller's. Returns how many ended. */
 export async function endOtherSessions(
   deps: ServiceDeps,
-  user: User,
-  callerSessionId: string,
-  origin: RequestOrigin,
+  {
+    user,
+    callerSessionId,
+    origin,
+  }: { readonly user: User; readonly callerSessionId: string; readonly origin: RequestOrigin },
 ): Promise<number> {
   return deps.store.transaction((trx) =>
     endUserSessions(trx, {
@@ -80,14 +83,12 @@ export async function endOtherSessions(
 /** A Practice Administrator's "Sign out everywhere" for a user. Returns how many sessions ended. */
 export async function signOutEverywhere(
   deps: ServiceDeps,
-  admin: User,
-  user: User,
-  origin: RequestOrigin,
+  { actor, target, origin }: { readonly actor: User; readonly target: User; readonly origin: RequestOrigin },
 ): Promise<number> {
   return deps.store.transaction((trx) =>
     endUserSessions(trx, {
-      user,
-      actor: admin,
+      user: target,
+      actor,
       reason: 'signed_out_everywhere',
       origin,
       at: deps.clock.now(),

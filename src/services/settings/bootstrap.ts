@@ -18,7 +18,10 @@ export const DEMO_PRACTICE = {
 export async function ensureFirstPractice(deps: ServiceDeps): Promise<CreatePracticeResult | undefined> {
   if ((await countPractices(deps.store.db)) > 0) return undefined;
   try {
-    return await createPractice(deps, DEMO_PRACTICE, { ip: '127.0.0.1', userAgent: 'gatehouse start-up' });
+    return await createPractice(deps, {
+      ...DEMO_PRACTICE,
+      origin: { ip: '127.0.0.1', userAgent: 'gatehouse start-up' },
+    });
   } catch (error) {
     if ((await countPractices(deps.store.db)) > 0) return undefined;
     throw error;

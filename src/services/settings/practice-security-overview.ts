@@ -41,11 +41,11 @@ export interface PracticeSecurityOverview {
 
 export async function practiceSecurityOverview(
   deps: ServiceDeps,
-  practice: Practice,
+  { practice }: { readonly practice: Practice },
 ): Promise<PracticeSecurityOverview> {
   const [accounts, context] = await Promise.all([
     listStaffAccountFacts(deps.store.db, practice.id),
-    filterContext(deps, practice, true),
+    filterContext(deps, { practice, withEvents: true }),
   ]);
   const { settings } = practice;
   return {

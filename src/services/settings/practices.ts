@@ -35,8 +35,7 @@ export type CreatePracticeResult =
 
 export async function createPractice(
   deps: ServiceDeps,
-  input: NewPracticeInput,
-  origin: RequestOrigin,
+  { origin, ...input }: NewPracticeInput & { readonly origin: RequestOrigin },
 ): Promise<CreatePracticeResult> {
   const problem = validate(input);
   if (problem) return { ok: false, problem };
@@ -53,11 +52,10 @@ export async function createPractice(
     settings,
     createdAt: now,
   };
-  const { temporaryPassword, passwordHash, expiresAt } = await issueTemporaryPassword(
-    deps,
+  const { temporaryPassword, passwordHash, expiresAt } = await issueTemporaryPassword(deps, {
     practice,
-    input.admin,
-  );
+    owner: input.admin,
+  });
   const admin = { id: randomUUID(), username: input.admin.username };
 
   await deps.store.transaction(async (trx) => {

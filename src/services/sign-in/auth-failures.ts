@@ -2,7 +2,7 @@ import { attemptLimits, isLocked, lockDurationMs } from '../../domain/account-lo
 import type { Executor } from '../../store/database.js';
 import type { Practice } from '../../store/practice-store.js';
 import { deleteUserPendingSessions } from '../../store/session-store.js';
-import { claimAttemptPlace, lockAccount, returnAttemptPlace } from '../../store/user-store.js';
+import { claimAttemptPlace, lockAccount, returnAttemptPlace } from '../../store/account-lock-store.js';
 import type { User } from '../../store/user-store.js';
 import { audit } from '../activity/audit.js';
 import type { RequestOrigin } from '../context.js';

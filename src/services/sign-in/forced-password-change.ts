@@ -1,9 +1,9 @@
 import { advanceSignIn } from './sign-in.js';
-import type { RequestOrigin, ServiceDeps } from '../context.js';
+import type { ServiceDeps } from '../context.js';
 import { recordPasswordChange } from '../passwords/change-password.js';
 import { checkChosenPassword, type NewPasswordProblem } from '../passwords/new-password.js';
 import { endUserSessions } from '../sessions/session-revocation.js';
-import type { ValidSession } from '../sessions/sessions.js';
+import type { OwnRequest } from '../sessions/sessions.js';
 import type { SignInStage } from '../../domain/session-stage.js';
 
 /**
@@ -17,11 +17,9 @@ export type ForcedChangeResult =
 
 export async function completeForcedPasswordChange(
   deps: ServiceDeps,
-  current: ValidSession,
-  input: { readonly newPassword: string; readonly confirmPassword: string },
-  origin: RequestOrigin,
+  { auth, origin, ...input }: OwnRequest & { readonly newPassword: string; readonly confirmPassword: string },
 ): Promise<ForcedChangeResult> {
-  const { user, practice, session } = current;
+  const { user, practice, session } = auth;
   const check = await checkChosenPassword(deps, { practice, user, ...input });
   if (!check.ok) return { ok: false, problem: check.problem };
   const at = deps.clock.now();

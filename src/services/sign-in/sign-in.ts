@@ -58,9 +58,11 @@ export type LoginFailureReason = SignInFailureReason;
 
 export async function login(
   deps: ServiceDeps,
-  input: LoginInput,
-  origin: RequestOrigin,
-  rememberedBrowserToken?: string,
+  {
+    origin,
+    rememberedBrowserToken,
+    ...input
+  }: LoginInput & { readonly origin: RequestOrigin; readonly rememberedBrowserToken?: string | undefined },
 ): Promise<LoginResult> {
   const { store, hasher, clock } = deps;
   const account = await findAccountByName(store.db, input.practiceCode, input.username);

@@ -21,10 +21,8 @@ export interface ThrottledSignIn {
  */
 export async function recordThrottledSignIn(
   deps: ServiceDeps,
-  throttled: ThrottledSignIn,
-  origin: RequestOrigin,
+  { practiceCode, username, rule, windowEnd, origin }: ThrottledSignIn & { readonly origin: RequestOrigin },
 ): Promise<void> {
-  const { practiceCode, username, rule, windowEnd } = throttled;
   const account =
     practiceCode !== undefined && username !== undefined
       ? await findAccountByName(deps.store.db, practiceCode, username)

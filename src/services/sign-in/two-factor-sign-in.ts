@@ -43,11 +43,11 @@ export async function completeSecondFactor(
   deps: TwoFactorDeps,
   { auth, origin, ...input }: OwnRequest & SecondFactorInput,
 ): Promise<SecondFactorResult> {
-  return attemptSecondFactor(
-    deps,
+  return attemptSecondFactor(deps, {
     auth,
-    { origin, rememberBrowser: input.rememberBrowser },
-    async (trx, now) => {
+    origin,
+    rememberBrowser: input.rememberBrowser,
+    check: async (trx, now) => {
       const check = await checkSecondFactorCode(trx, deps.secretKeys, auth.user.id, input.code, now);
       if (!check.ok || check.method === 'totp') return check;
       return {
@@ -69,7 +69,7 @@ export async function completeSecondFactor(
         },
       };
     },
-  );
+  });
 }
 
 /** What a second factor's own check found; onPassed records more once the sign-in has moved on. */
@@ -94,11 +94,16 @@ class SecondFactorRefused extends Error {
  */
 export async function attemptSecondFactor(
   deps: TwoFactorDeps,
-  auth: ValidSession,
-  context: { readonly origin: RequestOrigin; readonly rememberBrowser: boolean },
-  check: (trx: Executor, now: number) => Promise<SecondFactorCheck>,
+  {
+    auth,
+    origin,
+    rememberBrowser: remember,
+    check,
+  }: OwnRequest & {
+    readonly rememberBrowser: boolean;
+    readonly check: (trx: Executor, now: number) => Promise<SecondFactorCheck>;
+  },
 ): Promise<SecondFactorResult> {
-  const { origin } = context;
   const place = await claimAttempt(deps.store.db, auth, deps.clock.now());
   const now = deps.clock.now();
   if (!place)
@@ -124,7 +129,7 @@ export async function attemptSecondFactor(
         details: { method: result.method },
       });
       const remembered =
-        context.rememberBrowser && rememberBrowserAllowed(practice)
+        remember && rememberBrowserAllowed(practice)
           ? await rememberBrowser(trx, { user, practice, origin, now })
           : undefined;
       const next = await advanceSignIn(trx, session, {

@@ -1,5 +1,5 @@
 import { isLocked } from '../../domain/account-lock.js';
-import { unlockAccount } from '../../store/user-store.js';
+import { unlockAccount } from '../../store/account-lock-store.js';
 import type { User } from '../../store/user-store.js';
 import { audit } from '../activity/audit.js';
 import type { RequestOrigin, ServiceDeps } from '../context.js';
@@ -12,9 +12,7 @@ import type { RequestOrigin, ServiceDeps } from '../context.js';
  */
 export async function unlockUser(
   deps: ServiceDeps,
-  actor: User,
-  target: User,
-  origin: RequestOrigin,
+  { actor, target, origin }: { readonly actor: User; readonly target: User; readonly origin: RequestOrigin },
 ): Promise<{ readonly wasLocked: boolean }> {
   const now = deps.clock.now();
   const wasLocked = isLocked(target, now);

@@ -48,7 +48,7 @@ export async function restoreAccess(
   if (target.status !== 'active')
     return { ok: false, problem: `${target.username} is deactivated; reactivate the account first.` };
 
-  const issued = await issueTemporaryPassword(deps, practice, target);
+  const issued = await issueTemporaryPassword(deps, { practice, owner: target });
   const at = deps.clock.now();
   const administratorsNotified = await deps.store.transaction(async (trx) => {
     const twoFactor = await findTwoFactorStatus(trx, target.id);

@@ -37,7 +37,10 @@ const EVENT_FILTERS: ReadonlySet<StaffFilter> = new Set(['recent_lockout', 'fail
 
 const NO_EVENTS = { recentlyLocked: new Set<string>(), failedSignInBursts: new Set<string>() };
 
-export async function staffAccounts(deps: ServiceDeps, practice: Practice): Promise<StaffListEntry[]> {
+async function staffAccounts(
+  deps: ServiceDeps,
+  { practice }: { readonly practice: Practice },
+): Promise<StaffListEntry[]> {
   const rows = await listStaffAccounts(deps.store.db, practice.id);
   return rows.map(({ user, twoFactorEnabled }) => ({
     ...user,
@@ -50,8 +53,7 @@ export async function staffAccounts(deps: ServiceDeps, practice: Practice): Prom
 /** The filter context at `now`, reading events only when asked to. */
 export async function filterContext(
   deps: ServiceDeps,
-  practice: Practice,
-  withEvents: boolean,
+  { practice, withEvents }: { readonly practice: Practice; readonly withEvents: boolean },
 ): Promise<FilterContext & { readonly lockouts: number }> {
   const now = deps.clock.now();
   const events = withEvents
@@ -71,13 +73,12 @@ export async function filterContext(
 
 export async function listStaff(
   deps: ServiceDeps,
-  practice: Practice,
-  query: StaffListQuery,
+  { practice, ...query }: { readonly practice: Practice } & StaffListQuery,
 ): Promise<StaffListEntry[]> {
   const { filter, search = '' } = query;
   const [accounts, context] = await Promise.all([
-    staffAccounts(deps, practice),
-    filterContext(deps, practice, filter !== undefined && EVENT_FILTERS.has(filter)),
+    staffAccounts(deps, { practice }),
+    filterContext(deps, { practice, withEvents: filter !== undefined && EVENT_FILTERS.has(filter) }),
   ]);
   const chosen = accounts.filter(
     (account) =>

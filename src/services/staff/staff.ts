@@ -65,10 +65,13 @@ export async function findStaffMember(
 
 export async function createStaffUser(
   deps: ServiceDeps,
-  context: { readonly actor: User; readonly practice: Practice; readonly origin: RequestOrigin },
-  input: NewStaffInput,
+  {
+    actor,
+    practice,
+    origin,
+    ...input
+  }: { readonly actor: User; readonly practice: Practice; readonly origin: RequestOrigin } & NewStaffInput,
 ): Promise<CreateStaffResult> {
-  const { actor, practice, origin } = context;
   const invalid = validateNewStaff(input);
   if (invalid) return { ok: false, problem: { reason: 'invalid', message: invalid } };
   if (await usernameTaken(deps.store.db, practice.id, input.username))
@@ -76,7 +79,7 @@ export async function createStaffUser(
   const existing = lookAlikeUsername(input.username, await listUsernames(deps.store.db, practice.id));
   if (existing !== undefined) return { ok: false, problem: { reason: 'username_look_alike', existing } };
 
-  const issued = await issueTemporaryPassword(deps, practice, input);
+  const issued = await issueTemporaryPassword(deps, { practice, owner: input });
   const id = randomUUID();
   const at = deps.clock.now();
   const roles = [...new Set(input.roles)];
@@ -130,15 +133,19 @@ export async function createStaffUser(
 
 export async function updateStaffUser(
   deps: ServiceDeps,
-  context: {
+  {
+    actor,
+    practice,
+    target,
+    origin,
+    ...change
+  }: {
     readonly actor: User;
     readonly practice: Practice;
     readonly target: User;
     readonly origin: RequestOrigin;
-  },
-  change: StaffChange,
+  } & StaffChange,
 ): Promise<UpdateStaffResult> {
-  const { actor, practice, target, origin } = context;
   const next: UserProfileChange = {
     firstName: change.firstName?.trim() ?? target.firstName,
     lastName: change.lastName?.trim() ?? target.lastName,

@@ -70,8 +70,10 @@ export async function beginPasskeyRegistration(
   { auth, origin, rp, currentPassword }: CeremonyRequest & { readonly currentPassword: string },
 ): Promise<BeginRegistrationResult> {
   const { user } = auth;
-  const confirmed = await confirmCurrentPassword(deps, auth, currentPassword, {
+  const confirmed = await confirmCurrentPassword(deps, {
+    auth,
     origin,
+    password: currentPassword,
     failureEvent: 'passkey.added',
   });
   if (!confirmed.ok) return confirmed;
@@ -196,11 +198,11 @@ export async function finishPasskeySignIn(
     ...input
   }: CeremonyRequest & { readonly response: AuthenticationResponseJSON; readonly rememberBrowser: boolean },
 ): Promise<SecondFactorResult> {
-  return attemptSecondFactor(
-    deps,
+  return attemptSecondFactor(deps, {
     auth,
-    { origin, rememberBrowser: input.rememberBrowser },
-    async (trx, now) => {
+    origin,
+    rememberBrowser: input.rememberBrowser,
+    check: async (trx, now) => {
       const challenge = await takeChallenge(trx, auth.user.id, 'authentication', now);
       const passkey = (await listPasskeys(trx, auth.user.id)).find(
         (p) => p.credentialId === input.response.id,
@@ -223,7 +225,7 @@ export async function finishPasskeySignIn(
       await recordPasskeyUse(trx, passkey.id, verification.authenticationInfo.newCounter, now);
       return { ok: true, method: 'passkey' };
     },
-  );
+  });
 }
 
 /** Removes one of the user's passkeys, with its event and email; false when the id is not theirs. */
@@ -260,7 +262,10 @@ export async function removePasskey(
 }
 
 /** The signed-in user's own passkeys and security keys. */
-export async function listOwnPasskeys(deps: ServiceDeps, { user }: ValidSession): Promise<Passkey[]> {
+export async function listOwnPasskeys(
+  deps: ServiceDeps,
+  { auth: { user } }: { readonly auth: ValidSession },
+): Promise<Passkey[]> {
   return listPasskeys(deps.store.db, user.id);
 }
 

@@ -95,7 +95,7 @@ export async function findRememberedBrowserFor(
 /** The user's browsers that still skip the second factor, newest first. */
 export async function listOwnRememberedBrowsers(
   deps: ServiceDeps,
-  { user, practice }: ValidSession,
+  { auth: { user, practice } }: { readonly auth: ValidSession },
 ): Promise<RememberedBrowser[]> {
   const now = deps.clock.now();
   const browsers = await listRememberedBrowsers(deps.store.db, user.id, now);

@@ -41,8 +41,10 @@ export async function beginTotpSetup(
   { auth, origin, currentPassword }: OwnRequest & { readonly currentPassword: string },
 ): Promise<SetupResult> {
   const { user, practice } = auth;
-  const confirmed = await confirmCurrentPassword(deps, auth, currentPassword, {
+  const confirmed = await confirmCurrentPassword(deps, {
+    auth,
     origin,
+    password: currentPassword,
     failureEvent: 'two_factor.enrolled',
   });
   if (!confirmed.ok) return confirmed;

@@ -28,7 +28,7 @@ export type ManageFailure = CurrentPasswordRefusal | 'not_enabled' | 'required_b
 /** The signed-in user's own second factors: on or off, recovery codes left, passkeys. */
 export async function findOwnTwoFactorStatus(
   deps: ServiceDeps,
-  { user }: ValidSession,
+  { auth: { user } }: { readonly auth: ValidSession },
 ): Promise<TwoFactorStatus> {
   return findTwoFactorStatus(deps.store.db, user.id);
 }
@@ -38,8 +38,10 @@ export async function disableTwoFactor(
   { auth, origin, currentPassword }: OwnRequest & { readonly currentPassword: string },
 ): Promise<{ readonly ok: true } | { readonly ok: false; readonly reason: ManageFailure }> {
   const { user, practice, session } = auth;
-  const confirmed = await confirmCurrentPassword(deps, auth, currentPassword, {
+  const confirmed = await confirmCurrentPassword(deps, {
+    auth,
     origin,
+    password: currentPassword,
     failureEvent: 'two_factor.disabled',
   });
   if (!confirmed.ok) return confirmed;
@@ -91,8 +93,10 @@ export async function regenerateRecoveryCodes(
   | { readonly ok: false; readonly reason: ManageFailure }
 > {
   const { user, practice } = auth;
-  const confirmed = await confirmCurrentPassword(deps, auth, currentPassword, {
+  const confirmed = await confirmCurrentPassword(deps, {
+    auth,
     origin,
+    password: currentPassword,
     failureEvent: 'recovery_codes.regenerated',
   });
   if (!confirmed.ok) return confirmed;
