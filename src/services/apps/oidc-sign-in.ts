@@ -31,18 +31,34 @@ export function appSignInOf(
   };
 }
 
-/** The `app.signed_in` event of a sign-in to an app. */
+/**
+ * Whether the user must be asked before an app gets what it asked for: never for a first-party
+ * app; otherwise when the app asks again (prompt=consent) or asks for a scope the user's grant
+ * for this app does not hold yet. A grant is kept per user and app, so an app asks once.
+ */
+export function consentNeeded(
+  firstParty: boolean,
+  requested: readonly string[],
+  granted: readonly string[],
+  promptConsent: boolean,
+): boolean {
+  if (firstParty) return false;
+  return promptConsent || requested.some((scope) => !granted.includes(scope));
+}
+
+/** The `app.signed_in` event of a sign-in to an app: success, or failure when the user did not allow it. */
 export async function recordAppSignIn(
   deps: ServiceDeps,
   current: ValidSession,
   app: { readonly name: string; readonly clientId: string },
   origin: RequestOrigin,
+  outcome: 'success' | 'failure' = 'success',
 ): Promise<void> {
   await deps.store.transaction((trx) =>
     audit(trx, {
       practiceId: current.practice.id,
       type: 'app.signed_in',
-      outcome: 'success',
+      outcome,
       actor: current.user,
       origin,
       at: deps.clock.now(),
