@@ -32,7 +32,9 @@ export interface OidcInteractionRoutesOptions {
 }
 
 const INTERACTION = `${OIDC_PREFIX}/interaction/:uid`;
-const Params = Type.Object({ uid: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }) });
+const Params = Type.Object({
+  uid: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }),
+});
 const GONE =
   'This sign-in has expired or was already finished. Go back to the app and sign in again from there.';
 
@@ -89,7 +91,10 @@ export const oidcInteractionRoutes: FastifyPluginAsyncTypebox<OidcInteractionRou
     });
   }
 
-  const appOf = ({ client }: Loaded) => ({ name: client.clientName ?? client.clientId, clientId: client.clientId });
+  const appOf = ({ client }: Loaded) => ({
+    name: client.clientName ?? client.clientId,
+    clientId: client.clientId,
+  });
   const sessionOfSignIn = (request: FastifyRequest): ValidSession => {
     if (!request.auth) throw new ApiError('not_authenticated');
     return request.auth;
@@ -117,7 +122,9 @@ export const oidcInteractionRoutes: FastifyPluginAsyncTypebox<OidcInteractionRou
         return reply.redirect(`/login?${query.toString()}`, 303);
       }
       const granted = (await grantOf(loaded, signIn))?.getOIDCScope().split(' ') ?? [];
-      const promptConsent = String(details.params.prompt ?? '').split(' ').includes('consent');
+      const promptConsent = String(details.params.prompt ?? '')
+        .split(' ')
+        .includes('consent');
       if (consentNeeded(loaded.firstParty, scopesOf(details), granted, promptConsent))
         return reply.redirect(authorizePage(details.uid), 303);
       return reply.redirect(await allow(request, reply, loaded, signIn), 303);
@@ -129,7 +136,11 @@ export const oidcInteractionRoutes: FastifyPluginAsyncTypebox<OidcInteractionRou
     practice: Type.Object({ code: Type.String() }),
     scopes: Type.Array(Type.String()),
     /** 'other_practice': this browser's session belongs to another practice and can never finish here. */
-    session: Type.Union([Type.Literal('none'), Type.Literal('this_practice'), Type.Literal('other_practice')]),
+    session: Type.Union([
+      Type.Literal('none'),
+      Type.Literal('this_practice'),
+      Type.Literal('other_practice'),
+    ]),
   });
   app.get(
     `${INTERACTION}/details`,
@@ -141,7 +152,11 @@ export const oidcInteractionRoutes: FastifyPluginAsyncTypebox<OidcInteractionRou
         app: { ...appOf(loaded), firstParty: loaded.firstParty },
         practice: { code: loaded.practice.code },
         scopes: scopesOf(loaded.details),
-        session: !auth ? 'none' : auth.practice.id === loaded.practice.id ? 'this_practice' : 'other_practice',
+        session: !auth
+          ? 'none'
+          : auth.practice.id === loaded.practice.id
+            ? 'this_practice'
+            : 'other_practice',
       } as const;
     },
   );

@@ -34,5 +34,4 @@ export const oidcProviderRoutes: FastifyPluginAsync<OidcProviderRoutesOptions> =
   app.all(`${OIDC_PREFIX}/*`, { config, schema: { hide: true } }, async (request, reply) =>
     handOver(request, reply),
   );
-
 };
