@@ -39,3 +39,31 @@ export type {
   TwoFactorStatus,
   User,
 } from '@server/http/api-types.js';
+
+/** An app that signs in through Gatehouse (Settings > Connected Apps). */
+export interface ConnectedApp {
+  id: string;
+  clientId: string;
+  name: string;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  backchannelLogoutUri: string | null;
+  confidential: boolean;
+  firstParty: boolean;
+  createdAt: string;
+}
+
+export interface NewConnectedApp {
+  name: string;
+  redirectUris: string[];
+  confidential: boolean;
+  firstParty: boolean;
+}
+
+/** An app's sign-in in progress (/oidc/interaction/:uid/details). */
+export interface AppSignInDetails {
+  app: { name: string; clientId: string; firstParty: boolean };
+  practice: { code: string };
+  scopes: string[];
+  session: 'none' | 'this_practice' | 'other_practice';
+}
