@@ -107,10 +107,20 @@ export function AuthorizePage() {
       </ul>
       <p className="field__hint">It will not receive your password. You are asked once for this app.</p>
       <div className="modal__actions">
-        <button type="button" className="button button--secondary" disabled={busy} onClick={() => void answer(false)}>
+        <button
+          type="button"
+          className="button button--secondary"
+          disabled={busy}
+          onClick={() => void answer(false)}
+        >
           Deny
         </button>
-        <button type="button" className="button button--primary" disabled={busy} onClick={() => void answer(true)}>
+        <button
+          type="button"
+          className="button button--primary"
+          disabled={busy}
+          onClick={() => void answer(true)}
+        >
           Allow
         </button>
       </div>

@@ -104,7 +104,9 @@ export function SignInPage() {
       title={appName === undefined ? 'Gatehouse' : `Sign in to ${appName}`}
       showBrand={appName !== undefined}
       subtitle={
-        appName === undefined ? 'Log in to your practice account' : `with your Gatehouse account at ${lockedPractice ?? ''}`
+        appName === undefined
+          ? 'Log in to your practice account'
+          : `with your Gatehouse account at ${lockedPractice ?? ''}`
       }
     >
       <form className="form" onSubmit={handleSubmit} noValidate aria-label="Log in">
