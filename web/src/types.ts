@@ -7,11 +7,14 @@ export type { SessionStage as Stage } from '@server/domain/session-stage.js';
 export type { Role } from '@server/domain/roles.js';
 export type {
   ActivityEvent,
+  AppSignInDetails,
+  ConnectedApp,
   ActivityPage,
   EventParty,
   EventTypeGroup,
   IpAllowListEntry,
   LastLogin,
+  NewConnectedApp,
   NewStaffUser,
   NextStage,
   PasswordPolicy,
@@ -32,6 +35,7 @@ export type {
   StaffFilterName,
   StaffList,
   StaffListItem,
+  StaffMember,
   StaffSecuritySummary,
   StaffUser,
   TemporaryPassword,
@@ -39,31 +43,3 @@ export type {
   TwoFactorStatus,
   User,
 } from '@server/http/api-types.js';
-
-/** An app that signs in through Gatehouse (Settings > Connected Apps). */
-export interface ConnectedApp {
-  id: string;
-  clientId: string;
-  name: string;
-  redirectUris: string[];
-  postLogoutRedirectUris: string[];
-  backchannelLogoutUri: string | null;
-  confidential: boolean;
-  firstParty: boolean;
-  createdAt: string;
-}
-
-export interface NewConnectedApp {
-  name: string;
-  redirectUris: string[];
-  confidential: boolean;
-  firstParty: boolean;
-}
-
-/** An app's sign-in in progress (/oidc/interaction/:uid/details). */
-export interface AppSignInDetails {
-  app: { name: string; clientId: string; firstParty: boolean };
-  practice: { code: string };
-  scopes: string[];
-  session: 'none' | 'this_practice' | 'other_practice';
-}

@@ -38,6 +38,14 @@ const Params = Type.Object({
 const GONE =
   'This sign-in has expired or was already finished. Go back to the app and sign in again from there.';
 
+export const AppSignInDetails = Type.Object({
+  app: Type.Object({ name: Type.String(), clientId: Type.String(), firstParty: Type.Boolean() }),
+  practice: Type.Object({ code: Type.String() }),
+  scopes: Type.Array(Type.String()),
+  /** 'other_practice': this browser's session belongs to another practice and can never finish here. */
+  session: Type.Union([Type.Literal('none'), Type.Literal('this_practice'), Type.Literal('other_practice')]),
+});
+
 /** What the user lets the app have: the scopes the provider knows, in the order asked. */
 function requestedScopes(details: { params: Record<string, unknown> }, known: ReadonlySet<string>): string[] {
   const asked = String(details.params.scope ?? 'openid').split(' ');
@@ -131,20 +139,12 @@ export const oidcInteractionRoutes: FastifyPluginAsyncTypebox<OidcInteractionRou
     },
   );
 
-  const Details = Type.Object({
-    app: Type.Object({ name: Type.String(), clientId: Type.String(), firstParty: Type.Boolean() }),
-    practice: Type.Object({ code: Type.String() }),
-    scopes: Type.Array(Type.String()),
-    /** 'other_practice': this browser's session belongs to another practice and can never finish here. */
-    session: Type.Union([
-      Type.Literal('none'),
-      Type.Literal('this_practice'),
-      Type.Literal('other_practice'),
-    ]),
-  });
   app.get(
     `${INTERACTION}/details`,
-    { config: { access: 'public' }, schema: { hide: true, params: Params, response: { 200: Details } } },
+    {
+      config: { access: 'public' },
+      schema: { hide: true, params: Params, response: { 200: AppSignInDetails } },
+    },
     async (request, reply) => {
       const loaded = await load(request.params.uid, request, reply);
       const auth = request.auth?.session.stage === 'signed_in' ? request.auth : null;

@@ -60,7 +60,7 @@ function toStaffUser(user: User, practice: Practice, now: number) {
 }
 
 /** One staff member (GET and PATCH /api/staff/:id): with the fhirUser URL apps receive, null when unset. */
-const StaffMember = Type.Object({
+export const StaffMember = Type.Object({
   ...StaffUser.properties,
   fhirUser: Type.Union([Type.String(), Type.Null()]),
 });
