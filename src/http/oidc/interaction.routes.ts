@@ -14,6 +14,7 @@ import {
 } from '../../services/apps/oidc-sign-in.js';
 import type { ValidSession } from '../../services/sessions/sessions.js';
 import { OIDC_PREFIX, OIDC_SCOPES } from '../../oidc/provider.js';
+import { sessionOf } from '../access.js';
 import { requestOrigin } from '../request-origin.js';
 
 /**
@@ -92,7 +93,7 @@ export const oidcInteractionRoutes: FastifyPluginAsyncTypebox<OidcInteractionRou
       new provider.Grant({ accountId: signIn.accountId, clientId: loaded.client.clientId });
     grant.addOIDCScope(scopesOf(loaded.details).join(' '));
     const grantId = await grant.save();
-    await recordAppSignIn(deps, sessionOfSignIn(request), appOf(loaded), requestOrigin(request));
+    await recordAppSignIn(deps, sessionOf(request), appOf(loaded), requestOrigin(request));
     return provider.interactionResult(request.raw, reply.raw, {
       login: { accountId: signIn.accountId, amr: [...signIn.amr], ts: signIn.authTime, remember: true },
       consent: { grantId },
@@ -103,10 +104,6 @@ export const oidcInteractionRoutes: FastifyPluginAsyncTypebox<OidcInteractionRou
     name: client.clientName ?? client.clientId,
     clientId: client.clientId,
   });
-  const sessionOfSignIn = (request: FastifyRequest): ValidSession => {
-    if (!request.auth) throw new ApiError('not_authenticated');
-    return request.auth;
-  };
   const authorizePage = (uid: string) => `/authorize?${new URLSearchParams({ interaction: uid }).toString()}`;
 
   app.get(
@@ -173,7 +170,7 @@ export const oidcInteractionRoutes: FastifyPluginAsyncTypebox<OidcInteractionRou
     },
     async (request, reply) => {
       const loaded = await load(request.params.uid, request, reply);
-      const auth = sessionOfSignIn(request);
+      const auth = sessionOf(request);
       if (auth.practice.id !== loaded.practice.id)
         throw new ApiError('forbidden', otherPracticeMessage(appOf(loaded).name, loaded.practice.code));
       const signIn = signInFor(auth, loaded);
