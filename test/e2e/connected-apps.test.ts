@@ -169,7 +169,7 @@ describe('an app signing in through Gatehouse', () => {
     const row = page.getByTestId('app-row').filter({ hasText: 'Scheduling' });
     expect(await row.textContent()).toContain('https://scheduling.example.com/callback');
 
-    await row.getByRole('button', { name: 'Replace the secret of Scheduling' }).click();
+    await row.getByRole('button', { name: 'Replace Secret for Scheduling' }).click();
     const replaced = await page
       .getByTestId('client-secret-dialog')
       .getByTestId('client-secret')

@@ -127,7 +127,7 @@ export function ConnectedAppsPage() {
                       <button
                         type="button"
                         className="button button--secondary"
-                        aria-label={`Replace the secret of ${app.name}`}
+                        aria-label={`Replace Secret for ${app.name}`}
                         onClick={() => void rotate(app)}
                       >
                         Replace Secret
