@@ -7,7 +7,15 @@ import type { ErrorResponse, PublicUser, SessionInfo, SessionTimes } from './sch
 import type { SecuritySummary, SessionItem } from './security-summary.js';
 import type { StaffFilter } from '../domain/staff-filter.js';
 import type { SecurityOverviewSchema } from './practice/security-overview.route.js';
-import type { NewStaffBody, StaffListItem, StaffUser, TemporaryPassword } from './staff/staff-routes.js';
+import type { AppSchema, NewAppBody } from './oidc/apps.routes.js';
+import type { AppSignInDetails } from './oidc/interaction.routes.js';
+import type {
+  NewStaffBody,
+  StaffListItem,
+  StaffMember,
+  StaffUser,
+  TemporaryPassword,
+} from './staff/staff-routes.js';
 import type { StaffSecuritySummary } from './staff/staff-security-routes.js';
 import type {
   Passkey,
@@ -38,6 +46,10 @@ export type PasswordRequirement = PasswordPolicy['requirements'][number];
 export type SecuritySettings = SettingsDocument;
 export type IpAllowListEntry = SettingsDocument['ipAllowList']['entries'][number];
 export type StaffUser = Static<typeof StaffUser>;
+export type StaffMember = Static<typeof StaffMember>;
+export type ConnectedApp = Static<typeof AppSchema>;
+export type NewConnectedApp = Static<typeof NewAppBody>;
+export type AppSignInDetails = Static<typeof AppSignInDetails>;
 export type NewStaffUser = Static<typeof NewStaffBody>;
 export type TemporaryPassword = Static<typeof TemporaryPassword>;
 export type StaffSecuritySummary = Static<typeof StaffSecuritySummary>;

@@ -36,6 +36,7 @@ import { unlockRoute } from './staff/unlock.route.js';
 import { systemRoutes } from './system/routes.js';
 import { securityOverviewRoute } from './practice/security-overview.route.js';
 import { appsRoutes } from './oidc/apps.routes.js';
+import { oidcInteractionRoutes } from './oidc/interaction.routes.js';
 import { oidcProviderRoutes } from './oidc/provider.routes.js';
 import { appLogoutSender, createOidcProvider } from '../oidc/provider.js';
 import type { AppLogoutSender } from '../services/apps/app-logout-delivery.js';
@@ -186,7 +187,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       secretKeys,
       trustProxy: options.trustProxy !== false,
     });
-    await app.register(oidcProviderRoutes, { deps: options.deps, provider });
+    await app.register(oidcProviderRoutes, { provider });
+    await app.register(oidcInteractionRoutes, { deps: options.deps, provider });
     logoutSender = appLogoutSender(provider);
   } else if (await appsRegistered(options.deps)) {
     throw new Error(

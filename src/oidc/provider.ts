@@ -15,6 +15,13 @@ import { loadSigningKeys } from '../services/apps/oidc-signing-keys.js';
 /** Where the provider is mounted; the issuer is PUBLIC_URL + this. */
 export const OIDC_PREFIX = '/oidc';
 
+/** The scopes an app may ask for. */
+export const OIDC_SCOPES: readonly string[] = [
+  'openid',
+  'offline_access',
+  ...Object.keys(SCOPE_CLAIMS).filter((scope) => scope !== 'openid'),
+];
+
 /**
  * Lifetimes, in seconds: codes are exchanged at once; access tokens are short, refresh tokens
  * (rotated on every use, a reused one revokes its grant) carry an app through a working day
@@ -116,7 +123,7 @@ export async function createOidcProvider(options: OidcProviderOptions): Promise<
     clients: [],
     findAccount: (_ctx, sub) => findAccount(deps.store, sub),
     claims: Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
-    scopes: ['openid', 'offline_access', ...Object.keys(SCOPE_CLAIMS).filter((scope) => scope !== 'openid')],
+    scopes: [...OIDC_SCOPES],
     // The claims are in the ID token too, so an app needs no userinfo call to know who signed in.
     conformIdTokenClaims: false,
     jwks: { keys: await loadSigningKeys(deps.store, secretKeys, deps.clock) },

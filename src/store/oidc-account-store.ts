@@ -19,3 +19,33 @@ export async function findOidcAccount(db: Executor, userId: string): Promise<Oid
     .executeTakeFirst();
   return row && { user: userFromRow(row), practiceCode: row.practice_code, fhirUser: row.fhir_user };
 }
+
+/** The user's fhirUser URL (null when unset); undefined when no such user is in the practice. */
+export async function findFhirUser(
+  db: Executor,
+  practiceId: string,
+  userId: string,
+): Promise<string | null | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select('fhir_user')
+    .where('practice_id', '=', practiceId)
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return row?.fhir_user;
+}
+
+export async function setFhirUser(
+  db: Executor,
+  practiceId: string,
+  userId: string,
+  fhirUser: string | null,
+  at: number,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ fhir_user: fhirUser, updated_at: at })
+    .where('practice_id', '=', practiceId)
+    .where('id', '=', userId)
+    .execute();
+}

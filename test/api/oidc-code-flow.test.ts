@@ -35,6 +35,7 @@ let user: SeededUser;
 let issuer: URL;
 let confidential: { clientId: string; clientSecret: string };
 let publicClientId: string;
+let thirdParty: { clientId: string; clientSecret: string };
 
 beforeAll(async () => {
   const port = await freePort();
@@ -67,8 +68,23 @@ beforeAll(async () => {
     firstParty: true,
     ...context,
   });
-  if (!ehr.ok || !spa.ok || ehr.clientSecret === undefined) throw new Error('apps not created');
+  const billing = await createApp(server.deps, {
+    ...context,
+    name: 'Billing',
+    redirectUris: [REDIRECT_URI],
+    confidential: true,
+    firstParty: false,
+  });
+  if (
+    !ehr.ok ||
+    !spa.ok ||
+    !billing.ok ||
+    ehr.clientSecret === undefined ||
+    billing.clientSecret === undefined
+  )
+    throw new Error('apps not created');
   confidential = { clientId: ehr.app.clientId, clientSecret: ehr.clientSecret };
+  thirdParty = { clientId: billing.app.clientId, clientSecret: billing.clientSecret };
   publicClientId = spa.app.clientId;
 });
 afterAll(() => server.close());
@@ -92,19 +108,24 @@ async function browse(browser: HttpClient, start: URL): Promise<{ status: number
     if (response.status < 300 || response.status >= 400 || location === null)
       return { status: response.status, location: null };
     const url = new URL(location, issuer);
-    if (url.origin !== issuer.origin || url.pathname === '/login')
+    if (url.origin !== issuer.origin || url.pathname === '/login' || url.pathname === '/authorize')
       return { status: response.status, location: url.href };
     next = url.pathname + url.search;
   }
   throw new Error('too many redirects');
 }
 
-async function authorize(browser: HttpClient, rp: oidc.Configuration, extra: Record<string, string> = {}) {
+async function authorize(
+  browser: HttpClient,
+  rp: oidc.Configuration,
+  extra: Record<string, string> = {},
+  scope = 'openid profile email roles fhirUser offline_access',
+) {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const url = oidc.buildAuthorizationUrl(rp, {
     redirect_uri: REDIRECT_URI,
-    scope: 'openid profile email roles fhirUser offline_access',
+    scope,
     prompt: 'consent',
     code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
@@ -167,13 +188,77 @@ describe('authorization code flow', () => {
     expect(login.searchParams.get('returnTo')).toMatch(/^\/oidc\/interaction\/[A-Za-z0-9_-]+$/);
   });
 
-  it('refuses a user of another practice: the sign-in page, never the app', async () => {
+  it('refuses a user of another practice: the page says why, consent is refused, never the app', async () => {
     const other = await seedPractice(server.deps);
     const stranger = await seedUser(server.deps, other, { username: 'stranger' });
     const browser = await signedInClient(server.url, other.code, stranger);
     const rp = await relyingParty(confidential.clientId, confidential.clientSecret);
     const { location } = await authorize(browser, rp);
-    expect(new URL(location).searchParams.get('practice')).toBe(practice.code);
+    const page = new URL(location);
+    expect(page.pathname).toBe('/authorize');
+    const uid = page.searchParams.get('interaction') ?? '';
+    const details = await browser.get(`/oidc/interaction/${uid}/details`);
+    expect(details.body).toMatchObject({
+      app: { name: 'EHR' },
+      practice: { code: practice.code },
+      session: 'other_practice',
+    });
+    const consent = await browser.post(`/oidc/interaction/${uid}/consent`, { allow: true });
+    expect(consent.status).toBe(403);
+    expect(consent.text).toContain(practice.code);
+  });
+
+  it('asks once before signing in to an app that is not first-party: Deny returns access_denied, Allow is remembered', async () => {
+    const rp = await relyingParty(thirdParty.clientId, thirdParty.clientSecret);
+    const scope = 'openid profile roles';
+    const denying = await signedInClient(server.url, practice.code, user);
+    const denied = await authorize(denying, rp, { prompt: '' }, scope);
+    const deniedPage = new URL(denied.location);
+    expect(deniedPage.pathname).toBe('/authorize');
+    const deniedUid = deniedPage.searchParams.get('interaction') ?? '';
+    const refusal = await denying.post<{ redirectTo: string }>(`/oidc/interaction/${deniedUid}/consent`, {
+      allow: false,
+    });
+    expect(refusal.status).toBe(200);
+    const back = await browse(denying, new URL(refusal.body.redirectTo));
+    const error = new URL(back.location ?? '');
+    expect(error.href.startsWith(REDIRECT_URI)).toBe(true);
+    expect(error.searchParams.get('error')).toBe('access_denied');
+
+    const browser = await signedInClient(server.url, practice.code, user);
+    const first = await authorize(browser, rp, { prompt: '' }, scope);
+    const uid = new URL(first.location).searchParams.get('interaction') ?? '';
+    const details = await browser.get(`/oidc/interaction/${uid}/details`);
+    expect(details.body).toEqual({
+      app: { name: 'Billing', clientId: thirdParty.clientId, firstParty: false },
+      practice: { code: practice.code },
+      scopes: ['openid', 'profile', 'roles'],
+      session: 'this_practice',
+    });
+    const allowed = await browser.post<{ redirectTo: string }>(`/oidc/interaction/${uid}/consent`, {
+      allow: true,
+    });
+    const { location } = await browse(browser, new URL(allowed.body.redirectTo));
+    const tokens = await oidc.authorizationCodeGrant(rp, new URL(location ?? ''), {
+      pkceCodeVerifier: first.verifier,
+      expectedState: first.state,
+    });
+    expect(tokens.claims()).toMatchObject({
+      sub: user.id,
+      practice: practice.code,
+      roles: ['clinician', 'biller'],
+    });
+    // The second sign-in in this browser goes straight back to the app.
+    const second = await authorize(browser, rp, { prompt: '' }, scope);
+    expect(second.location.startsWith(REDIRECT_URI)).toBe(true);
+    expect(new URL(second.location).searchParams.get('code')).toEqual(expect.any(String));
+    const events = await eventsOf(server.deps.store, user.id);
+    expect(
+      events.filter((event) => event.type === 'app.signed_in' && event.details.app === 'Billing'),
+    ).toEqual([
+      expect.objectContaining({ outcome: 'success' }),
+      expect.objectContaining({ outcome: 'failure' }),
+    ]);
   });
 
   it('refuses a reused code, a wrong client secret and a wrong redirect URI', async () => {

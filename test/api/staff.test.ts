@@ -226,6 +226,36 @@ describe('PATCH /api/staff/:id', () => {
     });
   });
 
+  it('sets the fhirUser URL apps receive: https, or http on loopback only; null clears it', async () => {
+    const { body } = await createUser('fhir');
+    const path = `/api/staff/${body.user.id}`;
+    expect((await adminClient.get(path)).body).toMatchObject({ fhirUser: null });
+    const url = 'https://fhir.example.com/Practitioner/7';
+    const set = await adminClient.request('PATCH', path, { fhirUser: url });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ fhirUser: url });
+    expect((await adminClient.get(path)).body).toMatchObject({ fhirUser: url });
+    for (const bad of ['http://fhir.example.com/Practitioner/7', 'Practitioner/7', 'https://x.test/a#b']) {
+      const refused = await adminClient.request<{ error: { code: string } }>('PATCH', path, {
+        fhirUser: bad,
+      });
+      expect(refused.status, bad).toBe(400);
+      expect(refused.body.error.code).toBe('invalid_request');
+    }
+    const loopback = await adminClient.request('PATCH', path, {
+      fhirUser: 'http://127.0.0.1:8080/Practitioner/7',
+    });
+    expect(loopback.status).toBe(200);
+    const cleared = await adminClient.request('PATCH', path, { fhirUser: null });
+    expect(cleared.body).toMatchObject({ fhirUser: null });
+    const events = await eventsOf(server.deps.store, body.user.id);
+    expect(events.filter((e) => e.type === 'user.updated').map((e) => e.details)).toEqual([
+      { changed: 'fhirUser' },
+      { changed: 'fhirUser' },
+      { changed: 'fhirUser' },
+    ]);
+  });
+
   it('deactivation ends every session and refuses sign-in; reactivation allows it again', async () => {
     const user = await seedUser(server.deps, practice, { username: 'leaver' });
     const browser = await signedInClient(server.url, practice.code, user);

@@ -83,6 +83,7 @@ describe.each(Object.entries(VIEWPORTS))('axe-core at %s size', (_size, viewport
       [`/staff/${clinician.id}`, /dr\.lee/],
       ['/settings', 'Settings'],
       ['/settings/computer-access', 'Computer Access Settings'],
+      ['/settings/connected-apps', 'Connected Apps'],
       ['/settings/activity-log', /Activity Log/],
       ['/profile/activity', /Activity Log/],
     ] as const;

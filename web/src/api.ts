@@ -13,6 +13,7 @@ import type {
   StaffSecuritySummary,
   SecurityOverviewReport,
   StaffList,
+  StaffMember,
   StaffUser,
   TemporaryPassword,
   User,
@@ -205,11 +206,13 @@ export const api = {
   /** `query`: q, filter, sort and order, as the staff list page keeps them in its URL. */
   staff: (query = '') => request<StaffList>('GET', `/api/staff${query ? `?${query}` : ''}`),
   securityOverview: () => request<SecurityOverviewReport>('GET', '/api/practice/security-overview'),
-  staffMember: (id: string) => request<StaffUser>('GET', `/api/staff/${encodeURIComponent(id)}`),
+  staffMember: (id: string) => request<StaffMember>('GET', `/api/staff/${encodeURIComponent(id)}`),
   createStaff: (user: NewStaffUser) =>
     request<{ user: StaffUser } & TemporaryPassword>('POST', '/api/staff', user),
-  updateStaff: (id: string, change: Partial<NewStaffUser> & { status?: 'active' | 'deactivated' }) =>
-    request<StaffUser>('PATCH', `/api/staff/${encodeURIComponent(id)}`, change),
+  updateStaff: (
+    id: string,
+    change: Partial<NewStaffUser> & { status?: 'active' | 'deactivated'; fhirUser?: string | null },
+  ) => request<StaffMember>('PATCH', `/api/staff/${encodeURIComponent(id)}`, change),
   resetStaffPassword: (id: string) =>
     request<TemporaryPassword>('POST', `/api/staff/${encodeURIComponent(id)}/reset-password`),
   securitySettings: () => request<SecuritySettings>('GET', '/api/practice/security-settings'),

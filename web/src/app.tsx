@@ -6,6 +6,8 @@ import { StartupError } from './components/startup-error.js';
 import { useLocation } from './lib/router.js';
 import { canReadPracticeActivity, isPracticeAdmin } from './lib/roles.js';
 import { ActivityLogPage } from './pages/activity-log-page.js';
+import { AuthorizePage } from './pages/authorize-page.js';
+import { ConnectedAppsPage } from './pages/connected-apps-page.js';
 import { ComputerAccessSettingsPage } from './pages/computer-access-settings-page.js';
 import { ForgotPage } from './pages/forgot-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
@@ -44,6 +46,7 @@ function AnonymousRoutes({ pathname }: { pathname: string }) {
 
 function SignedInRoutes({ user, pathname }: { user: User; pathname: string }) {
   if (PUBLIC_PATHS.has(pathname)) return <ReturnAfterSignIn home={HOME} />;
+  if (pathname === '/authorize') return <AuthorizePage />;
   let page;
   const staffActivity = /^\/staff\/([A-Za-z0-9-]{1,64})\/activity$/.exec(pathname);
   if (pathname === '/profile') page = <ProfilePage />;
@@ -60,6 +63,7 @@ function SignedInRoutes({ user, pathname }: { user: User; pathname: string }) {
     page = <SecurityOverviewPage />;
   else if (pathname === '/settings/computer-access' && isPracticeAdmin(user))
     page = <ComputerAccessSettingsPage />;
+  else if (pathname === '/settings/connected-apps' && isPracticeAdmin(user)) page = <ConnectedAppsPage />;
   else page = <NotFoundPage />;
   return (
     <AppShell user={user} pathname={pathname}>

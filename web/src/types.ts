@@ -7,11 +7,14 @@ export type { SessionStage as Stage } from '@server/domain/session-stage.js';
 export type { Role } from '@server/domain/roles.js';
 export type {
   ActivityEvent,
+  AppSignInDetails,
+  ConnectedApp,
   ActivityPage,
   EventParty,
   EventTypeGroup,
   IpAllowListEntry,
   LastLogin,
+  NewConnectedApp,
   NewStaffUser,
   NextStage,
   PasswordPolicy,
@@ -32,6 +35,7 @@ export type {
   StaffFilterName,
   StaffList,
   StaffListItem,
+  StaffMember,
   StaffSecuritySummary,
   StaffUser,
   TemporaryPassword,

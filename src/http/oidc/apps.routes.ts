@@ -24,7 +24,7 @@ import { commonErrors, ErrorResponse, IdParams, NO_CONTROL_CHARACTERS } from '..
  * (docs/architecture.md "Apps signing in"). Other roles get 403; an app id of another practice is 404, never data (R7).
  * The client secret is in the answer of creation and rotation only.
  */
-const AppSchema = Type.Object({
+export const AppSchema = Type.Object({
   id: Type.String(),
   clientId: Type.String(),
   name: Type.String(),
@@ -54,6 +54,17 @@ const Url = Type.String({ minLength: 1, maxLength: MAX_APP_URL_LENGTH, pattern: 
 const Urls = (minItems: number) => Type.Array(Url, { minItems, maxItems: MAX_REDIRECT_URIS });
 const Name = Type.String({ minLength: 1, maxLength: 100, pattern: NO_CONTROL_CHARACTERS });
 const NullableUrl = Type.Union([Url, Type.Null()]);
+export const NewAppBody = Type.Object(
+  {
+    name: Name,
+    redirectUris: Urls(1),
+    postLogoutRedirectUris: Type.Optional(Urls(0)),
+    backchannelLogoutUri: Type.Optional(NullableUrl),
+    confidential: Type.Boolean(),
+    firstParty: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
 const appErrors = { 404: ErrorResponse, 409: ErrorResponse, ...commonErrors };
 
 export const appsRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = async (app, { deps }) => {
@@ -89,17 +100,7 @@ export const appsRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = asyn
       config,
       schema: {
         summary: 'Register an app; a confidential app’s client secret is shown once',
-        body: Type.Object(
-          {
-            name: Name,
-            redirectUris: Urls(1),
-            postLogoutRedirectUris: Type.Optional(Urls(0)),
-            backchannelLogoutUri: Type.Optional(NullableUrl),
-            confidential: Type.Boolean(),
-            firstParty: Type.Boolean(),
-          },
-          { additionalProperties: false },
-        ),
+        body: NewAppBody,
         response: {
           201: Type.Object({ app: AppSchema, clientSecret: Type.Optional(Type.String()) }),
           ...appErrors,

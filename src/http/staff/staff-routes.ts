@@ -1,11 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { MAX_APP_URL_LENGTH } from '../../domain/app-url.js';
 import { ApiError } from '../../domain/errors.js';
 import { isLocked } from '../../domain/account-lock.js';
 import { SORT_ORDERS, STAFF_FILTERS, STAFF_SORTS } from '../../domain/staff-filter.js';
 import { adminResetPassword } from '../../services/passwords/admin-reset-password.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { createStaffUser, updateStaffUser, type StaffProblem } from '../../services/staff/staff.js';
+import {
+  createStaffUser,
+  staffFhirUser,
+  updateStaffUser,
+  type StaffProblem,
+} from '../../services/staff/staff.js';
 import { listStaff } from '../../services/staff/staff-list.js';
 import type { Practice } from '../../store/practice-store.js';
 import type { User } from '../../store/user-store.js';
@@ -52,6 +58,12 @@ function toStaffUser(user: User, practice: Practice, now: number) {
       isLocked(user, now) && user.lockedUntil !== null ? new Date(user.lockedUntil).toISOString() : null,
   };
 }
+
+/** One staff member (GET and PATCH /api/staff/:id): with the fhirUser URL apps receive, null when unset. */
+export const StaffMember = Type.Object({
+  ...StaffUser.properties,
+  fhirUser: Type.Union([Type.String(), Type.Null()]),
+});
 
 /** A row of the staff list: a staff member and whether they use two-factor authentication. */
 export const StaffListItem = Type.Object({ ...StaffUser.properties, twoFactorEnabled: Type.Boolean() });
@@ -168,17 +180,27 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = asy
   app.get(
     '/api/staff/:id',
     {
-      schema: { summary: 'One staff member', params: IdParams, response: { 200: StaffUser, ...staffErrors } },
+      schema: {
+        summary: 'One staff member',
+        params: IdParams,
+        response: { 200: StaffMember, ...staffErrors },
+      },
     },
-    async (request) =>
-      toStaffUser(await staffMember(deps, request), sessionOf(request).practice, deps.clock.now()),
+    async (request) => {
+      const { practice } = sessionOf(request);
+      const user = await staffMember(deps, request);
+      return {
+        ...toStaffUser(user, practice, deps.clock.now()),
+        fhirUser: await staffFhirUser(deps, practice, user),
+      };
+    },
   );
 
   app.patch(
     '/api/staff/:id',
     {
       schema: {
-        summary: 'Edit a staff member: names, email, roles, supervisor flag, active or deactivated',
+        summary: 'Edit a staff member: names, email, roles, supervisor flag, active or deactivated, fhirUser',
         params: IdParams,
         body: Type.Object(
           {
@@ -188,10 +210,17 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = asy
             roles: Type.Optional(Roles),
             supervisor: Type.Optional(Type.Boolean()),
             status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('deactivated')])),
+            /** The fhirUser claim apps receive: an absolute https URL (http only on loopback); null or "" clears it. */
+            fhirUser: Type.Optional(
+              Type.Union([
+                Type.String({ maxLength: MAX_APP_URL_LENGTH, pattern: NO_CONTROL_CHARACTERS }),
+                Type.Null(),
+              ]),
+            ),
           },
           { additionalProperties: false, minProperties: 1 },
         ),
-        response: { 200: StaffUser, ...staffErrors },
+        response: { 200: StaffMember, ...staffErrors },
       },
     },
     async (request) => {
@@ -205,7 +234,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps }> = asy
         origin: requestOrigin(request),
       });
       if (!result.ok) throw staffProblemError(result.problem);
-      return toStaffUser(result.user, practice, deps.clock.now());
+      return { ...toStaffUser(result.user, practice, deps.clock.now()), fhirUser: result.fhirUser };
     },
   );
 

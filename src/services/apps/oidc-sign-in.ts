@@ -33,6 +33,21 @@ export function appSignInOf(
 }
 
 /**
+ * Whether the user must be asked before an app gets what it asked for: never for a first-party
+ * app; otherwise when the app asks again (prompt=consent) or asks for a scope the user's grant
+ * for this app does not hold yet. A grant is kept per user and app, so an app asks once.
+ */
+export function consentNeeded(
+  firstParty: boolean,
+  requested: readonly string[],
+  granted: readonly string[],
+  promptConsent: boolean,
+): boolean {
+  if (firstParty) return false;
+  return promptConsent || requested.some((scope) => !granted.includes(scope));
+}
+
+/**
  * A sign-in to an app through `grantId`: its `app.signed_in` event, and the app remembered as one
  * the Gatehouse session signed in to, so that the session's end sends the app a back-channel
  * logout (services/apps/app-logout-delivery.ts).
@@ -67,6 +82,24 @@ export async function recordAppSignIn(
       details: { app: app.name.slice(0, 100), clientId: app.clientId },
     });
   });
+}
+
+/** The user did not allow an app on the consent screen: `app.signed_in` with outcome failure. */
+export async function recordAppRefusal(
+  deps: ServiceDeps,
+  { auth, origin, app }: OwnRequest & { readonly app: { readonly name: string; readonly clientId: string } },
+): Promise<void> {
+  await deps.store.transaction((trx) =>
+    audit(trx, {
+      practiceId: auth.practice.id,
+      type: 'app.signed_in',
+      outcome: 'failure',
+      actor: auth.user,
+      origin,
+      at: deps.clock.now(),
+      details: { app: app.name.slice(0, 100), clientId: app.clientId },
+    }),
+  );
 }
 
 /**

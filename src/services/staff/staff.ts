@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { appUrlProblem } from '../../domain/app-url.js';
 import { isPracticeAdmin, type Role } from '../../domain/roles.js';
 import { lookAlikeUsername, usernameProblem } from '../../domain/username.js';
+import { findFhirUser, setFhirUser } from '../../store/oidc-account-store.js';
 import type { Practice } from '../../store/practice-store.js';
 import {
   findUserById,
@@ -40,6 +42,8 @@ export interface StaffChange {
   readonly roles?: readonly Role[];
   readonly supervisor?: boolean;
   readonly status?: User['status'];
+  /** The fhirUser claim apps receive (SMART on FHIR): an app URL (domain/app-url.ts), or null to clear it. */
+  readonly fhirUser?: string | null;
 }
 
 export type StaffProblem =
@@ -53,7 +57,8 @@ export type CreateStaffResult =
   | { readonly ok: false; readonly problem: StaffProblem };
 
 export type UpdateStaffResult =
-  { readonly ok: true; readonly user: User } | { readonly ok: false; readonly problem: StaffProblem };
+  | { readonly ok: true; readonly user: User; readonly fhirUser: string | null }
+  | { readonly ok: false; readonly problem: StaffProblem };
 
 /** The staff member with this id inside this practice; an id of another practice names nobody. */
 export async function findStaffMember(
@@ -153,7 +158,8 @@ export async function updateStaffUser(
     roles: change.roles ? [...new Set(change.roles)] : target.roles,
     supervisor: change.supervisor ?? target.supervisor,
   };
-  const invalid = validateProfile(next);
+  const fhirUser = change.fhirUser === undefined ? undefined : change.fhirUser?.trim() || null;
+  const invalid = validateProfile(next) ?? (fhirUser ? appUrlProblem(fhirUser) : undefined);
   if (invalid) return { ok: false, problem: { reason: 'invalid', message: invalid } };
   const status = change.status ?? target.status;
   if (target.id === actor.id && status === 'deactivated')
@@ -170,7 +176,12 @@ export async function updateStaffUser(
       },
     };
 
-  const profileChanged = (['firstName', 'lastName', 'email'] as const).filter((f) => next[f] !== target[f]);
+  const profileChanged: string[] = (['firstName', 'lastName', 'email'] as const).filter(
+    (f) => next[f] !== target[f],
+  );
+  const fhirUserBefore = (await findFhirUser(deps.store.db, practice.id, target.id)) ?? null;
+  const fhirUserChanged = fhirUser !== undefined && fhirUser !== fhirUserBefore;
+  if (fhirUserChanged) profileChanged.push('fhirUser');
   const rolesChanged =
     [...next.roles].sort().join(',') !== [...target.roles].sort().join(',') ||
     next.supervisor !== target.supervisor;
@@ -180,6 +191,7 @@ export async function updateStaffUser(
     if (profileChanged.length > 0 || rolesChanged) {
       await updateUserProfile(trx, practice.id, target.id, next, at);
     }
+    if (fhirUserChanged) await setFhirUser(trx, practice.id, target.id, fhirUser, at);
     if (profileChanged.length > 0)
       await audit(trx, { ...common, type: 'user.updated', details: { changed: profileChanged.join(', ') } });
     if (rolesChanged)
@@ -213,7 +225,16 @@ export async function updateStaffUser(
   });
   const user = await findUserById(deps.store.db, practice.id, target.id);
   if (!user) throw new Error('the edited user vanished');
-  return { ok: true, user };
+  return { ok: true, user, fhirUser: fhirUserChanged ? fhirUser : fhirUserBefore };
+}
+
+/** The staff member's fhirUser URL, null when unset (Staff > Name). */
+export async function staffFhirUser(
+  deps: ServiceDeps,
+  practice: Practice,
+  user: User,
+): Promise<string | null> {
+  return (await findFhirUser(deps.store.db, practice.id, user.id)) ?? null;
 }
 
 function rolesText(roles: readonly Role[], supervisor: boolean): string {

@@ -16,6 +16,9 @@ export function MoreSettingsCard() {
         <AppLink className="button button--secondary" href="/settings/computer-access">
           Computer Access Settings
         </AppLink>
+        <AppLink className="button button--secondary" href="/settings/connected-apps">
+          Connected Apps
+        </AppLink>
         <AppLink className="button button--secondary" href="/settings/activity-log">
           Activity Log
         </AppLink>

@@ -1,5 +1,6 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.js';
+import { appInteractionOf, appsApi } from '../apps-api.js';
 import { AppLink } from '../components/app-link.js';
 import { AuthLayout } from '../components/auth-layout.js';
 import { FormAlert } from '../components/form-alert.js';
@@ -13,11 +14,37 @@ import { useSession } from '../session.js';
 
 type Field = 'practiceCode' | 'username' | 'password';
 
+/**
+ * The app a sign-in was started from (`/login?practice=CODE&returnTo=/oidc/interaction/UID`,
+ * http/oidc/interaction.routes.ts): its name for the heading; its practice is fixed, so the
+ * practice code is filled in and cannot be changed.
+ */
+function useAppSignIn(interaction: string | undefined): string | undefined {
+  const [appName, setAppName] = useState<string>();
+  useEffect(() => {
+    if (interaction === undefined) return;
+    let active = true;
+    appsApi.signInDetails(interaction).then(
+      (details) => {
+        if (active) setAppName(details.app.name);
+      },
+      () => undefined,
+    );
+    return () => {
+      active = false;
+    };
+  }, [interaction]);
+  return appName;
+}
+
 export function SignInPage() {
-  usePageTitle('Log In');
   const { search } = useLocation();
+  const interaction = appInteractionOf(search.get('returnTo'));
+  const lockedPractice = interaction === undefined ? null : search.get('practice');
+  const appName = useAppSignIn(interaction);
+  usePageTitle(appName === undefined ? 'Log In' : `Sign in to ${appName}`);
   const { refresh } = useSession();
-  const [practiceCode, setPracticeCode] = useState('');
+  const [practiceCode, setPracticeCode] = useState(lockedPractice ?? '');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [submitting, setSubmitting] = useState(false);
@@ -73,7 +100,15 @@ export function SignInPage() {
   }
 
   return (
-    <AuthLayout title="Gatehouse" showBrand={false} subtitle="Log in to your practice account">
+    <AuthLayout
+      title={appName === undefined ? 'Gatehouse' : `Sign in to ${appName}`}
+      showBrand={appName !== undefined}
+      subtitle={
+        appName === undefined
+          ? 'Log in to your practice account'
+          : `with your Gatehouse account at ${lockedPractice ?? ''}`
+      }
+    >
       <form className="form" onSubmit={handleSubmit} noValidate aria-label="Log in">
         {expired && (
           <Notice testId="session-expired">You were signed out after a period of inactivity.</Notice>
@@ -90,7 +125,9 @@ export function SignInPage() {
           spellCheck={false}
           invalid={missing.includes('practiceCode')}
           inputRef={practiceCodeRef}
-          autoFocus
+          readOnly={lockedPractice !== null}
+          hint={lockedPractice === null ? undefined : 'This app belongs to this practice.'}
+          autoFocus={lockedPractice === null}
         />
         <TextField
           id="username"
@@ -103,6 +140,7 @@ export function SignInPage() {
           spellCheck={false}
           invalid={missing.includes('username')}
           inputRef={usernameRef}
+          autoFocus={lockedPractice !== null}
         />
         <PasswordField
           id="password"

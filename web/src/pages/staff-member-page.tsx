@@ -5,15 +5,17 @@ import { FormAlert } from '../components/form-alert.js';
 import { Notice } from '../components/notice.js';
 import { RoleCheckboxes } from '../components/role-checkboxes.js';
 import { StaffSecurityActivity } from '../components/staff-security-activity.js';
+import { TextField } from '../components/text-field.js';
 import { usePageTitle } from '../lib/use-page-title.js';
 import { useSession } from '../session.js';
-import type { Role, StaffUser } from '../types.js';
+import type { Role, StaffMember } from '../types.js';
 
-/** Staff > Name: roles, status, and the user's Security & Activity. */
+/** Staff > Name: roles, status, the FHIR user link apps receive, and the user's Security & Activity. */
 export function StaffMemberPage({ id }: { id: string }) {
   const { expire } = useSession();
-  const [user, setUser] = useState<StaffUser | null>(null);
+  const [user, setUser] = useState<StaffMember | null>(null);
   const [roles, setRoles] = useState<Role[]>([]);
+  const [fhirUser, setFhirUser] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   usePageTitle(user === null ? 'Staff' : `${user.firstName} ${user.lastName}`);
@@ -25,6 +27,7 @@ export function StaffMemberPage({ id }: { id: string }) {
         if (!active) return;
         setUser(loaded);
         setRoles(loaded.roles);
+        setFhirUser(loaded.fhirUser ?? '');
       },
       (caught: unknown) => {
         if (!active) return;
@@ -44,6 +47,7 @@ export function StaffMemberPage({ id }: { id: string }) {
       const updated = await api.updateStaff(id, change);
       setUser(updated);
       setRoles(updated.roles);
+      setFhirUser(updated.fhirUser ?? '');
       setSaved(message);
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : 'The change could not be saved. Try again.');
@@ -107,6 +111,40 @@ export function StaffMemberPage({ id }: { id: string }) {
                 )}
               </div>
             </div>
+          </section>
+          <section className="card" aria-labelledby="staff-apps-heading">
+            <header className="card__header">
+              <h2 id="staff-apps-heading" className="card__title">
+                Connected Apps
+              </h2>
+            </header>
+            <form
+              className="card__body"
+              noValidate
+              onSubmit={(event) => {
+                event.preventDefault();
+                void save(
+                  { fhirUser: fhirUser.trim() === '' ? null : fhirUser.trim() },
+                  'FHIR user link saved.',
+                );
+              }}
+            >
+              <TextField
+                id="fhirUser"
+                label="FHIR User Link"
+                hint="For health-record apps (SMART on FHIR): this person’s Practitioner address, such as https://fhir.example.com/Practitioner/42. Leave empty if no app needs it."
+                value={fhirUser}
+                onValueChange={setFhirUser}
+                type="url"
+                autoComplete="off"
+                spellCheck={false}
+              />
+              <div className="security__actions">
+                <button type="submit" className="button button--primary">
+                  Save Link
+                </button>
+              </div>
+            </form>
           </section>
         </>
       )}
