@@ -67,7 +67,11 @@ the log as activity.viewed.`,
       await recordActivityViewed(deps, { user: null, practice }, scope, origin, 'csv');
       const lines = activityCsv(
         deps.store,
-        { chainId: practice.id, ...(scope.user ? { userId: scope.user.id } : {}) },
+        {
+          chainId: practice.id,
+          timeZone: practice.settings.timeZone,
+          ...(scope.user ? { userId: scope.user.id } : {}),
+        },
         parsed.filters,
       );
       const output = str(values.output);

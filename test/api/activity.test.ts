@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csvCell } from '../../src/domain/csv-cell.js';
 import { audit } from '../../src/services/activity/audit.js';
 import { HttpClient, signedInClient } from '../support/http-client.js';
 import {
@@ -23,6 +24,9 @@ interface Event {
   browser: string;
   userAgent: string;
   details: Record<string, unknown>;
+  name: string;
+  localTime: string;
+  summary: string;
 }
 interface Page {
   items: Event[];
@@ -418,20 +422,27 @@ describe('CSV export', () => {
     ]);
     const lines = response.text.split('\r\n');
     expect(lines[0]).toBe(
-      '"id","at","type","outcome","actor_id","actor_username","target_id","target_username","ip","browser","user_agent","details"',
+      '"id","at","type","outcome","actor_id","actor_username","target_id","target_username","ip","browser","user_agent","details","local_time","event","description"',
     );
     expect(lines.at(-1)).toBe('');
     const rows = lines.slice(1, -1);
     const page = await allPages(adminClient, '/api/activity?type=login.failed&limit=200');
     // The export is itself recorded (activity.viewed) but is not a login.failed: same rows as the pages.
     expect(rows.map((row) => row.slice(1, 37))).toEqual(page.map((event) => event.id));
+    // After the exact columns, the event as the log shows it: local time with its zone, name, details in words.
+    const tails = page.map((event) =>
+      [event.localTime, event.name, event.summary].map((value) => `,${csvCell(value)}`).join(''),
+    );
+    expect(rows.map((row, k) => row.slice(-(tails[k] ?? '').length))).toEqual(tails);
+    expect(page.map((event) => event.localTime).join()).toMatch(/E[SD]T/);
     const formula = rows.find((row) => row.includes('HYPERLINK')) ?? '';
     expect(formula).toContain('"\'@SUM(1+1)"');
     expect(formula).toContain('""username"":""=HYPERLINK(');
     const forged = rows.find((row) => row.includes('forged')) ?? '';
     expect(forged).toContain('"\'-2+3"');
-    // Inside details the line break is JSON-escaped text: the row stays one row.
+    // Inside details the line break is JSON-escaped text, and in words it is replaced: the row stays one row.
     expect(forged).toContain('one\\r\\nforged,row');
+    expect(forged).toContain(',"Login failed","Why: one\uFFFD\uFFFDforged,row"');
     for (const row of rows) expect(row).not.toMatch(/(^|,)"[=+\-@]/);
   });
 });

@@ -132,7 +132,11 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{
       const day = new Date(deps.clock.now()).toISOString().slice(0, 10);
       const lines = activityCsv(
         deps.store,
-        { chainId: reader.practice.id, ...(scope.user ? { userId: scope.user.id } : {}) },
+        {
+          chainId: reader.practice.id,
+          timeZone: reader.practice.settings.timeZone,
+          ...(scope.user ? { userId: scope.user.id } : {}),
+        },
         filters,
       );
       return reply
