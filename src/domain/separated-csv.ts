@@ -176,7 +176,7 @@ function text(bytes: Uint8Array, start: number, end: number): string {
 }
 
 /** The buffer with room for `more` bytes after `used`, grown (with room for more derived cells) if short. */
-function room(out: Buffer, used: number, more: number, rows: number): Buffer {
+function room(out: Buffer<ArrayBuffer>, used: number, more: number, rows: number): Buffer<ArrayBuffer> {
   const needed = used + more;
   return needed > out.length ? Buffer.concat([out.subarray(0, used)], needed + rows * DERIVED_GUESS) : out;
 }

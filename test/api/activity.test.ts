@@ -31,6 +31,7 @@ interface Event {
 interface Page {
   items: Event[];
   nextCursor: string | null;
+  totals?: { events: number; failures: number; capped: boolean };
 }
 
 const CHROME_WINDOWS =
@@ -377,6 +378,54 @@ describe('filters and paging', () => {
     expect(view?.summary).toBe('Opened the practice’s activity log');
     // DEFAULT_SECURITY_SETTINGS' zone, America/New_York: EST or EDT shown, never an ISO time.
     expect(view?.localTime).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M E[SD]T$/);
+  });
+
+  it('searches the whole log, not one page, and totals every page when asked', async () => {
+    const record = (type: 'login.failed' | 'account.locked' | 'logout', userAgent: string, details = {}) =>
+      server.deps.store.transaction((trx) =>
+        audit(trx, {
+          practiceId: practice.practiceId,
+          type,
+          outcome: type === 'login.failed' ? 'failure' : 'success',
+          actor: null,
+          target: clinician,
+          origin: { ip: '192.0.2.55', userAgent },
+          at: server.clock.now(),
+          details,
+        }),
+      );
+    await record('login.failed', 'Zebra/1.0', { reason: 'wrong_password' });
+    await record('account.locked', 'Zebra/1.0');
+    await record('logout', 'Zebra/2.0 100%');
+    await record('logout', 'Okapi/1.0');
+    const search = (path: string) => adminClient.get<Page>(path);
+    const types = (page: Page) => page.items.map((item) => item.type);
+    // Three events hold "zebra" (any case); a page of 2 shows two, the totals count all three.
+    const first = await search('/api/activity?q=ZEBRA&totals=show&limit=2');
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((event) => event.type)).toEqual(['logout', 'account.locked']);
+    expect(first.body.totals).toEqual({ events: 3, failures: 1, capped: false });
+    const second = await search(`/api/activity?q=zebra&totals=show&limit=2&cursor=${first.body.nextCursor}`);
+    expect(second.body.items.map((event) => event.type)).toEqual(['login.failed']);
+    expect(second.body.nextCursor).toBeNull();
+    // Every word must match: by event name ("locked"), outcome ("failed"), IP, user name, details.
+    expect(types((await search('/api/activity?q=zebra+locked')).body)).toEqual(['account.locked']);
+    expect(types((await search('/api/activity?q=zebra+failed')).body)).toEqual(['login.failed']);
+    expect(types((await search('/api/activity?q=zebra+wrong_password')).body)).toEqual(['login.failed']);
+    expect((await search('/api/activity?q=192.0.2.55+carol&totals=show')).body.totals?.events).toBe(4);
+    // LIKE's wildcards are text: "%" finds only the user agent that holds one.
+    expect(types((await search('/api/activity?q=%25')).body)).toEqual(['logout']);
+    expect(types((await search('/api/activity?q=zebra_')).body)).toEqual([]);
+    // One user's log searches the same way; the search narrows the CSV too.
+    const staff = await search(`/api/staff/${clinician.id}/activity?q=okapi&totals=show`);
+    expect(staff.body.totals).toEqual({ events: 1, failures: 0, capped: false });
+    const csv = await adminClient.get('/api/activity/export.csv?q=zebra');
+    expect(csv.text.split('\r\n').slice(1, -1)).toHaveLength(3);
+    // Without totals=show nothing is counted.
+    expect((await search('/api/activity?q=zebra')).body.totals).toBeUndefined();
+    const tooMany = await search('/api/activity?q=a+b+c+d+e+f+g');
+    expect(tooMany.status).toBe(400);
+    expect(JSON.stringify(tooMany.body)).toContain('invalid_request');
   });
 
   it('offers the grouped list of event types', async () => {

@@ -50,11 +50,12 @@ export async function* activityCsv(
   batchSize = BATCH_SIZE,
 ): AsyncGenerator<Buffer> {
   // The export is every matching event: the page size and cursor of a page query do not apply.
-  const { types, outcome, fromAt, toAt } = filters;
+  const { types, outcome, fromAt, toAt, search } = filters;
   const { timeZone, ...which } = scope;
   const query = {
     ...which,
     ...(types ? { types } : {}),
+    ...(search ? { search } : {}),
     ...(outcome ? { outcome } : {}),
     ...(fromAt === undefined ? {} : { fromAt }),
     ...(toAt === undefined ? {} : { toAt }),
