@@ -107,6 +107,7 @@ describe('Security & Activity', () => {
       lastLogin: { at: '2026-11-28T13:01:02.345Z', ip: '203.0.113.9', browser: 'Chrome 142 on Windows 10' },
       twoFactor: { enabled: false, recoveryCodesRemaining: 0 },
       locked: null,
+      temporaryPassword: null,
       timeZone: expect.any(String),
       user: { id: clinician.id, username: 'carol' },
     });
@@ -123,6 +124,25 @@ describe('Security & Activity', () => {
       ip: '127.0.0.1',
       browser: 'Safari 17.5 on macOS',
     });
+
+    // A reset leaves a temporary password pending until it expires, and says when it has.
+    const pending = await seedUser(server.deps, practice, { username: 'pending' });
+    const reset = await adminClient.post<{ expiresAt: string }>(
+      `/api/staff/${pending.id}/reset-password`,
+      {},
+    );
+    expect(reset.status).toBe(200);
+    const summaryOf = async () =>
+      (await adminClient.get<{ temporaryPassword: unknown }>(`/api/staff/${pending.id}/security`)).body
+        .temporaryPassword;
+    expect(await summaryOf()).toEqual({ expiresAt: reset.body.expiresAt, expired: false });
+    const past = server.clock.now() - 1;
+    await server.deps.store.db
+      .updateTable('users')
+      .set({ temporary_password_expires_at: past })
+      .where('id', '=', pending.id)
+      .execute();
+    expect(await summaryOf()).toEqual({ expiresAt: new Date(past).toISOString(), expired: true });
   });
 
   it('gives every user their own summary, and shows a lock to the admin', async () => {
