@@ -116,13 +116,20 @@ describe('Security & Activity', () => {
 
     server.clock.advance(60_000);
     await login(server.url, clinician, { 'user-agent': SAFARI_MAC, 'x-forwarded-for': '198.51.100.1' });
-    const again = await adminClient.get<{ lastLogin: { at: string; ip: string; browser: string } }>(
+    type Login = { at: string; ip: string; browser: string };
+    const again = await adminClient.get<{ lastLogin: Login; previousLogin: Login | null }>(
       `/api/staff/${clinician.id}/security`,
     );
     expect(again.body.lastLogin).toEqual({
       at: '2026-11-28T13:02:02.345Z',
       ip: '127.0.0.1',
       browser: 'Safari 17.5 on macOS',
+    });
+    // The one before it too: on one's own page the last login is the current sign-in.
+    expect(again.body.previousLogin).toEqual({
+      at: '2026-11-28T13:01:02.345Z',
+      ip: '203.0.113.9',
+      browser: 'Chrome 142 on Windows 10',
     });
 
     // A reset leaves a temporary password pending until it expires, and says when it has.

@@ -115,8 +115,22 @@ describe('Security & Activity and the activity log', () => {
 
   it('shows the practice-wide log and one’s own sessions, and signs a user out everywhere', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // Someone signs in as the admin from elsewhere; the admin's own page then shows that sign-in
+    // as the previous one (the last login is the admin's own, just now).
+    await new HttpClient(server.url, {
+      'user-agent': CHROME_WINDOWS,
+      'x-forwarded-for': '198.51.100.66',
+    }).post('/api/auth/login', {
+      practiceCode: practice.code,
+      username: admin.username,
+      password: admin.password,
+    });
     await signIn(page, admin);
-    const mine = page.getByRole('region', { name: 'Security & Activity' }).getByTestId('sessions');
+    const own = page.getByRole('region', { name: 'Security & Activity' });
+    expect(await own.getByTestId('previous-login').textContent()).toMatch(
+      /E[SD]T · 198\.51\.100\.66 · Chrome 142 on Windows 10$/,
+    );
+    const mine = own.getByTestId('sessions');
     await mine.getByTestId('session').first().waitFor();
     expect(await mine.textContent()).toContain('This browser');
 
