@@ -77,8 +77,9 @@ export function ActivityLogView({ source }: { source: ActivitySource }) {
   }
   const change = (next: Partial<Filters>) => show(next);
   // The search box shows what is typed; the URL (and so the query) follows once typing pauses.
-  const [typed, setTyped] = useState(filters.q);
-  useEffect(() => setTyped(filters.q), [filters.q]);
+  // What is typed belongs to the search it was typed over: Clear Filters or Back shows the URL's.
+  const [draft, setDraft] = useState<{ over: string; text: string } | null>(null);
+  const typed = draft !== null && draft.over === filters.q ? draft.text : filters.q;
   useEffect(() => {
     if (typed === filters.q) return undefined;
     const timer = setTimeout(() => change({ q: typed }), SEARCH_PAUSE_MS);
@@ -159,7 +160,7 @@ export function ActivityLogView({ source }: { source: ActivitySource }) {
             name="q"
             value={typed}
             placeholder="User name, IP address, action…"
-            onChange={(event) => setTyped(event.target.value)}
+            onChange={(event) => setDraft({ over: filters.q, text: event.target.value })}
           />
         </label>
         <label className="checkbox activity-log__views">

@@ -22,8 +22,8 @@ export function AppShell({ user, pathname, children }: AppShellProps) {
   const mainRef = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
   // On a phone the navigation folds into the top bar's Menu button (shell.css); a new page closes it.
-  const [navOpen, setNavOpen] = useState(false);
-  useEffect(() => setNavOpen(false), [pathname]);
+  const [navOpenOn, setNavOpenOn] = useState<string | null>(null);
+  const navOpen = navOpenOn === pathname;
 
   // After an in-app navigation, move focus to the new page's heading so screen readers announce it.
   useEffect(() => {
@@ -68,7 +68,7 @@ export function AppShell({ user, pathname, children }: AppShellProps) {
             className="topbar__menu-button"
             aria-expanded={navOpen}
             aria-controls="main-nav"
-            onClick={() => setNavOpen((open) => !open)}
+            onClick={() => setNavOpenOn(navOpen ? null : pathname)}
             data-testid="nav-menu-button"
           >
             <svg viewBox="0 0 20 20" aria-hidden="true" focusable="false">
