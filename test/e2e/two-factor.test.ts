@@ -56,17 +56,7 @@ async function enrolOnPage(page: Page, password: string, screenshot?: string) {
   const keyText = await page.getByTestId('totp-key').textContent();
   const key = (keyText ?? '').replace(/\s/g, '');
   expect(key).toMatch(/^[A-Z2-7]{32}$/);
-  const qr = page.getByRole('img', { name: 'QR code for your authenticator app' });
-  expect(await qr.isVisible()).toBe(true);
-  // Scrolled into view, key and all.
-  for (const shown of [qr, page.getByTestId('totp-key')])
-    expect(await shown.evaluate((node) => node.getBoundingClientRect().bottom <= window.innerHeight)).toBe(
-      true,
-    );
-  // The phone's tap-to-add link carries the same account (hidden at desktop size).
-  const addLink = page.locator('a.two-factor__add-link');
-  expect(await addLink.getAttribute('href')).toMatch(new RegExp(`^otpauth://totp/.+secret=${key}`));
-  expect(await addLink.isVisible()).toBe((page.viewportSize()?.width ?? 0) <= 560);
+  expect(await page.getByRole('img', { name: 'QR code for your authenticator app' }).isVisible()).toBe(true);
   if (screenshot) await page.screenshot({ path: artifactPath(`${screenshot}-scan.png`), fullPage: true });
   await page.getByLabel('Code from the app').fill(freshCode(key));
   await page.getByRole('button', { name: 'Turn On Two-Factor Authentication' }).click();

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api.js';
 import { useSession } from '../session.js';
 import { twoFactorApi, type RecoveryCodes, type TotpSetup } from '../two-factor-api.js';
@@ -72,9 +72,6 @@ function ScanStep({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
-  // The QR code and key come after the password form: bring them into view (a phone shows little at once).
-  const qrRef = useRef<HTMLImageElement>(null);
-  useEffect(() => qrRef.current?.scrollIntoView({ block: 'center' }), []);
 
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -107,7 +104,6 @@ function ScanStep({
         <li>Enter the 6-digit code the app shows.</li>
       </ol>
       <img
-        ref={qrRef}
         className="two-factor__qr"
         src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(setup.qrCodeSvg)}`}
         alt="QR code for your authenticator app"
@@ -122,10 +118,6 @@ function ScanStep({
           {groupKey(setup.secret)}
         </code>
       </div>
-      {/* On a phone the app is on this very device: a tap adds the account (two-factor.css shows it there). */}
-      <a className="button button--secondary two-factor__add-link" href={setup.otpauthUri}>
-        Add to the authenticator app on this phone
-      </a>
       <FormAlert key={attempt} message={error} />
       <TextField
         id="totpCode"
