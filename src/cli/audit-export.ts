@@ -66,7 +66,11 @@ the log as activity.viewed.`,
       const origin = { ip: '127.0.0.1', userAgent: 'gatehouse cli' };
       await recordActivityViewed(deps, { reader: { user: null, practice }, scope, origin, format: 'csv' });
       const lines = activityCsv(deps, {
-        scope: { chainId: practice.id, ...(scope.user ? { userId: scope.user.id } : {}) },
+        scope: {
+          chainId: practice.id,
+          timeZone: practice.settings.timeZone,
+          ...(scope.user ? { userId: scope.user.id } : {}),
+        },
         filters: parsed.filters,
       });
       const output = str(values.output);

@@ -21,3 +21,10 @@ export const EXPORTED_EVENT_COLUMNS = [
 ] as const;
 
 export type ExportedEventColumn = (typeof EXPORTED_EVENT_COLUMNS)[number];
+
+/**
+ * The columns the export writes after the stored ones, for a person reading it in a spreadsheet:
+ * the time in the practice's zone with the zone shown, the event's name and its details in
+ * plain words, as the activity log shows them (domain/event-labels.ts).
+ */
+export const READABLE_EVENT_COLUMNS = ['local_time', 'event', 'description'] as const;

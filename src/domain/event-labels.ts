@@ -1,4 +1,5 @@
 import type { EventType } from './audit-event.js';
+import { boundedCache } from './bounded-cache.js';
 
 /**
  * The one catalogue of how events read to a person (the activity log, its CSV, emails):
@@ -153,19 +154,26 @@ const VIEW_SCOPES: Readonly<Record<string, string>> = {
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/;
 
+/** One formatter per zone: making one costs far more than formatting with it (an export formats millions). */
+const zoneFormats = boundedCache<string, Intl.DateTimeFormat>(64);
+
 /** "Nov 28, 2026, 8:01 AM EST": a time in the practice's zone, with the zone shown (events and emails alike). */
 export function zonedTime(at: number | string, timeZone: string): string {
   const date = new Date(at);
   if (Number.isNaN(date.getTime())) return String(at);
-  return new Intl.DateTimeFormat('en-US', {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
+  return zoneFormats(
     timeZone,
-    timeZoneName: 'short',
-  }).format(date);
+    () =>
+      new Intl.DateTimeFormat('en-US', {
+        year: 'numeric',
+        month: 'short',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: '2-digit',
+        timeZone,
+        timeZoneName: 'short',
+      }),
+  ).format(date);
 }
 
 function spacedOut(key: string): string {
@@ -204,4 +212,30 @@ export function describeDetails(event: DescribedEvent, timeZone: string): string
   return Object.entries(event.details)
     .map(([key, value]) => `${DETAIL_WORDS[key] ?? spacedOut(key)}: ${valueWords(value, timeZone)}`)
     .join('; ');
+}
+
+/**
+ * An event's name and details in words from its details as stored (the JSON text the chain
+ * hashed), for the CSV export; details that are not a JSON object read as none.
+ */
+export function storedEventWords(
+  type: string,
+  storedDetails: string,
+  timeZone: string,
+): { readonly name: string; readonly description: string } {
+  let details: Readonly<Record<string, DetailValue>> = {};
+  try {
+    const parsed: unknown = JSON.parse(storedDetails);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      details = Object.fromEntries(
+        Object.entries(parsed).map(([key, value]: [string, unknown]) => [
+          key,
+          typeof value === 'object' && value !== null ? JSON.stringify(value) : (value as DetailValue),
+        ]),
+      );
+  } catch {
+    // Not JSON: the exact column still holds it as stored.
+  }
+  const event = { type, details };
+  return { name: eventName(event), description: describeDetails(event, timeZone) };
 }

@@ -6,7 +6,17 @@ import { csvFromSeparated, RECORD_SEPARATOR, UNIT_SEPARATOR } from './separated-
 type Fields = Record<(typeof EXPORTED_EVENT_COLUMNS)[number], string>;
 
 const browserOf = (userAgent: string) => `${userAgent.slice(0, 3)} browser`;
-const browserCell = (userAgent: string) => Buffer.from(csvCell(browserOf(userAgent)));
+/** Stand-ins for the readable cells: they depend on the time, type and details given. */
+const readableOf = (at: number, type: string, details: string) => [`t${at}`, `${type}!`, `=${details}`];
+const cells = {
+  browser: (userAgent: string) => Buffer.from(csvCell(browserOf(userAgent))),
+  readable: (at: number, type: string, details: string) =>
+    Buffer.from(
+      readableOf(at, type, details)
+        .map((value) => `,${csvCell(value)}`)
+        .join(''),
+    ),
+};
 
 /** What the database sends: fields joined by the unit separator, events by the record separator. */
 function separated(events: readonly Fields[]): Buffer {
@@ -34,6 +44,7 @@ function reference(events: readonly Fields[]): string {
         browserOf(e.user_agent),
         e.user_agent,
         e.details,
+        ...readableOf(Number(e.at), e.type, e.details),
       ]),
     )
     .join('');
@@ -89,7 +100,7 @@ function random(seed: number): () => number {
 describe('csvFromSeparated', () => {
   it('writes what csvRow writes for ordinary events', () => {
     const events = [PLAIN, { ...PLAIN, id: 'e2', at: '0', actor_id: 'u1', actor_username: 'alice' }];
-    expect(csvFromSeparated(separated(events), 2, browserCell)?.toString()).toBe(reference(events));
+    expect(csvFromSeparated(separated(events), 2, cells)?.toString()).toBe(reference(events));
   });
 
   it('matches csvRow for awkward values and times, and refuses exactly control characters and years past 9999', () => {
@@ -103,7 +114,7 @@ describe('csvFromSeparated', () => {
         for (const name of EXPORTED_EVENT_COLUMNS) if (name !== 'at' && next() < 0.3) event[name] = pick();
         return event;
       });
-      const result = csvFromSeparated(separated(events), events.length, browserCell);
+      const result = csvFromSeparated(separated(events), events.length, cells);
       const hasControl = events.some((event) => Object.values(event).some((value) => CONTROL.test(value)));
       const farFuture = events.some((event) => Number(event.at) >= Date.UTC(10000, 0, 1));
       if (hasControl || farFuture) expect(result).toBeUndefined();
@@ -116,22 +127,22 @@ describe('csvFromSeparated', () => {
     ['an empty time', { at: '' }],
     ['a negative time', { at: '-5' }],
   ])('refuses %s', (_, change) => {
-    expect(csvFromSeparated(separated([{ ...PLAIN, ...change }]), 1, browserCell)).toBeUndefined();
+    expect(csvFromSeparated(separated([{ ...PLAIN, ...change }]), 1, cells)).toBeUndefined();
   });
 
   it('refuses a batch whose shape is not the expected rows and fields', () => {
     const two = separated([PLAIN, PLAIN]);
-    expect(csvFromSeparated(two, 1, browserCell)).toBeUndefined();
-    expect(csvFromSeparated(two, 3, browserCell)).toBeUndefined();
+    expect(csvFromSeparated(two, 1, cells)).toBeUndefined();
+    expect(csvFromSeparated(two, 3, cells)).toBeUndefined();
     const extraField = Buffer.concat([separated([PLAIN]), Buffer.from(`${UNIT_SEPARATOR}x`)]);
-    expect(csvFromSeparated(extraField, 1, browserCell)).toBeUndefined();
+    expect(csvFromSeparated(extraField, 1, cells)).toBeUndefined();
     const missingField = Buffer.from(
       EXPORTED_EVENT_COLUMNS.slice(1)
         .map((name) => PLAIN[name])
         .join(UNIT_SEPARATOR),
     );
-    expect(csvFromSeparated(missingField, 1, browserCell)).toBeUndefined();
-    expect(csvFromSeparated(Buffer.alloc(0), 0, browserCell)?.length).toBe(0);
+    expect(csvFromSeparated(missingField, 1, cells)).toBeUndefined();
+    expect(csvFromSeparated(Buffer.alloc(0), 0, cells)?.length).toBe(0);
   });
 
   it('grows its buffer for long browser cells', () => {
@@ -141,6 +152,17 @@ describe('csvFromSeparated', () => {
       csvCell(browserOf(PLAIN.user_agent)),
       csvCell(`${PLAIN.user_agent} `.repeat(50)),
     );
-    expect(csvFromSeparated(separated(events), 50, long)?.toString()).toBe(expected);
+    expect(csvFromSeparated(separated(events), 50, { ...cells, browser: long })?.toString()).toBe(expected);
+  });
+
+  it('grows its buffer for long readable cells', () => {
+    const words = 'word '.repeat(400);
+    const long = (at: number) => Buffer.from(`,${csvCell(`t${at}`)},${csvCell(words)}`);
+    const events = Array.from({ length: 50 }, (_, k) => ({ ...PLAIN, id: `e${k}` }));
+    const expected = events
+      .map((e) => reference([e]).replace(/,"t\d+",.*\r\n$/, `,${csvCell(`t${e.at}`)},${csvCell(words)}\r\n`))
+      .join('');
+    expect(expected).toContain(words);
+    expect(csvFromSeparated(separated(events), 50, { ...cells, readable: long })?.toString()).toBe(expected);
   });
 });

@@ -3,7 +3,8 @@
  * fields with the ASCII unit separator (0x1F) and a batch's events with the record separator
  * (0x1E), in its own C code, and hands over one string of bytes per batch; this function turns
  * those bytes into exactly the CSV that csvRow (csv-cell.ts) writes for the same rows, in one
- * pass, without making a JavaScript value per field.
+ * pass, without making a JavaScript value per field; the cells derived from the fields (the
+ * browser, the readable closing cells) come from the caller, which caches them.
  *
  * It only takes the batches it can convert exactly. A batch that holds any control character
  * (a value csvCell would have to change to U+FFFD, or one that contains a separator itself),
@@ -16,12 +17,19 @@ import { EXPORTED_EVENT_COLUMNS } from './event-columns.js';
 export const UNIT_SEPARATOR = '\x1f';
 export const RECORD_SEPARATOR = '\x1e';
 
-/** The CSV cell of a user agent's browser ("Chrome 142 on Windows 10"), quoted, as UTF-8. */
-export type BrowserCell = (userAgent: string) => Uint8Array;
+/** The cells written beside the stored fields, each quoted, as UTF-8 (the caller caches them). */
+export interface DerivedCells {
+  /** A user agent's browser ("Chrome 142 on Windows 10"), the cell before the user agent. */
+  readonly browser: (userAgent: string) => Uint8Array;
+  /** The row's closing cells (READABLE_EVENT_COLUMNS), each after its comma: from the time, type and details. */
+  readonly readable: (at: number, type: string, details: string) => Uint8Array;
+}
 
 const FIELD_COUNT = EXPORTED_EVENT_COLUMNS.length;
 const AT_FIELD = EXPORTED_EVENT_COLUMNS.indexOf('at');
 const USER_AGENT_FIELD = EXPORTED_EVENT_COLUMNS.indexOf('user_agent');
+const TYPE_FIELD = EXPORTED_EVENT_COLUMNS.indexOf('type');
+const LAST_FIELD = FIELD_COUNT - 1;
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;
@@ -39,8 +47,8 @@ const NINE = 0x39;
 const YEAR_10000_MS = 253_402_300_800_000;
 /** Room one row may need beyond twice its bytes: quotes, comma and formula mark per field, CR LF, the time. */
 const ROW_GROWTH = FIELD_COUNT * 4 + 2 + '2026-11-28T09:05:07.042Z'.length;
-/** A first guess at a browser cell's length; longer ones make the buffer grow. */
-const BROWSER_GUESS = 40;
+/** A first guess at a row's derived cells' length (browser, readable cells); longer ones make the buffer grow. */
+const DERIVED_GUESS = 160;
 /** csvCell's formula guard by first byte (its tab and CR are control characters, refused anyway). */
 const FORMULA_FIRST_BYTE = new Uint8Array(256);
 for (const character of FORMULA_FIRST_CHARACTERS) FORMULA_FIRST_BYTE[character.charCodeAt(0)] = 1;
@@ -48,18 +56,22 @@ for (const character of FORMULA_FIRST_CHARACTERS) FORMULA_FIRST_BYTE[character.c
 export function csvFromSeparated(
   separated: Uint8Array,
   rows: number,
-  browserCell: BrowserCell,
+  cells: DerivedCells,
 ): Buffer | undefined {
   const n = separated.length;
   if (rows === 0) return n === 0 ? Buffer.alloc(0) : undefined;
-  // Every byte a quote at worst (doubled), plus each row's growth; browser cells are checked as written.
-  let out = Buffer.allocUnsafe(2 * n + rows * (ROW_GROWTH + BROWSER_GUESS));
+  // Every byte a quote at worst (doubled), plus each row's growth; derived cells are checked as written.
+  let out = Buffer.allocUnsafe(2 * n + rows * (ROW_GROWTH + DERIVED_GUESS));
   let o = 0;
   let field = 0;
   let row = 0;
   let i = 0;
   let datePrefixDay = Number.NaN;
   let datePrefix = Buffer.alloc(0);
+  let rowMs = 0;
+  let typeStart = 0;
+  let typeEnd = 0;
+  let fieldStart = 0;
   // One turn per cell: open it (the field's special cases), copy its bytes, then its separator.
   // One function without closures: V8 keeps these counters in registers.
   for (;;) {
@@ -72,6 +84,7 @@ export function csvFromSeparated(
         ms = ms * 10 + (c - ZERO);
       }
       if (i === start || ms >= YEAR_10000_MS || separated[i] !== UNIT) return undefined;
+      rowMs = ms;
       out[o++] = QUOTE;
       // new Date(ms).toISOString(), written digit by digit: the call itself cost more than the rest of a row.
       const day = Math.floor(ms / DAY_MS);
@@ -106,13 +119,13 @@ export function csvFromSeparated(
       if (field === USER_AGENT_FIELD) {
         let end = i;
         while (end < n && separated[end] !== UNIT && separated[end] !== RECORD) end++;
-        const cell = browserCell(Buffer.from(separated.buffer, separated.byteOffset + i, end - i).toString());
-        const needed = o + cell.length + 2 * (n - i) + (rows - row) * ROW_GROWTH;
-        if (needed > out.length) out = Buffer.concat([out.subarray(0, o)], needed + rows * BROWSER_GUESS);
+        const cell = cells.browser(text(separated, i, end));
+        out = room(out, o, cell.length + 2 * (n - i) + (rows - row) * ROW_GROWTH, rows);
         out.set(cell, o);
         o += cell.length;
         out[o++] = COMMA;
       }
+      fieldStart = i;
       out[o++] = QUOTE;
       if (i < n && FORMULA_FIRST_BYTE[separated[i] as number] === 1) out[o++] = APOSTROPHE;
       for (; i < n; i++) {
@@ -128,20 +141,42 @@ export function csvFromSeparated(
       }
     }
     out[o++] = QUOTE;
-    if (i === n) break;
-    if (separated[i] === UNIT) {
+    if (field === TYPE_FIELD) {
+      typeStart = fieldStart;
+      typeEnd = i;
+    }
+    if (i < n && separated[i] === UNIT) {
       if (++field === FIELD_COUNT) return undefined;
       out[o++] = COMMA;
-    } else {
-      if (field !== FIELD_COUNT - 1 || ++row === rows) return undefined;
-      field = 0;
-      out[o++] = 0x0d;
-      out[o++] = 0x0a;
+      i++;
+      continue;
     }
+    // The row's end (a record separator, or the batch's end).
+    if (field !== LAST_FIELD) return undefined;
+    const readable = cells.readable(
+      rowMs,
+      text(separated, typeStart, typeEnd),
+      text(separated, fieldStart, i),
+    );
+    out = room(out, o, readable.length + 2 + 2 * (n - i) + (rows - row) * ROW_GROWTH, rows);
+    out.set(readable, o);
+    o += readable.length;
+    out[o++] = 0x0d;
+    out[o++] = 0x0a;
+    if (i === n) break;
+    if (++row === rows) return undefined;
+    field = 0;
     i++;
   }
-  if (field !== FIELD_COUNT - 1 || row !== rows - 1) return undefined;
-  out[o++] = 0x0d;
-  out[o++] = 0x0a;
-  return out.subarray(0, o);
+  return row === rows - 1 ? out.subarray(0, o) : undefined;
+}
+
+function text(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString();
+}
+
+/** The buffer with room for `more` bytes after `used`, grown (with room for more derived cells) if short. */
+function room(out: Buffer<ArrayBuffer>, used: number, more: number, rows: number): Buffer<ArrayBuffer> {
+  const needed = used + more;
+  return needed > out.length ? Buffer.concat([out.subarray(0, used)], needed + rows * DERIVED_GUESS) : out;
 }

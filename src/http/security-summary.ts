@@ -4,11 +4,13 @@ import type { SecurityOverview } from '../services/activity/security-overview.js
 import type { SessionSummary } from '../services/sessions/user-sessions.js';
 
 /** Security & Activity as the API shows it (`GET /api/me/security`, docs/architecture.md "HTTP API"); times are ISO-8601 UTC. */
+const Login = Type.Object({ at: Type.String(), ip: Type.String(), browser: Type.String() });
+
 export const SecuritySummary = Type.Object({
-  lastLogin: Type.Union([
-    Type.Object({ at: Type.String(), ip: Type.String(), browser: Type.String() }),
-    Type.Null(),
-  ]),
+  lastLogin: Type.Union([Login, Type.Null()]),
+  previousLogin: Type.Union([Login, Type.Null()], {
+    description: 'The sign-in before the last one: one’s own last login is this very sign-in',
+  }),
   passwordChangedAt: Type.String(),
   twoFactor: Type.Object({
     enabled: Type.Boolean(),
@@ -22,14 +24,16 @@ export const SecuritySummary = Type.Object({
 
 export type SecuritySummary = Static<typeof SecuritySummary>;
 
+function loginBody(login: SecurityOverview['lastLogin']): Static<typeof Login> | null {
+  return (
+    login && { at: new Date(login.at).toISOString(), ip: login.ip, browser: describeBrowser(login.userAgent) }
+  );
+}
+
 export function toSecuritySummary(overview: SecurityOverview): SecuritySummary {
-  const { lastLogin } = overview;
   return {
-    lastLogin: lastLogin && {
-      at: new Date(lastLogin.at).toISOString(),
-      ip: lastLogin.ip,
-      browser: describeBrowser(lastLogin.userAgent),
-    },
+    lastLogin: loginBody(overview.lastLogin),
+    previousLogin: loginBody(overview.previousLogin),
     passwordChangedAt: new Date(overview.passwordChangedAt).toISOString(),
     twoFactor: overview.twoFactor,
     activeSessions: overview.activeSessions,

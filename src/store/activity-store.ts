@@ -1,5 +1,6 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { PagePosition } from '../domain/activity-filter.js';
+import { containsPattern, type SearchWord } from '../domain/activity-search.js';
 import { EXPORTED_EVENT_COLUMNS, type ExportedEventColumn } from '../domain/event-columns.js';
 import { RECORD_SEPARATOR, UNIT_SEPARATOR } from '../domain/separated-csv.js';
 import type { AuditEvent, EventType, Outcome } from '../domain/audit-event.js';
@@ -19,7 +20,7 @@ import type { AuditEventRow, Database } from './schema.js';
  *   - a user's events: one branch as actor, one as target (an event may be both: deduplicated);
  *   - a type filter: one branch per type of the group;
  *   - otherwise one branch over the whole practice chain.
- * Outcome is checked on the rows each branch walks.
+ * Outcome and search words are checked on the rows each branch walks.
  */
 export interface ActivityQuery {
   /** The practice's chain: every query is confined to one practice. */
@@ -34,6 +35,8 @@ export interface ActivityQuery {
   readonly toAt?: number;
   /** Leave out the log's own `activity.viewed` events. */
   readonly hideViews?: boolean;
+  /** Words each found in the event (domain/activity-search.ts); checked on the rows each branch walks. */
+  readonly search?: readonly SearchWord[];
   /** Only events older than this position (the cursor). */
   readonly before?: PagePosition;
   readonly limit: number;
@@ -257,18 +260,69 @@ async function readBranches<Row>(
     .map((entry) => entry.row);
 }
 
-function branchesOf(db: Executor, query: ActivityQuery): EventQuery[] {
-  const base = (): EventQuery => {
-    let q: EventQuery = db.selectFrom('audit_events').where('chain_id', '=', query.chainId);
-    const { before } = query;
-    if (before !== undefined)
-      q = q.where((eb) => eb(eb.refTuple('at', 'seq'), '<', eb.tuple(before.at, before.seq)));
-    if (query.outcome !== undefined) q = q.where('outcome', '=', query.outcome);
-    if (query.fromAt !== undefined) q = q.where('at', '>=', query.fromAt);
-    if (query.toAt !== undefined) q = q.where('at', '<', query.toAt);
-    if (query.hideViews === true) q = q.where('type', '!=', 'activity.viewed');
-    return q;
+/** Columns a search word is looked for in, lower-cased. */
+const SEARCHED_COLUMNS = ['actor_username', 'target_username', 'ip', 'user_agent', 'details'] as const;
+
+/** The events of the chain matching every filter but user and types (which pick the branches). */
+function filteredEvents(db: Executor, query: Omit<ActivityQuery, 'limit'>): EventQuery {
+  let q: EventQuery = db.selectFrom('audit_events').where('chain_id', '=', query.chainId);
+  const { before } = query;
+  if (before !== undefined)
+    q = q.where((eb) => eb(eb.refTuple('at', 'seq'), '<', eb.tuple(before.at, before.seq)));
+  if (query.outcome !== undefined) q = q.where('outcome', '=', query.outcome);
+  if (query.fromAt !== undefined) q = q.where('at', '>=', query.fromAt);
+  if (query.toAt !== undefined) q = q.where('at', '<', query.toAt);
+  if (query.hideViews === true) q = q.where('type', '!=', 'activity.viewed');
+  for (const word of query.search ?? []) {
+    const pattern = containsPattern(word.text);
+    q = q.where((eb) =>
+      eb.or([
+        ...SEARCHED_COLUMNS.map(
+          (column) => sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`,
+        ),
+        ...(word.types.length > 0 ? [eb('type', 'in', [...word.types])] : []),
+        ...(word.outcomes.length > 0 ? [eb('outcome', 'in', [...word.outcomes])] : []),
+      ]),
+    );
+  }
+  return q;
+}
+
+/**
+ * How many events match the filters (every page, not one), and how many of them failed, each
+ * counted up to `cap` (a bounded walk however large the log): `capped` when there are more.
+ */
+export async function countActivity(
+  db: Executor,
+  filters: ActivityFilterQuery,
+  cap: number,
+): Promise<{ events: number; failures: number; capped: boolean }> {
+  let matching = filteredEvents(db, filters);
+  const { userId, types } = filters;
+  if (userId !== undefined)
+    matching = matching.where((eb) => eb.or([eb('actor_id', '=', userId), eb('target_id', '=', userId)]));
+  if (types !== undefined) matching = matching.where('type', 'in', [...types]);
+  const count = async (q: EventQuery) => {
+    const row = await db
+      .selectFrom(
+        q
+          .select(sql<number>`1`.as('one'))
+          .limit(cap + 1)
+          .as('matching'),
+      )
+      .select(sql<number>`count(*)`.as('count'))
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
   };
+  const [events, failures] = await Promise.all([
+    count(matching),
+    filters.outcome === 'success' ? 0 : count(matching.where('outcome', '=', 'failure')),
+  ]);
+  return { events: Math.min(events, cap), failures: Math.min(failures, cap), capped: events > cap };
+}
+
+function branchesOf(db: Executor, query: ActivityQuery): EventQuery[] {
+  const base = (): EventQuery => filteredEvents(db, query);
   const types = query.types;
   if (query.userId !== undefined) {
     const userId = query.userId;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventType, Outcome } from '../../src/domain/audit-event.js';
 import { csvRow } from '../../src/domain/csv-cell.js';
+import { storedEventWords, zonedTime } from '../../src/domain/event-labels.js';
 import { describeBrowser } from '../../src/domain/user-agent.js';
 import { activityCsv, CSV_COLUMNS } from '../../src/services/activity/activity-export.js';
 import { audit } from '../../src/services/activity/audit.js';
@@ -20,6 +21,8 @@ import { seedPractice, seedUser, startTestServer, type TestServer } from '../sup
  * csvFromSeparated, or rows through csvRow when a value holds a control character), the file
  * is exactly what csvRow writes for the stored events.
  */
+/** A zone far from UTC and without daylight saving time. */
+const TIME_ZONE = 'Asia/Tokyo';
 let server: TestServer;
 let practiceId: string;
 let alice: { id: string; username: string };
@@ -134,6 +137,9 @@ describe('export CSV', () => {
         describeBrowser(row.user_agent),
         row.user_agent,
         row.details,
+        zonedTime(Number(row.at), TIME_ZONE),
+        storedEventWords(row.type, row.details, TIME_ZONE).name,
+        storedEventWords(row.type, row.details, TIME_ZONE).description,
       ]);
     });
     return csvRow(CSV_COLUMNS) + lines.join('');
@@ -159,9 +165,14 @@ describe('export CSV', () => {
       expect(expected).toContain('\uFFFD');
       expect(expected).toContain('"\'=HYPERLINK(""http://evil.example"") ""quoted"", 漢字 😀"');
       expect(expected).toContain('"\'+SUM(A1) -2 @cmd"');
+      // The readable columns: the practice's local time with its zone, the name, the details in words.
+      if (!filters.types)
+        expect(expected).toContain('"Jan 1, 2026, 9:00 AM GMT+9","Password changed",""\r\n');
+      if (!filters.types && !filters.outcome)
+        expect(expected).toContain(',"Note: say ""hi"" @0; Raw: -1\uFFFD"\r\n');
       for (const batchSize of [1, 2, 3, 7, 1000]) {
         const chunks: Buffer[] = [];
-        const scope = { chainId: practiceId, ...(forAlice ? { userId: alice.id } : {}) };
+        const scope = { chainId: practiceId, timeZone: TIME_ZONE, ...(forAlice ? { userId: alice.id } : {}) };
         for await (const chunk of activityCsv(server.deps, {
           scope,
           filters: { ...filters, limit: 50 },

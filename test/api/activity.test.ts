@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csvCell } from '../../src/domain/csv-cell.js';
 import { audit } from '../../src/services/activity/audit.js';
 import { HttpClient, signedInClient } from '../support/http-client.js';
 import {
@@ -23,10 +24,14 @@ interface Event {
   browser: string;
   userAgent: string;
   details: Record<string, unknown>;
+  name: string;
+  localTime: string;
+  summary: string;
 }
 interface Page {
   items: Event[];
   nextCursor: string | null;
+  totals?: { events: number; failures: number; capped: boolean };
 }
 
 const CHROME_WINDOWS =
@@ -102,6 +107,7 @@ describe('Security & Activity', () => {
       lastLogin: { at: '2026-11-28T13:01:02.345Z', ip: '203.0.113.9', browser: 'Chrome 142 on Windows 10' },
       twoFactor: { enabled: false, recoveryCodesRemaining: 0 },
       locked: null,
+      temporaryPassword: null,
       timeZone: expect.any(String),
       user: { id: clinician.id, username: 'carol' },
     });
@@ -110,7 +116,8 @@ describe('Security & Activity', () => {
 
     server.clock.advance(60_000);
     await login(server.url, clinician, { 'user-agent': SAFARI_MAC, 'x-forwarded-for': '198.51.100.1' });
-    const again = await adminClient.get<{ lastLogin: { at: string; ip: string; browser: string } }>(
+    type Login = { at: string; ip: string; browser: string };
+    const again = await adminClient.get<{ lastLogin: Login; previousLogin: Login | null }>(
       `/api/staff/${clinician.id}/security`,
     );
     expect(again.body.lastLogin).toEqual({
@@ -118,6 +125,31 @@ describe('Security & Activity', () => {
       ip: '127.0.0.1',
       browser: 'Safari 17.5 on macOS',
     });
+    // The one before it too: on one's own page the last login is the current sign-in.
+    expect(again.body.previousLogin).toEqual({
+      at: '2026-11-28T13:01:02.345Z',
+      ip: '203.0.113.9',
+      browser: 'Chrome 142 on Windows 10',
+    });
+
+    // A reset leaves a temporary password pending until it expires, and says when it has.
+    const pending = await seedUser(server.deps, practice, { username: 'pending' });
+    const reset = await adminClient.post<{ expiresAt: string }>(
+      `/api/staff/${pending.id}/reset-password`,
+      {},
+    );
+    expect(reset.status).toBe(200);
+    const summaryOf = async () =>
+      (await adminClient.get<{ temporaryPassword: unknown }>(`/api/staff/${pending.id}/security`)).body
+        .temporaryPassword;
+    expect(await summaryOf()).toEqual({ expiresAt: reset.body.expiresAt, expired: false });
+    const past = server.clock.now() - 1;
+    await server.deps.store.db
+      .updateTable('users')
+      .set({ temporary_password_expires_at: past })
+      .where('id', '=', pending.id)
+      .execute();
+    expect(await summaryOf()).toEqual({ expiresAt: new Date(past).toISOString(), expired: true });
   });
 
   it('gives every user their own summary, and shows a lock to the admin', async () => {
@@ -376,6 +408,54 @@ describe('filters and paging', () => {
     expect(view?.localTime).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M E[SD]T$/);
   });
 
+  it('searches the whole log, not one page, and totals every page when asked', async () => {
+    const record = (type: 'login.failed' | 'account.locked' | 'logout', userAgent: string, details = {}) =>
+      server.deps.store.transaction((trx) =>
+        audit(trx, {
+          practiceId: practice.practiceId,
+          type,
+          outcome: type === 'login.failed' ? 'failure' : 'success',
+          actor: null,
+          target: clinician,
+          origin: { ip: '192.0.2.55', userAgent },
+          at: server.clock.now(),
+          details,
+        }),
+      );
+    await record('login.failed', 'Zebra/1.0', { reason: 'wrong_password' });
+    await record('account.locked', 'Zebra/1.0');
+    await record('logout', 'Zebra/2.0 100%');
+    await record('logout', 'Okapi/1.0');
+    const search = (path: string) => adminClient.get<Page>(path);
+    const types = (page: Page) => page.items.map((item) => item.type);
+    // Three events hold "zebra" (any case); a page of 2 shows two, the totals count all three.
+    const first = await search('/api/activity?q=ZEBRA&totals=show&limit=2');
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((event) => event.type)).toEqual(['logout', 'account.locked']);
+    expect(first.body.totals).toEqual({ events: 3, failures: 1, capped: false });
+    const second = await search(`/api/activity?q=zebra&totals=show&limit=2&cursor=${first.body.nextCursor}`);
+    expect(second.body.items.map((event) => event.type)).toEqual(['login.failed']);
+    expect(second.body.nextCursor).toBeNull();
+    // Every word must match: by event name ("locked"), outcome ("failed"), IP, user name, details.
+    expect(types((await search('/api/activity?q=zebra+locked')).body)).toEqual(['account.locked']);
+    expect(types((await search('/api/activity?q=zebra+failed')).body)).toEqual(['login.failed']);
+    expect(types((await search('/api/activity?q=zebra+wrong_password')).body)).toEqual(['login.failed']);
+    expect((await search('/api/activity?q=192.0.2.55+carol&totals=show')).body.totals?.events).toBe(4);
+    // LIKE's wildcards are text: "%" finds only the user agent that holds one.
+    expect(types((await search('/api/activity?q=%25')).body)).toEqual(['logout']);
+    expect(types((await search('/api/activity?q=zebra_')).body)).toEqual([]);
+    // One user's log searches the same way; the search narrows the CSV too.
+    const staff = await search(`/api/staff/${clinician.id}/activity?q=okapi&totals=show`);
+    expect(staff.body.totals).toEqual({ events: 1, failures: 0, capped: false });
+    const csv = await adminClient.get('/api/activity/export.csv?q=zebra');
+    expect(csv.text.split('\r\n').slice(1, -1)).toHaveLength(3);
+    // Without totals=show nothing is counted.
+    expect((await search('/api/activity?q=zebra')).body.totals).toBeUndefined();
+    const tooMany = await search('/api/activity?q=a+b+c+d+e+f+g');
+    expect(tooMany.status).toBe(400);
+    expect(JSON.stringify(tooMany.body)).toContain('invalid_request');
+  });
+
   it('offers the grouped list of event types', async () => {
     const response = await adminClient.get<{
       groups: { key: string; types: { type: string; label: string }[] }[];
@@ -419,20 +499,27 @@ describe('CSV export', () => {
     ]);
     const lines = response.text.split('\r\n');
     expect(lines[0]).toBe(
-      '"id","at","type","outcome","actor_id","actor_username","target_id","target_username","ip","browser","user_agent","details"',
+      '"id","at","type","outcome","actor_id","actor_username","target_id","target_username","ip","browser","user_agent","details","local_time","event","description"',
     );
     expect(lines.at(-1)).toBe('');
     const rows = lines.slice(1, -1);
     const page = await allPages(adminClient, '/api/activity?type=login.failed&limit=200');
     // The export is itself recorded (activity.viewed) but is not a login.failed: same rows as the pages.
     expect(rows.map((row) => row.slice(1, 37))).toEqual(page.map((event) => event.id));
+    // After the exact columns, the event as the log shows it: local time with its zone, name, details in words.
+    const tails = page.map((event) =>
+      [event.localTime, event.name, event.summary].map((value) => `,${csvCell(value)}`).join(''),
+    );
+    expect(rows.map((row, k) => row.slice(-(tails[k] ?? '').length))).toEqual(tails);
+    expect(page.map((event) => event.localTime).join()).toMatch(/E[SD]T/);
     const formula = rows.find((row) => row.includes('HYPERLINK')) ?? '';
     expect(formula).toContain('"\'@SUM(1+1)"');
     expect(formula).toContain('""username"":""=HYPERLINK(');
     const forged = rows.find((row) => row.includes('forged')) ?? '';
     expect(forged).toContain('"\'-2+3"');
-    // Inside details the line break is JSON-escaped text: the row stays one row.
+    // Inside details the line break is JSON-escaped text, and in words it is replaced: the row stays one row.
     expect(forged).toContain('one\\r\\nforged,row');
+    expect(forged).toContain(',"Login failed","Why: one\uFFFD\uFFFDforged,row"');
     for (const row of rows) expect(row).not.toMatch(/(^|,)"[=+\-@]/);
   });
 });

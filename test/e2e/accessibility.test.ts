@@ -78,6 +78,23 @@ describe.each(Object.entries(VIEWPORTS))('axe-core at %s size', (_size, viewport
   it('finds nothing serious on the main pages, signed in as a Practice Administrator', async () => {
     const page = await signedInPage(viewport);
     await expectAccessible(page, 'profile');
+    // On a phone the navigation is behind the top bar's Menu button, whole (not clipped).
+    const activityLink = page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Activity Log' });
+    const menuButton = page.getByRole('button', { name: 'Menu', exact: true });
+    expect(await menuButton.isVisible()).toBe(viewport === VIEWPORTS.phone);
+    if (viewport === VIEWPORTS.phone) {
+      expect(await activityLink.isVisible()).toBe(false);
+      await menuButton.click();
+      expect(await menuButton.getAttribute('aria-expanded')).toBe('true');
+      const box = await activityLink.boundingBox();
+      expect((box?.x ?? -1) >= 0 && (box?.x ?? 0) + (box?.width ?? Infinity) <= viewport.width).toBe(true);
+      await expectAccessible(page, 'phone menu');
+      await activityLink.click();
+      await page.getByRole('heading', { name: /Activity Log/, level: 1 }).waitFor();
+      expect(await activityLink.isVisible()).toBe(false);
+    } else expect(await activityLink.isVisible()).toBe(true);
     const pages = [
       ['/staff', 'Staff'],
       [`/staff/${clinician.id}`, /dr\.lee/],

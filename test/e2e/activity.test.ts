@@ -92,7 +92,7 @@ describe('Security & Activity and the activity log', () => {
     // Times in the practice's zone with the zone shown, never a raw ISO time.
     expect(failed).toMatch(/\d{1,2}:\d{2} [AP]M E[SD]T/);
     expect(failed).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
-    expect(await log.getByTestId('activity-totals').textContent()).toBe('Page 1: 1 event, 1 failed.');
+    expect(await log.getByTestId('activity-totals').textContent()).toBe('Page 1 of 1: 1 event, 1 failed.');
     // The filter is kept in the URL: a reload shows the same view.
     expect(new URL(page.url()).searchParams.get('type')).toBe('login.failed');
     await page.reload();
@@ -115,8 +115,22 @@ describe('Security & Activity and the activity log', () => {
 
   it('shows the practice-wide log and one’s own sessions, and signs a user out everywhere', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // Someone signs in as the admin from elsewhere; the admin's own page then shows that sign-in
+    // as the previous one (the last login is the admin's own, just now).
+    await new HttpClient(server.url, {
+      'user-agent': CHROME_WINDOWS,
+      'x-forwarded-for': '198.51.100.66',
+    }).post('/api/auth/login', {
+      practiceCode: practice.code,
+      username: admin.username,
+      password: admin.password,
+    });
     await signIn(page, admin);
-    const mine = page.getByRole('region', { name: 'Security & Activity' }).getByTestId('sessions');
+    const own = page.getByRole('region', { name: 'Security & Activity' });
+    expect(await own.getByTestId('previous-login').textContent()).toMatch(
+      /E[SD]T · 198\.51\.100\.66 · Chrome 142 on Windows 10$/,
+    );
+    const mine = own.getByTestId('sessions');
     await mine.getByTestId('session').first().waitFor();
     expect(await mine.textContent()).toContain('This browser');
 
@@ -124,7 +138,7 @@ describe('Security & Activity and the activity log', () => {
     const log = page.getByTestId('activity-log');
     await log.getByTestId('activity-row').first().waitFor();
     expect(await log.textContent()).toContain('dr.lee');
-    await log.getByLabel('Search this page').fill('203.0.113.7 logged in');
+    await log.getByLabel('Search').fill('203.0.113.7 logged in');
     await expect
       .poll(() =>
         log
@@ -136,10 +150,16 @@ describe('Security & Activity and the activity log', () => {
           ),
       )
       .toBe(true);
-    expect(await log.getByTestId('activity-totals').textContent()).toMatch(
-      /^Page 1: 1 event of \d+ match the search, 0 failed\.$/,
-    );
-    await log.getByLabel('Search this page').fill('');
+    // The search is the server's, over the whole log, and kept in the URL with the totals it gives.
+    await expect
+      .poll(() => log.getByTestId('activity-totals').textContent())
+      .toBe('Page 1 of 1: 1 event, 0 failed.');
+    expect(new URL(page.url()).searchParams.get('q')).toBe('203.0.113.7 logged in');
+    await page.reload();
+    await log.getByTestId('activity-row').first().waitFor();
+    expect(await log.getByLabel('Search').inputValue()).toBe('203.0.113.7 logged in');
+    expect(await log.getByTestId('activity-row').count()).toBe(1);
+    await log.getByLabel('Search').fill('');
     await log.getByRole('button', { name: 'dr.lee' }).first().click();
     await expect
       .poll(() =>

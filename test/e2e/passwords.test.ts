@@ -77,11 +77,14 @@ describe('passwords in the browser', () => {
 
   it('an administrator resets a password; the user types the temporary one and must choose a new one', async () => {
     const user = await seedUser(server.deps, practice, { username: 'resetme' });
+    expect(await apiLogin(user.username, user.password)).toBe('signed_in');
     const adminPage = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signIn(adminPage, admin.username, admin.password);
     await adminPage.getByRole('link', { name: 'Staff' }).click();
     await adminPage.getByRole('link', { name: /resetme/ }).click();
-    await adminPage.getByRole('region', { name: 'Security & Activity' }).waitFor();
+    const section = adminPage.getByRole('region', { name: 'Security & Activity' });
+    await section.getByTestId('session').first().waitFor();
+    expect(await section.getByTestId('temporary-password-pending').count()).toBe(0);
     await adminPage.getByRole('button', { name: 'Reset Password' }).click();
     const confirm = adminPage.getByRole('dialog', { name: 'Reset Password' });
     await confirm.getByRole('button', { name: 'Reset Password' }).click();
@@ -90,8 +93,15 @@ describe('passwords in the browser', () => {
     const temporaryPassword = (await shown.getByTestId('temporary-password').textContent()) ?? '';
     expect(temporaryPassword).toMatch(/^[A-HJ-NP-Za-km-z2-9]{4}(-[A-HJ-NP-Za-km-z2-9]{4}){3,}$/);
     await adminPage.screenshot({ path: artifactPath('temporary-password.png'), fullPage: true });
+    // Times in the practice's zone (America/New_York), with the zone shown.
+    expect(await shown.locator('time').textContent()).toMatch(/\d{1,2}:\d{2} [AP]M E[SD]T$/);
     await shown.getByRole('button', { name: 'OK' }).click();
     expect(await adminPage.getByRole('dialog').count()).toBe(0);
+    // Without a reload: the reset signed the user out everywhere, and its temporary password is pending.
+    await section.getByText('This user is not signed in anywhere.', { exact: false }).waitFor();
+    expect(await section.getByTestId('temporary-password-pending').textContent()).toMatch(
+      /^A temporary password is pending until .+ E[SD]T: the user has not logged in with it yet\.$/,
+    );
     await adminPage.close();
 
     const page = await browser.newPage();

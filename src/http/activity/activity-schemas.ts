@@ -34,11 +34,25 @@ export type ActivityEvent = Static<typeof ActivityEvent>;
 export const ActivityPage = Type.Object({
   items: Type.Array(ActivityEvent),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
+  totals: Type.Optional(
+    Type.Object(
+      {
+        events: Type.Integer({ description: 'Events matching the filters and search, on every page' }),
+        failures: Type.Integer({ description: 'Of those, the failed ones' }),
+        capped: Type.Boolean({ description: 'More events match than were counted (10,000)' }),
+      },
+      { description: 'Only when the query asked for `totals=show`' },
+    ),
+  ),
 });
 
 /** A page of events as the API sends it, described for people in the practice's time zone. */
 export function activityPageBody(page: ActivityResult, timeZone: string): ActivityPage {
-  return { items: page.events.map((event) => toActivityEvent(event, timeZone)), nextCursor: page.nextCursor };
+  return {
+    items: page.events.map((event) => toActivityEvent(event, timeZone)),
+    nextCursor: page.nextCursor,
+    ...(page.totals ? { totals: { ...page.totals } } : {}),
+  };
 }
 
 export type ActivityPage = Static<typeof ActivityPage>;
@@ -74,6 +88,8 @@ export const UserActivityQuery = Type.Object(
     cursor: text(24),
     limit: text(3),
     views: Type.Optional(Type.Union([Type.Literal('hide'), Type.Literal('show')])),
+    q: text(200),
+    totals: Type.Optional(Type.Union([Type.Literal('hide'), Type.Literal('show')])),
   },
   { additionalProperties: false },
 );

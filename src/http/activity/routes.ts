@@ -131,7 +131,11 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{
       await recordActivityViewed(deps, { reader, scope, origin: requestOrigin(request), format: 'csv' });
       const day = new Date(deps.clock.now()).toISOString().slice(0, 10);
       const lines = activityCsv(deps, {
-        scope: { chainId: reader.practice.id, ...(scope.user ? { userId: scope.user.id } : {}) },
+        scope: {
+          chainId: reader.practice.id,
+          timeZone: reader.practice.settings.timeZone,
+          ...(scope.user ? { userId: scope.user.id } : {}),
+        },
         filters,
       });
       return reply

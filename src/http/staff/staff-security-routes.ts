@@ -30,6 +30,16 @@ import { guardStaffScope, staffMember } from './staff-scope.js';
 export const StaffSecuritySummary = Type.Object({
   ...SecuritySummary.properties,
   locked: Type.Union([Type.Object({ until: Type.String() }), Type.Null()]),
+  temporaryPassword: Type.Union(
+    [
+      Type.Object({
+        expiresAt: Type.String({ description: 'ISO-8601 UTC' }),
+        expired: Type.Boolean(),
+      }),
+      Type.Null(),
+    ],
+    { description: 'A temporary password not yet replaced by the user' },
+  ),
   user: Type.Object({
     id: Type.String(),
     username: Type.String(),
@@ -63,6 +73,13 @@ export const staffSecurityRoutes: FastifyPluginAsyncTypebox<{ deps: ServiceDeps 
         ...toSecuritySummary(overview),
         locked:
           overview.lockedUntil === null ? null : { until: new Date(overview.lockedUntil).toISOString() },
+        temporaryPassword:
+          user.passwordMustChange && user.temporaryPasswordExpiresAt !== null
+            ? {
+                expiresAt: new Date(user.temporaryPasswordExpiresAt).toISOString(),
+                expired: user.temporaryPasswordExpiresAt <= deps.clock.now(),
+              }
+            : null,
         user: { id: user.id, username: user.username, firstName: user.firstName, lastName: user.lastName },
       };
     },

@@ -1,4 +1,5 @@
 import { decodeCursor, parsePageSize, typesForFilter } from '../../domain/activity-filter.js';
+import { MAX_SEARCH_WORDS, searchWords } from '../../domain/activity-search.js';
 import { OUTCOMES, type Outcome } from '../../domain/audit-event.js';
 import { parseDateBound } from '../../domain/date-bound.js';
 import type { ActivityFilters } from './activity.js';
@@ -13,6 +14,10 @@ export interface RawActivityQuery {
   readonly limit?: string | undefined;
   /** "hide" leaves out the log's own "Activity log viewed" events; "show" (the default) keeps them. */
   readonly views?: string | undefined;
+  /** Search words, each to be found in the event (domain/activity-search.ts). */
+  readonly q?: string | undefined;
+  /** "show" counts the matching events of every page beside the page. */
+  readonly totals?: string | undefined;
 }
 
 export type ActivityQueryResult =
@@ -50,6 +55,15 @@ export function parseActivityQuery(raw: RawActivityQuery, timeZone: string): Act
   if (raw.views !== undefined) {
     if (raw.views !== 'hide' && raw.views !== 'show') return invalid('views', '"hide" or "show"');
     if (raw.views === 'hide') filters = { ...filters, hideViews: true };
+  }
+  if (raw.q !== undefined) {
+    const search = searchWords(raw.q);
+    if (search === undefined) return invalid('q', `at most ${MAX_SEARCH_WORDS} words`);
+    if (search.length > 0) filters = { ...filters, search };
+  }
+  if (raw.totals !== undefined) {
+    if (raw.totals !== 'hide' && raw.totals !== 'show') return invalid('totals', '"hide" or "show"');
+    if (raw.totals === 'show') filters = { ...filters, totals: true };
   }
   if (raw.cursor !== undefined) {
     const before = decodeCursor(raw.cursor);

@@ -1,6 +1,7 @@
 import { encodeCursor, type PagePosition } from '../../domain/activity-filter.js';
+import type { SearchWord } from '../../domain/activity-search.js';
 import type { AuditEvent, EventType, Outcome } from '../../domain/audit-event.js';
-import { listActivity } from '../../store/activity-store.js';
+import { countActivity, listActivity } from '../../store/activity-store.js';
 import type { Practice } from '../../store/practice-store.js';
 import type { User } from '../../store/user-store.js';
 import { audit } from './audit.js';
@@ -19,9 +20,23 @@ export interface ActivityFilters {
   readonly toAt?: number;
   /** Leave out "Activity log viewed" events (they are still recorded). */
   readonly hideViews?: boolean;
+  /** The search box's words, each found in the event (domain/activity-search.ts). */
+  readonly search?: readonly SearchWord[];
+  /** Count every matching event (all pages) beside the page. */
+  readonly totals?: boolean;
   /** Where the previous page ended. */
   readonly before?: PagePosition;
   readonly limit: number;
+}
+
+/** Totals count at most this many events: a bounded walk of the index on a log of millions. */
+export const TOTALS_CAP = 10_000;
+
+/** How many events match the filters on every page, and how many failed; `capped`: more than TOTALS_CAP. */
+export interface ActivityTotals {
+  readonly events: number;
+  readonly failures: number;
+  readonly capped: boolean;
 }
 
 export type ActivityScope =
@@ -43,6 +58,8 @@ export interface ActivityRequest {
 export interface ActivityResult {
   readonly events: readonly AuditEvent[];
   readonly nextCursor: string | null;
+  /** When the filters asked for them. */
+  readonly totals?: ActivityTotals;
 }
 
 export async function readActivity(
@@ -51,15 +68,21 @@ export async function readActivity(
 ): Promise<ActivityResult> {
   if (filters.before === undefined)
     await recordActivityViewed(deps, { reader, scope, origin, format: 'page' });
-  const page = await listActivity(deps.store.db, {
-    ...filters,
+  const { totals, before, limit, ...matching } = filters;
+  const query = {
+    ...matching,
     chainId: reader.practice.id,
     ...(scope.user ? { userId: scope.user.id } : {}),
-  });
+  };
+  const [page, counted] = await Promise.all([
+    listActivity(deps.store.db, { ...query, limit, ...(before ? { before } : {}) }),
+    totals === true ? countActivity(deps.store.db, query, TOTALS_CAP) : undefined,
+  ]);
   const last = page.events.at(-1);
   return {
     events: page.events,
     nextCursor: page.more && last ? encodeCursor({ at: last.at, seq: last.seq }) : null,
+    ...(counted ? { totals: counted } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import { listActivity } from '../../store/activity-store.js';
 import type { Executor } from '../../store/database.js';
 import { countUserSessions } from '../../store/session-list-store.js';
 import { findTwoFactorStatus } from '../../store/two-factor-store.js';
@@ -19,6 +20,8 @@ export interface TwoFactorOverview {
 
 export interface SecurityOverview {
   readonly lastLogin: User['lastLogin'];
+  /** The sign-in before the last one (from the log): one's own last login is the current sign-in. */
+  readonly previousLogin: User['lastLogin'];
   readonly passwordChangedAt: number;
   readonly twoFactor: TwoFactorOverview;
   /** Until when the account is locked, when it is locked now. */
@@ -42,13 +45,17 @@ export async function securityOverview(
   { user, practice }: { readonly user: User; readonly practice: Practice },
 ): Promise<SecurityOverview> {
   const { db } = deps.store;
-  const [twoFactor, activeSessions] = await Promise.all([
+  const [twoFactor, activeSessions, logins] = await Promise.all([
     twoFactorOverview(db, user),
     countUserSessions(db, user.id),
+    // The last login and the one before it: each sign-in records both in one transaction.
+    listActivity(db, { chainId: practice.id, userId: user.id, types: ['login.succeeded'], limit: 2 }),
   ]);
+  const previous = logins.events[1];
   const now = deps.clock.now();
   return {
     lastLogin: user.lastLogin,
+    previousLogin: previous ? { at: previous.at, ip: previous.ip, userAgent: previous.userAgent } : null,
     passwordChangedAt: user.passwordChangedAt,
     twoFactor,
     lockedUntil: user.lockedUntil !== null && user.lockedUntil > now ? user.lockedUntil : null,

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { navigate, useLocation } from '../lib/router.js';
 import { useLoader } from '../lib/use-loader.js';
@@ -10,13 +11,16 @@ export type ActivitySource = { kind: 'me' } | { kind: 'staff'; userId: string } 
 /**
  * The log's filters, search and page, all kept in the page's URL so a reload, the Back button
  * or a shared link shows the same view: `type`, `outcome`, `from`, `to`, `user` and `userName`
- * (practice log: one user's events), `q` (search), `views=show` (include the log's own views)
+ * (practice log: one user's events), `q` (search words, answered by the server over the whole
+ * log), `views=show` (include the log's own views)
  * and `pages` (the cursors of the pages paged through, comma-separated; empty = newest page).
  */
 const FILTER_KEYS = ['type', 'outcome', 'from', 'to', 'user', 'userName', 'q', 'views'] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
 type Filters = Record<FilterKey, string>;
 const PAGE_SIZE = 50;
+/** How long typing pauses before the search is sent. */
+const SEARCH_PAUSE_MS = 300;
 
 function filtersOf(search: URLSearchParams): Filters {
   return Object.fromEntries(FILTER_KEYS.map((key) => [key, search.get(key) ?? ''])) as Filters;
@@ -28,35 +32,18 @@ function basePath(source: ActivitySource): string {
   return '/api/activity';
 }
 
-/** The API query of the filters (the search box works on the page shown, so it is not sent). */
+/** The API query of the filters (the page and the export alike). */
 function query(filters: Filters, source: ActivitySource): URLSearchParams {
   const params = new URLSearchParams();
-  for (const key of ['type', 'outcome', 'from', 'to'] as const)
-    if (filters[key]) params.set(key, filters[key]);
+  for (const key of ['type', 'outcome', 'from', 'to', 'q'] as const)
+    if (filters[key].trim()) params.set(key, filters[key].trim());
   if (source.kind === 'practice' && filters.user) params.set('user', filters.user);
   return params;
 }
 
-/** Whether an event holds every word of a search, in any of the texts a person sees in its row. */
-function matches(event: ActivityEvent, words: readonly string[]): boolean {
-  const text = [
-    event.localTime,
-    event.actor?.username,
-    event.target?.username,
-    event.name,
-    event.outcome === 'success' ? 'succeeded' : 'failed',
-    event.ip,
-    event.browser,
-    event.summary,
-  ]
-    .join(' ')
-    .toLowerCase();
-  return words.every((word) => text.includes(word));
-}
-
 /**
  * The activity log as a table: filters (action type, outcome, dates, and on the practice log
- * the user), a search of the page shown, totals, newest first, 50 a page with Newer/Older,
+ * the user), a search of the whole log, totals of every page, newest first, 50 a page with Newer/Older,
  * and a CSV download of the same filters. The log's own views are left out unless asked for.
  */
 export function ActivityLogView({ source }: { source: ActivitySource }) {
@@ -68,6 +55,7 @@ export function ActivityLogView({ source }: { source: ActivitySource }) {
   const cursor = cursors.at(-1) ?? '';
   const pageParams = query(filters, source);
   pageParams.set('limit', String(PAGE_SIZE));
+  pageParams.set('totals', 'show');
   if (filters.views !== 'show') pageParams.set('views', 'hide');
   if (cursor) pageParams.set('cursor', cursor);
   const path = `${basePath(source)}?${pageParams.toString()}`;
@@ -88,19 +76,28 @@ export function ActivityLogView({ source }: { source: ActivitySource }) {
     navigate(`${location.pathname}${search ? `?${search}` : ''}`, { replace: true });
   }
   const change = (next: Partial<Filters>) => show(next);
-  const words = filters.q
-    .toLowerCase()
-    .split(/\s+/)
-    .filter((word) => word !== '');
-  const items = page.status === 'ready' ? page.value.items : [];
-  const visible = items.filter((event) => matches(event, words));
-  const failures = visible.filter((event) => event.outcome === 'failure').length;
+  // The search box shows what is typed; the URL (and so the query) follows once typing pauses.
+  // What is typed belongs to the search it was typed over: Clear Filters or Back shows the URL's.
+  const [draft, setDraft] = useState<{ over: string; text: string } | null>(null);
+  const typed = draft !== null && draft.over === filters.q ? draft.text : filters.q;
+  useEffect(() => {
+    if (typed === filters.q) return undefined;
+    const timer = setTimeout(() => change({ q: typed }), SEARCH_PAUSE_MS);
+    return () => clearTimeout(timer);
+  });
+  const visible = page.status === 'ready' ? page.value.items : [];
 
   const groups: EventTypeGroup[] = types.status === 'ready' ? types.value.groups : [];
 
   return (
     <section className="card activity-log" aria-label="Activity log" data-testid="activity-log">
-      <form className="activity-log__filters" onSubmit={(event) => event.preventDefault()}>
+      <form
+        className="activity-log__filters"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (typed !== filters.q) change({ q: typed });
+        }}
+      >
         <label className="field">
           <span className="field__label">Action</span>
           <select
@@ -156,14 +153,14 @@ export function ActivityLogView({ source }: { source: ActivitySource }) {
           />
         </label>
         <label className="field activity-log__search">
-          <span className="field__label">Search this page</span>
+          <span className="field__label">Search</span>
           <input
             className="input"
             type="search"
             name="q"
-            value={filters.q}
+            value={typed}
             placeholder="User name, IP address, action…"
-            onChange={(event) => show({ q: event.target.value }, cursors)}
+            onChange={(event) => setDraft({ over: filters.q, text: event.target.value })}
           />
         </label>
         <label className="checkbox activity-log__views">
@@ -204,7 +201,7 @@ export function ActivityLogView({ source }: { source: ActivitySource }) {
       {page.status === 'loading' && <p className="muted activity-log__status">Loading activity…</p>}
       {page.status === 'ready' && (
         <p className="activity-log__totals" role="status" data-testid="activity-totals">
-          {totalsText(visible.length, failures, items.length, cursors.length + 1)}
+          {totalsText(page.value.totals, cursors.length + 1)}
         </p>
       )}
       {page.status === 'ready' && visible.length === 0 && (
@@ -272,10 +269,18 @@ export function ActivityLogView({ source }: { source: ActivitySource }) {
 
 const EMPTY_FILTERS: Filters = Object.fromEntries(FILTER_KEYS.map((key) => [key, ''])) as Filters;
 
-function totalsText(shown: number, failures: number, onPage: number, pageNumber: number): string {
-  const events = (count: number) => `${count} ${count === 1 ? 'event' : 'events'}`;
-  const matched = shown === onPage ? events(shown) : `${events(shown)} of ${onPage} match the search`;
-  return `Page ${pageNumber}: ${matched}, ${failures} failed.`;
+/** "Page 2 of 3: 120 events, 4 failed.": the totals of every page, counted by the server up to its cap. */
+function totalsText(totals: ActivityPage['totals'], pageNumber: number): string {
+  if (!totals) return `Page ${pageNumber}.`;
+  const count = (n: number) => n.toLocaleString('en-US');
+  if (totals.capped) {
+    const failures =
+      totals.failures === totals.events ? `more than ${count(totals.failures)}` : count(totals.failures);
+    return `Page ${pageNumber}: more than ${count(totals.events)} events, ${failures} failed.`;
+  }
+  const pages = Math.max(1, Math.ceil(totals.events / PAGE_SIZE));
+  const events = `${count(totals.events)} ${totals.events === 1 ? 'event' : 'events'}`;
+  return `Page ${pageNumber} of ${pages}: ${events}, ${count(totals.failures)} failed.`;
 }
 
 interface EventRowProps {

@@ -15,12 +15,15 @@ interface AppShellProps {
   children: ReactNode;
 }
 
-/** Top bar (product, practice, user menu), navigation and the page. */
+/** Top bar (product, practice, user menu; on a phone a Menu button for the navigation), navigation and the page. */
 export function AppShell({ user, pathname, children }: AppShellProps) {
   const { logout } = useSession();
   const [logoutError, setLogoutError] = useState<string | null>(null);
   const mainRef = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
+  // On a phone the navigation folds into the top bar's Menu button (shell.css); a new page closes it.
+  const [navOpenOn, setNavOpenOn] = useState<string | null>(null);
+  const navOpen = navOpenOn === pathname;
 
   // After an in-app navigation, move focus to the new page's heading so screen readers announce it.
   useEffect(() => {
@@ -59,10 +62,25 @@ export function AppShell({ user, pathname, children }: AppShellProps) {
             {user.practice.name}
           </span>
         </div>
-        <UserMenu user={user} onLogout={() => void handleLogout()} />
+        <div className="topbar__actions">
+          <button
+            type="button"
+            className="topbar__menu-button"
+            aria-expanded={navOpen}
+            aria-controls="main-nav"
+            onClick={() => setNavOpenOn(navOpen ? null : pathname)}
+            data-testid="nav-menu-button"
+          >
+            <svg viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+              <path fill="currentColor" d="M3 5h14v2H3V5Zm0 4h14v2H3V9Zm0 4h14v2H3v-2Z" />
+            </svg>
+            Menu
+          </button>
+          <UserMenu user={user} onLogout={() => void handleLogout()} />
+        </div>
       </header>
       <div className="shell__body">
-        <MainNav user={user} pathname={pathname} />
+        <MainNav user={user} pathname={pathname} open={navOpen} />
         <main className="shell__main" id="main" ref={mainRef} tabIndex={-1}>
           <FormAlert message={logoutError} />
           {children}

@@ -1,6 +1,10 @@
 import { formatDateTime } from '../lib/format.js';
 import type { SecurityState } from './security-state.js';
 
+/**
+ * The last login (time, IP address, browser) and the one before it: on one's own profile the last
+ * login is this very sign-in, so a stranger’s earlier sign-in shows as the previous one.
+ */
 export function LastLoginDetails({
   state,
   emptyText = 'Your sign-in history will appear here after your next login.',
@@ -17,7 +21,7 @@ export function LastLoginDetails({
     );
   }
   if (state.status === 'error') return <p className="muted">Your sign-in history could not be loaded.</p>;
-  const { lastLogin, timeZone } = state.summary;
+  const { lastLogin, previousLogin, timeZone } = state.summary;
   if (lastLogin === null) {
     return (
       <p className="empty-state" data-testid="last-login-empty">
@@ -42,6 +46,19 @@ export function LastLoginDetails({
       <div className="details__row">
         <dt>Web Browser</dt>
         <dd data-testid="last-login-browser">{lastLogin.browser}</dd>
+      </div>
+      <div className="details__row">
+        <dt>Previous Login</dt>
+        <dd data-testid="previous-login">
+          {previousLogin === null ? (
+            'None'
+          ) : (
+            <>
+              <time dateTime={previousLogin.at}>{formatDateTime(previousLogin.at, timeZone)}</time> ·{' '}
+              <span className="numeric">{previousLogin.ip}</span> · {previousLogin.browser}
+            </>
+          )}
+        </dd>
       </div>
     </dl>
   );

@@ -52,9 +52,10 @@ const ITEMS: NavItem[] = [
   },
 ];
 
-export function MainNav({ user, pathname }: { user: User; pathname: string }) {
+/** The pages this user may open; on a phone shown only while the top bar's Menu is `open` (shell.css). */
+export function MainNav({ user, pathname, open }: { user: User; pathname: string; open: boolean }) {
   return (
-    <nav className="main-nav" aria-label="Main">
+    <nav id="main-nav" className={open ? 'main-nav main-nav--open' : 'main-nav'} aria-label="Main">
       <ul className="main-nav__list">
         {ITEMS.filter((item) => item.shows(user)).map((item) => {
           // The most specific item whose path starts the current one is current.

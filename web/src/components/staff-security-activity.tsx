@@ -38,7 +38,7 @@ export function StaffSecurityActivity({ user }: { user: StaffUser }) {
       <SecurityRow label="Last Login" testId="last-login">
         <LastLoginDetails state={state} emptyText="This user has not logged in yet." />
       </SecurityRow>
-      <ResetPasswordRow user={user} lastChanged={summary?.passwordChangedAt ?? null} />
+      <ResetPasswordRow user={user} summary={summary} onReset={reload} />
       <SecurityRow label="Two-Factor Authentication" testId="two-factor-status">
         {summary &&
           (summary.twoFactor.enabled ? (
@@ -58,7 +58,12 @@ export function StaffSecurityActivity({ user }: { user: StaffUser }) {
       </SecurityRow>
       <SecurityRow label="Account Lock">
         {summary && (
-          <UnlockAccount userId={userId} lockedUntil={summary.locked?.until ?? null} onUnlocked={reload} />
+          <UnlockAccount
+            userId={userId}
+            lockedUntil={summary.locked?.until ?? null}
+            timeZone={summary.timeZone}
+            onUnlocked={reload}
+          />
         )}
       </SecurityRow>
       <SecurityRow label="Sessions">

@@ -8,6 +8,7 @@ export function TemporaryPasswordDialog({
   username,
   fullName,
   issued,
+  timeZone,
   onClose,
 }: {
   title: string;
@@ -15,6 +16,8 @@ export function TemporaryPasswordDialog({
   /** The person's name, so the admin sees whom the password is for ("give it to Jamie Rivera"). */
   fullName?: string;
   issued: TemporaryPassword;
+  /** The practice's time zone, in which the expiry is shown. */
+  timeZone: string | undefined;
   onClose: () => void;
 }) {
   return (
@@ -39,7 +42,7 @@ export function TemporaryPasswordDialog({
       </p>
       <p className="field__hint">
         It is shown only once and expires{' '}
-        <time dateTime={issued.expiresAt}>{formatDateTime(issued.expiresAt)}</time>.
+        <time dateTime={issued.expiresAt}>{formatDateTime(issued.expiresAt, timeZone)}</time>.
       </p>
       <div className="modal__actions">
         <button type="button" className="button button--primary" onClick={onClose} autoFocus>

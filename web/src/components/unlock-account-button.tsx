@@ -11,11 +11,13 @@ import { FormAlert } from './form-alert.js';
 interface UnlockAccountProps {
   userId: string;
   lockedUntil: string | null;
+  /** The practice's time zone, in which the lock's end is shown. */
+  timeZone: string;
   /** Called after a successful unlock, so the page can reload the user's security summary. */
   onUnlocked: () => void;
 }
 
-export function UnlockAccount({ userId, lockedUntil, onUnlocked }: UnlockAccountProps) {
+export function UnlockAccount({ userId, lockedUntil, timeZone, onUnlocked }: UnlockAccountProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -37,8 +39,8 @@ export function UnlockAccount({ userId, lockedUntil, onUnlocked }: UnlockAccount
   return (
     <div className="lock-status" data-testid="lock-status">
       <span>
-        Locked after too many failed log in attempts, until {formatDateTime(lockedUntil)}. The user can still
-        reset their password with “Forgot password?”.
+        Locked after too many failed log in attempts, until {formatDateTime(lockedUntil, timeZone)}. The user
+        can still reset their password with “Forgot password?”.
       </span>
       <button
         type="button"

@@ -148,6 +148,7 @@ export function StaffListPage() {
           title="Temporary Password Created"
           username={created.user.username}
           issued={created.issued}
+          timeZone={staff.status === 'ready' ? staff.value.timeZone : undefined}
           onClose={() => setCreated(null)}
         />
       )}
