@@ -321,6 +321,31 @@ describe('authorization code flow', () => {
     expect(tokens.claims()?.sub).toBe(user.id);
   });
 
+  it('asks a signed-in browser to sign in again when the app wants a fresh sign-in (prompt=login)', async () => {
+    const browser = await signedInClient(server.url, practice.code, user);
+    const rp = await relyingParty(confidential.clientId, confidential.clientSecret);
+    const { location, verifier, state } = await authorize(browser, rp, { prompt: 'login' });
+    const signInPage = new URL(location);
+    expect(signInPage.pathname).toBe('/login');
+    expect(signInPage.searchParams.get('practice')).toBe(practice.code);
+    expect(signInPage.searchParams.get('reauthenticate')).toBe('1');
+    // The provider dates its interaction by the real clock, the server its sessions by the test's.
+    server.clock.advance(Math.max(0, Date.now() - server.clock.now()) + 1000);
+    const again = await browser.post('/api/auth/login', {
+      practiceCode: practice.code,
+      username: user.username,
+      password: user.password,
+    });
+    expect(again.status).toBe(200);
+    const back = await browse(browser, new URL(signInPage.searchParams.get('returnTo') ?? '', issuer));
+    expect(back.location?.startsWith(REDIRECT_URI)).toBe(true);
+    const tokens = await oidc.authorizationCodeGrant(rp, new URL(back.location ?? ''), {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
+    expect(tokens.claims()?.auth_time).toBe(Math.floor(server.clock.now() / 1000));
+  });
+
   it('rotates refresh tokens and revokes the grant when a used one comes back', async () => {
     const browser = await signedInClient(server.url, practice.code, user);
     const rp = await relyingParty(confidential.clientId, confidential.clientSecret);

@@ -12,6 +12,7 @@ import {
   seedPractice,
   seedUser,
   startTestServer,
+  testClock,
   type SeededUser,
   type TestPractice,
   type TestServer,
@@ -47,7 +48,10 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => callback.listen(0, '127.0.0.1', resolve));
   redirectUri = `http://127.0.0.1:${(callback.address() as AddressInfo).port}/callback`;
   const port = await freePort();
-  server = await startTestServer({ port, publicUrl: `http://127.0.0.1:${port}` });
+  // The server's clock five minutes behind the provider's (the real one), so that the prompt=login step
+  // below can tell a sign-in before the app's request from one after it.
+  const clock = testClock(Date.now() - 300_000);
+  server = await startTestServer({ port, publicUrl: `http://127.0.0.1:${port}`, clock });
   issuer = new URL(`${server.url}/oidc`);
   practice = await seedPractice(server.deps);
   user = await seedUser(server.deps, practice, {
@@ -81,7 +85,7 @@ afterAll(async () => {
   callback?.close();
 });
 
-async function authorizationRequest(rp: oidc.Configuration) {
+async function authorizationRequest(rp: oidc.Configuration, extra: Record<string, string> = {}) {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const url = oidc.buildAuthorizationUrl(rp, {
@@ -90,6 +94,7 @@ async function authorizationRequest(rp: oidc.Configuration) {
     code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
     state,
+    ...extra,
   });
   return { url, check: { pkceCodeVerifier: verifier, expectedState: state } };
 }
@@ -144,6 +149,23 @@ describe('an app signing in through Gatehouse', () => {
     await page.waitForURL(`${redirectUri}?**`);
     const again = await oidc.authorizationCodeGrant(rp, new URL(page.url()), second.check);
     expect(again.claims()?.sub).toBe(user.id);
+
+    // An app that wants a fresh sign-in (prompt=login) gets the sign-in page, though the browser is
+    // signed in, and then the app, with the new sign-in's time.
+    const fresh = await authorizationRequest(rp, { prompt: 'login' });
+    await page.goto(fresh.url.href);
+    await page.waitForURL(/reauthenticate=1/);
+    await page.getByRole('heading', { name: 'Sign in to Billing' }).waitFor();
+    // The provider dated the request by the real clock: the new sign-in comes after it.
+    server.clock.advance(Date.now() - server.clock.now() + 2000);
+    await page.getByLabel('User Name').fill(user.username);
+    await page.getByLabel('Password', { exact: true }).fill(user.password);
+    await page.getByRole('button', { name: 'Log In' }).click();
+    await page.getByLabel('Authentication Code').fill(nextTotpCode(server.clock, totpSecret));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForURL(`${redirectUri}?**`);
+    const renewed = await oidc.authorizationCodeGrant(rp, new URL(page.url()), fresh.check);
+    expect(renewed.claims()?.auth_time).toBe(Math.floor(server.clock.now() / 1000));
     await context.close();
   });
 

@@ -45,6 +45,9 @@ function AnonymousRoutes({ pathname }: { pathname: string }) {
 }
 
 function SignedInRoutes({ user, pathname }: { user: User; pathname: string }) {
+  const { search } = useLocation();
+  // An app asked for a fresh sign-in (http/oidc/interaction.routes.ts): ask, though signed in.
+  if (pathname === '/login' && search.has('reauthenticate')) return <SignInPage />;
   if (PUBLIC_PATHS.has(pathname)) return <ReturnAfterSignIn home={HOME} />;
   if (pathname === '/authorize') return <AuthorizePage />;
   let page;

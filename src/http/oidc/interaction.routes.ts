@@ -130,6 +130,16 @@ export const oidcInteractionRoutes: FastifyPluginAsyncTypebox<OidcInteractionRou
       if (!signIn) {
         const returnTo = `${OIDC_PREFIX}/interaction/${details.uid}`;
         const query = new URLSearchParams({ practice: practice.code, returnTo });
+        // Signed in to this practice, yet no sign-in: the app asked for a fresh one (prompt=login,
+        // max_age). The sign-in page then asks again instead of sending the browser straight back.
+        if (auth?.session.stage === 'signed_in') {
+          query.set('reauthenticate', '1');
+          // That sign-in ends this browser's session and, with it, the provider's session this
+          // request is bound to (migrations/0014-app-logouts.ts): unbound, the request waits on
+          // the new sign-in alone instead of failing as "session not found".
+          details.session = undefined;
+          await details.save(details.exp - Math.floor(Date.now() / 1000));
+        }
         return reply.redirect(`/login?${query.toString()}`, 303);
       }
       const granted = (await grantOf(loaded, signIn))?.getOIDCScope().split(' ') ?? [];

@@ -8,7 +8,7 @@ import { Notice } from '../components/notice.js';
 import { PasswordField } from '../components/password-field.js';
 import { TextField } from '../components/text-field.js';
 import { formatDateTime } from '../lib/format.js';
-import { useLocation } from '../lib/router.js';
+import { navigate, useLocation } from '../lib/router.js';
 import { usePageTitle } from '../lib/use-page-title.js';
 import { useSession } from '../session.js';
 
@@ -81,6 +81,12 @@ export function SignInPage() {
       await api.login(practiceCode.trim(), username.trim(), password);
       // The session now knows the next step (second factor, new password, or signed in); the app routes on it.
       await refresh();
+      // A fresh sign-in an app asked for is done: from here on, back to the app as usual.
+      if (search.has('reauthenticate')) {
+        const rest = new URLSearchParams(search);
+        rest.delete('reauthenticate');
+        navigate(`/login?${rest.toString()}`, { replace: true });
+      }
     } catch (caught) {
       const apiError =
         caught instanceof ApiError ? caught : new ApiError(0, 'unknown', 'Something went wrong. Try again.');
