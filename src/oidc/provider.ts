@@ -9,7 +9,8 @@ import { oidcAdapterFactory } from '../services/apps/oidc-adapter.js';
 import type { AppLogoutSender } from '../services/apps/app-logout-delivery.js';
 import { FIRST_PARTY_METADATA, PRACTICE_METADATA } from '../services/apps/oidc-clients.js';
 import { bindAppSignInToProvider, providerSessionHeldBy } from '../services/apps/oidc-sign-in.js';
-import type { ValidSession } from '../services/sessions/sessions.js';
+import { logout, type OwnRequest, type ValidSession } from '../services/sessions/sessions.js';
+import type { RequestOrigin } from '../services/context.js';
 import { loadSigningKeys } from '../services/apps/oidc-signing-keys.js';
 
 /** Where the provider is mounted; the issuer is PUBLIC_URL + this. */
@@ -50,11 +51,15 @@ function cookieKeys(keys: SecretKeys): string[] {
   return keys.map((key) => createHmac('sha256', key).update('gatehouse oidc cookies').digest('base64url'));
 }
 
-/** The Gatehouse session of each request handed to the provider (src/http/oidc/provider.routes.ts). */
-const gatehouseSessions = new WeakMap<IncomingMessage, ValidSession>();
+/** The Gatehouse session of each request handed to the provider (src/http/oidc/provider.routes.ts), and whence it came. */
+const gatehouseSessions = new WeakMap<IncomingMessage, OwnRequest>();
 
-export function carryGatehouseSession(request: IncomingMessage, current: ValidSession | null): void {
-  if (current) gatehouseSessions.set(request, current);
+export function carryGatehouseSession(
+  request: IncomingMessage,
+  current: ValidSession | null,
+  origin: RequestOrigin,
+): void {
+  if (current) gatehouseSessions.set(request, { auth: current, origin });
 }
 
 /**
@@ -70,7 +75,11 @@ function interactionPrompts(deps: ServiceDeps) {
     new Check('gatehouse_session', 'The Gatehouse session has ended', 'login_required', async (ctx) => {
       const { session, result } = ctx.oidc;
       if (result?.login || !session?.accountId) return Check.NO_NEED_TO_PROMPT;
-      const held = await providerSessionHeldBy(deps, session.uid, gatehouseSessions.get(ctx.req) ?? null);
+      const held = await providerSessionHeldBy(
+        deps,
+        session.uid,
+        gatehouseSessions.get(ctx.req)?.auth ?? null,
+      );
       return held ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
     }),
   );
@@ -155,6 +164,23 @@ export async function createOidcProvider(options: OidcProviderOptions): Promise<
   };
   const provider = new Provider(`${publicUrl.origin}${OIDC_PREFIX}`, configuration);
   provider.proxy = options.trustProxy;
+  // An app's sign-out (RP-initiated logout) that the user confirmed ends the Gatehouse session
+  // too, before the provider's answer leaves: signing out of the app where the sign-in started
+  // signs the browser out of the practice account, as the end of a Gatehouse session signs it
+  // out of every app (back-channel logout).
+  provider.use(async (ctx, next) => {
+    await next();
+    const carried = gatehouseSessions.get(ctx.req);
+    const params = (ctx as KoaContextWithOIDC).oidc?.params;
+    if (
+      carried &&
+      ctx.method === 'POST' &&
+      ctx.path === '/session/end/confirm' &&
+      params?.logout &&
+      ctx.status < 400
+    )
+      await logout(deps, carried);
+  });
   // client_secret holds the secret's SHA-256 (services/apps/oidc-clients.ts): hash what the app sent.
   provider.Client.prototype.compareClientSecret = function (this: { clientSecret?: string }, actual: string) {
     return Promise.resolve(

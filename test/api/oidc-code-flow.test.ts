@@ -346,6 +346,30 @@ describe('authorization code flow', () => {
     expect(tokens.claims()?.auth_time).toBe(Math.floor(server.clock.now() / 1000));
   });
 
+  it('ends the Gatehouse session when the user confirms an app’s sign-out (RP-initiated logout)', async () => {
+    const browser = await signedInClient(server.url, practice.code, user);
+    const rp = await relyingParty(confidential.clientId, confidential.clientSecret);
+    const { location, verifier, state } = await authorize(browser, rp);
+    const tokens = await oidc.authorizationCodeGrant(rp, new URL(location), {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
+    const endSession = oidc.buildEndSessionUrl(rp, { id_token_hint: tokens.id_token ?? '' });
+    const form = await browser.get(endSession.pathname + endSession.search);
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(form.text)?.[1] ?? '';
+    expect(xsrf).not.toBe('');
+    expect((await browser.get('/api/me')).status).toBe(200);
+    const confirmed = await browser.post(
+      '/oidc/session/end/confirm',
+      new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    );
+    expect(confirmed.status).toBeLessThan(400);
+    expect((await browser.get('/api/me')).status).toBe(401);
+    const events = await eventsOf(server.deps.store, user.id);
+    expect(events[0]).toMatchObject({ type: 'logout', outcome: 'success' });
+  });
+
   it('rotates refresh tokens and revokes the grant when a used one comes back', async () => {
     const browser = await signedInClient(server.url, practice.code, user);
     const rp = await relyingParty(confidential.clientId, confidential.clientSecret);

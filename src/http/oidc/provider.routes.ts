@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import { carryGatehouseSession, OIDC_PREFIX } from '../../oidc/provider.js';
+import { requestOrigin } from '../request-origin.js';
 
 /**
  * The OpenID Connect provider under /oidc (discovery, JWKS, authorization, token, userinfo,
@@ -26,7 +27,7 @@ export const oidcProviderRoutes: FastifyPluginAsync<OidcProviderRoutesOptions> =
 
   const handOver = (request: FastifyRequest, reply: FastifyReply) => {
     reply.hijack();
-    carryGatehouseSession(request.raw, request.auth);
+    carryGatehouseSession(request.raw, request.auth, requestOrigin(request));
     const raw = request.raw as typeof request.raw & { originalUrl?: string };
     raw.originalUrl = raw.url;
     raw.url = (raw.url ?? '/').slice(OIDC_PREFIX.length) || '/';
