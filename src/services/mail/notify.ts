@@ -7,9 +7,12 @@ import type { Practice } from '../../store/practice-store.js';
 import type { User } from '../../store/user-store.js';
 import type { RequestOrigin } from '../context.js';
 
-/** How every notice opens. */
-export function greetingOf(user: Pick<User, 'firstName'>): string {
-  return `Hello ${user.firstName},`;
+/**
+ * How every notice opens: with the whole name, which reads naturally for every account, the
+ * first practice's "Practice Administrator" too ("Hello Practice," did not).
+ */
+export function greetingOf(user: Pick<User, 'firstName' | 'lastName'>): string {
+  return `Hello ${user.firstName} ${user.lastName},`;
 }
 
 /**
