@@ -79,6 +79,19 @@ export default defineConfig({
           testTimeout: 60_000,
         },
       },
+      {
+        // Apps signing in through Gatehouse end to end on PostgreSQL as well: the provider keeps
+        // its grants, sessions and codes in our store, which differs by database.
+        extends: true,
+        test: {
+          name: 'e2e-postgres',
+          include: ['test/e2e/connected-apps.test.ts'],
+          env: { GATEHOUSE_TEST_DB: 'postgres' },
+          globalSetup: ['test/support/postgres-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 60_000,
+        },
+      },
     ],
   },
 });

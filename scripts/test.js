@@ -62,8 +62,11 @@ if (await postgresAvailable()) {
   if (existsSync(nginx)) projects.push('deploy');
   else missing(`nginx at ${nginx}`, 'Install it with "apt-get install -y nginx", or set NGINX_PATH.');
 } else missing(`PostgreSQL at ${postgresUrl}`, 'Start it, or set POSTGRES_ADMIN_URL.');
-if (existsSync(chromium)) projects.push('e2e');
-else
+if (existsSync(chromium)) {
+  projects.push('e2e');
+  // Apps signing in through Gatehouse, in the browser on PostgreSQL too (the provider's storage is ours).
+  if (projects.includes('api-postgres')) projects.push('e2e-postgres');
+} else
   missing(`Chromium at ${chromium}`, 'Install it with "apt-get install -y chromium", or set CHROMIUM_PATH.');
 
 run(`tests (${projects.join(', ')})`, 'npx', ['vitest', 'run', ...projects.flatMap((p) => ['--project', p])]);

@@ -20,12 +20,15 @@ import {
 import { enrolTotp, nextTotpCode } from '../support/two-factor.js';
 
 /**
- * An app signs a user in through Gatehouse in Chromium: a real relying party (openid-client 6,
+ * An app signs a user in through Gatehouse in Chromium, on SQLite (project e2e) and PostgreSQL
+ * (e2e-postgres): a real relying party (openid-client 6,
  * in this process, with its callback on another loopback port) sends the browser to
  * /oidc/auth; our sign-in page shows the app's name with the practice code locked; password and
  * TOTP; the consent screen (the app is not first-party); back at the app, whose code becomes
  * tokens with the right claims, and a second sign-in that asks nothing. Then an administrator
- * adds an app and replaces its secret on Settings > Connected Apps.
+ * adds an app and replaces its secret on Settings > Connected Apps; and a second app signs in
+ * without a password, until an administrator's reset of the user tells both apps (back-channel
+ * logout) and stops their refresh tokens.
  */
 let server: TestServer;
 let browser: Browser;
@@ -37,10 +40,22 @@ let callback: Server;
 let redirectUri: string;
 let issuer: URL;
 let billing: { clientId: string; clientSecret: string };
+/** Back-channel logout tokens the apps' endpoints (POST on the callback server) received. */
+const logouts: { readonly path: string; readonly token: string }[] = [];
 const FHIR_USER = 'https://fhir.example.com/Practitioner/99';
 
 beforeAll(async () => {
-  callback = createServer((_request, response) => {
+  callback = createServer((request, response) => {
+    if (request.method === 'POST') {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        const token = new URLSearchParams(body).get('logout_token') ?? '';
+        logouts.push({ path: request.url ?? '', token });
+        response.writeHead(200).end();
+      });
+      return;
+    }
     response
       .writeHead(200, { 'content-type': 'text/html' })
       .end('<title>Billing</title><h1>Back at Billing</h1>');
@@ -84,6 +99,28 @@ afterAll(async () => {
   await server?.close();
   callback?.close();
 });
+
+/** A first-party app with its own back-channel logout path on the callback server, and its relying party. */
+async function firstPartyApp(name: string) {
+  const created = await createApp(server.deps, {
+    practiceId: practice.practiceId,
+    actor: null,
+    origin: { ip: '127.0.0.1', userAgent: 'test' },
+    name,
+    redirectUris: [redirectUri],
+    backchannelLogoutUri: `${new URL(redirectUri).origin}/logout/${name}`,
+    confidential: true,
+    firstParty: true,
+  });
+  if (!created.ok || created.clientSecret === undefined) throw new Error('app not created');
+  return oidc.discovery(
+    issuer,
+    created.app.clientId,
+    undefined,
+    oidc.ClientSecretBasic(created.clientSecret),
+    { execute: [oidc.allowInsecureRequests] },
+  );
+}
 
 async function authorizationRequest(rp: oidc.Configuration, extra: Record<string, string> = {}) {
   const verifier = oidc.randomPKCECodeVerifier();
@@ -204,6 +241,53 @@ describe('an app signing in through Gatehouse', () => {
     expect(replaced).not.toBe(secret);
     await page.getByTestId('client-secret-dialog').getByRole('button', { name: 'Done' }).click();
     expect(await seriousAxeViolations(page)).toEqual([]);
+    await context.close();
+  });
+  it('gives a second app single sign-on; an administrator’s reset tells both apps and stops their tokens', async () => {
+    const scheduling = await firstPartyApp('Scheduling');
+    const records = await firstPartyApp('Records');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const offline = { scope: 'openid profile offline_access', prompt: 'consent' };
+    const first = await authorizationRequest(scheduling, offline);
+    await page.goto(first.url.href);
+    await page.getByRole('heading', { name: 'Sign in to Scheduling' }).waitFor();
+    await page.getByLabel('User Name').fill(user.username);
+    await page.getByLabel('Password', { exact: true }).fill(user.password);
+    await page.getByRole('button', { name: 'Log In' }).click();
+    server.clock.advance(30_000);
+    await page.getByLabel('Authentication Code').fill(nextTotpCode(server.clock, totpSecret));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForURL(`${redirectUri}?**`);
+    const schedulingTokens = await oidc.authorizationCodeGrant(scheduling, new URL(page.url()), first.check);
+
+    // The second app: no password, no code, straight back.
+    const second = await authorizationRequest(records, offline);
+    await page.goto(second.url.href);
+    await page.waitForURL(`${redirectUri}?**`);
+    const recordsTokens = await oidc.authorizationCodeGrant(records, new URL(page.url()), second.check);
+    expect(recordsTokens.claims()?.sub).toBe(user.id);
+
+    const adminClient = await signedInClient(server.url, practice.code, admin);
+    expect((await adminClient.post(`/api/staff/${user.id}/reset-password`, {})).status).toBe(200);
+    expect(await server.deliverAppLogouts()).toBe(2);
+    const told = logouts.filter((logout) => logout.path.startsWith('/logout/'));
+    expect(told.map((logout) => logout.path).sort()).toEqual(['/logout/Records', '/logout/Scheduling']);
+    for (const { token } of told) {
+      const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<
+        string,
+        unknown
+      >;
+      expect(claims).toMatchObject({ sub: user.id, iss: issuer.href });
+      expect(claims.events).toHaveProperty(['http://schemas.openid.net/event/backchannel-logout']);
+    }
+    for (const [rp, tokens] of [
+      [scheduling, schedulingTokens],
+      [records, recordsTokens],
+    ] as const)
+      await expect(oidc.refreshTokenGrant(rp, tokens.refresh_token ?? '')).rejects.toMatchObject({
+        error: 'invalid_grant',
+      });
     await context.close();
   });
 });
