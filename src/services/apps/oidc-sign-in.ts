@@ -1,7 +1,7 @@
 import { bindAppSignIn, insertAppSignIn, providerSessionBound } from '../../store/oidc-app-sign-in-store.js';
 import { findPracticeById, type Practice } from '../../store/practice-store.js';
 import type { OwnRequest, ValidSession } from '../sessions/sessions.js';
-import { audit } from '../activity/audit.js';
+import { audit, type AuditInput } from '../activity/audit.js';
 import type { ServiceDeps } from '../context.js';
 
 /**
@@ -72,15 +72,7 @@ export async function recordAppSignIn(
       grantId: app.grantId,
       at,
     });
-    await audit(trx, {
-      practiceId: auth.practice.id,
-      type: 'app.signed_in',
-      outcome: 'success',
-      actor: auth.user,
-      origin,
-      at,
-      details: { app: app.name.slice(0, 100), clientId: app.clientId },
-    });
+    await audit(trx, appSignInEvent({ auth, origin, app }, 'success', at));
   });
 }
 
@@ -90,16 +82,25 @@ export async function recordAppRefusal(
   { auth, origin, app }: OwnRequest & { readonly app: { readonly name: string; readonly clientId: string } },
 ): Promise<void> {
   await deps.store.transaction((trx) =>
-    audit(trx, {
-      practiceId: auth.practice.id,
-      type: 'app.signed_in',
-      outcome: 'failure',
-      actor: auth.user,
-      origin,
-      at: deps.clock.now(),
-      details: { app: app.name.slice(0, 100), clientId: app.clientId },
-    }),
+    audit(trx, appSignInEvent({ auth, origin, app }, 'failure', deps.clock.now())),
   );
+}
+
+/** The `app.signed_in` event, allowed (success) or refused on the consent screen (failure). */
+function appSignInEvent(
+  { auth, origin, app }: OwnRequest & { readonly app: { readonly name: string; readonly clientId: string } },
+  outcome: 'success' | 'failure',
+  at: number,
+): AuditInput<'app.signed_in'> {
+  return {
+    practiceId: auth.practice.id,
+    type: 'app.signed_in',
+    outcome,
+    actor: auth.user,
+    origin,
+    at,
+    details: { app: app.name.slice(0, 100), clientId: app.clientId },
+  };
 }
 
 /**
