@@ -1,3 +1,4 @@
+import { retryBackoffMs } from '../../domain/retry-backoff.js';
 import {
   claimDueLogouts,
   deleteLogout,
@@ -34,10 +35,6 @@ export type AppLogoutSender = (logout: {
 
 const ORIGIN: RequestOrigin = { ip: '127.0.0.1', userAgent: 'gatehouse back-channel logout' };
 
-export function logoutBackoffMs(attempts: number): number {
-  return Math.min(30_000 * 2 ** (attempts - 1), LOGOUT_MAX_BACKOFF_MS);
-}
-
 /**
  * One pass over the due logouts, sent at once (an app that does not answer holds up no other
  * app; the provider waits 2.5 s for each); returns how many apps were told.
@@ -66,7 +63,7 @@ async function deliverOne(
     const attempts = logout.attempts + 1;
     const reason = (error as Error).message;
     if (attempts < LOGOUT_MAX_ATTEMPTS) {
-      const retryAt = clock.now() + logoutBackoffMs(attempts);
+      const retryAt = clock.now() + retryBackoffMs(attempts, LOGOUT_MAX_BACKOFF_MS);
       await markLogoutFailed(store.db, logout.id, { attempts, retryAt, error: reason });
       logger.warn({ ...log, attempts, reason }, 'back-channel logout failed; will retry');
     } else {

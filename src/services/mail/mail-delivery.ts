@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
+import { retryBackoffMs } from '../../domain/retry-backoff.js';
 import {
   claimDueMail,
   markMailFailed,
@@ -78,9 +79,9 @@ export async function deliverDueMail(
       delivered++;
     } catch (error) {
       const attempts = mail.attempts + 1;
-      const backoff = Math.min(30_000 * 2 ** (attempts - 1), MAIL_MAX_BACKOFF_MS);
+      const retryAt = clock.now() + retryBackoffMs(attempts, MAIL_MAX_BACKOFF_MS);
       const reason = (error as Error).message;
-      await markMailFailed(store.db, mail.id, { attempts, retryAt: clock.now() + backoff, error: reason });
+      await markMailFailed(store.db, mail.id, { attempts, retryAt, error: reason });
       // The transport's own words (refused connection, rejected login, a relay's 5xx), never the message's body.
       logger.warn(
         { mailId: mail.id, subject: mail.subject, attempts, reason },
