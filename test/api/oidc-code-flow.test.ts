@@ -632,6 +632,24 @@ describe('back-channel logout', () => {
     expect(await verifiedLogoutToken(received?.token ?? '', rp)).toMatchObject({ sub: porter.id, sid });
   });
 
+  it('sends each logout once when several delivery passes run at the same moment', async () => {
+    const sids: string[] = [];
+    for (let n = 0; n < 6; n++) {
+      const clerk = await seedUser(server.deps, practice, { username: `bc-clerk${n}` });
+      const browser = await signedInClient(server.url, practice.code, clerk);
+      sids.push((await signInTo(browser, await relyingParty(portal.clientId))).sid);
+      expect((await browser.post('/api/auth/logout')).status).toBe(204);
+    }
+    // Each pass claims rows with a lease on its own connection (PostgreSQL's pool), as instances do.
+    const told = await Promise.all(Array.from({ length: 4 }, () => server.deliverAppLogouts()));
+    expect(told.reduce((sum, n) => sum + n, 0)).toBe(sids.length);
+    const received = endpoint.take();
+    const claims = await Promise.all(
+      received.map(async (one) => verifiedLogoutToken(one.token, await relyingParty(portal.clientId))),
+    );
+    expect(claims.map((claim) => claim.sid).sort()).toEqual([...sids].sort());
+  });
+
   it('gives up after its last try, recorded as app.signed_out failed', async () => {
     const temp = await seedUser(server.deps, practice, { username: 'bc-temp' });
     const browser = await signedInClient(server.url, practice.code, temp);
