@@ -17,7 +17,13 @@ export default defineConfig({
     projects: [
       // Unit tests sit beside their source; test/docs checks documents against the code and the
       // guides' images against the screenshot list (files only, no server).
-      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'test/docs/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'test/docs/**/*.test.ts', 'test/support/**/*.test.ts'],
+        },
+      },
       {
         extends: true,
         test: {

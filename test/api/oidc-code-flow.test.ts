@@ -9,7 +9,6 @@ import { purgeExpiredRows } from '../../src/services/operations/expired-rows-pur
 import { eventsOf } from '../support/events.js';
 import { HttpClient, signedInClient } from '../support/http-client.js';
 import {
-  freePort,
   seedPractice,
   seedUser,
   startTestServer,
@@ -17,6 +16,7 @@ import {
   type TestPractice,
   type TestServer,
 } from '../support/test-server.js';
+import { freePort } from '../support/free-port.js';
 
 /**
  * The authorization code flow end to end with a real relying party (openid-client 6) against

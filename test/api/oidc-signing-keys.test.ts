@@ -11,7 +11,6 @@ import { migrateToLatest } from '../../src/store/migrate.js';
 import { runCli } from '../support/cli.js';
 import { signedInClient } from '../support/http-client.js';
 import {
-  freePort,
   seedPractice,
   seedUser,
   startTestServer,
@@ -22,6 +21,7 @@ import {
   type TestPractice,
   type TestServer,
 } from '../support/test-server.js';
+import { freePort } from '../support/free-port.js';
 
 /**
  * Signing keys (docs/requirements.md O5): generated on first start and stored sealed, never in

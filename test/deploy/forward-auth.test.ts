@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient, signedInClient } from '../support/http-client.js';
-import { freePort } from '../support/server-process.js';
 import {
   seedPractice,
   seedUser,
@@ -22,6 +21,7 @@ import {
 } from '../support/test-server.js';
 import { guideBlock, substitute } from './guide.js';
 import { startNginx, type NginxProcess } from './nginx.js';
+import { freePort } from '../support/free-port.js';
 
 /**
  * docs/deploy.md section 7, "An app under Gatehouse's own host name", with Debian's nginx: the

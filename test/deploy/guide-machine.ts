@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, spawnServer, type ServerProcess } from '../support/server-process.js';
+import { spawnServer, type ServerProcess } from '../support/server-process.js';
 import {
   guideBlock,
   runShell,
@@ -13,6 +13,7 @@ import {
   type GuideBlock,
   type Substitutions,
 } from './guide.js';
+import { freePort } from '../support/free-port.js';
 
 /**
  * A machine docs/deploy.md is applied to, inside a temp folder: its /etc/gatehouse, the service

@@ -17,10 +17,11 @@ import nodemailer from 'nodemailer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCliProcess } from '../support/cli.js';
 import { HttpClient } from '../support/http-client.js';
-import { firstRunPassword, freePort, spawnServer, type ServerProcess } from '../support/server-process.js';
+import { firstRunPassword, spawnServer, type ServerProcess } from '../support/server-process.js';
 import { guideBlock, shellEnvironment, substitute, unitCommand } from './guide.js';
 import { guideMachine, ownerAndMode, type FirstAdmin, type GuideMachine } from './guide-machine.js';
 import { enrolTotp, signInWithCode } from './two-factor.js';
+import { freePort } from '../support/free-port.js';
 
 /**
  * The README's quick start (`npm start`, the DEMO administrator it prints) and docs/deploy.md's

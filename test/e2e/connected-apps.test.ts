@@ -8,7 +8,6 @@ import { seriousAxeViolations } from '../support/axe.js';
 import { launchBrowser, logInOnPage } from '../support/browser.js';
 import { signedInClient } from '../support/http-client.js';
 import {
-  freePort,
   seedPractice,
   seedUser,
   startTestServer,
@@ -18,6 +17,7 @@ import {
   type TestServer,
 } from '../support/test-server.js';
 import { enrolTotp, nextTotpCode } from '../support/two-factor.js';
+import { freePort } from '../support/free-port.js';
 
 /**
  * An app signs a user in through Gatehouse in Chromium, on SQLite (project e2e) and PostgreSQL

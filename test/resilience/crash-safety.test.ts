@@ -7,7 +7,8 @@ import { findPasswordHash } from '../../src/store/user-store.js';
 import { expectWholeChain } from '../support/chain.js';
 import { HttpClient } from '../support/http-client.js';
 import { seedPracticeAccounts } from '../support/seed-accounts.js';
-import { freePort, startServerProcess, tempDataDir } from '../support/server-process.js';
+import { startServerProcess, tempDataDir } from '../support/server-process.js';
+import { freePort } from '../support/free-port.js';
 
 /**
  * Sign-ins, password changes and admin resets at full speed; the server killed with SIGKILL at

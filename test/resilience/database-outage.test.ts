@@ -3,11 +3,11 @@ import { HttpClient } from '../support/http-client.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
 import {
   firstRunPassword,
-  freePort,
   startServerProcess,
   tempDataDir,
   type ServerProcess,
 } from '../support/server-process.js';
+import { freePort } from '../support/free-port.js';
 
 /**
  * PostgreSQL stopped under load: the API answers 503 `unavailable` quickly (within 5 s, never a

@@ -1,7 +1,6 @@
 import { DEFAULT_MAIL_FROM } from '../../src/config.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -254,16 +253,4 @@ export async function seedUser(
     now: deps.clock.now(),
   });
   return { id, username: user.username, password };
-}
-
-/** A loopback port free right now, for a server whose PUBLIC_URL must name its own port. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
