@@ -65,13 +65,21 @@ export async function findPayload(
   };
 }
 
-export async function consumePayload(db: Executor, model: string, id: string, now: number): Promise<void> {
-  await db
+/**
+ * Marks a code or refresh token used, only if nothing marked it before: false when another
+ * request (on any instance) used it first, or it is gone. One statement, so two requests
+ * carrying the same code cannot both see it unused and both go on (on PostgreSQL the second
+ * UPDATE waits for the first's row lock and then finds consumed_at set).
+ */
+export async function consumePayload(db: Executor, model: string, id: string, now: number): Promise<boolean> {
+  const result = await db
     .updateTable('oidc_payloads')
     .set({ consumed_at: now })
     .where('model', '=', model)
     .where('id', '=', id)
-    .execute();
+    .where('consumed_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 export async function destroyPayload(db: Executor, model: string, id: string): Promise<void> {

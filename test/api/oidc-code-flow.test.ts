@@ -136,6 +136,30 @@ async function authorize(
   return { location: location ?? '', verifier, state };
 }
 
+/** The same token request of the confidential app, `count` times at once, sent as is (no client library checking). */
+function sendAtOnce(
+  count: number,
+  parameters: Record<string, string>,
+): Promise<Array<{ status: number; body: Record<string, unknown> }>> {
+  const credentials = Buffer.from(`${confidential.clientId}:${confidential.clientSecret}`).toString('base64');
+  const send = async () => {
+    const response = await fetch(new URL('/oidc/token', issuer), {
+      method: 'POST',
+      headers: { authorization: `Basic ${credentials}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(parameters).toString(),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  return Promise.all(Array.from({ length: count }, send));
+}
+
+async function userinfoStatus(accessToken: string): Promise<number> {
+  const response = await fetch(new URL('/oidc/me', issuer), {
+    headers: { authorization: `Bearer ${accessToken}` },
+  });
+  return response.status;
+}
+
 /** How many grants, tokens, codes and provider sessions the provider holds for a user. */
 async function providerRowsOf(userId: string): Promise<number> {
   const row = await server.deps.store.db
@@ -293,6 +317,47 @@ describe('authorization code flow', () => {
     expect(wrongRedirect.status).toBe(400);
     expect(wrongRedirect.text).toContain('redirect_uri');
     expect(wrongRedirect.headers.get('location')).toBeNull();
+  });
+
+  it('gives each code sent 20 times at once tokens once, and revokes the grant of the tokens it gave', async () => {
+    const browser = await signedInClient(server.url, practice.code, user);
+    const rp = await relyingParty(confidential.clientId, confidential.clientSecret);
+    for (let code = 0; code < 5; code++) {
+      const { location, verifier } = await authorize(browser, rp);
+      const answers = await sendAtOnce(20, {
+        grant_type: 'authorization_code',
+        code: new URL(location).searchParams.get('code') ?? '',
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+      });
+      expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
+      for (const answer of answers.filter((answer) => answer.status !== 200))
+        expect([answer.status, answer.body.error]).toEqual([400, 'invalid_grant']);
+      // Whichever request won, the code's reuse revoked its grant: its access token is refused.
+      const winner = answers.find((answer) => answer.status === 200);
+      expect(await userinfoStatus(String(winner?.body.access_token))).toBe(401);
+    }
+  });
+
+  it('rotates a refresh token sent 20 times at once once, and revokes its grant', async () => {
+    const browser = await signedInClient(server.url, practice.code, user);
+    const rp = await relyingParty(confidential.clientId, confidential.clientSecret);
+    const { location, verifier, state } = await authorize(browser, rp);
+    const tokens = await oidc.authorizationCodeGrant(rp, new URL(location), {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
+    const answers = await sendAtOnce(20, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token ?? '',
+    });
+    expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
+    for (const answer of answers.filter((answer) => answer.status !== 200))
+      expect([answer.status, answer.body.error]).toEqual([400, 'invalid_grant']);
+    const rotated = answers.find((answer) => answer.status === 200)?.body.refresh_token;
+    await expect(oidc.refreshTokenGrant(rp, String(rotated))).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
   });
 
   it('requires PKCE S256 of a public app', async () => {

@@ -1,4 +1,4 @@
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { Store } from '../../store/database.js';
 import {
   consumePayload,
@@ -43,10 +43,24 @@ function payloadAdapter(store: Store, clock: Clock, model: string): Adapter {
     find: (id) => find('id', id),
     findByUid: (uid) => find('uid', uid),
     findByUserCode: (userCode) => find('user_code', userCode),
-    consume: (id) => consumePayload(store.db, model, id, clock.now()),
+    async consume(id) {
+      if (await consumePayload(store.db, model, id, clock.now())) return;
+      // Another request used this code or refresh token between the provider's read and now.
+      // Answer as the provider does when it reads one used (oidc-provider's consumeGrantSource):
+      // revoke the grant, so the tokens the first request got stop working, and refuse this one.
+      const grantId = (await findPayload(store.db, model, 'id', id))?.payload.grantId;
+      if (typeof grantId === 'string') await revokeGrant(store, grantId);
+      throw new errors.InvalidGrant(`${model} already used`);
+    },
     destroy: (id) => destroyPayload(store.db, model, id),
     revokeByGrantId: (grantId) => destroyGrantPayloads(store.db, grantId),
   };
+}
+
+/** The grant and every token and code issued under it. */
+async function revokeGrant(store: Store, grantId: string): Promise<void> {
+  await destroyGrantPayloads(store.db, grantId);
+  await destroyPayload(store.db, 'Grant', grantId);
 }
 
 function clientAdapter(store: Store): Adapter {
