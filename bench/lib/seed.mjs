@@ -1,5 +1,6 @@
 // A practice whose `count` users all know one password (one hash, reused: verifying costs the
-// same), written through the product's own services from dist/, before a server starts on it.
+// same), and an app of the practice, written through the product's own services from dist/,
+// before a server starts on it.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { ROOT } from './processes.mjs';
