@@ -210,7 +210,7 @@ async function benchOidc(env, pool) {
           connections,
           seconds: SECONDS,
           requests: codes.map((code) => exchangeRequest(app, code)),
-          // A code sent twice is refused, and the provider then revokes its grant with every
+          // A code sent again is refused, and the provider then revokes its grant with every
           // token issued from it (as OAuth asks): each code goes once, and a round that runs out
           // idles until its end and is made again with more.
           once: true,
