@@ -43,8 +43,11 @@ export async function waitForReady(url, timeoutMs = 20_000) {
 /** Instances on one database must share the key that encrypts secrets at rest. */
 const INSTANCE_KEY = randomBytes(32).toString('base64');
 
-/** Starts `node <script>` with env; resolves when /readyz answers (for Gatehouse) or the port listens. */
-export async function startProcess(script, env, { ready = true } = {}) {
+/**
+ * Starts `node <script>` with env; resolves when /readyz answers (for Gatehouse) or the port listens.
+ * `publicUrl`: PUBLIC_URL is the address it listens on (the OpenID Connect provider needs one).
+ */
+export async function startProcess(script, env, { ready = true, publicUrl = false } = {}) {
   const port = await freePort();
   const child = spawn(
     process.execPath,
@@ -56,6 +59,7 @@ export async function startProcess(script, env, { ready = true } = {}) {
         LOG_LEVEL: 'warn',
         GATEHOUSE_SECRET_KEY: INSTANCE_KEY,
         ...env,
+        ...(publicUrl ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
         PORT: String(port),
         HOST: '127.0.0.1',
       },

@@ -22,8 +22,15 @@ export async function requireWrk() {
 
 const luaString = (text) => `[==[${text}]==]`;
 
-/** A Lua script sending `requests` ({ method, path, headers, body }) in turn, round robin. */
-function script(requests) {
+/**
+ * A Lua script sending `requests` ({ method, path, headers, body }) in turn, round robin; with
+ * `once`, each only once, then nothing more (wrk writes the empty request as nothing, so each
+ * connection waits idle until the phase ends).
+ */
+function script(requests, once) {
+  const next = once
+    ? 'if i > #requests then return "" end return requests[i]'
+    : 'return requests[(i % #requests) + 1]';
   const formatted = requests.map(
     ({ method = 'GET', path: requestPath, headers = {}, body }) =>
       `wrk.format(${luaString(method)}, ${luaString(requestPath)}, {${Object.entries(headers)
@@ -37,7 +44,7 @@ function init(args)
 end
 function request()
   i = i + 1
-  return requests[(i % #requests) + 1]
+  ${next}
 end
 `;
 }
@@ -45,12 +52,13 @@ end
 const MS = { us: 0.001, ms: 1, s: 1000 };
 
 /**
- * `connections` connections on one wrk thread for `seconds`, each sending the next of `requests`.
+ * `connections` connections on one wrk thread for `seconds`, each sending the next of `requests`
+ * (with `once`, each request at most once: requests that may not be repeated, such as codes).
  * Returns requests/s, p50 and p99 latency in ms, and errors (answers outside 2xx/3xx, socket errors).
  */
-export async function runWrk({ url, connections, seconds, requests }) {
+export async function runWrk({ url, connections, seconds, requests, once = false }) {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'gatehouse-wrk-')), 'requests.lua');
-  writeFileSync(file, script(requests));
+  writeFileSync(file, script(requests, once));
   const { stdout } = await run('wrk', [
     '--threads=1',
     `--connections=${connections}`,
