@@ -89,13 +89,24 @@ export async function findRecentSecurityEvents(
       .where('type', '=', 'account.locked')
       .where('at', '>=', window.lockedSince)
       .execute(),
+    // The window's refusals are read first, as a materialized CTE, and only then grouped: asked
+    // in one statement, SQLite (analyzed: bench/activity.mjs) took the (target_id, at, seq)
+    // index to get the groups in order, and skip-scanned it once per user of the practice
+    // (30 ms at 1,000 staff, bench/README.md) instead of reading the 24 hours' range.
     db
-      .selectFrom('audit_events')
+      .with(
+        (cte) => cte('refused').materialized(),
+        (q) =>
+          q
+            .selectFrom('audit_events')
+            .select('target_id')
+            .where('chain_id', '=', chainId)
+            .where('type', '=', 'login.failed')
+            .where('at', '>=', window.failedSince)
+            .where('target_id', 'is not', null),
+      )
+      .selectFrom('refused')
       .select('target_id')
-      .where('chain_id', '=', chainId)
-      .where('type', '=', 'login.failed')
-      .where('at', '>=', window.failedSince)
-      .where('target_id', 'is not', null)
       .groupBy('target_id')
       .having((eb) => eb.fn.countAll(), '>=', window.burstMin)
       .execute(),
