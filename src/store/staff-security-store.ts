@@ -16,13 +16,20 @@ export interface StaffAccountRow {
   readonly twoFactorEnabled: boolean;
 }
 
-export async function listStaffAccounts(db: Executor, practiceId: string): Promise<StaffAccountRow[]> {
-  const rows = await db
+/** The practice's users, or only those of them among `only` (the users a filter's events name). */
+export async function listStaffAccounts(
+  db: Executor,
+  practiceId: string,
+  only?: ReadonlySet<string>,
+): Promise<StaffAccountRow[]> {
+  if (only?.size === 0) return [];
+  let query = db
     .selectFrom('users')
     .leftJoin('two_factor_totp', 'two_factor_totp.user_id', 'users.id')
     .select([...selectionOf(USER_FIELDS), 'two_factor_totp.enabled_at'])
-    .where('users.practice_id', '=', practiceId)
-    .execute();
+    .where('users.practice_id', '=', practiceId);
+  if (only) query = query.where('users.id', 'in', [...only]);
+  const rows = await query.execute();
   return rows.map((row) => ({ user: userFromRow(row), twoFactorEnabled: row.enabled_at !== null }));
 }
 
