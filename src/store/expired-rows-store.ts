@@ -11,6 +11,8 @@ export const PURGED_TABLES = [
   'remembered_browsers',
   'webauthn_challenges',
   'oidc_payloads',
+  'known_devices',
+  'admin_alert_digests',
 ] as const;
 
 export type PurgedTable = (typeof PURGED_TABLES)[number];
@@ -27,6 +29,10 @@ export interface PurgeCutoffs {
   readonly sessionsCreatedBefore: number;
   /** Delivered emails sent before this are dropped from the outbox. */
   readonly mailSentBefore: number;
+  /** Devices a user has not signed in from since this are forgotten (but a user's newest is kept). */
+  readonly devicesSeenBefore: number;
+  /** Daily digest claims made before this are dropped: a claim only matters on its own day. */
+  readonly digestsClaimedBefore: number;
 }
 
 /** Per table: a column to pick a batch by, and which rows are over. */
@@ -47,6 +53,18 @@ const RULES: Record<
   // The provider's codes, tokens, sessions and interactions (store/oidc-payload-store.ts); ids
   // are unique random strings across its models, and the outer condition keeps the rest.
   oidc_payloads: { key: 'id', over: (c) => sql`expires_at <= ${c.now}` },
+  // Keyed by (user, device): the batch picks users. Each user's most recent device stays however
+  // old, so "has this user any device" (store/known-device-store.ts firstDevice, which signs a
+  // new account in quietly) stays true and a dormant account's next new device is still emailed.
+  known_devices: {
+    key: 'user_id',
+    over: (c) => sql`last_seen_at < ${c.devicesSeenBefore} and exists (
+      select 1 from known_devices newer where newer.user_id = known_devices.user_id
+        and (newer.last_seen_at > known_devices.last_seen_at
+          or (newer.last_seen_at = known_devices.last_seen_at and newer.device_hash > known_devices.device_hash)))`,
+  },
+  // Keyed by (practice, day): the batch picks practices, the outer condition the old days.
+  admin_alert_digests: { key: 'practice_id', over: (c) => sql`created_at < ${c.digestsClaimedBefore}` },
 };
 
 /** Deletes up to PURGE_BATCH rows of the table that are over; returns how many it deleted. */

@@ -38,6 +38,7 @@ import {
   setPasswordHash,
   type NewUser,
 } from '../../src/store/user-store.js';
+import { listStaffAccounts } from '../../src/store/staff-security-store.js';
 import { openTestStore, testDatabase } from '../support/test-server.js';
 
 /**
@@ -169,6 +170,25 @@ describe(`the store on ${testDatabase()}`, () => {
         temporaryPasswordExpiresAt: null,
         passwordChangedAt: NOW + 1,
       });
+    });
+  });
+
+  describe('staff accounts', () => {
+    it("lists a practice's users, or only those named, never another practice's", async () => {
+      const practice = await newPractice();
+      const other = await newPractice();
+      const [jo, sam, kim] = [
+        await newUser(practice, 'jo'),
+        await newUser(practice, 'sam'),
+        await newUser(practice, 'kim'),
+      ];
+      const stranger = await newUser(other, 'jo');
+      const usernames = async (only?: ReadonlySet<string>) =>
+        (await listStaffAccounts(store.db, practice.id, only)).map((row) => row.user.username).sort();
+      expect(await usernames()).toEqual(['jo', 'kim', 'sam']);
+      expect(await usernames(new Set([sam.id, kim.id, stranger.id]))).toEqual(['kim', 'sam']);
+      expect(await usernames(new Set([jo.id, 'no-such-user']))).toEqual(['jo']);
+      expect(await usernames(new Set())).toEqual([]);
     });
   });
 

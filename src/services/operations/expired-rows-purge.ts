@@ -20,7 +20,13 @@ import { startRepeatingTask, type RepeatingTask } from './repeating-task.js';
  * - rate-limit rows whose window is over; reset tokens used or expired; remembered browsers
  *   and WebAuthn challenges past their expiry;
  * - delivered emails MAIL_RETENTION_DAYS after delivery (their bodies went at delivery,
- *   mail-store.ts); undelivered ones stay for their retries.
+ *   mail-store.ts); undelivered ones stay for their retries;
+ * - known devices (the new-device email, services/sign-in/new-device.ts) a user has not signed in
+ *   from for KNOWN_DEVICE_RETENTION_DAYS: a sign-in from one later is emailed as new again,
+ *   which is right after half a year. Each user's most recent device is kept however old, or a
+ *   dormant account's next sign-in would count as its first device and pass without an email;
+ * - daily digest claims (services/mail/admin-alerts.ts) DIGEST_CLAIM_RETENTION_DAYS after they
+ *   were made: a claim only stops a second digest on its own local date.
  *
  * Each batch (at most PURGE_BATCH rows) is one short transaction. On PostgreSQL it holds an
  * advisory lock taken without waiting: instances sharing the database never delete the same
@@ -29,6 +35,8 @@ import { startRepeatingTask, type RepeatingTask } from './repeating-task.js';
  */
 export const PURGE_INTERVAL_MS = 10 * 60_000;
 export const MAIL_RETENTION_DAYS = 30;
+export const KNOWN_DEVICE_RETENTION_DAYS = 180;
+export const DIGEST_CLAIM_RETENTION_DAYS = 31;
 
 const DAY_MS = 86_400_000;
 
@@ -40,6 +48,8 @@ export function purgeCutoffs(now: number): PurgeCutoffs {
     sessionsIdleBefore: now - SETTING_BOUNDS.idleTimeoutMinutes[1] * 60_000,
     sessionsCreatedBefore: now - SETTING_BOUNDS.absoluteTimeoutHours[1] * 3_600_000,
     mailSentBefore: now - MAIL_RETENTION_DAYS * DAY_MS,
+    devicesSeenBefore: now - KNOWN_DEVICE_RETENTION_DAYS * DAY_MS,
+    digestsClaimedBefore: now - DIGEST_CLAIM_RETENTION_DAYS * DAY_MS,
   };
 }
 
