@@ -100,7 +100,10 @@ export function TwoFactorRow() {
             )}
           </div>
         )}
-        {panel === 'enroll' && <TotpEnrollment onFinished={close} onCancel={close} />}
+        {panel === 'enroll' && (
+          // On as soon as the app is confirmed, while its recovery codes are still on screen.
+          <TotpEnrollment onConfirmed={() => void reload()} onFinished={close} onCancel={close} />
+        )}
         {panel === 'regenerate' && (
           <CurrentPasswordForm
             id="regeneratePassword"

@@ -13,7 +13,8 @@ export function TwoFactorEnrollmentPage() {
       title="Set up two-factor authentication"
       subtitle="Your practice requires two-factor authentication for every user. Set it up to continue."
     >
-      <TotpEnrollment onFinished={() => void refresh()} />
+      {/* The password was typed to log in a moment ago: the server asks no second one in this stage. */}
+      <TotpEnrollment passwordProven onFinished={() => void refresh()} />
       <div className="auth__secondary">
         <LogoutButton className="button button--link" />
       </div>
