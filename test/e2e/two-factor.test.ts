@@ -160,7 +160,7 @@ describe('two-factor authentication in the browser', () => {
 
     // Remembered: the next sign-in in this browser skips the step.
     await page.getByRole('button', { name: /User menu/ }).click();
-    await page.getByRole('menuitem', { name: 'Log out' }).click();
+    await page.getByRole('menuitem', { name: 'Log Out' }).click();
     await signIn(page, user);
     await page.getByRole('region', { name: 'Security & Activity' }).waitFor();
     await context.close();
@@ -184,7 +184,7 @@ describe('two-factor authentication in the browser', () => {
     const staff = await seedUser(server.deps, required, { username: 'newhire' });
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     await signIn(page, staff, required);
-    await page.getByRole('heading', { name: 'Set up two-factor authentication' }).waitFor();
+    await page.getByRole('heading', { name: 'Set Up Two-Factor Authentication' }).waitFor();
     // The password was typed a moment ago: no second prompt for it.
     expect(await page.getByLabel('Current Password', { exact: true }).count()).toBe(0);
     await enrolOnPage(page, null, { screenshot: 'two-factor-required' });
@@ -199,7 +199,7 @@ describe('two-factor authentication in the browser', () => {
     await adminPage.goto(`${server.url}/staff/${staff.id}`);
     const section = adminPage.getByTestId('staff-security-activity');
     await section.getByRole('button', { name: 'Remove Two-Factor Authentication' }).click();
-    const dialog = adminPage.getByRole('dialog', { name: 'Remove two-factor authentication?' });
+    const dialog = adminPage.getByRole('dialog', { name: 'Remove Two-Factor Authentication?' });
     await dialog.getByRole('button', { name: 'Remove Two-Factor Authentication' }).click();
     await section.getByTestId('two-factor-status').getByText('Off').waitFor();
     await adminPage.screenshot({ path: artifactPath('two-factor-removed-by-admin.png'), fullPage: true });
@@ -212,7 +212,7 @@ describe('two-factor authentication in the browser', () => {
     await page.reload();
     await page.getByRole('button', { name: 'Log In' }).waitFor();
     await signIn(page, staff, required);
-    await page.getByRole('heading', { name: 'Set up two-factor authentication' }).waitFor();
+    await page.getByRole('heading', { name: 'Set Up Two-Factor Authentication' }).waitFor();
     await page.close();
   });
 
@@ -227,7 +227,7 @@ describe('two-factor authentication in the browser', () => {
     });
     const page = await context.newPage();
     await signIn(page, staff, required);
-    await page.getByRole('heading', { name: 'Set up two-factor authentication' }).waitFor();
+    await page.getByRole('heading', { name: 'Set Up Two-Factor Authentication' }).waitFor();
     expect(await page.getByLabel('Current Password', { exact: true }).count()).toBe(0);
     await page.getByRole('button', { name: 'Set Up', exact: true }).click();
     const key = ((await page.getByTestId('totp-key').textContent()) ?? '').replace(/\s/g, '');

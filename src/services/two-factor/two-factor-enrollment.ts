@@ -111,8 +111,8 @@ export async function confirmTotpSetup(
       {
         subject: 'Two-factor authentication is on',
         paragraphs: [
-          'Two-factor authentication was turned on for your account. From now on, signing in also asks for a code from your authenticator app.',
-          'Keep your recovery codes somewhere safe: each one lets you sign in once if you lose your phone.',
+          'Two-factor authentication was turned on for your account. From now on, logging in also asks for a code from your authenticator app.',
+          'Keep your recovery codes somewhere safe: each one lets you log in once if you lose your phone.',
         ],
       },
     );
