@@ -16,7 +16,7 @@ export const MAX_PAGE_SIZE = 200;
 export const ACTIVITY_GROUPS = [
   {
     key: 'sign_in',
-    label: 'Sign-in and sign-out',
+    label: 'Login and logout',
     types: ['login.succeeded', 'login.failed', 'login.throttled', 'logout', 'password.temporary_used'],
   },
   {

@@ -8,18 +8,18 @@ export const API_ERRORS = {
     status: 401,
     message: 'The practice code, user name or password is incorrect.',
   },
-  not_authenticated: { status: 401, message: 'You are not signed in. Please log in.' },
+  not_authenticated: { status: 401, message: 'You are not logged in. Please log in.' },
   session_expired: { status: 401, message: 'Your session has ended. Please log in again.' },
   csrf_failed: { status: 403, message: 'The request could not be verified. Reload the page and try again.' },
   forbidden: { status: 403, message: 'You do not have permission to do this.' },
   stage_required: {
     status: 403,
-    message: 'Finish signing in first: complete the step shown on the sign-in page.',
+    message: 'Finish logging in first: complete the step shown on the Log In page.',
   },
   ip_not_allowed: {
     status: 403,
     message:
-      'Your practice does not allow sign-in from this computer’s network. Contact your Practice Administrator.',
+      'Your practice does not allow login from this computer’s network. Contact your Practice Administrator.',
   },
   account_locked: {
     status: 403,
@@ -51,7 +51,7 @@ export const API_ERRORS = {
   },
   invalid_token: {
     status: 400,
-    message: 'This password reset link is not valid or has expired. Request a new one from the log-in page.',
+    message: 'This password reset link is not valid or has expired. Request a new one from the Log In page.',
   },
   invalid_code: {
     status: 401,

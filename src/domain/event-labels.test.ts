@@ -24,7 +24,7 @@ describe('the event catalogue', () => {
       details: { failures: 10, minutes: 15, until: '2026-11-28T13:01:00.000Z', pendingSignInsEnded: 0 },
     };
     expect(describeDetails(locked, 'America/New_York')).toBe(
-      'Failed attempts: 10; Minutes: 15; Until: Nov 28, 2026, 8:01 AM EST; Unfinished log-ins ended: 0',
+      'Failed attempts: 10; Minutes: 15; Until: Nov 28, 2026, 8:01 AM EST; Unfinished logins ended: 0',
     );
     expect(describeDetails({ type: 'login.failed', details: { reason: 'wrong_password' } }, 'UTC')).toBe(
       'Why: wrong password',
@@ -38,7 +38,7 @@ describe('the event catalogue', () => {
       details: { per: 'ip', limit: 100, windowMinutes: 15, until: '2026-11-28T13:16:00.000Z' },
     };
     expect(describeDetails(throttled, 'America/New_York')).toBe(
-      'More than 100 log-in attempts from this IP address in 15 minutes; further attempts refused until Nov 28, 2026, 8:16 AM EST',
+      'More than 100 login attempts from this IP address in 15 minutes; further attempts refused until Nov 28, 2026, 8:16 AM EST',
     );
   });
 

@@ -9,10 +9,10 @@ import { boundedCache } from './bounded-cache.js';
 export const EVENT_LABELS: Record<EventType, string> = {
   'login.succeeded': 'Logged in',
   'login.failed': 'Login failed',
-  'login.throttled': 'Log-in attempts slowed down',
+  'login.throttled': 'Login attempts slowed down',
   logout: 'Logged out',
   'session.expired': 'Session timed out',
-  'session.revoked': 'Signed out by revocation',
+  'session.revoked': 'Logged out by revocation',
   'two_factor.succeeded': 'Two-factor code accepted',
   'two_factor.failed': 'Two-factor code rejected',
   'two_factor.enrolled': 'Two-factor authentication turned on',
@@ -42,12 +42,12 @@ export const EVENT_LABELS: Record<EventType, string> = {
   'remembered_browser.added': 'Browser remembered for two-factor',
   'remembered_browser.removed': 'Remembered browser forgotten',
   'user.access_restored': 'Access restored in an emergency',
-  'app.signed_in': 'Signed in to a connected app',
+  'app.signed_in': 'Logged in to a connected app',
   'app.created': 'Connected app added',
   'app.updated': 'Connected app edited',
   'app.secret_rotated': 'Connected app secret replaced',
   'app.deleted': 'Connected app removed',
-  'app.signed_out': 'Signed out of a connected app',
+  'app.signed_out': 'Logged out of a connected app',
   'notice.new_device': 'New-device email sent',
   'notice.admin_alert': 'Administrators alerted',
   'notice.admin_digest': 'Daily administrator digest sent',
@@ -83,7 +83,7 @@ const DETAIL_WORDS: Readonly<Record<string, string>> = {
   failures: 'Failed attempts',
   lockNumber: 'Lock number',
   minutes: 'Minutes',
-  pendingSignInsEnded: 'Unfinished log-ins ended',
+  pendingSignInsEnded: 'Unfinished logins ended',
   sessions: 'Sessions ended',
   browsers: 'Browsers',
   remaining: 'Codes left',
@@ -115,7 +115,7 @@ const CODE_WORDS: Readonly<Record<string, string>> = {
   locked: 'the account is locked',
   deactivated: 'the account is deactivated',
   temporary_password_expired: 'the temporary password had expired',
-  session_ended: 'the log-in had already ended',
+  session_ended: 'the login had already ended',
   not_enrolled: 'two-factor authentication is not set up',
   ip_not_allowed: 'not an allowed computer address',
   idle_timeout: 'no activity for too long',
@@ -205,7 +205,7 @@ export function describeDetails(event: DescribedEvent, timeZone: string): string
     const { per, limit, windowMinutes, until } = event.details;
     const from = per === 'ip' ? 'from this IP address' : 'for this account';
     const typed = event.details.username ? ` (user name entered: ${String(event.details.username)})` : '';
-    return `More than ${String(limit)} log-in attempts ${from} in ${String(windowMinutes)} minutes; further attempts refused until ${valueWords(until ?? null, timeZone)}${typed}`;
+    return `More than ${String(limit)} login attempts ${from} in ${String(windowMinutes)} minutes; further attempts refused until ${valueWords(until ?? null, timeZone)}${typed}`;
   }
   if (event.type === 'two_factor.succeeded' && event.details.method === 'remembered_browser')
     return 'No code asked: the user chose “Remember this browser” here before';

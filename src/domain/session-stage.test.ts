@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isSessionStage, nextStage, NO_PROGRESS } from './session-stage.js';
+import {
+  isSessionStage,
+  nextStage,
+  NO_PROGRESS,
+  SESSION_STAGES,
+  stageProvesPassword,
+} from './session-stage.js';
 
 const none = { needsSecondFactor: false, mustChangePassword: false, mustEnrollTwoFactor: false };
 const all = { needsSecondFactor: true, mustChangePassword: true, mustEnrollTwoFactor: true };
@@ -37,5 +43,12 @@ describe('nextStage', () => {
     }
     expect(isSessionStage('admin')).toBe(false);
     expect(isSessionStage(undefined)).toBe(false);
+  });
+});
+
+describe('stageProvesPassword', () => {
+  it('spares the password prompt only in the enrolment stage a sign-in forces', () => {
+    const sparing = SESSION_STAGES.filter((stage) => stage !== 'anonymous' && stageProvesPassword(stage));
+    expect(sparing).toEqual(['two_factor_enrollment']);
   });
 });

@@ -63,3 +63,15 @@ export function nextStage(facts: StageFacts, progress: StageProgress): SignInSta
 export function revealsAccount(stage: SignInStage): boolean {
   return stage === 'signed_in';
 }
+
+/**
+ * Whether this sign-in stage itself is proof of the account's password, so that a security
+ * change made in it needs no "enter your current password" prompt. Only `two_factor_enrollment`:
+ * a session exists only after a correct password (services/sign-in/sign-in.ts `login`), every
+ * step issues it a new id, and in this stage it reaches nothing but enrolment. Asking for the
+ * password again right after the user typed it proves nothing more. Stage, not time: a signed-in
+ * session changing its second factor later still proves its password afresh.
+ */
+export function stageProvesPassword(stage: SignInStage): boolean {
+  return stage === 'two_factor_enrollment';
+}

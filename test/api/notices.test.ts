@@ -141,7 +141,7 @@ describe('administrator alerts', () => {
     const alertSaying = (words: string) => texts.filter((text) => text.includes(words));
     expect(alertSaying('security settings: lockout.threshold from 10 to 3')).toHaveLength(1);
     const [locked] = alertSaying(
-      'The account of Jamie Rivera (user name clumsy) was locked after 3 failed sign-in attempts',
+      'The account of Jamie Rivera (user name clumsy) was locked after 3 failed login attempts',
     );
     expect(locked).toContain('IP address: 198.51.100.30');
     expect(

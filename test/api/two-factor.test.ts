@@ -605,6 +605,82 @@ describe('practice requirement', () => {
   });
 });
 
+describe('no second password prompt in the enrolment stage', () => {
+  /** A practice that requires 2FA, turned on by a second administrator who enrolled first. */
+  async function requiringPractice() {
+    const required = await seedPractice(server.deps);
+    const admin = await newUser(['practice_admin'], required);
+    const adminClient = await signedInClient(server.url, required.code, admin);
+    await enrolTotp(adminClient, admin.password, server.clock);
+    const settings = (await adminClient.get<Record<string, unknown>>('/api/practice/security-settings')).body;
+    const saved = await adminClient.request('PUT', '/api/practice/security-settings', {
+      ...settings,
+      requireTwoFactor: true,
+    });
+    expect(saved.status).toBe(200);
+    return required;
+  }
+
+  it('sets up without the password right after sign-in, but checks one that is sent', async () => {
+    const required = await requiringPractice();
+    const staff = await newUser(['clinician'], required);
+    const { client, next } = await passwordStep(staff, new HttpClient(server.url), required);
+    expect(next).toBe('two_factor_enrollment');
+
+    const wrong = await client.post('/api/me/two-factor/totp/setup', { currentPassword: 'not it' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body).toMatchObject({ error: { code: 'invalid_current_password' } });
+
+    const setup = await client.post<{ secret: string }>('/api/me/two-factor/totp/setup', {});
+    expect(setup.status).toBe(200);
+    expect(setup.body.secret).toMatch(/^[A-Z2-7]{32}$/);
+    const confirm = await client.post<{ next: string }>('/api/me/two-factor/totp/confirm', {
+      code: nextTotpCode(server.clock, setup.body.secret),
+    });
+    expect(confirm.status).toBe(200);
+    expect(confirm.body.next).toBe('signed_in');
+    const types = (await eventsOf(server.deps.store, staff.id, 10)).map((event) => event.type);
+    expect(types).toContain('two_factor.enrolled');
+  });
+
+  it('also after the forced password change that precedes enrolment', async () => {
+    const required = await requiringPractice();
+    // The practice's first administrator still holds the temporary password from its creation.
+    const client = new HttpClient(server.url);
+    const login = await client.post<{ next: string }>('/api/auth/login', {
+      practiceCode: required.code,
+      username: required.adminUsername,
+      password: required.temporaryPassword,
+    });
+    expect(login.body.next).toBe('password_change');
+    const newPassword = 'a fresh passphrase for enrolment day';
+    const changed = await client.post<{ next: string }>('/api/auth/password-change', {
+      newPassword,
+      confirmPassword: newPassword,
+    });
+    expect(changed.body.next).toBe('two_factor_enrollment');
+    const setup = await client.post<{ secret: string }>('/api/me/two-factor/totp/setup', {});
+    expect(setup.status).toBe(200);
+  });
+
+  it('still asks a signed-in session for its current password', async () => {
+    const user = await newUser();
+    const client = await signedInClient(server.url, practice.code, user);
+    const setup = await client.post('/api/me/two-factor/totp/setup', {});
+    expect(setup.status).toBe(400);
+    expect(setup.body).toMatchObject({
+      error: { code: 'invalid_request', message: 'Enter your current password.' },
+    });
+    // Nothing was set up: there is no secret to confirm.
+    const confirm = await client.post('/api/me/two-factor/totp/confirm', { code: '123456' });
+    expect(confirm.status).toBe(409);
+    expect(confirm.body).toMatchObject({ error: { code: 'two_factor_setup_required' } });
+    const empty = await client.post('/api/me/two-factor/totp/setup', { currentPassword: '' });
+    expect(empty.status).toBe(400);
+    expect(empty.body).toMatchObject({ error: { code: 'invalid_request' } });
+  });
+});
+
 describe('admin removal', () => {
   it('ends the user’s sessions and remembered browsers, records the event, emails the user', async () => {
     const admin = await newUser(['practice_admin']);

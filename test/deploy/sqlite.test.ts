@@ -79,7 +79,7 @@ describe('README: npm start on SQLite', () => {
     const temporaryPassword = await firstRunPassword(server);
     expect(server.output()).toMatch(/Practice Code:\s+DEMO/);
     expect(server.output()).toMatch(/User Name:\s+admin/);
-    const signInAt = /Sign in at (\S+)/.exec(server.output())?.[1];
+    const signInAt = /Log in at (\S+)/.exec(server.output())?.[1];
     expect(signInAt).toBe(`http://127.0.0.1:${port}`);
 
     await signInFirstTime(signInAt ?? '', { practiceCode: 'DEMO', username: 'admin', temporaryPassword });

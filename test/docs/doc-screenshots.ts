@@ -8,7 +8,7 @@
 export const DOC_SCREENSHOTS = [
   // User guide (any staff member)
   { name: 'sign-in', shows: 'The Log In page with Practice Code, User Name and Password filled in' },
-  { name: 'user-menu', shows: 'The user menu opened from the top bar, with Profile and Log out' },
+  { name: 'user-menu', shows: 'The user menu opened from the top bar, with Profile and Log Out' },
   {
     name: 'security-activity',
     shows: 'Profile > Information > Security & Activity of a clinician who has not set up two-factor yet',
@@ -16,22 +16,22 @@ export const DOC_SCREENSHOTS = [
   { name: 'change-password', shows: 'The Change Your Password dialog with every requirement met' },
   { name: 'two-factor-enroll', shows: 'Enroll in Two-Factor Authentication: the Current Password step' },
   { name: 'two-factor-scan', shows: 'The QR code, the key to type, and the Code from the app field' },
-  { name: 'recovery-codes', shows: 'Save your recovery codes: ten codes with Copy, Download and Print' },
+  { name: 'recovery-codes', shows: 'Save Your Recovery Codes: ten codes with Copy, Download and Print' },
   { name: 'two-factor-on', shows: 'The Two-Factor Authentication row turned On, with its buttons' },
   { name: 'passkey-add', shows: 'Add a Passkey: Passkey Name and Current Password' },
   { name: 'passkeys', shows: 'The passkey list with one passkey, Rename and Remove' },
   {
     name: 'two-factor-sign-in',
-    shows: 'The sign-in step asking for the Authentication Code, with the other ways to verify',
+    shows: 'The login step asking for the Authentication Code, with the other ways to verify',
   },
-  { name: 'my-sessions', shows: 'The Sessions row: this browser and another one, with Sign Out buttons' },
-  { name: 'forgot-password', shows: 'Forgot your password? with Practice Code and User Name filled in' },
+  { name: 'my-sessions', shows: 'The Sessions row: this browser and another one, with Log Out buttons' },
+  { name: 'forgot-password', shows: 'Forgot Your Password? with Practice Code and User Name filled in' },
   { name: 'forgot-password-sent', shows: 'The Check your email answer after Send Reset Link' },
   { name: 'reset-password-link', shows: 'The page the emailed link opens: a new password, twice' },
-  { name: 'forgot-practice-code', shows: 'Forgot your practice code? with an email address filled in' },
+  { name: 'forgot-practice-code', shows: 'Forgot Your Practice Code? with an email address filled in' },
   {
     name: 'choose-new-password',
-    shows: 'Choose a new password, shown after signing in with a temporary password',
+    shows: 'Choose a New Password, shown after logging in with a temporary password',
   },
   // Admin guide (Practice Administrators)
   { name: 'staff-list', shows: 'Staff: the practice’s users with roles and status, and + New User' },
@@ -42,9 +42,9 @@ export const DOC_SCREENSHOTS = [
   },
   { name: 'reset-password-confirm', shows: 'The Reset Password confirmation dialog' },
   { name: 'temporary-password', shows: 'The Temporary Password dialog (an example password)' },
-  { name: 'remove-two-factor', shows: 'The Remove two-factor authentication? confirmation dialog' },
+  { name: 'remove-two-factor', shows: 'The Remove Two-Factor Authentication? confirmation dialog' },
   { name: 'account-locked', shows: 'The Account Lock row of a locked user, with Unlock' },
-  { name: 'sign-out-everywhere', shows: 'The Sessions row after Sign Out Everywhere' },
+  { name: 'sign-out-everywhere', shows: 'The Sessions row after Log Out Everywhere' },
   {
     name: 'security-settings',
     shows: 'Settings > Security: Password Settings, Two-Factor, Access and Activity',

@@ -61,7 +61,7 @@ describe.each(Object.entries(VIEWPORTS))('axe-core at %s size', (_size, viewport
     const page = await browser.newPage({ viewport });
     for (const [path, heading] of [
       ['/login', 'Gatehouse'],
-      ['/forgot-password', 'Forgot your password?'],
+      ['/forgot-password', 'Forgot Your Password?'],
       ['/forgot-practice-code', /practice code/i],
     ] as const) {
       await page.goto(`${server.url}${path}`);
@@ -116,7 +116,7 @@ describe.each(Object.entries(VIEWPORTS))('axe-core at %s size', (_size, viewport
   it('finds nothing serious in the dialogs and the open user menu', async () => {
     const page = await signedInPage(viewport);
     await page.getByTestId('user-menu-button').click();
-    await page.getByRole('menuitem', { name: 'Log out' }).waitFor();
+    await page.getByRole('menuitem', { name: 'Log Out' }).waitFor();
     await expectAccessible(page, 'user menu');
     await page.keyboard.press('Escape');
 

@@ -172,9 +172,9 @@ describe('Security & Activity and the activity log', () => {
 
     await page.goto(`${server.url}/staff/${clinician.id}`);
     const section = page.getByTestId('staff-security-activity');
-    await section.getByRole('button', { name: 'Sign Out Everywhere' }).click();
-    await section.getByText('1 session was signed out.').waitFor();
-    await section.getByText('This user is not signed in anywhere.', { exact: false }).waitFor();
+    await section.getByRole('button', { name: 'Log Out Everywhere' }).click();
+    await section.getByText('1 session was logged out.').waitFor();
+    await section.getByText('This user is not logged in anywhere.', { exact: false }).waitFor();
     await page.close();
   });
 });

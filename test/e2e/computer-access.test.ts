@@ -41,7 +41,7 @@ describe('Computer Access Settings', () => {
     await page.getByTestId('access-empty').waitFor({ state: 'detached' });
     await page.getByLabel('Name of entry 1').fill('Main office');
     await page.getByLabel('IP address or range of entry 1').fill('203.0.113.0/33');
-    await page.getByLabel('Only allow log in from the addresses below').check();
+    await page.getByLabel('Only allow login from the addresses below').check();
     await page.getByRole('button', { name: 'Save' }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();

@@ -150,7 +150,7 @@ describe('an app signing in through Gatehouse', () => {
     const first = await authorizationRequest(rp);
     await page.goto(first.url.href);
     await page.waitForURL(/\/login\?/);
-    await page.getByRole('heading', { name: 'Sign in to Billing' }).waitFor();
+    await page.getByRole('heading', { name: 'Log In to Billing' }).waitFor();
     const practiceCode = page.getByLabel('Practice Code');
     expect(await practiceCode.inputValue()).toBe(practice.code);
     expect(await practiceCode.getAttribute('readonly')).not.toBeNull();
@@ -192,7 +192,7 @@ describe('an app signing in through Gatehouse', () => {
     const fresh = await authorizationRequest(rp, { prompt: 'login' });
     await page.goto(fresh.url.href);
     await page.waitForURL(/reauthenticate=1/);
-    await page.getByRole('heading', { name: 'Sign in to Billing' }).waitFor();
+    await page.getByRole('heading', { name: 'Log In to Billing' }).waitFor();
     // The provider dated the request by the real clock: the new sign-in comes after it.
     server.clock.advance(Date.now() - server.clock.now() + 2000);
     await page.getByLabel('User Name').fill(user.username);
@@ -251,7 +251,7 @@ describe('an app signing in through Gatehouse', () => {
     const offline = { scope: 'openid profile offline_access', prompt: 'consent' };
     const first = await authorizationRequest(scheduling, offline);
     await page.goto(first.url.href);
-    await page.getByRole('heading', { name: 'Sign in to Scheduling' }).waitFor();
+    await page.getByRole('heading', { name: 'Log In to Scheduling' }).waitFor();
     await page.getByLabel('User Name').fill(user.username);
     await page.getByLabel('Password', { exact: true }).fill(user.password);
     await page.getByRole('button', { name: 'Log In' }).click();

@@ -278,7 +278,7 @@ describe('the guides’ screenshots, taken from the real app', () => {
     minutesLater(2);
     await signIn(page, jordan.username, jordan.password);
     await page.getByLabel('Authentication Code').waitFor();
-    await page.getByRole('button', { name: 'Use a passkey' }).waitFor();
+    await page.getByRole('button', { name: 'Use a Passkey' }).waitFor();
     await camera.shoot('two-factor-sign-in', page);
     await page.getByLabel('Authentication Code').fill(nextTotpCode(server.clock, jordanSecret));
     await page.getByRole('button', { name: 'Verify' }).click();
@@ -291,7 +291,7 @@ describe('the guides’ screenshots, taken from the real app', () => {
     const context = await newDeviceContext(browser, DEVICES.homeMac);
     const page = await context.newPage();
     await page.goto(origin);
-    await page.getByRole('link', { name: 'Forgot password?' }).click();
+    await page.getByRole('link', { name: 'Forgot Password?' }).click();
     await page.getByLabel('Practice Code').fill(PRACTICE_CODE);
     await page.getByLabel('User Name').fill(priya.username);
     await camera.shoot('forgot-password', page);
@@ -312,7 +312,7 @@ describe('the guides’ screenshots, taken from the real app', () => {
     priya = { ...priya, password: newPassword };
 
     await page.goto(`${origin}/login`);
-    await page.getByRole('link', { name: 'Forgot practice code?' }).click();
+    await page.getByRole('link', { name: 'Forgot Practice Code?' }).click();
     await page.getByLabel('Email Address').fill('priya.raman@riverside.example');
     await camera.shoot('forgot-practice-code', page);
     await context.close();
@@ -324,7 +324,7 @@ describe('the guides’ screenshots, taken from the real app', () => {
     adminPage = await context.newPage();
     const page = adminPage;
     await signIn(page, ADMIN.username, adminTemporaryPassword);
-    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    await page.getByRole('heading', { name: 'Choose a New Password' }).waitFor();
     await fillNewPassword(page, ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Change Password' }).click();
     await page.getByRole('region', { name: 'Security & Activity' }).waitFor();
@@ -349,7 +349,7 @@ describe('the guides’ screenshots, taken from the real app', () => {
 
     minutesLater(1);
     const section = await openStaffMember(page, 'Ellis, Jordan');
-    await section.getByRole('button', { name: 'Sign Out Everywhere' }).waitFor();
+    await section.getByRole('button', { name: 'Log Out Everywhere' }).waitFor();
     expect(await section.getByTestId('last-login-browser').textContent()).toBe('Chrome 142 on Windows 10');
     expect(await section.getByTestId('last-login-ip').textContent()).toBe(DEVICES.officePc.ip);
     await camera.shoot('staff-security-activity', page, [
@@ -358,17 +358,17 @@ describe('the guides’ screenshots, taken from the real app', () => {
     ]);
   });
 
-  it('admin guide: Sign Out Everywhere and Remove Two-Factor Authentication', async () => {
+  it('admin guide: Log Out Everywhere and Remove Two-Factor Authentication', async () => {
     const page = adminPage;
     const section = page.getByTestId('staff-security-activity');
     const sessions = securityRow(section, 'Sessions');
-    await sessions.getByRole('button', { name: 'Sign Out Everywhere' }).click();
-    await sessions.getByText('2 sessions were signed out.').waitFor();
-    await sessions.getByText('This user is not signed in anywhere.', { exact: false }).waitFor();
+    await sessions.getByRole('button', { name: 'Log Out Everywhere' }).click();
+    await sessions.getByText('2 sessions were logged out.').waitFor();
+    await sessions.getByText('This user is not logged in anywhere.', { exact: false }).waitFor();
     await camera.shoot('sign-out-everywhere', page, [sessions]);
 
     await section.getByRole('button', { name: 'Remove Two-Factor Authentication' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Remove two-factor authentication?' });
+    const dialog = page.getByRole('dialog', { name: 'Remove Two-Factor Authentication?' });
     await dialog.waitFor();
     await camera.shoot('remove-two-factor', page);
     await dialog.getByRole('button', { name: 'Remove Two-Factor Authentication' }).click();
@@ -399,7 +399,7 @@ describe('the guides’ screenshots, taken from the real app', () => {
     const credentials = { practiceCode: PRACTICE_CODE, username: tom.username, password: temporaryPassword };
     await fillLogInForm(tomPage, origin, credentials, { typed: true });
     await tomPage.getByRole('button', { name: 'Log In' }).click();
-    await tomPage.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    await tomPage.getByRole('heading', { name: 'Choose a New Password' }).waitFor();
     const newPassword = 'marble harbor violet tugboat';
     await fillNewPassword(tomPage, newPassword);
     await camera.shoot('choose-new-password', tomPage, 'full page');
@@ -441,7 +441,7 @@ describe('the guides’ screenshots, taken from the real app', () => {
     await page.getByRole('button', { name: 'Add Address' }).click();
     await page.getByLabel('Name of entry 1').fill('Main office');
     await page.getByLabel('IP address or range of entry 1').fill('203.0.113.0/24');
-    await page.getByLabel('Only allow log in from the addresses below').check();
+    await page.getByLabel('Only allow login from the addresses below').check();
     await camera.shoot('computer-access', page);
   });
 

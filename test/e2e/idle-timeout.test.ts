@@ -41,22 +41,22 @@ afterAll(async () => {
 });
 
 describe('idle timeout warning', () => {
-  it('warns two minutes before, "Stay signed in" keeps the session, then idling lands on sign-in with a message', async () => {
+  it('warns two minutes before, "Stay Logged In" keeps the session, then idling lands on sign-in with a message', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.clock.install();
     await logInOnPage(page, server.url, { practiceCode: practice.code, ...user });
     await page.getByTestId('practice-name').waitFor();
-    const dialog = page.getByRole('alertdialog', { name: 'Are you still there?' });
+    const dialog = page.getByRole('alertdialog', { name: 'Are You Still There?' });
     expect(await dialog.isVisible()).toBe(false);
 
     // One minute idle: two minutes are left, so the warning shows.
     await page.clock.fastForward(61 * SECOND);
     await dialog.waitFor();
-    expect(await dialog.textContent()).toMatch(/signed out in 1:5\d because of inactivity/);
+    expect(await dialog.textContent()).toMatch(/logged out in 1:5\d because of inactivity/);
     await page.screenshot({ path: artifactPath('idle-warning.png'), fullPage: true });
 
     server.clock.advance(1 * MINUTE);
-    await page.getByRole('button', { name: 'Stay signed in' }).click();
+    await page.getByRole('button', { name: 'Stay Logged In' }).click();
     await dialog.waitFor({ state: 'hidden' });
     const kept = await eventsOf(server.deps.store, user.id);
     expect(kept.some((event) => event.type === 'session.expired')).toBe(false);
@@ -69,7 +69,7 @@ describe('idle timeout warning', () => {
     await page.getByTestId('session-expired').waitFor();
     expect(page.url()).toMatch(/\/login\?reason=expired$/);
     expect(await page.getByTestId('session-expired').textContent()).toContain(
-      'You were signed out after a period of inactivity.',
+      'You were logged out after a period of inactivity.',
     );
     const [latest] = await eventsOf(server.deps.store, user.id);
     expect(latest).toMatchObject({ type: 'session.expired', details: { reason: 'idle_timeout' } });

@@ -68,9 +68,9 @@ describe('passkeys with Chromium’s virtual authenticator', () => {
     expect(credentials).toHaveLength(1);
 
     await page.getByRole('button', { name: /User menu/ }).click();
-    await page.getByRole('menuitem', { name: 'Log out' }).click();
+    await page.getByRole('menuitem', { name: 'Log Out' }).click();
     await signIn(page);
-    await page.getByRole('button', { name: 'Use a passkey' }).click();
+    await page.getByRole('button', { name: 'Use a Passkey' }).click();
     await page.getByRole('region', { name: 'Security & Activity' }).waitFor();
     const recent = await eventsOf(server.deps.store, user.id, 2);
     expect(recent.map((event) => event.type)).toEqual(['login.succeeded', 'two_factor.succeeded']);

@@ -98,7 +98,7 @@ describe('passwords in the browser', () => {
     await shown.getByRole('button', { name: 'OK' }).click();
     expect(await adminPage.getByRole('dialog').count()).toBe(0);
     // Without a reload: the reset signed the user out everywhere, and its temporary password is pending.
-    await section.getByText('This user is not signed in anywhere.', { exact: false }).waitFor();
+    await section.getByText('This user is not logged in anywhere.', { exact: false }).waitFor();
     expect(await section.getByTestId('temporary-password-pending').textContent()).toMatch(
       /^A temporary password is pending until .+ E[SD]T: the user has not logged in with it yet\.$/,
     );
@@ -110,7 +110,7 @@ describe('passwords in the browser', () => {
     await page.getByLabel('User Name').fill(user.username);
     await page.getByLabel('Password', { exact: true }).pressSequentially(temporaryPassword);
     await page.getByRole('button', { name: 'Log In' }).click();
-    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    await page.getByRole('heading', { name: 'Choose a New Password' }).waitFor();
     const newPassword = 'violet tugboat marble orchard';
     await page.getByLabel('New Password', { exact: true }).fill(newPassword);
     await page.getByLabel('Confirm Password', { exact: true }).fill(newPassword);

@@ -66,9 +66,9 @@ describe('Security Overview', () => {
     const impact = page.getByTestId('require-two-factor-impact');
     await impact.waitFor();
     expect(await impact.textContent()).toMatch(
-      /^Requiring it affects 3 users without two-factor authentication, who must set it up at their next sign-in: Ada Admin, Bea Bossson, Carol Carolson\./,
+      /^Requiring it affects 3 users without two-factor authentication, who must set it up at their next login: Ada Admin, Bea Bossson, Carol Carolson\./,
     );
-    await impact.getByRole('link', { name: 'See them in the staff list' }).click();
+    await impact.getByRole('link', { name: 'See Them in the Staff List' }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('filter')).toBe('no_two_factor');
     await page.close();
   });

@@ -40,7 +40,7 @@ async function settingsPage(): Promise<Page> {
 const SESSION_VALUES = {
   'Idle timeout (minutes)': '20',
   'Absolute timeout (hours)': '8',
-  'Failed log-in attempts before an account locks': '5',
+  'Failed login attempts before an account locks': '5',
   'Lockout duration (minutes)': '45',
   'Temporary password lifetime (hours)': '48',
   'Remember a browser for two-factor (days)': '14',
@@ -52,7 +52,7 @@ describe('Settings > Security', () => {
     const card = page.getByTestId('session-settings');
     await card.getByLabel('Idle timeout (minutes)').fill('0');
     await card.getByLabel('Absolute timeout (hours)').fill('1');
-    await card.getByRole('button', { name: 'Save Log-In and Session Settings' }).click();
+    await card.getByRole('button', { name: 'Save Login and Session Settings' }).click();
     const idleError = card.getByTestId('idleTimeoutMinutes-error');
     expect(await idleError.textContent()).toBe('Enter a whole number from 1 to 1440.');
     expect(await card.getByLabel('Idle timeout (minutes)').getAttribute('aria-invalid')).toBe('true');
@@ -69,7 +69,7 @@ describe('Settings > Security', () => {
     await card.getByLabel('Practice time zone').selectOption('Europe/London');
     expect(await card.getByLabel('Security alerts to administrators').inputValue()).toBe('immediately');
     await card.getByLabel('Security alerts to administrators').selectOption('daily_digest');
-    await card.getByRole('button', { name: 'Save Log-In and Session Settings' }).click();
+    await card.getByRole('button', { name: 'Save Login and Session Settings' }).click();
     expect(await card.getByTestId('settings-saved').textContent()).toBe(
       'Settings saved. They apply from now on.',
     );

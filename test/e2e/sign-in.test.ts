@@ -100,7 +100,7 @@ describe('signing in through the page', () => {
     const page = await browser.newPage();
     await signIn(page, user.username, user.password);
     await page.getByRole('button', { name: /User menu/ }).click();
-    await page.getByRole('menuitem', { name: 'Log out' }).click();
+    await page.getByRole('menuitem', { name: 'Log Out' }).click();
     await page.getByRole('button', { name: 'Log In' }).waitFor();
     const session = await page.evaluate(() => fetch('/api/auth/session').then((r) => r.json()));
     expect(session).toEqual({ stage: 'anonymous', user: null });

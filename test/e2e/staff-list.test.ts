@@ -61,7 +61,7 @@ describe('Staff list', () => {
     expect(new URL(page.url()).searchParams.get('filter')).toBe('no_two_factor');
     await show.selectOption({ label: 'Locked' });
     expect(await shownUsernames(page, 1)).toEqual(['bob']);
-    await show.selectOption({ label: 'Never signed in' });
+    await show.selectOption({ label: 'Never logged in' });
     expect(await shownUsernames(page, 2)).toEqual([...OVERSIGHT_FILTERED.never_signed_in]);
 
     await page.getByLabel('Search').fill('carol');

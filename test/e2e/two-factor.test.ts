@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCodeAt } from '../../src/domain/totp.js';
 import { updatePracticeSettings } from '../../src/store/practice-store.js';
@@ -49,14 +49,47 @@ function freshCode(key: string): string {
   return totpCodeAt(key, server.clock.now());
 }
 
-/** Enrols through the wizard, reading the key from the page; returns the key and the recovery codes. */
-async function enrolOnPage(page: Page, password: string, screenshot?: string) {
-  await page.getByLabel('Current Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Continue' }).click();
+/** Whole inside the viewport and not covered (by the sticky header, say): what a person sees. */
+async function expectInView(element: Locator) {
+  const place = await element.evaluate((node) => {
+    const box = node.getBoundingClientRect();
+    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return {
+      top: box.top,
+      bottom: box.bottom,
+      viewport: window.innerHeight,
+      uncovered: hit !== null && (hit === node || node.contains(hit)),
+    };
+  });
+  expect(place.top).toBeGreaterThanOrEqual(0);
+  expect(place.bottom).toBeLessThanOrEqual(place.viewport);
+  expect(place.uncovered).toBe(true);
+}
+
+/**
+ * Enrols through the wizard, reading the key from the page; returns the key and the recovery
+ * codes. `password` null: the forced enrolment at sign-in, which must not ask for it again.
+ * `onCodesShown` runs while the recovery codes are on screen.
+ */
+async function enrolOnPage(
+  page: Page,
+  password: string | null,
+  { screenshot, onCodesShown }: { screenshot?: string; onCodesShown?: () => Promise<void> } = {},
+) {
+  if (password === null) {
+    await page.getByRole('button', { name: 'Set Up', exact: true }).click();
+  } else {
+    await page.getByLabel('Current Password', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Continue' }).click();
+  }
   const keyText = await page.getByTestId('totp-key').textContent();
   const key = (keyText ?? '').replace(/\s/g, '');
   expect(key).toMatch(/^[A-Z2-7]{32}$/);
-  expect(await page.getByRole('img', { name: 'QR code for your authenticator app' }).isVisible()).toBe(true);
+  const qr = page.getByRole('img', { name: 'QR code for your authenticator app' });
+  expect(await qr.isVisible()).toBe(true);
+  // Scrolled into view, QR code and key, whatever the screen size.
+  await expectInView(qr);
+  await expectInView(page.getByTestId('totp-key'));
   if (screenshot) await page.screenshot({ path: artifactPath(`${screenshot}-scan.png`), fullPage: true });
   await page.getByLabel('Code from the app').fill(freshCode(key));
   await page.getByRole('button', { name: 'Turn On Two-Factor Authentication' }).click();
@@ -64,20 +97,43 @@ async function enrolOnPage(page: Page, password: string, screenshot?: string) {
   await list.waitFor();
   const codes = await list.locator('code').allTextContents();
   expect(codes).toHaveLength(10);
+  await onCodesShown?.();
   if (screenshot) await page.screenshot({ path: artifactPath(`${screenshot}-codes.png`), fullPage: true });
   await page.getByRole('button', { name: 'I Saved My Codes' }).click();
   return { key, codes };
 }
 
+/** Makes `practice` require two-factor authentication (its administrator enrols first, as the rule asks). */
+async function requireTwoFactor(required: TestPractice) {
+  const admin = await seedUser(server.deps, required, { username: 'boss', roles: ['practice_admin'] });
+  const adminClient = await signedInClient(server.url, required.code, admin);
+  await enrolTotp(adminClient, admin.password, server.clock);
+  await updatePracticeSettings(server.deps.store.db, required.practiceId, {
+    ...DEFAULT_SECURITY_SETTINGS,
+    requireTwoFactor: true,
+  });
+  return { admin, adminClient };
+}
+
 describe('two-factor authentication in the browser', () => {
   it('enrols from Security & Activity by reading the key from the page', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     await signIn(page, user);
     await page.getByRole('button', { name: /User menu/ }).click();
     await page.getByRole('menuitem', { name: 'Profile' }).click();
     await page.getByTestId('two-factor-off').waitFor();
     await page.getByRole('button', { name: 'Enroll in Two-Factor Authentication' }).click();
-    const enrolled = await enrolOnPage(page, user.password, 'two-factor-enrol');
+    const enrolled = await enrolOnPage(page, user.password, {
+      screenshot: 'two-factor-enrol',
+      onCodesShown: async () => {
+        // The label says On as soon as the codes are shown, not only after a reload.
+        await page.getByTestId('two-factor-on').waitFor();
+        expect(await page.getByTestId('two-factor-off').count()).toBe(0);
+        expect(await page.getByRole('list', { name: 'Recovery codes' }).isVisible()).toBe(true);
+      },
+    });
+    // A desktop's authenticator app is on another device: no tap-to-add link was shown.
+    expect(await page.getByRole('link', { name: 'Add to Authenticator App' }).count()).toBe(0);
     secret = enrolled.key;
     recoveryCodes = enrolled.codes;
     const on = page.getByTestId('two-factor-on');
@@ -104,7 +160,7 @@ describe('two-factor authentication in the browser', () => {
 
     // Remembered: the next sign-in in this browser skips the step.
     await page.getByRole('button', { name: /User menu/ }).click();
-    await page.getByRole('menuitem', { name: 'Log out' }).click();
+    await page.getByRole('menuitem', { name: 'Log Out' }).click();
     await signIn(page, user);
     await page.getByRole('region', { name: 'Security & Activity' }).waitFor();
     await context.close();
@@ -124,18 +180,14 @@ describe('two-factor authentication in the browser', () => {
 
   it('walks a user through required enrolment at sign-in, and again after an admin removes it', async () => {
     const required = await seedPractice(server.deps);
-    const admin = await seedUser(server.deps, required, { username: 'boss', roles: ['practice_admin'] });
+    const { admin, adminClient } = await requireTwoFactor(required);
     const staff = await seedUser(server.deps, required, { username: 'newhire' });
-    const adminClient = await signedInClient(server.url, required.code, admin);
-    await enrolTotp(adminClient, admin.password, server.clock);
-    await updatePracticeSettings(server.deps.store.db, required.practiceId, {
-      ...DEFAULT_SECURITY_SETTINGS,
-      requireTwoFactor: true,
-    });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     await signIn(page, staff, required);
-    await page.getByRole('heading', { name: 'Set up two-factor authentication' }).waitFor();
-    await enrolOnPage(page, staff.password, 'two-factor-required');
+    await page.getByRole('heading', { name: 'Set Up Two-Factor Authentication' }).waitFor();
+    // The password was typed a moment ago: no second prompt for it.
+    expect(await page.getByLabel('Current Password', { exact: true }).count()).toBe(0);
+    await enrolOnPage(page, null, { screenshot: 'two-factor-required' });
     await page.getByRole('region', { name: 'Security & Activity' }).waitFor();
 
     // The admin removes it from Staff > Name > Security & Activity, in a browser of their own.
@@ -147,7 +199,7 @@ describe('two-factor authentication in the browser', () => {
     await adminPage.goto(`${server.url}/staff/${staff.id}`);
     const section = adminPage.getByTestId('staff-security-activity');
     await section.getByRole('button', { name: 'Remove Two-Factor Authentication' }).click();
-    const dialog = adminPage.getByRole('dialog', { name: 'Remove two-factor authentication?' });
+    const dialog = adminPage.getByRole('dialog', { name: 'Remove Two-Factor Authentication?' });
     await dialog.getByRole('button', { name: 'Remove Two-Factor Authentication' }).click();
     await section.getByTestId('two-factor-status').getByText('Off').waitFor();
     await adminPage.screenshot({ path: artifactPath('two-factor-removed-by-admin.png'), fullPage: true });
@@ -160,7 +212,49 @@ describe('two-factor authentication in the browser', () => {
     await page.reload();
     await page.getByRole('button', { name: 'Log In' }).waitFor();
     await signIn(page, staff, required);
-    await page.getByRole('heading', { name: 'Set up two-factor authentication' }).waitFor();
+    await page.getByRole('heading', { name: 'Set Up Two-Factor Authentication' }).waitFor();
     await page.close();
+  });
+
+  it('on a phone, scrolls the QR code and key into view and offers a tap-to-add link for the same account', async () => {
+    const required = await seedPractice(server.deps);
+    await requireTwoFactor(required);
+    const staff = await seedUser(server.deps, required, { username: 'phone.user' });
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      hasTouch: true,
+      isMobile: true,
+    });
+    const page = await context.newPage();
+    await signIn(page, staff, required);
+    await page.getByRole('heading', { name: 'Set Up Two-Factor Authentication' }).waitFor();
+    expect(await page.getByLabel('Current Password', { exact: true }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Set Up', exact: true }).click();
+    const key = ((await page.getByTestId('totp-key').textContent()) ?? '').replace(/\s/g, '');
+    expect(key).toMatch(/^[A-Z2-7]{32}$/);
+    await expectInView(page.getByRole('img', { name: 'QR code for your authenticator app' }));
+    await expectInView(page.getByTestId('totp-key'));
+
+    // The link adds exactly the account shown: this key, the practice as issuer, the user name.
+    const link = page.getByRole('link', { name: 'Add to Authenticator App' });
+    expect(await link.isVisible()).toBe(true);
+    const uri = new URL((await link.getAttribute('href')) ?? '');
+    expect(uri.protocol).toBe('otpauth:');
+    expect(uri.host).toBe('totp');
+    const practiceName = `Test Practice ${required.code}`;
+    expect(decodeURIComponent(uri.pathname)).toBe(`/${practiceName}:${staff.username}`);
+    expect(uri.searchParams.get('secret')).toBe(key);
+    expect(uri.searchParams.get('issuer')).toBe(practiceName);
+    expect(uri.searchParams.get('digits')).toBe('6');
+    expect(uri.searchParams.get('period')).toBe('30');
+    await page.screenshot({ path: artifactPath('two-factor-phone-scan.png') });
+
+    // Confirming still works with the link on the page (it replaces this step with the codes).
+    await page.getByLabel('Code from the app').fill(freshCode(key));
+    await page.getByRole('button', { name: 'Turn On Two-Factor Authentication' }).click();
+    await page.getByRole('list', { name: 'Recovery codes' }).waitFor();
+    await page.getByRole('button', { name: 'I Saved My Codes' }).click();
+    await page.getByRole('region', { name: 'Security & Activity' }).waitFor();
+    await context.close();
   });
 });

@@ -59,7 +59,7 @@ export async function logInOnPage(page: Page, url: string, credentials: LogInCre
 /** Logs out from the user menu, as a person would, and waits for the sign-in page. */
 export async function logOutOnPage(page: Page): Promise<void> {
   await page.getByRole('button', { name: /User menu/ }).click();
-  await page.getByRole('menuitem', { name: 'Log out' }).click();
+  await page.getByRole('menuitem', { name: 'Log Out' }).click();
   await page.getByRole('button', { name: 'Log In' }).waitFor();
 }
 

@@ -88,6 +88,6 @@ export function useSession(): Session {
 /** The signed-in user; only for components rendered when the stage is signed_in. */
 export function useUser(): User {
   const { state } = useSession();
-  if (state.status !== 'ready' || state.user === null) throw new Error('useUser needs a signed-in session.');
+  if (state.status !== 'ready' || state.user === null) throw new Error('useUser needs a logged-in session.');
   return state.user;
 }

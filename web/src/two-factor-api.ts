@@ -20,8 +20,13 @@ export type { Passkey, RecoveryCodes, RememberedBrowser, SecondFactorOptions, To
 /** The two-factor endpoints (docs/architecture.md "HTTP API"). */
 export const twoFactorApi = {
   status: () => request<TwoFactorStatus>('GET', '/api/me/two-factor'),
-  setup: (currentPassword: string) =>
-    request<TotpSetup>('POST', '/api/me/two-factor/totp/setup', { currentPassword }),
+  /** Without a password only in the forced enrolment stage of a sign-in (the server refuses it elsewhere). */
+  setup: (currentPassword?: string) =>
+    request<TotpSetup>(
+      'POST',
+      '/api/me/two-factor/totp/setup',
+      currentPassword === undefined ? {} : { currentPassword },
+    ),
   confirm: (code: string) => request<RecoveryCodes>('POST', '/api/me/two-factor/totp/confirm', { code }),
   disable: (currentPassword: string) =>
     request<undefined>('DELETE', '/api/me/two-factor', { currentPassword }),

@@ -38,7 +38,7 @@ const Params = Type.Object({
   uid: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }),
 });
 const GONE =
-  'This sign-in has expired or was already finished. Go back to the app and sign in again from there.';
+  'This login has expired or was already finished. Go back to the app and log in again from there.';
 
 export const AppSignInDetails = Type.Object({
   app: Type.Object({ name: Type.String(), clientId: Type.String(), firstParty: Type.Boolean() }),
@@ -190,7 +190,7 @@ export const oidcInteractionRoutes: FastifyPluginAsyncTypebox<OidcInteractionRou
       if (auth.practice.id !== loaded.practice.id)
         throw new ApiError('forbidden', otherPracticeMessage(appOf(loaded).name, loaded.practice.code));
       const signIn = signInFor(auth, loaded);
-      if (!signIn) throw new ApiError('forbidden', 'Sign in again to continue to this app.');
+      if (!signIn) throw new ApiError('forbidden', 'Log in again to continue to this app.');
       if (request.body.allow) return { redirectTo: await allow(request, reply, loaded, signIn) };
       await recordAppRefusal(deps, { auth, origin: requestOrigin(request), app: appOf(loaded) });
       const redirectTo = await provider.interactionResult(request.raw, reply.raw, {
@@ -203,5 +203,5 @@ export const oidcInteractionRoutes: FastifyPluginAsyncTypebox<OidcInteractionRou
 };
 
 function otherPracticeMessage(app: string, practiceCode: string): string {
-  return `${app} belongs to practice ${practiceCode}, and you are signed in to another practice. Log out, then log in with your ${practiceCode} account.`;
+  return `${app} belongs to practice ${practiceCode}, and you are logged in to another practice. Log out, then log in with your ${practiceCode} account.`;
 }

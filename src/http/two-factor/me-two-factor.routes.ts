@@ -28,6 +28,14 @@ const CurrentPasswordBody = Type.Object(
   { currentPassword: Type.String({ minLength: 1, maxLength: LIMITS.password }) },
   strict,
 );
+/**
+ * Setup's password is optional in the schema only: the service asks for it in every stage but
+ * the forced enrolment right after the password (domain/session-stage.ts `stageProvesPassword`).
+ */
+const SetupBody = Type.Object(
+  { currentPassword: Type.Optional(CurrentPasswordBody.properties.currentPassword) },
+  strict,
+);
 /** Room for a code typed with spaces or dashes; the services decide what it is. */
 export const CodeField = Type.String({ minLength: 1, maxLength: 64 });
 const errors = { ...commonErrors, 409: ErrorResponse };
@@ -69,8 +77,9 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
     {
       config: { access: ENROLMENT_ACCESS, rateLimit: RATE_LIMITS.reauthenticate },
       schema: {
-        summary: 'Start enrolling an authenticator app (needs the current password)',
-        body: CurrentPasswordBody,
+        summary:
+          'Start enrolling an authenticator app (needs the current password, except in stage two_factor_enrollment)',
+        body: SetupBody,
         response: {
           200: TotpSetup,
           ...errors,
@@ -84,6 +93,8 @@ export const meTwoFactorRoutes: FastifyPluginAsyncTypebox<TwoFactorRoutesOptions
       });
       if (result.ok)
         return { secret: result.secret, otpauthUri: result.otpauthUri, qrCodeSvg: result.qrCodeSvg };
+      if (result.reason === 'current_password_required')
+        throw new ApiError('invalid_request', 'Enter your current password.');
       throw new ApiError(result.reason === 'already_enabled' ? 'two_factor_already_enabled' : result.reason);
     },
   );

@@ -56,7 +56,7 @@ export async function adminResetPassword(
         subject: 'Your password was reset',
         paragraphs: [
           `${actor ? `${actor.firstName} ${actor.lastName}, a Practice Administrator,` : 'A Practice Administrator'} reset the password of your ${practice.name} account (user name ${target.username}).`,
-          'You were signed out everywhere. Use the temporary password your administrator gives you; you will choose a new password when you log in.',
+          'You were logged out everywhere. Use the temporary password your administrator gives you; you will choose a new password when you log in.',
         ],
       },
     );

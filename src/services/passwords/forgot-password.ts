@@ -143,7 +143,7 @@ export async function resetPasswordWithToken(
         subject: 'Your password was reset',
         paragraphs: [
           `The password of your ${practice.name} account (user name ${user.username}) was reset with a link sent to this address.`,
-          'You were signed out everywhere. Log in with your new password.',
+          'You were logged out everywhere. Log in with your new password.',
         ],
       },
     );

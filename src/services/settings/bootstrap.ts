@@ -40,10 +40,10 @@ export function firstRunNotice(
     `  User Name:           ${DEMO_PRACTICE.admin.username}`,
     `  Temporary Password:  ${result.temporaryPassword}`,
     '',
-    `Sign in at ${url}`,
+    `Log in at ${url}`,
     'The password is case sensitive and includes dashes. It is shown only',
     `this once and expires ${new Date(result.expiresAt).toISOString().replace('T', ' ').slice(0, 16)} UTC.`,
-    'You will be asked to choose your own password at first sign-in.',
+    'You will be asked to choose your own password at first login.',
   ];
   const width = Math.max(...lines.map((line) => line.length));
   const bar = '═'.repeat(width + 4);

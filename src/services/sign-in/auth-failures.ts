@@ -106,9 +106,9 @@ export async function countFailure(
     {
       subject: 'Your account was locked',
       paragraphs: [
-        `Your ${practice.name} account was locked after ${failedAttempts} failed sign-in attempts in a row. ` +
+        `Your ${practice.name} account was locked after ${failedAttempts} failed login attempts in a row. ` +
           `It unlocks by itself in ${Math.round(durationMs / 60_000)} minutes, or your Practice Administrator can unlock it now.`,
-        'If you forgot your password, use "Forgot password?" on the sign-in page to reset it; that works while the account is locked.',
+        'If you forgot your password, use "Forgot Password?" on the Log In page to reset it; that works while the account is locked.',
       ],
     },
   );
@@ -117,7 +117,7 @@ export async function countFailure(
     practice,
     actor: null,
     target: user,
-    summary: `The account of ${whoIs(user)} was locked after ${failedAttempts} failed sign-in attempts in a row, until ${zonedTime(until, practice.settings.timeZone)}.`,
+    summary: `The account of ${whoIs(user)} was locked after ${failedAttempts} failed login attempts in a row, until ${zonedTime(until, practice.settings.timeZone)}.`,
     origin,
     at,
   });

@@ -32,9 +32,9 @@ export async function noticeNewDevice(
     trx,
     { user, practice, origin, at: now },
     {
-      subject: 'Was this you? A new sign-in to your account',
+      subject: 'Was this you? A new login to your account',
       paragraphs: [
-        `Your ${practice.name} account was just signed in to from a browser or network it has not been used from before.`,
+        `Your ${practice.name} account was just logged in to from a browser or network it has not been used from before.`,
         'If this was you, nothing needs doing.',
         'If it was not you: change your password now (Profile > Security & Activity > Change Password), then tell your Practice Administrator, who can sign you out everywhere.',
       ],

@@ -168,14 +168,14 @@ async function recordFailure(
 
 function recoveryCodeUsedEmail(remaining: number) {
   const paragraphs = [
-    'A recovery code was just used to sign in to your account. Each recovery code works only once.',
+    'A recovery code was just used to log in to your account. Each recovery code works only once.',
     remaining === 1
       ? 'You have 1 unused recovery code left.'
       : `You have ${remaining} unused recovery codes left.`,
   ];
   if (remaining < RECOVERY_CODES_WARN_BELOW)
     paragraphs.push(
-      'You are running out of recovery codes. Sign in, open Profile > Security & Activity and choose Get New Recovery Codes.',
+      'You are running out of recovery codes. Log in, open Profile > Security & Activity and choose Get New Recovery Codes.',
     );
-  return { subject: 'A recovery code was used to sign in', paragraphs };
+  return { subject: 'A recovery code was used to log in', paragraphs };
 }

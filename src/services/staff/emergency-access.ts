@@ -90,7 +90,7 @@ export async function restoreAccess(
         subject: 'Access to your account was restored',
         paragraphs: paragraphs(`At your request, ${what}.`),
         closing:
-          'Sign in with the temporary password you were given, choose a new password and set up two-factor authentication again. If you did not ask for this, contact your practice right away.',
+          'Log in with the temporary password you were given, choose a new password and set up two-factor authentication again. If you did not ask for this, contact your practice right away.',
       },
     );
     const others = (await listPracticeUsers(trx, practice.id)).filter(

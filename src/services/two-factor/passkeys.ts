@@ -158,7 +158,7 @@ export async function finishPasskeyRegistration(
       {
         subject: 'A passkey was added to your account',
         paragraphs: [
-          'A passkey or security key was added to your account. You can now use it to finish signing in.',
+          'A passkey or security key was added to your account. You can now use it to finish logging in.',
         ],
       },
     );
@@ -253,7 +253,7 @@ export async function removePasskey(
       {
         subject: 'A passkey was removed from your account',
         paragraphs: [
-          'A passkey or security key was removed from your account. It can no longer be used to sign in.',
+          'A passkey or security key was removed from your account. It can no longer be used to log in.',
         ],
       },
     );

@@ -4,7 +4,7 @@ import {
   hashRecoveryCode,
   normalizeRecoveryCode,
 } from '../../domain/recovery-codes.js';
-import type { SignInStage } from '../../domain/session-stage.js';
+import { stageProvesPassword, type SignInStage } from '../../domain/session-stage.js';
 import { generateTotpSecret, matchTotpStep, otpauthUri } from '../../domain/totp.js';
 import type { Executor } from '../../store/database.js';
 import {
@@ -26,6 +26,8 @@ import type { TwoFactorDeps } from './two-factor-deps.js';
  * Enrolling an authenticator app (F2, F4, F5):
  *
  *   setup (current password) -> pending secret, shown once as key + otpauth URI + QR code
+ *   (no password in stage `two_factor_enrollment`: the sign-in's own password is the proof, see
+ *   domain/session-stage.ts `stageProvesPassword`; one sent there anyway is still checked)
  *   confirm (a code from the app) -> 2FA on, 10 recovery codes shown once, `two_factor.enrolled`,
  *   email. In stage `two_factor_enrollment` (practice requires 2FA) confirming also completes
  *   the sign-in under a new session id.
@@ -34,20 +36,27 @@ import type { TwoFactorDeps } from './two-factor-deps.js';
  */
 export type SetupResult =
   | { readonly ok: true; readonly secret: string; readonly otpauthUri: string; readonly qrCodeSvg: string }
-  | { readonly ok: false; readonly reason: CurrentPasswordRefusal | 'already_enabled' };
+  | {
+      readonly ok: false;
+      readonly reason: CurrentPasswordRefusal | 'current_password_required' | 'already_enabled';
+    };
 
 export async function beginTotpSetup(
   deps: TwoFactorDeps,
-  { auth, origin, currentPassword }: OwnRequest & { readonly currentPassword: string },
+  { auth, origin, currentPassword }: OwnRequest & { readonly currentPassword?: string | undefined },
 ): Promise<SetupResult> {
   const { user, practice } = auth;
-  const confirmed = await confirmCurrentPassword(deps, {
-    auth,
-    origin,
-    password: currentPassword,
-    failureEvent: 'two_factor.enrolled',
-  });
-  if (!confirmed.ok) return confirmed;
+  if (currentPassword === undefined) {
+    if (!stageProvesPassword(auth.session.stage)) return { ok: false, reason: 'current_password_required' };
+  } else {
+    const confirmed = await confirmCurrentPassword(deps, {
+      auth,
+      origin,
+      password: currentPassword,
+      failureEvent: 'two_factor.enrolled',
+    });
+    if (!confirmed.ok) return confirmed;
+  }
   const secret = generateTotpSecret();
   const uri = otpauthUri(secret, practice.name, user.username);
   const saved = await savePendingTotp(
@@ -102,8 +111,8 @@ export async function confirmTotpSetup(
       {
         subject: 'Two-factor authentication is on',
         paragraphs: [
-          'Two-factor authentication was turned on for your account. From now on, signing in also asks for a code from your authenticator app.',
-          'Keep your recovery codes somewhere safe: each one lets you sign in once if you lose your phone.',
+          'Two-factor authentication was turned on for your account. From now on, logging in also asks for a code from your authenticator app.',
+          'Keep your recovery codes somewhere safe: each one lets you log in once if you lose your phone.',
         ],
       },
     );

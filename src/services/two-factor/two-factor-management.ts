@@ -76,8 +76,8 @@ export async function disableTwoFactor(
       {
         subject: 'Two-factor authentication is off',
         paragraphs: [
-          'Two-factor authentication was turned off for your account. Signing in now needs only your password.',
-          'Your recovery codes, passkeys and remembered browsers no longer work, and you were signed out everywhere else.',
+          'Two-factor authentication was turned off for your account. Logging in now needs only your password.',
+          'Your recovery codes, passkeys and remembered browsers no longer work, and you were logged out everywhere else.',
         ],
       },
     );

@@ -180,7 +180,7 @@ export function ActivityLogView({ source }: { source: ActivitySource }) {
                 className="button button--link"
                 onClick={() => change({ user: '', userName: '' })}
               >
-                Show all users
+                Show All Users
               </button>
             </span>
           )}
@@ -208,7 +208,7 @@ export function ActivityLogView({ source }: { source: ActivitySource }) {
         <p className="empty-state activity-log__status" data-testid="activity-empty">
           {filtered || cursor
             ? 'No activity matches these filters. Change or clear the filters to see more.'
-            : 'Sign-ins, sign-outs, password and two-factor changes and other security events will appear here as they happen.'}
+            : 'Logins, logouts, password and two-factor changes and other security events will appear here as they happen.'}
         </p>
       )}
       {page.status === 'ready' && visible.length > 0 && (

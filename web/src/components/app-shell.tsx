@@ -47,7 +47,7 @@ export function AppShell({ user, pathname, children }: AppShellProps) {
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
-        Skip to main content
+        Skip to Main Content
       </a>
       <header className="topbar">
         <div className="topbar__brand">

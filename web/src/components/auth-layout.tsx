@@ -27,7 +27,7 @@ export function AuthLayout({ title, subtitle, children, showBrand = true }: Auth
           {children}
         </div>
         <footer className="auth__footer">
-          <p>Trouble signing in? Your practice's Practice Administrator can reset your password.</p>
+          <p>Trouble logging in? Your practice's Practice Administrator can reset your password.</p>
           <p className="auth__fine-print">
             Gatehouse protects your practice's health information. Never share your password.
           </p>

@@ -100,7 +100,7 @@ export function ChangePasswordDialog({ onClose, onChanged }: { onClose: () => vo
             checked={signOutOtherSessions}
             onChange={(event) => setSignOutOtherSessions(event.target.checked)}
           />
-          Sign me out on all other computers and browsers
+          Log me out on all other computers and browsers
         </label>
         <div className="modal__actions">
           <button type="button" className="button button--secondary" onClick={onClose}>

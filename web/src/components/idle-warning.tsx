@@ -92,10 +92,10 @@ export function IdleWarning() {
         data-testid="idle-warning"
       >
         <h2 id="idle-warning-title" className="idle-warning__title">
-          Are you still there?
+          Are You Still There?
         </h2>
         <p id="idle-warning-text">
-          For your security, you will be signed out in{' '}
+          For your security, you will be logged out in{' '}
           <strong className="idle-warning__countdown">{formatRemaining(remaining)}</strong> because of
           inactivity.
         </p>
@@ -111,10 +111,10 @@ export function IdleWarning() {
             className="button button--primary"
             onClick={() => void staySignedIn()}
           >
-            Stay signed in
+            Stay Logged In
           </button>
           <button type="button" className="button button--secondary" onClick={() => void logout()}>
-            Log out
+            Log Out
           </button>
         </div>
       </div>

@@ -7,7 +7,7 @@ import type { SecurityState } from './security-state.js';
  */
 export function LastLoginDetails({
   state,
-  emptyText = 'Your sign-in history will appear here after your next login.',
+  emptyText = 'Your login history will appear here after your next login.',
 }: {
   state: SecurityState;
   emptyText?: string;
@@ -16,11 +16,11 @@ export function LastLoginDetails({
     return (
       <p className="muted">
         <span className="skeleton" aria-hidden="true" />
-        <span className="visually-hidden">Loading your sign-in history…</span>
+        <span className="visually-hidden">Loading your login history…</span>
       </p>
     );
   }
-  if (state.status === 'error') return <p className="muted">Your sign-in history could not be loaded.</p>;
+  if (state.status === 'error') return <p className="muted">Your login history could not be loaded.</p>;
   const { lastLogin, previousLogin, timeZone } = state.summary;
   if (lastLogin === null) {
     return (

@@ -28,7 +28,7 @@ export function LogoutButton({
     <>
       <FormAlert message={error} />
       <button type="button" className={className} onClick={() => void handleClick()} disabled={busy}>
-        Log out
+        Log Out
       </button>
     </>
   );

@@ -41,7 +41,7 @@ export function PasskeySignInButton({
       disabled={busy}
       aria-busy={busy || undefined}
     >
-      Use a passkey
+      Use a Passkey
     </button>
   );
 }

@@ -7,7 +7,7 @@ import { CurrentPasswordForm } from './current-password-form.js';
 import { FormAlert } from './form-alert.js';
 import { TextField } from './text-field.js';
 
-/** Passkeys and security keys: list, add (name + current password + the browser's prompt), rename, remove. */
+/** Passkeys and Security Keys: list, add (name + current password + the browser's prompt), rename, remove. */
 export function PasskeysList({ onChange }: { onChange: () => void }) {
   const [items, setItems] = useState<Passkey[]>([]);
   const [adding, setAdding] = useState(false);
@@ -59,10 +59,10 @@ export function PasskeysList({ onChange }: { onChange: () => void }) {
 
   return (
     <div className="two-factor__list" data-testid="passkeys">
-      <h4 className="two-factor__list-title">Passkeys and security keys</h4>
+      <h4 className="two-factor__list-title">Passkeys and Security Keys</h4>
       <FormAlert message={error} />
       {items.length === 0 ? (
-        <p className="muted">Sign in with a fingerprint, face or security key instead of typing a code.</p>
+        <p className="muted">Log in with a fingerprint, face or security key instead of typing a code.</p>
       ) : (
         <ul aria-label="Passkeys">
           {items.map((item) => (

@@ -36,7 +36,7 @@ export function RecoveryCodeSheet({
 
   return (
     <div className="recovery-sheet" data-testid="recovery-code-sheet">
-      <h3 className="recovery-sheet__title">Save your recovery codes</h3>
+      <h3 className="recovery-sheet__title">Save Your Recovery Codes</h3>
       <p>
         If you lose your phone, each of these codes lets you log in once. Keep them somewhere safe: this is
         the only time they are shown.

@@ -34,7 +34,7 @@ export function RememberedBrowsersList() {
   if (items.length === 0 && error === null) return null;
   return (
     <div className="two-factor__list" data-testid="remembered-browsers">
-      <h4 className="two-factor__list-title">Remembered browsers</h4>
+      <h4 className="two-factor__list-title">Remembered Browsers</h4>
       <FormAlert message={error} />
       <ul>
         {items.map((item) => (

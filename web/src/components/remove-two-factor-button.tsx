@@ -41,10 +41,10 @@ export function RemoveTwoFactorButton({
       </button>
       <dialog ref={dialog} className="dialog" aria-labelledby={`remove-2fa-title-${userId}`}>
         <h2 className="dialog__title" id={`remove-2fa-title-${userId}`}>
-          Remove two-factor authentication?
+          Remove Two-Factor Authentication?
         </h2>
         <p>
-          {userName} will be signed out everywhere. Their authenticator app, recovery codes, passkeys and
+          {userName} will be logged out everywhere. Their authenticator app, recovery codes, passkeys and
           remembered browsers stop working. If your practice requires two-factor authentication, they set it
           up again at their next login.
         </p>

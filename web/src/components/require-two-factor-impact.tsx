@@ -8,7 +8,7 @@ const NAMES_SHOWN = 5;
 
 /**
  * Before "Require two-factor authentication" is turned on: how many active users it would send
- * to enrolment at their next sign-in, and who (the staff list's "Without two-factor" filter).
+ * to enrolment at their next login, and who (the staff list's "Without two-factor" filter).
  */
 export function RequireTwoFactorImpact() {
   const [overview] = useLoader(() => api.securityOverview(), 'security-overview');
@@ -25,9 +25,9 @@ export function RequireTwoFactorImpact() {
   return (
     <p className="field__hint" data-testid="require-two-factor-impact">
       Requiring it affects {affected.length === 1 ? '1 user' : `${affected.length} users`} without two-factor
-      authentication, who must set it up at their next sign-in: {names.join(', ')}
+      authentication, who must set it up at their next login: {names.join(', ')}
       {more > 0 ? ` and ${more} more` : ''}.{' '}
-      <AppLink href={staffFilterHref('no_two_factor')}>See them in the staff list</AppLink>
+      <AppLink href={staffFilterHref('no_two_factor')}>See Them in the Staff List</AppLink>
     </p>
   );
 }

@@ -59,7 +59,7 @@ export function ResetPasswordRow({ user, summary, onReset }: ResetPasswordRowPro
       )}
       <p>
         Give {user.firstName} a temporary password if they cannot log in. They will choose a new one at their
-        next log in.
+        next login.
       </p>
       <div className="security__actions">
         <button type="button" className="button button--secondary" onClick={() => setConfirming(true)}>
@@ -78,7 +78,7 @@ export function ResetPasswordRow({ user, summary, onReset }: ResetPasswordRowPro
             <strong>
               {user.firstName} {user.lastName}
             </strong>{' '}
-            ({user.username})? They will be signed out everywhere and will need the temporary password to log
+            ({user.username})? They will be logged out everywhere and will need the temporary password to log
             in.
           </p>
           <div className="modal__actions">

@@ -41,7 +41,7 @@ export function SecurityActivitySection() {
     <SecurityCard
       headingId="security-activity-heading"
       testId="security-activity"
-      intro="Manage how you sign in to Gatehouse and check recent access to your account."
+      intro="Manage how you log in to Gatehouse and check recent access to your account."
       busy={state.status === 'loading'}
       error={state.status === 'error' ? state.message : null}
       onRetry={retry}

@@ -35,7 +35,7 @@ const NUMBER_FIELDS: readonly { key: NumberKey; label: string; hint: string }[] 
   },
   {
     key: 'lockoutThreshold',
-    label: 'Failed log-in attempts before an account locks',
+    label: 'Failed login attempts before an account locks',
     hint: 'Wrong passwords in a row; a Practice Administrator can unlock the account sooner.',
   },
   {
@@ -84,7 +84,7 @@ function problemsOf(values: NumberValues): Record<NumberKey, string | null> {
 const TIME_ZONES: readonly string[] = Intl.supportedValuesOf('timeZone');
 
 /**
- * Settings > Security > Log-In and Sessions: timeouts, one session per user, lockout,
+ * Settings > Security > Login and Sessions: timeouts, one session per user, lockout,
  * temporary-password lifetime, "remember this browser", the practice's time zone and how
  * administrators get security alerts.
  * Errors show beside their field once Save is pressed, and clear as each field is fixed.
@@ -144,14 +144,14 @@ export function SessionSettingsCard({
     <section className="card" aria-labelledby="session-settings-heading" data-testid="session-settings">
       <header className="card__header">
         <h3 id="session-settings-heading" className="card__title">
-          Log-In and Sessions
+          Login and Sessions
         </h3>
       </header>
       <form
         className="form card__body"
         onSubmit={(event) => void handleSubmit(event)}
         noValidate
-        aria-label="Log-In and Sessions"
+        aria-label="Login and Sessions"
       >
         <FormAlert message={error} />
         {saved && <SettingsSavedNotice />}
@@ -229,7 +229,7 @@ export function SessionSettingsCard({
         </SettingField>
         <div className="modal__actions">
           <button type="submit" className="button button--primary">
-            Save Log-In and Session Settings
+            Save Login and Session Settings
           </button>
         </div>
       </form>

@@ -11,7 +11,7 @@ type SessionsListProps =
 
 /**
  * Open sessions (browser, IP, started, last active). Own sessions: end any other one, or all
- * others at once. A Practice Administrator looking at a user: Sign Out Everywhere.
+ * others at once. A Practice Administrator looking at a user: Log Out Everywhere.
  */
 export function SessionsList(props: SessionsListProps) {
   const userId = props.mode === 'staff' ? props.userId : '';
@@ -54,7 +54,7 @@ export function SessionsList(props: SessionsListProps) {
       {sessions.length === 0 ? (
         <p className="empty-state">
           {props.mode === 'staff'
-            ? 'This user is not signed in anywhere. Their sessions will appear here when they log in.'
+            ? 'This user is not logged in anywhere. Their sessions will appear here when they log in.'
             : 'No open sessions.'}
         </p>
       ) : (
@@ -80,11 +80,11 @@ export function SessionsList(props: SessionsListProps) {
                   onClick={() =>
                     void act(async () => {
                       await api.endMySession(session.id);
-                      return `The session in ${session.browser} was signed out.`;
+                      return `The session in ${session.browser} was logged out.`;
                     })
                   }
                 >
-                  Sign Out
+                  Log Out
                 </button>
               )}
             </li>
@@ -98,10 +98,10 @@ export function SessionsList(props: SessionsListProps) {
             className="button button--secondary"
             disabled={busy}
             onClick={() =>
-              void act(async () => `${plural((await api.endMyOtherSessions()).ended)} signed out.`)
+              void act(async () => `${plural((await api.endMyOtherSessions()).ended)} logged out.`)
             }
           >
-            Sign Out All Other Sessions
+            Log Out All Other Sessions
           </button>
         )}
         {props.mode === 'staff' && sessions.length > 0 && (
@@ -110,10 +110,10 @@ export function SessionsList(props: SessionsListProps) {
             className="button button--secondary"
             disabled={busy}
             onClick={() =>
-              void act(async () => `${plural((await api.signOutEverywhere(userId)).ended)} signed out.`)
+              void act(async () => `${plural((await api.signOutEverywhere(userId)).ended)} logged out.`)
             }
           >
-            Sign Out Everywhere
+            Log Out Everywhere
           </button>
         )}
       </div>

@@ -30,7 +30,7 @@ export function StaffSecurityActivity({ user }: { user: StaffUser }) {
     <SecurityCard
       headingId="staff-security-heading"
       testId="staff-security-activity"
-      intro="How and when this user last signed in, and what they have done."
+      intro="How and when this user last logged in, and what they have done."
       busy={loaded.status === 'loading'}
       error={loaded.status === 'error' ? loaded.message : null}
       onRetry={reload}

@@ -70,8 +70,7 @@ export function TwoFactorRow() {
           </p>
         ) : (
           <p data-testid="two-factor-off">
-            <span className="badge badge--off">Off</span> Add a code from an authenticator app to each
-            sign-in.
+            <span className="badge badge--off">Off</span> Add a code from an authenticator app to each login.
           </p>
         )}
         {panel === 'none' && (
@@ -100,7 +99,10 @@ export function TwoFactorRow() {
             )}
           </div>
         )}
-        {panel === 'enroll' && <TotpEnrollment onFinished={close} onCancel={close} />}
+        {panel === 'enroll' && (
+          // On as soon as the app is confirmed, while its recovery codes are still on screen.
+          <TotpEnrollment onConfirmed={() => void reload()} onFinished={close} onCancel={close} />
+        )}
         {panel === 'regenerate' && (
           <CurrentPasswordForm
             id="regeneratePassword"
@@ -115,7 +117,7 @@ export function TwoFactorRow() {
         {panel === 'disable' && (
           <CurrentPasswordForm
             id="disablePassword"
-            intro="Turning off two-factor authentication removes your authenticator app, recovery codes and passkeys. Signing in will need only your password."
+            intro="Turning off two-factor authentication removes your authenticator app, recovery codes and passkeys. Logging in will need only your password."
             submitLabel="Turn Off Two-Factor Authentication"
             danger
             onSubmit={async (password) => {

@@ -39,7 +39,7 @@ export function UnlockAccount({ userId, lockedUntil, timeZone, onUnlocked }: Unl
   return (
     <div className="lock-status" data-testid="lock-status">
       <span>
-        Locked after too many failed log in attempts, until {formatDateTime(lockedUntil, timeZone)}. The user
+        Locked after too many failed login attempts, until {formatDateTime(lockedUntil, timeZone)}. The user
         can still reset their password with “Forgot password?”.
       </span>
       <button

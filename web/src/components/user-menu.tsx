@@ -158,7 +158,7 @@ export function UserMenu({ user, onLogout }: UserMenuProps) {
                 onLogout();
               }}
             >
-              Log out
+              Log Out
             </button>
           </li>
         </ul>

@@ -7,12 +7,12 @@ import type { StaffFilterName } from '../types.js';
 export const STAFF_FILTER_LABELS: ReadonlyArray<readonly [StaffFilterName, string]> = [
   ['no_two_factor', 'Without two-factor authentication'],
   ['locked', 'Locked'],
-  ['never_signed_in', 'Never signed in'],
+  ['never_signed_in', 'Never logged in'],
   ['temporary_password', 'Temporary password pending'],
-  ['inactive_90_days', 'No sign-in for 90 days'],
+  ['inactive_90_days', 'No login for 90 days'],
   ['password_expired', 'Password past expiry'],
   ['recent_lockout', 'Locked out recently'],
-  ['failed_sign_in_burst', 'Many failed sign-ins'],
+  ['failed_sign_in_burst', 'Many failed logins'],
   ['deactivated', 'Deactivated'],
 ];
 

@@ -25,7 +25,7 @@ export function AuthorizePage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const appName = load.status === 'ready' ? load.details.app.name : undefined;
-  usePageTitle(appName === undefined ? 'Connect an App' : `Sign in to ${appName}`);
+  usePageTitle(appName === undefined ? 'Connect an App' : `Log In to ${appName}`);
 
   useEffect(() => {
     let active = true;
@@ -37,7 +37,7 @@ export function AuthorizePage() {
         if (active)
           setLoad({
             status: 'error',
-            message: caught instanceof ApiError ? caught.message : 'This sign-in could not be loaded.',
+            message: caught instanceof ApiError ? caught.message : 'This login could not be loaded.',
           });
       },
     );
@@ -73,7 +73,7 @@ export function AuthorizePage() {
 
   if (load.status !== 'ready')
     return (
-      <AuthLayout title="Sign in to an app">
+      <AuthLayout title="Log In to an App">
         {load.status === 'loading' ? <p className="muted">Loading…</p> : <FormAlert message={load.message} />}
       </AuthLayout>
     );
@@ -81,7 +81,7 @@ export function AuthorizePage() {
   const { details } = load;
   if (details.session === 'other_practice')
     return (
-      <AuthLayout title={`Sign in to ${details.app.name}`}>
+      <AuthLayout title={`Log In to ${details.app.name}`}>
         <FormAlert
           message={`${details.app.name} belongs to practice ${details.practice.code}, and you are logged in to another practice. Log out, then log in with your ${details.practice.code} account.`}
         />
@@ -97,7 +97,7 @@ export function AuthorizePage() {
     );
 
   return (
-    <AuthLayout title={`Allow ${details.app.name}?`} subtitle={`${details.app.name} wants to sign you in.`}>
+    <AuthLayout title={`Allow ${details.app.name}?`} subtitle={`${details.app.name} wants to log you in.`}>
       <FormAlert message={error} />
       <p>If you allow it, {details.app.name} will receive:</p>
       <ul className="consent__list" data-testid="consent-scopes">

@@ -114,7 +114,7 @@ export function ComputerAccessSettingsPage() {
                   setEnabled(event.target.checked);
                 }}
               />
-              Only allow log in from the addresses below
+              Only allow login from the addresses below
             </label>
             {yourAddress.status === 'ready' && (
               <p className="access-settings__yours" data-testid="your-address">

@@ -32,7 +32,7 @@ const FLOWS = {
   /** Forgot password: emails a reset link. */
   password: {
     pageTitle: 'Forgot Password',
-    title: 'Forgot your password?',
+    title: 'Forgot Your Password?',
     subtitle: "Enter your practice code and user name and we'll email you a link to choose a new password.",
     formLabel: 'Forgot password',
     fields: [
@@ -64,12 +64,12 @@ const FLOWS = {
         to its email address. The link works once, for 60 minutes.
       </>
     ),
-    otherLink: { href: '/forgot-practice-code', text: 'Forgot your practice code?' },
+    otherLink: { href: '/forgot-practice-code', text: 'Forgot Your Practice Code?' },
   },
   /** Forgot practice code: emails the codes linked to the address. */
   practiceCode: {
     pageTitle: 'Forgot Practice Code',
-    title: 'Forgot your practice code?',
+    title: 'Forgot Your Practice Code?',
     subtitle: "Enter your email address and we'll email you the practice codes linked to it.",
     formLabel: 'Forgot practice code',
     fields: [

@@ -7,13 +7,13 @@ export function NotFoundPage() {
     <div className="page">
       <header className="page__header">
         <h1 className="page__title" tabIndex={-1}>
-          Page not found
+          Page Not Found
         </h1>
       </header>
-      <section className="card card--centered" aria-label="Page not found">
+      <section className="card card--centered" aria-label="Page Not Found">
         <p>This page does not exist, or you do not have access to it.</p>
         <p>
-          <AppLink href="/profile">Go to your Profile</AppLink>
+          <AppLink href="/profile">Go to Your Profile</AppLink>
         </p>
       </section>
     </div>

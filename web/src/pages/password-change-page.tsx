@@ -76,8 +76,8 @@ export function PasswordChangePage() {
 
   return (
     <AuthLayout
-      title="Choose a new password"
-      subtitle="You signed in with a temporary or expired password. Choose a new password to continue."
+      title="Choose a New Password"
+      subtitle="You logged in with a temporary or expired password. Choose a new password to continue."
     >
       <form className="form" onSubmit={handleSubmit} noValidate aria-label="Choose a new password">
         <FormAlert key={attempt} message={problem?.message ?? null} violations={problem?.violations ?? []} />

@@ -54,11 +54,11 @@ export function ResetPasswordPage() {
 
   if (token === '')
     return (
-      <AuthLayout title="Reset your password">
+      <AuthLayout title="Reset Your Password">
         <div className="form">
-          <FormAlert message="This page needs the link from your password reset email. Request a new link if yours has expired." />
+          <FormAlert message="This page needs the link from your password reset email. Request a New Link if yours has expired." />
           <div className="form__links form__links--center">
-            <AppLink href="/forgot-password">Request a new link</AppLink>
+            <AppLink href="/forgot-password">Request a New Link</AppLink>
           </div>
         </div>
       </AuthLayout>
@@ -66,14 +66,14 @@ export function ResetPasswordPage() {
 
   return (
     <AuthLayout
-      title="Choose a new password"
+      title="Choose a New Password"
       subtitle="Choose the password you will use to log in from now on."
     >
       {done ? (
         <div className="form">
           <Notice testId="password-reset-done">
             <p>
-              <strong>Your password was reset.</strong> You were signed out everywhere. Log in with your new
+              <strong>Your password was reset.</strong> You were logged out everywhere. Log in with your new
               password.
             </p>
           </Notice>

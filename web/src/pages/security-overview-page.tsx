@@ -17,9 +17,9 @@ function tiles(report: SecurityOverviewReport): { filter: StaffFilterName; title
     {
       filter: 'no_two_factor',
       title: 'Without two-factor authentication',
-      hint: 'Active users who sign in with a password alone.',
+      hint: 'Active users who log in with a password alone.',
     },
-    { filter: 'locked', title: 'Locked accounts', hint: 'Locked now after too many failed sign-ins.' },
+    { filter: 'locked', title: 'Locked accounts', hint: 'Locked now after too many failed logins.' },
     {
       filter: 'temporary_password',
       title: 'Temporary passwords pending',
@@ -27,7 +27,7 @@ function tiles(report: SecurityOverviewReport): { filter: StaffFilterName; title
     },
     {
       filter: 'inactive_90_days',
-      title: `No sign-in for ${windows.inactiveDays} days`,
+      title: `No login for ${windows.inactiveDays} days`,
       hint: 'Accounts nobody has used lately: deactivate the ones no longer needed.',
     },
     {
@@ -36,7 +36,7 @@ function tiles(report: SecurityOverviewReport): { filter: StaffFilterName; title
       hint:
         windows.passwordExpiryDays === null
           ? 'Passwords never expire in this practice.'
-          : `Not changed for ${windows.passwordExpiryDays} days; they must change it at their next sign-in.`,
+          : `Not changed for ${windows.passwordExpiryDays} days; they must change it at their next login.`,
     },
     {
       filter: 'recent_lockout',
@@ -45,10 +45,10 @@ function tiles(report: SecurityOverviewReport): { filter: StaffFilterName; title
     },
     {
       filter: 'failed_sign_in_burst',
-      title: 'Many failed sign-ins',
-      hint: `${windows.failedBurstMin} or more failed sign-ins in the last ${windows.failedBurstHours} hours.`,
+      title: 'Many failed logins',
+      hint: `${windows.failedBurstMin} or more failed logins in the last ${windows.failedBurstHours} hours.`,
     },
-    { filter: 'never_signed_in', title: 'Never signed in', hint: 'Active accounts not used even once.' },
+    { filter: 'never_signed_in', title: 'Never logged in', hint: 'Active accounts not used even once.' },
   ];
 }
 
@@ -77,7 +77,7 @@ function Report({ report }: { report: SecurityOverviewReport }) {
     <>
       <section className="card overview__coverage" aria-labelledby="coverage-heading">
         <h2 id="coverage-heading" className="card__title">
-          Two-factor coverage
+          Two-Factor Coverage
         </h2>
         <p className="overview__big" data-testid="two-factor-coverage">
           {coverage}%

@@ -42,7 +42,7 @@ export function SignInPage() {
   const interaction = appInteractionOf(search.get('returnTo'));
   const lockedPractice = interaction === undefined ? null : search.get('practice');
   const appName = useAppSignIn(interaction);
-  usePageTitle(appName === undefined ? 'Log In' : `Sign in to ${appName}`);
+  usePageTitle(appName === undefined ? 'Log In' : `Log In to ${appName}`);
   const { refresh } = useSession();
   const [practiceCode, setPracticeCode] = useState(lockedPractice ?? '');
   const [username, setUsername] = useState('');
@@ -107,7 +107,7 @@ export function SignInPage() {
 
   return (
     <AuthLayout
-      title={appName === undefined ? 'Gatehouse' : `Sign in to ${appName}`}
+      title={appName === undefined ? 'Gatehouse' : `Log In to ${appName}`}
       showBrand={appName !== undefined}
       subtitle={
         appName === undefined
@@ -117,7 +117,7 @@ export function SignInPage() {
     >
       <form className="form" onSubmit={handleSubmit} noValidate aria-label="Log in">
         {expired && (
-          <Notice testId="session-expired">You were signed out after a period of inactivity.</Notice>
+          <Notice testId="session-expired">You were logged out after a period of inactivity.</Notice>
         )}
         <FormAlert key={attempt} message={error} />
         <TextField
@@ -167,8 +167,8 @@ export function SignInPage() {
           Log In
         </button>
         <div className="form__links">
-          <AppLink href="/forgot-password">Forgot password?</AppLink>
-          <AppLink href="/forgot-practice-code">Forgot practice code?</AppLink>
+          <AppLink href="/forgot-password">Forgot Password?</AppLink>
+          <AppLink href="/forgot-practice-code">Forgot Practice Code?</AppLink>
         </div>
       </form>
     </AuthLayout>

@@ -61,7 +61,7 @@ export function StaffMemberPage({ id }: { id: string }) {
       </p>
       <header className="page__header">
         <h1 className="page__title" tabIndex={-1}>
-          {user === null ? 'Staff member' : `${user.firstName} ${user.lastName}`}
+          {user === null ? 'Staff Member' : `${user.firstName} ${user.lastName}`}
         </h1>
         {user !== null && (
           <p className="muted">
@@ -95,7 +95,7 @@ export function StaffMemberPage({ id }: { id: string }) {
                     type="button"
                     className="button button--secondary"
                     onClick={() =>
-                      void save({ status: 'deactivated' }, 'User deactivated and signed out everywhere.')
+                      void save({ status: 'deactivated' }, 'User deactivated and logged out everywhere.')
                     }
                   >
                     Deactivate User

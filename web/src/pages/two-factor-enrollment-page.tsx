@@ -10,10 +10,11 @@ export function TwoFactorEnrollmentPage() {
   const { refresh } = useSession();
   return (
     <AuthLayout
-      title="Set up two-factor authentication"
+      title="Set Up Two-Factor Authentication"
       subtitle="Your practice requires two-factor authentication for every user. Set it up to continue."
     >
-      <TotpEnrollment onFinished={() => void refresh()} />
+      {/* The password was typed to log in a moment ago: the server asks no second one in this stage. */}
+      <TotpEnrollment passwordProven onFinished={() => void refresh()} />
       <div className="auth__secondary">
         <LogoutButton className="button button--link" />
       </div>

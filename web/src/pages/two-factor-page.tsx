@@ -72,7 +72,7 @@ export function TwoFactorPage() {
   const days = options?.rememberBrowserDays ?? 0;
   return (
     <AuthLayout
-      title="Two-factor authentication"
+      title="Two-Factor Authentication"
       subtitle="Your account is protected with two-factor authentication."
     >
       <form className="form" onSubmit={handleSubmit} noValidate aria-label="Two-factor authentication">
