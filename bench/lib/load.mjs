@@ -11,12 +11,17 @@ import http from 'node:http';
  *   maxRequests?: number,
  *   request: (i: number) => { method?: string, path: string, headers?: Record<string, string>, body?: string },
  *   expectStatus?: number,
+ *   warmPath?: string,
  * }} options
+ *
+ * `warmPath`: before the timed requests, every connection is opened with one GET of this path,
+ * so that no timed request waits for a connection to be made and first read.
  */
 export async function runLoad(options) {
   const target = new URL(options.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
   const maxRequests = options.maxRequests ?? Number.POSITIVE_INFINITY;
+  if (options.warmPath) await warm(agent, target, options.connections, options.warmPath);
   const latencies = [];
   // Latencies of every request but a connection's first, which also waits for the connect and,
   // when every connection opens at once, for the server to read the whole first wave (README,
@@ -90,4 +95,22 @@ export async function runLoad(options) {
     errors,
     statuses: Object.fromEntries(statuses),
   };
+}
+
+/** Opens `connections` keep-alive sockets on the agent, one GET of `path` each, all at once. */
+async function warm(agent, target, connections, path) {
+  await Promise.all(
+    Array.from(
+      { length: connections },
+      () =>
+        new Promise((resolve, reject) => {
+          const req = http.request({ host: target.hostname, port: target.port, path, agent }, (res) => {
+            res.resume();
+            res.on('end', resolve);
+          });
+          req.on('error', reject);
+          req.end();
+        }),
+    ),
+  );
 }
