@@ -3,6 +3,7 @@ import {
   countStaff,
   matchesFilter,
   matchesSearch,
+  sortByName,
   sortStaff,
   type FilterContext,
   type StaffAccount,
@@ -99,6 +100,13 @@ describe('sortStaff', () => {
     expect(sortStaff(accounts, 'last_login', 'asc', NOW).map((a) => a.username)).toEqual(['a', 'c', 'b']);
     expect(sortStaff(accounts, 'last_login', 'desc', NOW).map((a) => a.username)).toEqual(['b', 'c', 'a']);
     expect(sortStaff(accounts, 'status', 'desc', NOW).map((a) => a.username)).toEqual(['b', 'a', 'c']);
+  });
+
+  it('sorts what holds only names as it sorts accounts by name (the overview’s list)', () => {
+    const names = [...accounts, account({ username: 'd', firstName: 'Alex', lastName: 'YOUNG' })].map(
+      ({ id, username, firstName, lastName }) => ({ id, username, firstName, lastName }),
+    );
+    expect(sortByName(names).map((a) => a.username)).toEqual(['a', 'd', 'b', 'c']);
   });
 });
 

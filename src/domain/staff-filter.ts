@@ -114,13 +114,17 @@ export function matchesSearch(account: StaffAccount, search: string): boolean {
 // dominated sorting a practice of 1,000 staff (bench/activity.mjs).
 const byText = new Intl.Collator('en', { sensitivity: 'base' }).compare;
 
+type Named = Pick<StaffAccount, 'firstName' | 'lastName' | 'username'>;
+const byName = (a: Named, b: Named) => byText(a.lastName, b.lastName) || byText(a.firstName, b.firstName);
+const byUsername = (a: Named, b: Named) => byText(a.username, b.username);
+
 /** Ties fall back to the name, then the user name, so the order never depends on the database. */
 function compareBy(sort: StaffSort, now: number): (a: StaffAccount, b: StaffAccount) => number {
   switch (sort) {
     case 'name':
-      return (a, b) => byText(a.lastName, b.lastName) || byText(a.firstName, b.firstName);
+      return byName;
     case 'username':
-      return (a, b) => byText(a.username, b.username);
+      return byUsername;
     // Never signed in sorts before every real time, as the oldest.
     case 'last_login':
       return (a, b) => (a.lastLoginAt ?? -1) - (b.lastLoginAt ?? -1);
@@ -142,10 +146,13 @@ export function sortStaff<T extends StaffAccount>(
   now: number,
 ): T[] {
   const primary = compareBy(sort, now);
-  const byName = compareBy('name', now);
-  const byUsername = compareBy('username', now);
   const sign = order === 'asc' ? 1 : -1;
   return [...accounts].sort((a, b) => sign * primary(a, b) || byName(a, b) || byUsername(a, b));
+}
+
+/** sortStaff's order by name, ascending, for a list that holds only what names each user. */
+export function sortByName<T extends Named>(accounts: readonly T[]): T[] {
+  return [...accounts].sort((a, b) => byName(a, b) || byUsername(a, b));
 }
 
 /** The security overview's numbers: each is how many users the filter of the same name lists. */

@@ -38,7 +38,13 @@ import {
   setPasswordHash,
   type NewUser,
 } from '../../src/store/user-store.js';
-import { listStaffAccounts } from '../../src/store/staff-security-store.js';
+import {
+  countStaffAccounts,
+  listActiveWithoutTwoFactor,
+  listStaffAccountFacts,
+  listStaffAccounts,
+} from '../../src/store/staff-security-store.js';
+import { countStaff, matchesFilter, type FilterContext } from '../../src/domain/staff-filter.js';
 import { openTestStore, testDatabase } from '../support/test-server.js';
 
 /**
@@ -189,6 +195,127 @@ describe(`the store on ${testDatabase()}`, () => {
       expect(await usernames(new Set([sam.id, kim.id, stranger.id]))).toEqual(['kim', 'sam']);
       expect(await usernames(new Set([jo.id, 'no-such-user']))).toEqual(['jo']);
       expect(await usernames(new Set())).toEqual([]);
+    });
+  });
+
+  describe('staff counts', () => {
+    const DAY = 86_400_000;
+    /** A deterministic pseudo-random stream, so a failure can be replayed. */
+    const rng = (seed: number) => {
+      let x = seed >>> 0;
+      return () => (x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0) / 2 ** 32;
+    };
+
+    /**
+     * A practice whose users sit on either side of every rule's boundary (locked until now or a
+     * millisecond later, signed in 89, 90 or 91 days ago, password changed on the expiry's
+     * millisecond, two-factor enrolment started but not finished, ...), each fact drawn on its own.
+     */
+    async function variedPractice(
+      users: number,
+      seed: number,
+    ): Promise<{ practice: Practice; ids: string[] }> {
+      const practice = await newPractice();
+      const random = rng(seed);
+      const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
+      const rows = Array.from({ length: users }, (_, n) => {
+        const createdAt = pick([NOW, NOW - 90 * DAY, NOW - 90 * DAY + 1, NOW - 400 * DAY]);
+        return {
+          id: randomUUID(),
+          practice_id: practice.id,
+          username: `user${n}`,
+          username_folded: `user${n}`,
+          first_name: 'Sam',
+          last_name: `Staff${n}`,
+          email: `user${n}@example.test`,
+          roles: '["clinician"]',
+          supervisor: 0,
+          status: pick(['active', 'active', 'active', 'deactivated'] as const),
+          password_hash: 'not-a-hash',
+          password_changed_at: pick([
+            NOW,
+            NOW - 30 * DAY,
+            NOW - 30 * DAY + 1,
+            NOW - 90 * DAY,
+            NOW - 90 * DAY + 1,
+          ]),
+          password_must_change: pick([0, 0, 1]),
+          temporary_password_expires_at: null,
+          locked_until: pick([null, null, NOW - 1, NOW, NOW + 1, NOW + DAY]),
+          last_login_at: pick([
+            null,
+            NOW,
+            NOW - 89 * DAY,
+            NOW - 90 * DAY,
+            NOW - 90 * DAY + 1,
+            NOW - 91 * DAY,
+          ]),
+          last_login_ip: null,
+          last_login_user_agent: null,
+          created_at: createdAt,
+          updated_at: NOW,
+        };
+      });
+      await store.db.insertInto('users').values(rows).execute();
+      const twoFactor = rows.flatMap((row) => {
+        const state = pick(['none', 'enabled', 'enabled', 'started']);
+        if (state === 'none') return [];
+        const enabledAt = state === 'enabled' ? NOW - DAY : null;
+        return [
+          { user_id: row.id, secret_box: 'not-a-box', enabled_at: enabledAt, last_step: 0, created_at: NOW },
+        ];
+      });
+      await store.db.insertInto('two_factor_totp').values(twoFactor).execute();
+      return { practice, ids: rows.map((row) => row.id) };
+    }
+
+    it('count in SQL what countStaff counts over the accounts, at every boundary, only in the practice', async () => {
+      const { practice, ids } = await variedPractice(240, 7);
+      const other = await variedPractice(30, 8);
+      const accounts = await listStaffAccountFacts(store.db, practice.id);
+      expect(accounts).toHaveLength(240);
+      for (const passwordExpiryDays of [90, 30, null]) {
+        for (const named of [0, 1, 80]) {
+          // Event ids as the log names them: this practice's users (active or not), another
+          // practice's, and a user who is not there at all.
+          const some = (from: number) =>
+            new Set([...ids.slice(from, from + named), ...other.ids.slice(0, 3), 'gone']);
+          const context: FilterContext = {
+            now: NOW,
+            passwordExpiryDays,
+            events: {
+              recentlyLocked: named === 0 ? new Set() : some(0),
+              failedSignInBursts: named === 0 ? new Set() : some(100),
+            },
+          };
+          const expected = countStaff(accounts, context);
+          expect(await countStaffAccounts(store.db, practice.id, context)).toEqual(expected);
+          // Each number tells users apart, so a rule that drifted would show.
+          if (named === 80 && passwordExpiryDays !== null)
+            for (const [name, value] of Object.entries(expected)) {
+              expect(value, name).toBeGreaterThan(0);
+              expect(value, name).toBeLessThan(accounts.length);
+            }
+        }
+      }
+    });
+
+    it('list the active users without two-factor authentication as matchesFilter does, only in the practice', async () => {
+      const { practice } = await variedPractice(120, 9);
+      await variedPractice(20, 10);
+      const context: FilterContext = {
+        now: NOW,
+        passwordExpiryDays: null,
+        events: { recentlyLocked: new Set(), failedSignInBursts: new Set() },
+      };
+      const expected = (await listStaffAccountFacts(store.db, practice.id))
+        .filter((account) => matchesFilter(account, 'no_two_factor', context))
+        .map(({ id, username, firstName, lastName }) => ({ id, username, firstName, lastName }));
+      expect(expected.length).toBeGreaterThan(0);
+      const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+      expect((await listActiveWithoutTwoFactor(store.db, practice.id)).sort(byId)).toEqual(
+        expected.sort(byId),
+      );
     });
   });
 
