@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  countStaff,
   matchesFilter,
   matchesSearch,
   sortByName,
@@ -107,19 +106,5 @@ describe('sortStaff', () => {
       ({ id, username, firstName, lastName }) => ({ id, username, firstName, lastName }),
     );
     expect(sortByName(names).map((a) => a.username)).toEqual(['a', 'd', 'b', 'c']);
-  });
-});
-
-describe('countStaff', () => {
-  it('counts two-factor coverage over active accounts', () => {
-    const counts = countStaff(
-      [
-        account({ username: 'a' }),
-        account({ username: 'b', twoFactorEnabled: false }),
-        account({ username: 'c', status: 'deactivated' }),
-      ],
-      context,
-    );
-    expect(counts).toMatchObject({ active: 2, twoFactorEnabled: 1, no_two_factor: 1, deactivated: 1 });
   });
 });

@@ -161,15 +161,3 @@ export type StaffCounts = Readonly<Record<StaffFilter, number>> & {
   readonly active: number;
   readonly twoFactorEnabled: number;
 };
-
-export function countStaff(accounts: readonly StaffAccount[], context: FilterContext): StaffCounts {
-  const counts = Object.fromEntries(
-    STAFF_FILTERS.map((filter) => [filter, accounts.filter((a) => matchesFilter(a, filter, context)).length]),
-  ) as Record<StaffFilter, number>;
-  const active = accounts.filter((account) => account.status === 'active');
-  return {
-    ...counts,
-    active: active.length,
-    twoFactorEnabled: active.filter((account) => account.twoFactorEnabled).length,
-  };
-}

@@ -87,11 +87,11 @@ export type StaffName = Pick<StaffAccount, 'id' | 'username' | 'firstName' | 'la
 const DAY_MS = 86_400_000;
 
 /**
- * The overview's numbers counted by the database: countStaff (domain/staff-filter.ts) over
- * listStaffAccountFacts, said in SQL so the 1,000 accounts of a practice are not read into
- * objects on every visit (bench/README.md "Activity log"). Each condition is its filter's rule
- * in matchesFilter; test/store/store-contract.test.ts compares the two on both databases, so
- * they cannot drift apart.
+ * The overview's numbers counted by the database: for each filter, how many of the accounts
+ * that listStaffAccountFacts reads it matches, said in SQL so the 1,000 accounts of a practice
+ * are not read into objects on every visit (bench/README.md "Activity log"). Each condition is
+ * its filter's rule in matchesFilter; test/store/store-contract.test.ts compares the two on both
+ * databases, so they cannot drift apart.
  */
 export async function countStaffAccounts(
   db: Executor,

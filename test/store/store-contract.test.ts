@@ -44,8 +44,28 @@ import {
   listStaffAccountFacts,
   listStaffAccounts,
 } from '../../src/store/staff-security-store.js';
-import { countStaff, matchesFilter, type FilterContext } from '../../src/domain/staff-filter.js';
+import {
+  matchesFilter,
+  STAFF_FILTERS,
+  type FilterContext,
+  type StaffAccount,
+  type StaffCounts,
+  type StaffFilter,
+} from '../../src/domain/staff-filter.js';
 import { openTestStore, testDatabase } from '../support/test-server.js';
+
+/** The overview's counts as the domain's filters define them: what the SQL counts must equal. */
+function countStaff(accounts: readonly StaffAccount[], context: FilterContext): StaffCounts {
+  const counts = Object.fromEntries(
+    STAFF_FILTERS.map((filter) => [filter, accounts.filter((a) => matchesFilter(a, filter, context)).length]),
+  ) as Record<StaffFilter, number>;
+  const active = accounts.filter((account) => account.status === 'active');
+  return {
+    ...counts,
+    active: active.length,
+    twoFactorEnabled: active.filter((account) => account.twoFactorEnabled).length,
+  };
+}
 
 /**
  * The store's contract, run on each engine (this file runs in the api-sqlite and api-postgres
