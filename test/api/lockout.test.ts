@@ -115,7 +115,7 @@ describe('account lock', () => {
     expect(mail).toMatch(/Time: \w{3} \d+, \d{4}/);
     expect(mail).toMatch(/IP address: (198\.51\.100\.\d|2001:db8::3)/);
     expect(mail).toContain('Browser:');
-    expect(mail).toContain('Forgot password?');
+    expect(mail).toContain('Forgot Password?');
     expect(mail).not.toContain('wrong password');
   });
 

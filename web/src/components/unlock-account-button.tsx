@@ -40,7 +40,7 @@ export function UnlockAccount({ userId, lockedUntil, timeZone, onUnlocked }: Unl
     <div className="lock-status" data-testid="lock-status">
       <span>
         Locked after too many failed login attempts, until {formatDateTime(lockedUntil, timeZone)}. The user
-        can still reset their password with “Forgot password?”.
+        can still reset their password with “Forgot Password?”.
       </span>
       <button
         type="button"
