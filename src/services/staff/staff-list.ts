@@ -53,9 +53,12 @@ async function staffAccounts(
 /** The filter context at `now`, reading events only when asked to. */
 export async function filterContext(
   deps: ServiceDeps,
-  { practice, withEvents }: { readonly practice: Practice; readonly withEvents: boolean },
+  {
+    practice,
+    withEvents,
+    now = deps.clock.now(),
+  }: { readonly practice: Practice; readonly withEvents: boolean; readonly now?: number },
 ): Promise<FilterContext & { readonly lockouts: number }> {
-  const now = deps.clock.now();
   const events = withEvents
     ? await findRecentSecurityEvents(deps.store.db, practice.id, {
         lockedSince: now - RECENT_LOCKOUT_DAYS * 86_400_000,
