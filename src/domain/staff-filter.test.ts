@@ -4,10 +4,7 @@ import {
   matchesSearch,
   sortByName,
   sortStaff,
-  STAFF_FILTERS,
-  withEventCounts,
   type FilterContext,
-  type StaffCounts,
   type StaffAccount,
 } from './staff-filter.js';
 
@@ -109,18 +106,5 @@ describe('sortStaff', () => {
       ({ id, username, firstName, lastName }) => ({ id, username, firstName, lastName }),
     );
     expect(sortByName(names).map((a) => a.username)).toEqual(['a', 'd', 'b', 'c']);
-  });
-});
-
-describe('withEventCounts', () => {
-  it('counts the active users the recent events name, not a deactivated or unknown one', () => {
-    const counts = Object.fromEntries(
-      [...STAFF_FILTERS, 'active', 'twoFactorEnabled'].map((key) => [key, 0]),
-    ) as unknown as StaffCounts;
-    const overview = withEventCounts(
-      { counts: { ...counts, locked: 3 }, activeIds: new Set(['a', 'b', 'c']) },
-      { recentlyLocked: new Set(['a', 'b', 'gone']), failedSignInBursts: new Set(['c', 'deactivated']) },
-    );
-    expect(overview).toMatchObject({ locked: 3, recent_lockout: 2, failed_sign_in_burst: 1 });
   });
 });

@@ -161,25 +161,3 @@ export type StaffCounts = Readonly<Record<StaffFilter, number>> & {
   readonly active: number;
   readonly twoFactorEnabled: number;
 };
-
-/**
- * The database's counts of the account rules (the event filters' counts 0: their events are read
- * apart, at the same time), with the active users' ids the event filters count among.
- */
-export interface StaffAccountCounts {
-  readonly counts: StaffCounts;
-  readonly activeIds: ReadonlySet<string>;
-}
-
-/** The overview's numbers: the event filters count the active users their recent events name. */
-export function withEventCounts(
-  { counts, activeIds }: StaffAccountCounts,
-  events: RecentSecurityEvents,
-): StaffCounts {
-  const among = (ids: ReadonlySet<string>) => [...ids].filter((id) => activeIds.has(id)).length;
-  return {
-    ...counts,
-    recent_lockout: among(events.recentlyLocked),
-    failed_sign_in_burst: among(events.failedSignInBursts),
-  };
-}

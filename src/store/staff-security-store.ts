@@ -4,7 +4,7 @@ import {
   STAFF_FILTERS,
   type FilterContext,
   type StaffAccount,
-  type StaffAccountCounts,
+  type StaffCounts,
   type StaffFilter,
 } from '../domain/staff-filter.js';
 import type { Expression, SqlBool } from 'kysely';
@@ -96,8 +96,9 @@ const DAY_MS = 86_400_000;
 export async function countStaffAccounts(
   db: Executor,
   practiceId: string,
-  { now, passwordExpiryDays }: Omit<FilterContext, 'events'>,
-): Promise<StaffAccountCounts> {
+  context: FilterContext,
+): Promise<StaffCounts> {
+  const { now, passwordExpiryDays, events } = context;
   const [row, activeIds] = await Promise.all([
     db
       .selectFrom('users')
@@ -138,8 +139,8 @@ export async function countStaffAccounts(
         ];
       })
       .executeTakeFirstOrThrow(),
-    // The event filters count the active users among their events' ids, matched against the
-    // active users' ids (withEventCounts) rather than sent as an IN list: on PostgreSQL each list length
+    // The event filters count the active users among their events' ids, matched here against
+    // the active users' ids rather than sent as an IN list: on PostgreSQL each list length
     // would be a prepared statement of its own (engine/postgres.ts), and its generic plan
     // compared every account with every id (22 ms for 561 ids at 1,000 staff, bench/README.md).
     db
@@ -152,14 +153,15 @@ export async function countStaffAccounts(
   // PostgreSQL answers a count as a bigint string; a count left out above (no expiry) is 0.
   const counted = row as Record<string, number | string | undefined>;
   const value = (key: string) => Number(counted[key] ?? 0);
+  const active = new Set(activeIds.map(({ id }) => id));
+  const among = (ids: ReadonlySet<string>) => [...ids].filter((id) => active.has(id)).length;
   const counts = Object.fromEntries(STAFF_FILTERS.map((filter) => [filter, value(filter)]));
   return {
-    counts: {
-      ...(counts as Record<StaffFilter, number>),
-      active: value('active'),
-      twoFactorEnabled: value('twoFactorEnabled'),
-    },
-    activeIds: new Set(activeIds.map(({ id }) => id)),
+    ...(counts as Record<StaffFilter, number>),
+    recent_lockout: among(events.recentlyLocked),
+    failed_sign_in_burst: among(events.failedSignInBursts),
+    active: value('active'),
+    twoFactorEnabled: value('twoFactorEnabled'),
   };
 }
 

@@ -4,7 +4,6 @@ import {
   INACTIVE_DAYS,
   RECENT_LOCKOUT_DAYS,
   sortByName,
-  withEventCounts,
   type StaffCounts,
 } from '../../domain/staff-filter.js';
 import type { Practice } from '../../store/practice-store.js';
@@ -49,20 +48,12 @@ export async function practiceSecurityOverview(
   // Counted by the database, not read account by account: the page shows numbers, and names
   // only the users requiring two-factor authentication would affect (bench/README.md "Activity
   // log": 1,000 staff read into objects were a third of the overview's time).
-  // The three reads go at once: the event filters' ids are matched with the active users'
-  // afterwards (withEventCounts), so the counts need not wait for the events (bench/README.md
-  // "Activity log": on PostgreSQL waiting made two rounds of queries).
-  const now = deps.clock.now();
-  const [context, counted, withoutTwoFactor] = await Promise.all([
-    filterContext(deps, { practice, withEvents: true, now }),
-    countStaffAccounts(deps.store.db, practice.id, {
-      now,
-      passwordExpiryDays: settings.passwordPolicy.expiryDays,
-    }),
+  const [context, withoutTwoFactor] = await Promise.all([
+    filterContext(deps, { practice, withEvents: true }),
     settings.requireTwoFactor ? [] : listActiveWithoutTwoFactor(deps.store.db, practice.id),
   ]);
   return {
-    counts: withEventCounts(counted, context.events),
+    counts: await countStaffAccounts(deps.store.db, practice.id, context),
     lockouts: context.lockouts,
     windows: {
       inactiveDays: INACTIVE_DAYS,

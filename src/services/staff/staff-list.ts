@@ -53,12 +53,9 @@ async function staffAccounts(
 /** The filter context at `now`, reading events only when asked to. */
 export async function filterContext(
   deps: ServiceDeps,
-  {
-    practice,
-    withEvents,
-    now = deps.clock.now(),
-  }: { readonly practice: Practice; readonly withEvents: boolean; readonly now?: number },
+  { practice, withEvents }: { readonly practice: Practice; readonly withEvents: boolean },
 ): Promise<FilterContext & { readonly lockouts: number }> {
+  const now = deps.clock.now();
   const events = withEvents
     ? await findRecentSecurityEvents(deps.store.db, practice.id, {
         lockedSince: now - RECENT_LOCKOUT_DAYS * 86_400_000,
